@@ -1,0 +1,126 @@
+// The interfaces the services need from the outside world. AWS adapters (lambdas/adapters/aws) and
+// local adapters (lambdas/adapters/local) implement them; the core never imports either.
+
+import type { StateIndex } from './core/state-types.js';
+import type { Drift, DriftKind, DriftStatus, Finding, ProcessedEvent, Severity } from './core/types.js';
+
+/** A raw state document with where it came from. */
+export interface StateDocument {
+  /** Path or s3://bucket/key. */
+  readonly file: string;
+  readonly text: string;
+  /** ETag or mtime+size: unchanged version means the cached parse can be reused. */
+  readonly version: string;
+}
+
+export interface StateSource {
+  /** Human description, e.g. "s3://bucket/prefix" or "./states". */
+  readonly description: string;
+  /** All current state documents. Adapters cache by version and return unchanged docs cheaply. */
+  load(): Promise<{ documents: StateDocument[]; errors: { file: string; message: string }[] }>;
+}
+
+/** Keeps the current StateIndex; reload() rebuilds it from the source (cached per document version). */
+export interface StateProvider {
+  current(): Promise<StateIndex>;
+  reload(): Promise<StateIndex>;
+}
+
+export interface DriftQuery {
+  readonly status?: readonly DriftStatus[];
+  readonly severity?: readonly Severity[];
+  readonly kind?: readonly DriftKind[];
+  readonly resourceType?: readonly string[];
+  /** Substring of actor name or ARN. */
+  readonly actor?: string;
+  /** Exact resource address or id. */
+  readonly resource?: string;
+  /** ISO times, inclusive. */
+  readonly from?: string;
+  readonly to?: string;
+  /** Free-text filter over address, id, type, attribute names, actor, event name. */
+  readonly text?: string;
+  readonly sort?: DriftSortField;
+  readonly order?: 'asc' | 'desc';
+  readonly limit?: number;
+  /** Opaque cursor from a previous page. */
+  readonly cursor?: string;
+}
+
+export type DriftSortField =
+  | 'time'
+  | 'severity'
+  | 'kind'
+  | 'address'
+  | 'type'
+  | 'attribute'
+  | 'actor'
+  | 'event'
+  | 'status';
+
+export interface DriftPage {
+  readonly items: Drift[];
+  readonly nextCursor: string | null;
+  /** Total matching items when cheaply known. */
+  readonly total?: number;
+}
+
+export interface StatusChange {
+  readonly status: DriftStatus;
+  readonly by: string;
+  readonly comment?: string;
+  readonly at: string;
+}
+
+export interface DriftStore {
+  /** Writes the drift only if absent. Returns false when it already existed (redelivery). */
+  putIfAbsent(drift: Drift): Promise<boolean>;
+  get(id: string): Promise<Drift | undefined>;
+  query(q: DriftQuery): Promise<DriftPage>;
+  /** Returns the updated drift, or undefined when the id is unknown. */
+  setStatus(id: string, change: StatusChange): Promise<Drift | undefined>;
+  /** Every drift of one resource (address, or id for unmanaged), newest first. */
+  history(resourceKey: string): Promise<Drift[]>;
+  /** Open drifts (for re-evaluation after a state reload). */
+  listOpen(): Promise<Drift[]>;
+}
+
+export interface Notifier {
+  /** Sends one alert for a new drift. Must not be called twice for the same drift id by the service. */
+  notify(drift: Drift): Promise<void>;
+}
+
+/** Live feed messages (DESIGN.md §4): JSON objects with a `type`. */
+export type LiveMessage =
+  | { readonly type: 'drift'; readonly drift: Drift; readonly cursor: string }
+  | { readonly type: 'state'; readonly files: number; readonly resources: number; readonly errors: number; readonly at: string }
+  | { readonly type: 'hello'; readonly cursor: string };
+
+export interface ConnectionSender {
+  /** Sends to one connection; resolves false when the connection is gone (and should be dropped). */
+  send(connectionId: string, message: LiveMessage): Promise<boolean>;
+}
+
+export interface ConnectionRegistry {
+  add(connectionId: string, meta?: Record<string, string>): Promise<void>;
+  remove(connectionId: string): Promise<void>;
+  list(): Promise<string[]>;
+}
+
+/** Recent processed events (GET /api/v1/events). */
+export interface EventLog {
+  record(events: readonly ProcessedEvent[]): Promise<void>;
+  recent(limit: number): Promise<ProcessedEvent[]>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export type { Finding };
