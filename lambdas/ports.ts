@@ -93,7 +93,13 @@ export interface Notifier {
 /** Live feed messages (DESIGN.md §4): JSON objects with a `type`. */
 export type LiveMessage =
   | { readonly type: 'drift'; readonly drift: Drift; readonly cursor: string }
-  | { readonly type: 'state'; readonly files: number; readonly resources: number; readonly errors: number; readonly at: string }
+  | {
+      readonly type: 'state';
+      readonly files: number;
+      readonly resources: number;
+      readonly errors: number;
+      readonly at: string;
+    }
   | { readonly type: 'hello'; readonly cursor: string };
 
 export interface ConnectionSender {

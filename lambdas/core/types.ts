@@ -30,6 +30,8 @@ export interface Actor {
   readonly channel?: CallChannel;
   /** AWS service that made the call on the principal's behalf (userIdentity.invokedBy). */
   readonly invokedBy?: string | null;
+  /** IAM Identity Center user id the call was made for (userIdentity.onBehalfOf.userId). */
+  readonly onBehalfOf?: string | null;
 }
 
 /** One CloudTrail record, normalised. `raw` keeps the record as received (for display and rules). */
@@ -114,6 +116,7 @@ export type IgnoreReason =
   | 'ignored-principal'
   | 'ignored-event'
   | 'ignored-resource'
+  | 'ignored-attribute'
   | 'no-rule'
   | 'not-managed'
   | 'no-change'

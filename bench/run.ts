@@ -1,0 +1,32 @@
+// `npm run bench`: runs every benchmark in its own process (so one's heap and JIT state do not
+// colour another's) and prints one JSON object of figures. `npm run bench -- scan` runs one.
+
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const BENCHES: Record<string, string> = {
+  scan: 'scan.ts',
+  stateIndex: 'state-index.ts',
+  liveLatency: 'live-latency.ts',
+  bundles: 'bundles.ts',
+};
+
+const only = process.argv.slice(2);
+const figures: Record<string, unknown> = {};
+for (const [name, file] of Object.entries(BENCHES)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  process.stderr.write(`bench: ${name}...\n`);
+  try {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, file)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const lines = out.trim().split('\n');
+    figures[name] = JSON.parse(lines[lines.length - 1]);
+  } catch (error) {
+    figures[name] = { error: (error as Error).message.split('\n')[0] };
+  }
+}
+console.log(JSON.stringify(figures, null, 2));

@@ -1,0 +1,5 @@
+#!/usr/bin/env -S npx tsx
+import { main } from '../lambdas/local/cli.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+await main(process.argv);

@@ -1,0 +1,76 @@
+// Drift <-> DynamoDB item. The finding travels as a JSON string (`body`), its lifecycle and the
+// attributes the indexes need as top-level attributes (see drift-table-design.ts).
+
+import type { Drift, Finding } from '../../core/types.js';
+import { ALL_PARTITION, DEFAULT_RETENTION_DAYS, DRIFT_ATTR as A } from './drift-table-design.js';
+
+/** Raw events larger than this are not stored (DynamoDB items are limited to 400 KB). */
+const MAX_RAW_EVENT_CHARS = 300_000;
+
+export type DriftItem = Record<string, unknown>;
+
+/** The key a resource's history is kept under: its address, or its id when unmanaged. */
+export function resourceKeyOf(finding: Pick<Finding, 'resource'>): string {
+  const { address, id, type } = finding.resource;
+  return address || id || `${type}:unknown`;
+}
+
+/** ISO time with milliseconds (so string order is time order); null when unparsable. */
+export function isoMs(time: string): string | null {
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+export function sortTimeOf(drift: Pick<Drift, 'id' | 'event' | 'detectedAt'>): string {
+  return `${isoMs(drift.event.time) ?? isoMs(drift.detectedAt) ?? drift.detectedAt}#${drift.id}`;
+}
+
+export function toItem(drift: Drift, seq: number, retentionDays = DEFAULT_RETENTION_DAYS): DriftItem {
+  const { status, detectedAt, statusChangedAt, statusChangedBy, statusComment, rawEvent, ...finding } = drift;
+  let raw = rawEvent === undefined ? undefined : JSON.stringify(rawEvent);
+  if (raw && raw.length > MAX_RAW_EVENT_CHARS) {
+    raw = JSON.stringify({ note: `raw event not stored: ${raw.length} characters is over the item size limit` });
+  }
+  const detectedMs = Date.parse(detectedAt);
+  const item: DriftItem = {
+    [A.id]: drift.id,
+    [A.allPartition]: ALL_PARTITION,
+    [A.sortTime]: sortTimeOf(drift),
+    [A.status]: status,
+    [A.severity]: drift.severity,
+    [A.kind]: drift.kind,
+    [A.resourceType]: drift.resource.type,
+    [A.resourceKey]: resourceKeyOf(drift),
+    [A.seq]: seq,
+    [A.body]: JSON.stringify(finding),
+    [A.detectedAt]: detectedAt,
+    [A.expiresAt]: Math.floor((Number.isNaN(detectedMs) ? Date.now() : detectedMs) / 1000) + retentionDays * 86_400,
+  };
+  // Index keys may not be empty strings: a drift without a resource id is simply absent from byResourceId.
+  if (drift.resource.id) item[A.resourceId] = drift.resource.id;
+  if (raw !== undefined) item[A.rawEvent] = raw;
+  if (statusChangedAt) item[A.statusChangedAt] = statusChangedAt;
+  if (statusChangedBy) item[A.statusChangedBy] = statusChangedBy;
+  if (statusComment) item[A.statusComment] = statusComment;
+  return item;
+}
+
+/** The drift an item holds; undefined for items that are not drifts (the counter). */
+export function fromItem(item: DriftItem | undefined): Drift | undefined {
+  if (!item || typeof item[A.body] !== 'string') return undefined;
+  const finding = JSON.parse(item[A.body] as string) as Finding;
+  const drift: Drift = {
+    ...finding,
+    status: item[A.status] as Drift['status'],
+    detectedAt: item[A.detectedAt] as string,
+    ...(item[A.statusChangedAt] ? { statusChangedAt: item[A.statusChangedAt] as string } : {}),
+    ...(item[A.statusChangedBy] ? { statusChangedBy: item[A.statusChangedBy] as string } : {}),
+    ...(item[A.statusComment] ? { statusComment: item[A.statusComment] as string } : {}),
+    ...(typeof item[A.rawEvent] === 'string' ? { rawEvent: JSON.parse(item[A.rawEvent] as string) } : {}),
+  };
+  return drift;
+}
+
+export function seqOf(item: DriftItem): number {
+  return Number(item[A.seq] ?? 0);
+}

@@ -1,0 +1,155 @@
+// DynamoDB tables of tfdrift as plain data: read by the DynamoDB adapters, by local table creation
+// (dynalite) and by the CDK stack, so the three can never disagree.
+//
+// Drifts table — one item per drift, keyed on the drift id (deterministic from event id + resource),
+// so `attribute_not_exists(id)` makes the put idempotent. Every dashboard query is a keyed Query:
+//   by id ............ GetItem on `id`
+//   by time .......... GSI byTime      (gAll = "drift", sortTime = eventTime#id), newest first
+//   by status ........ GSI byStatus    (status, sortTime)
+//   by severity ...... GSI bySeverity  (severity, sortTime)
+//   by resource ...... GSI byResource  (resourceKey = address, or id when unmanaged; sortTime)
+//                      GSI byResourceId (resourceId, sortTime): `resource=` also accepts an id
+//   changes feed ..... GSI byChange    (gAll, seq): the live feed's resume cursor (see below)
+// A time range (from/to) is a key condition on sortTime. Other filters (kind, type, actor, text, a
+// second status/severity list) are applied to the items a keyed query returns. Sorting on a column
+// other than time sorts the newest SORT_WINDOW matches in memory.
+//
+// Change sequence: a counter item (id = COUNTER_ID, no GSI attributes, so it is in no index) is
+// incremented before each write; the drift stores the value in `seq`. byChange therefore lists every
+// drift once, at its latest change, in change order: replaying `seq > cursor` gives a client every
+// drift that changed since it last heard. A failed conditional put leaves a harmless gap.
+//
+// Items hold the finding and the raw event as JSON strings (`body`, `rawEvent`): CloudTrail values
+// are arbitrary JSON (huge numbers, empty keys) that DynamoDB's type system would reject or round.
+
+export const DRIFTS_TABLE = {
+  /** Default name when none is configured (locally); the CDK stack lets CloudFormation name it. */
+  defaultName: 'tfdrift-drifts',
+  partitionKey: 'id',
+  ttlAttribute: 'expiresAt',
+  streamView: 'NEW_IMAGE',
+} as const;
+
+export const DRIFT_ATTR = {
+  id: 'id',
+  allPartition: 'gAll',
+  sortTime: 'sortTime',
+  status: 'status',
+  severity: 'severity',
+  kind: 'kind',
+  resourceType: 'resourceType',
+  resourceKey: 'resourceKey',
+  resourceId: 'resourceId',
+  seq: 'seq',
+  body: 'body',
+  rawEvent: 'rawEvent',
+  detectedAt: 'detectedAt',
+  statusChangedAt: 'statusChangedAt',
+  statusChangedBy: 'statusChangedBy',
+  statusComment: 'statusComment',
+  expiresAt: 'expiresAt',
+} as const;
+
+/** Value of `gAll` on every drift item: one partition for time-ordered listing. */
+export const ALL_PARTITION = 'drift';
+/** Id of the change-sequence counter item in the drifts table. */
+export const COUNTER_ID = '#change-seq';
+
+export type KeyType = 'S' | 'N';
+
+export interface IndexDesign {
+  readonly indexName: string;
+  readonly partitionKey: { readonly name: string; readonly type: KeyType };
+  readonly sortKey: { readonly name: string; readonly type: KeyType };
+  readonly projection: 'ALL' | 'KEYS_ONLY';
+}
+
+const byTimeKey = (name: string): IndexDesign['partitionKey'] => ({ name, type: 'S' });
+const sortTimeKey = { name: DRIFT_ATTR.sortTime, type: 'S' } as const;
+
+export const DRIFT_INDEXES = {
+  byTime: {
+    indexName: 'byTime',
+    partitionKey: byTimeKey(DRIFT_ATTR.allPartition),
+    sortKey: sortTimeKey,
+    projection: 'ALL',
+  },
+  byStatus: {
+    indexName: 'byStatus',
+    partitionKey: byTimeKey(DRIFT_ATTR.status),
+    sortKey: sortTimeKey,
+    projection: 'ALL',
+  },
+  bySeverity: {
+    indexName: 'bySeverity',
+    partitionKey: byTimeKey(DRIFT_ATTR.severity),
+    sortKey: sortTimeKey,
+    projection: 'ALL',
+  },
+  byResource: {
+    indexName: 'byResource',
+    partitionKey: byTimeKey(DRIFT_ATTR.resourceKey),
+    sortKey: sortTimeKey,
+    projection: 'ALL',
+  },
+  byResourceId: {
+    indexName: 'byResourceId',
+    partitionKey: byTimeKey(DRIFT_ATTR.resourceId),
+    sortKey: sortTimeKey,
+    projection: 'ALL',
+  },
+  byChange: {
+    indexName: 'byChange',
+    partitionKey: byTimeKey(DRIFT_ATTR.allPartition),
+    sortKey: { name: DRIFT_ATTR.seq, type: 'N' },
+    projection: 'ALL',
+  },
+} as const satisfies Record<string, IndexDesign>;
+
+/** Non-time sorts consider at most this many (newest) matching drifts. */
+export const SORT_WINDOW = 1000;
+/** Largest page the API hands out. */
+export const MAX_PAGE = 500;
+/** Days a drift is kept before DynamoDB's TTL removes it (configurable per store). */
+export const DEFAULT_RETENTION_DAYS = 365;
+
+// Processed-events log — one item per event, newest first in one partition; the key includes the
+// event id, so a redelivered event overwrites its own item instead of adding a second one.
+export const EVENTS_TABLE = {
+  defaultName: 'tfdrift-events',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  /** Value of `pk`; `sk` = eventTime#eventId. */
+  partitionValue: 'event',
+  bodyAttribute: 'body',
+  ttlAttribute: 'expiresAt',
+  retentionDays: 30,
+} as const;
+
+// WebSocket connections (AWS live feed) — keyed on the API Gateway connection id; a keys-only index
+// on a constant partition lists them without a scan. TTL removes connections API Gateway forgot
+// to disconnect (it closes every connection after 2 hours anyway).
+export const CONNECTIONS_TABLE = {
+  defaultName: 'tfdrift-connections',
+  partitionKey: { name: 'connectionId', type: 'S' },
+  ttlAttribute: 'expiresAt',
+  feedAttribute: 'feed',
+  feedValue: 'live',
+  index: {
+    indexName: 'byFeed',
+    partitionKey: { name: 'feed', type: 'S' },
+    sortKey: { name: 'connectionId', type: 'S' },
+    projection: 'KEYS_ONLY',
+  },
+  ttlSeconds: 3 * 60 * 60,
+} as const satisfies Record<string, unknown> & { index: IndexDesign };
+
+/** Every attribute definition the drifts table needs (tables may only declare key attributes). */
+export function driftAttributeDefinitions(): { name: string; type: KeyType }[] {
+  const seen = new Map<string, KeyType>([[DRIFTS_TABLE.partitionKey, 'S']]);
+  for (const index of Object.values(DRIFT_INDEXES)) {
+    seen.set(index.partitionKey.name, index.partitionKey.type);
+    seen.set(index.sortKey.name, index.sortKey.type);
+  }
+  return [...seen].map(([name, type]) => ({ name, type }));
+}

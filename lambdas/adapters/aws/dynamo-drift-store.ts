@@ -1,0 +1,360 @@
+// DriftStore on DynamoDB (the real table in AWS, dynalite locally) — see drift-table-design.ts for
+// the keys. Every read is a GetItem or a keyed Query; writes are conditional and so idempotent.
+
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { InputError } from '../../core/errors.js';
+import type { Drift, Severity } from '../../core/types.js';
+import type { DriftPage, DriftQuery, DriftStore, StatusChange } from '../../ports.js';
+import { type DriftItem, fromItem, isoMs, seqOf, toItem } from './drift-item.js';
+import { comparator, decodeCursor, encodeCursor, matchesQuery } from './drift-query.js';
+import {
+  DRIFT_ATTR as A,
+  ALL_PARTITION,
+  COUNTER_ID,
+  DEFAULT_RETENTION_DAYS,
+  DRIFT_INDEXES,
+  DRIFTS_TABLE,
+  type IndexDesign,
+  MAX_PAGE,
+  SORT_WINDOW,
+} from './drift-table-design.js';
+
+export interface DynamoDriftStoreOptions {
+  readonly tableName?: string;
+  readonly retentionDays?: number;
+  /** Most items one query request reads before it returns a (possibly short) page with a cursor. */
+  readonly maxScanned?: number;
+}
+
+/** A drift change with its position in the change sequence (the live feed's cursor). */
+export interface DriftChange {
+  readonly drift: Drift;
+  readonly seq: number;
+}
+
+export interface DriftSummary {
+  readonly open: Record<Severity, number>;
+  readonly total: number;
+  readonly lastEventTime: string | null;
+}
+
+/** Everything but the raw event: lists stay small; GET by id returns the whole drift. */
+const LIST_ATTRIBUTES = Object.values(A).filter((a) => a !== A.rawEvent);
+
+interface Source {
+  readonly index: IndexDesign;
+  readonly value: string;
+}
+
+export class DynamoDriftStore implements DriftStore {
+  readonly tableName: string;
+  private readonly retentionDays: number;
+  private readonly maxScanned: number;
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    options: DynamoDriftStoreOptions = {},
+  ) {
+    this.tableName = options.tableName ?? DRIFTS_TABLE.defaultName;
+    this.retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    this.maxScanned = options.maxScanned ?? 5000;
+  }
+
+  async putIfAbsent(drift: Drift): Promise<boolean> {
+    return (await this.putNew(drift)) !== null;
+  }
+
+  /** Writes the drift if absent; returns its change sequence number, or null when it existed. */
+  async putNew(drift: Drift): Promise<number | null> {
+    const seq = await this.nextSeq();
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(drift, seq, this.retentionDays),
+          ConditionExpression: 'attribute_not_exists(#id)',
+          ExpressionAttributeNames: { '#id': A.id },
+        }),
+      );
+      return seq;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return null;
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<Drift | undefined> {
+    if (id === COUNTER_ID) return undefined;
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { [A.id]: id } }));
+    return fromItem(out.Item);
+  }
+
+  async setStatus(id: string, change: StatusChange): Promise<Drift | undefined> {
+    return (await this.changeStatus(id, change))?.drift;
+  }
+
+  /**
+   * Sets the status unless the drift already has it (then it is returned unchanged with seq null:
+   * a repeated acknowledge changes nothing). Undefined when the id is unknown.
+   */
+  async changeStatus(id: string, change: StatusChange): Promise<{ drift: Drift; seq: number | null } | undefined> {
+    if (id === COUNTER_ID) return undefined;
+    const seq = await this.nextSeq();
+    const names = {
+      '#body': A.body,
+      '#status': A.status,
+      '#at': A.statusChangedAt,
+      '#by': A.statusChangedBy,
+      '#comment': A.statusComment,
+      '#seq': A.seq,
+    };
+    const values: Record<string, unknown> = { ':status': change.status, ':at': change.at, ':by': change.by, ':seq': seq };
+    let update = 'SET #status = :status, #at = :at, #by = :by, #seq = :seq';
+    if (change.comment) {
+      update += ', #comment = :comment';
+      values[':comment'] = change.comment;
+    } else {
+      update += ' REMOVE #comment';
+    }
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [A.id]: id },
+          UpdateExpression: update,
+          ConditionExpression: 'attribute_exists(#body) AND #status <> :status',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const drift = fromItem(out.Attributes);
+      return drift && { drift, seq };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const drift = await this.get(id);
+      return drift && { drift, seq: null };
+    }
+  }
+
+  async query(q: DriftQuery): Promise<DriftPage> {
+    const limit = Math.min(Math.max(q.limit ?? 50, 1), MAX_PAGE);
+    const sort = q.sort ?? 'time';
+    const order = q.order ?? 'desc';
+    const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+    if (sort === 'time') {
+      if (cursor && !('k' in cursor)) throw new InputError('invalid cursor: it belongs to a different sort');
+      return this.timePage(q, limit, order, cursor?.k);
+    }
+    const sortId = `${sort}:${order}`;
+    if (cursor && (!('o' in cursor) || cursor.s !== sortId)) {
+      throw new InputError('invalid cursor: it belongs to a different sort');
+    }
+    // Column sorts: sort the newest SORT_WINDOW matches in memory and page through them by offset.
+    const window = await this.timePage(q, SORT_WINDOW, 'desc', undefined, SORT_WINDOW * 5);
+    const sorted = [...window.items].sort(comparator(sort, order));
+    const offset = cursor && 'o' in cursor ? cursor.o : 0;
+    const items = sorted.slice(offset, offset + limit);
+    const more = offset + limit < sorted.length;
+    return {
+      items,
+      nextCursor: more ? encodeCursor({ o: offset + limit, s: sortId }) : null,
+      ...(window.nextCursor === null ? { total: sorted.length } : {}),
+    };
+  }
+
+  async history(resourceKey: string): Promise<Drift[]> {
+    const page = await this.timePage({ resource: resourceKey }, SORT_WINDOW, 'desc', undefined);
+    return page.items;
+  }
+
+  async listOpen(): Promise<Drift[]> {
+    const out: Drift[] = [];
+    for await (const item of this.read({ index: DRIFT_INDEXES.byStatus, value: 'open' }, 'desc')) {
+      const drift = fromItem(item);
+      if (drift) out.push(drift);
+    }
+    return out;
+  }
+
+  /** Every drift changed after `seq`, in change order, each at its latest change. */
+  async changesSince(seq: number, limit = 1000): Promise<DriftChange[]> {
+    const out: DriftChange[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: DRIFT_INDEXES.byChange.indexName,
+          KeyConditionExpression: '#p = :p AND #seq > :seq',
+          ExpressionAttributeNames: { '#p': A.allPartition, '#seq': A.seq },
+          ExpressionAttributeValues: { ':p': ALL_PARTITION, ':seq': seq },
+          ExclusiveStartKey: startKey,
+          Limit: Math.min(limit - out.length, 200),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const drift = fromItem(item);
+        if (drift) out.push({ drift, seq: seqOf(item) });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && out.length < limit);
+    return out;
+  }
+
+  /** The latest change sequence number handed out (0 before the first write). */
+  async headSeq(): Promise<number> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { [A.id]: COUNTER_ID } }));
+    return out.Item ? seqOf(out.Item) : 0;
+  }
+
+  async summary(): Promise<DriftSummary> {
+    const open: Record<Severity, number> = { low: 0, medium: 0, high: 0, critical: 0 };
+    for await (const item of this.read({ index: DRIFT_INDEXES.byStatus, value: 'open' }, 'desc', undefined, [A.severity])) {
+      const severity = item[A.severity] as Severity;
+      if (severity in open) open[severity] += 1;
+    }
+    let total = 0;
+    let lastEventTime: string | null = null;
+    for await (const item of this.read({ index: DRIFT_INDEXES.byTime, value: ALL_PARTITION }, 'desc', undefined, [A.sortTime])) {
+      if (total === 0) lastEventTime = String(item[A.sortTime]).split('#')[0];
+      total += 1;
+    }
+    return { open, total, lastEventTime };
+  }
+
+  private async nextSeq(): Promise<number> {
+    const out = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { [A.id]: COUNTER_ID },
+        UpdateExpression: 'ADD #seq :one',
+        ExpressionAttributeNames: { '#seq': A.seq },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(out.Attributes?.[A.seq]);
+  }
+
+  /** The keyed query plan: resource, else status, else severity, else everything by time. */
+  private sources(q: DriftQuery): Source[] {
+    if (q.resource) {
+      return [
+        { index: DRIFT_INDEXES.byResource, value: q.resource },
+        { index: DRIFT_INDEXES.byResourceId, value: q.resource },
+      ];
+    }
+    if (q.status?.length) return [...new Set(q.status)].map((value) => ({ index: DRIFT_INDEXES.byStatus, value }));
+    if (q.severity?.length) {
+      return [...new Set(q.severity)].map((value) => ({ index: DRIFT_INDEXES.bySeverity, value }));
+    }
+    return [{ index: DRIFT_INDEXES.byTime, value: ALL_PARTITION }];
+  }
+
+  /** One time-ordered page: merge the keyed sources, filter, stop at limit or at maxScanned items. */
+  private async timePage(
+    q: DriftQuery,
+    limit: number,
+    order: 'asc' | 'desc',
+    after: string | undefined,
+    maxScanned = this.maxScanned,
+  ): Promise<DriftPage> {
+    const from = q.from ? isoMs(q.from) : null;
+    const to = q.to ? `${isoMs(q.to) ?? q.to}#\uffff` : null;
+    const start = after ?? (order === 'desc' ? (to ?? undefined) : (from ?? undefined));
+    const inclusive = after === undefined;
+    const beyond = (sortTime: string) => (order === 'desc' ? from !== null && sortTime < from : to !== null && sortTime > to);
+    const readers = this.sources(q).map((source) => peekable(this.read(source, order, start ? { start, inclusive } : undefined)));
+    const items: Drift[] = [];
+    let scanned = 0;
+    let last: string | undefined;
+    for (;;) {
+      const next = await pickNext(readers, order);
+      if (!next) return { items, nextCursor: null };
+      const sortTime = String(next[A.sortTime]);
+      if (beyond(sortTime)) return { items, nextCursor: null };
+      if (sortTime === last) continue; // the same drift from a second source (address and id)
+      if (items.length === limit || scanned === maxScanned) {
+        return { items, nextCursor: last ? encodeCursor({ k: last }) : null };
+      }
+      last = sortTime;
+      scanned += 1;
+      const drift = fromItem(next);
+      if (drift && matchesQuery(drift, q)) items.push(drift);
+    }
+  }
+
+  /** Items of one index partition in sortTime order, page by page. */
+  private async *read(
+    source: Source,
+    order: 'asc' | 'desc',
+    bound?: { start: string; inclusive: boolean },
+    attributes: readonly string[] = LIST_ATTRIBUTES,
+  ): AsyncGenerator<DriftItem> {
+    const names: Record<string, string> = { '#p': source.index.partitionKey.name };
+    attributes.forEach((a, i) => {
+      names[`#a${i}`] = a;
+    });
+    const values: Record<string, unknown> = { ':p': source.value };
+    let condition = '#p = :p';
+    if (bound) {
+      const op = order === 'desc' ? (bound.inclusive ? '<=' : '<') : bound.inclusive ? '>=' : '>';
+      condition += ` AND #t ${op} :t`;
+      names['#t'] = A.sortTime;
+      values[':t'] = bound.start;
+    }
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: source.index.indexName,
+          KeyConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
+          ScanIndexForward: order === 'asc',
+          ExclusiveStartKey: startKey,
+          Limit: 100,
+        }),
+      );
+      yield* (page.Items ?? []) as DriftItem[];
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+}
+
+interface Peekable {
+  head: DriftItem | undefined;
+  done: boolean;
+  readonly it: AsyncGenerator<DriftItem>;
+}
+
+function peekable(it: AsyncGenerator<DriftItem>): Peekable {
+  return { head: undefined, done: false, it };
+}
+
+/** Takes the next item in order across sources (k-way merge on sortTime). */
+async function pickNext(readers: Peekable[], order: 'asc' | 'desc'): Promise<DriftItem | undefined> {
+  await Promise.all(
+    readers.map(async (r) => {
+      if (r.head || r.done) return;
+      const next = await r.it.next();
+      if (next.done) r.done = true;
+      else r.head = next.value;
+    }),
+  );
+  let best: Peekable | undefined;
+  for (const r of readers) {
+    if (!r.head) continue;
+    const t = String(r.head[A.sortTime]);
+    const bt = best ? String(best.head![A.sortTime]) : undefined;
+    if (bt === undefined || (order === 'desc' ? t > bt : t < bt)) best = r;
+  }
+  if (!best) return undefined;
+  const item = best.head;
+  best.head = undefined;
+  return item;
+}

@@ -1,0 +1,131 @@
+// An in-process DynamoDB-compatible server (dynalite) on an ephemeral loopback port, persisted under
+// a data folder (in memory without one), with tfdrift's tables created from the shared design.
+
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DynamoDBClient,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  CONNECTIONS_TABLE,
+  DRIFT_INDEXES,
+  DRIFTS_TABLE,
+  driftAttributeDefinitions,
+  EVENTS_TABLE,
+  type IndexDesign,
+} from '../aws/drift-table-design.js';
+
+type DynaliteFactory = (options: { path?: string; createTableMs?: number; deleteTableMs?: number }) => Server;
+const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
+
+export interface TableNames {
+  readonly drifts: string;
+  readonly events: string;
+  readonly connections: string;
+}
+
+export const DEFAULT_TABLE_NAMES: TableNames = {
+  drifts: DRIFTS_TABLE.defaultName,
+  events: EVENTS_TABLE.defaultName,
+  connections: CONNECTIONS_TABLE.defaultName,
+};
+
+export interface LocalDynamo {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  readonly doc: DynamoDBDocumentClient;
+  readonly tables: TableNames;
+  close(): Promise<void>;
+}
+
+/** Starts dynalite (persisted at `path` when given) and creates any missing table. */
+export async function startLocalDynamo(options: { path?: string } = {}): Promise<LocalDynamo> {
+  if (options.path) mkdirSync(options.path, { recursive: true });
+  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 2,
+  });
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const close = async () => {
+    client.destroy();
+    server.closeAllConnections?.();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  try {
+    await createTables(client, DEFAULT_TABLE_NAMES);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { endpoint, client, doc, tables: DEFAULT_TABLE_NAMES, close };
+}
+
+function gsi(index: IndexDesign) {
+  return {
+    IndexName: index.indexName,
+    KeySchema: [
+      { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
+      { AttributeName: index.sortKey.name, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: index.projection },
+  };
+}
+
+/** The CreateTable inputs for tfdrift's tables (on-demand billing). */
+export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
+  const connectionIndex = CONNECTIONS_TABLE.index;
+  return [
+    {
+      TableName: names.drifts,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: driftAttributeDefinitions().map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+      KeySchema: [{ AttributeName: DRIFTS_TABLE.partitionKey, KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: Object.values(DRIFT_INDEXES).map(gsi),
+    },
+    {
+      TableName: names.events,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: EVENTS_TABLE.partitionKey.name, AttributeType: 'S' },
+        { AttributeName: EVENTS_TABLE.sortKey.name, AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: EVENTS_TABLE.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: EVENTS_TABLE.sortKey.name, KeyType: 'RANGE' },
+      ],
+    },
+    {
+      TableName: names.connections,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: CONNECTIONS_TABLE.partitionKey.name, AttributeType: 'S' },
+        { AttributeName: connectionIndex.partitionKey.name, AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: CONNECTIONS_TABLE.partitionKey.name, KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [gsi(connectionIndex)],
+    },
+  ];
+}
+
+/** Creates the tables that do not exist yet (a persisted data folder keeps them). */
+export async function createTables(client: DynamoDBClient, names: TableNames): Promise<void> {
+  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
+  for (const definition of tableDefinitions(names)) {
+    if (!existing.has(definition.TableName!)) await client.send(new CreateTableCommand(definition));
+  }
+}

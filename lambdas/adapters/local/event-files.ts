@@ -1,0 +1,257 @@
+// Reading CloudTrail events on one machine: files, folders, stdin; plain or gzipped; whole JSON
+// documents (S3 log files, envelopes, arrays) or JSON lines. A bad file, line or record becomes one
+// error item and reading goes on with the rest.
+
+import { createReadStream } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import { extractEach } from '../../core/cloudtrail.js';
+
+/** One record read, or one reason something could not be read. `error` already names `origin`. */
+export type EventInput =
+  | { readonly ok: true; readonly record: Record<string, unknown>; readonly origin: string }
+  | { readonly ok: false; readonly error: string; readonly origin: string };
+
+export interface ReadEventsOptions {
+  /** What `-` reads (default process.stdin); tests inject a stream here. */
+  readonly stdin?: AsyncIterable<Buffer | string>;
+}
+
+/** Files a folder walk picks up (gzip is detected by its magic bytes, whatever the name). */
+const EVENT_FILE_RE = /\.(?:json|jsonl|ndjson)(?:\.gz)?$|\.gz$/i;
+
+/** Reads events from files, folders (recursive) and `-` (stdin), in the order given. */
+export async function* readEvents(paths: readonly string[], opts: ReadEventsOptions = {}): AsyncGenerator<EventInput> {
+  for (const path of paths) {
+    if (path === '-') {
+      yield* readSource(opts.stdin ?? process.stdin, 'stdin');
+      continue;
+    }
+    let isDir: boolean;
+    try {
+      isDir = (await stat(path)).isDirectory();
+    } catch (err) {
+      yield { ok: false, error: `${path}: cannot read: ${reason(err)}`, origin: path };
+      continue;
+    }
+    if (!isDir) {
+      yield* readFile(path);
+      continue;
+    }
+    for await (const file of walk(path)) yield* readFile(file);
+  }
+}
+
+/** Event files under a folder, depth first, in name order (stable output); hidden entries skipped. */
+async function* walk(dir: string): AsyncGenerator<string> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const full = join(dir, entry.name);
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      const target = await stat(full).catch(() => null);
+      isDir = target?.isDirectory() ?? false;
+      isFile = target?.isFile() ?? false;
+    }
+    if (isDir) yield* walk(full);
+    else if (isFile && EVENT_FILE_RE.test(entry.name)) yield full;
+  }
+}
+
+async function* readFile(path: string): AsyncGenerator<EventInput> {
+  let gzipped: boolean;
+  try {
+    gzipped = await hasGzipMagic(path);
+  } catch (err) {
+    yield { ok: false, error: `${path}: cannot read: ${reason(err)}`, origin: path };
+    return;
+  }
+  yield* readSource(createReadStream(path), path, gzipped);
+}
+
+async function hasGzipMagic(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Reads one byte source. The first non-empty line decides the form: if it is a JSON value on its
+ * own, the source is JSON lines (parsed line by line, memory stays flat); otherwise the whole text
+ * is one JSON document. A decompression error ends the source with one error item.
+ */
+async function* readSource(
+  source: AsyncIterable<Buffer | string>,
+  name: string,
+  gzipped?: boolean,
+): AsyncGenerator<EventInput> {
+  let mode: 'undecided' | 'lines' | 'document' = 'undecided';
+  const docLines: string[] = [];
+  let lineNo = 0;
+  try {
+    for await (const line of linesOf(bytesOf(source, gzipped))) {
+      lineNo++;
+      if (mode === 'lines') {
+        if (line.trim() !== '') yield* parseLine(line, `${name}:${lineNo}`);
+        continue;
+      }
+      if (mode === 'document') {
+        docLines.push(line);
+        continue;
+      }
+      if (line.trim() === '') {
+        docLines.push(line);
+        continue;
+      }
+      const first = tryParse(line);
+      if (first.ok) {
+        mode = 'lines';
+        docLines.length = 0;
+        yield* toInputs(first.value, `${name}:${lineNo}`);
+      } else {
+        mode = 'document';
+        docLines.push(line);
+      }
+    }
+  } catch (err) {
+    yield { ok: false, error: `${name}: cannot decompress (truncated or corrupt gzip): ${reason(err)}`, origin: name };
+    return;
+  }
+  if (mode === 'document') yield* parseEventText(docLines.join('\n'), name);
+  else if (mode === 'undecided') yield { ok: false, error: `${name}: empty input: no JSON found`, origin: name };
+}
+
+/** The bytes of a source, gunzipped when it is gzip (told, or detected from the first chunk). */
+async function* bytesOf(source: AsyncIterable<Buffer | string>, gzipped?: boolean): AsyncGenerator<Buffer> {
+  const it = source[Symbol.asyncIterator]();
+  const firstStep = await it.next();
+  if (firstStep.done) return;
+  const head = toBuffer(firstStep.value);
+  const all = (async function* () {
+    try {
+      yield head;
+      for (;;) {
+        const step = await it.next();
+        if (step.done) return;
+        yield toBuffer(step.value);
+      }
+    } finally {
+      await it.return?.(); // closes the file when the reader stops early
+    }
+  })();
+  const isGzip = gzipped ?? (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b);
+  if (!isGzip) {
+    yield* all;
+    return;
+  }
+  const input = Readable.from(all);
+  const gunzip = createGunzip();
+  input.on('error', (err) => gunzip.destroy(err));
+  gunzip.on('close', () => input.destroy());
+  input.pipe(gunzip);
+  for await (const chunk of gunzip) yield chunk as Buffer;
+}
+
+function toBuffer(chunk: Buffer | string): Buffer {
+  return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+}
+
+/** UTF-8 lines (without their line ends). A partial last line is lost only if the bytes fail. */
+async function* linesOf(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  let first = true;
+  for await (const chunk of chunks) {
+    pending += decoder.write(chunk);
+    if (first && pending.length > 0) {
+      if (pending.charCodeAt(0) === 0xfeff) pending = pending.slice(1);
+      first = false;
+    }
+    let nl = pending.indexOf('\n');
+    while (nl >= 0) {
+      const end = nl > 0 && pending.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      yield pending.slice(0, end);
+      pending = pending.slice(nl + 1);
+      nl = pending.indexOf('\n');
+    }
+  }
+  pending += decoder.end();
+  if (pending.length > 0) yield pending.endsWith('\r') ? pending.slice(0, -1) : pending;
+}
+
+type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
+
+function tryParse(text: string): Parsed {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err) {
+    return { ok: false, error: reason(err) };
+  }
+}
+
+function toInputs(doc: unknown, origin: string): EventInput[] {
+  return extractEach(doc).map((item) =>
+    'record' in item
+      ? { ok: true as const, record: item.record, origin }
+      : { ok: false as const, error: `${origin}: ${item.error}`, origin },
+  );
+}
+
+function parseLine(line: string, origin: string): EventInput[] {
+  const parsed = tryParse(line);
+  return parsed.ok ? toInputs(parsed.value, origin) : [{ ok: false, error: `${origin}: invalid JSON: ${parsed.error}`, origin }];
+}
+
+/**
+ * Events in a text: one JSON document (record, `{"Records":[...]}`, envelope, array) or JSON lines.
+ * Pure apart from JSON.parse; the HTTP API uses it for request bodies (origin e.g. "request body").
+ */
+export function parseEventText(text: string, origin: string): EventInput[] {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trim() === '') return [{ ok: false, error: `${origin}: empty input: no JSON found`, origin }];
+  const whole = tryParse(body);
+  if (whole.ok) return toInputs(whole.value, origin);
+  const lines = body.split('\n');
+  const nonEmpty = lines.filter((l) => l.trim() !== '');
+  if (nonEmpty.length > 1 && tryParse(nonEmpty[0]).ok) {
+    const out: EventInput[] = [];
+    lines.forEach((line, i) => {
+      if (line.trim() !== '') out.push(...parseLine(line, `${origin}:${i + 1}`));
+    });
+    return out;
+  }
+  return [{ ok: false, error: `${origin}: invalid JSON${where(body, whole.error)}: ${whole.error}`, origin }];
+}
+
+// " (line L column C)" for a JSON.parse message that gives a character position.
+function where(text: string, message: string): string {
+  if (/line \d+ column \d+/.test(message)) return '';
+  const m = /position (\d+)/.exec(message);
+  if (!m) return '';
+  const pos = Math.min(Number(m[1]), text.length);
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < pos; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return ` (line ${line} column ${pos - lineStart + 1})`;
+}
+
+function reason(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err && err.code === 'ENOENT') return 'no such file or directory';
+  return err instanceof Error ? err.message : String(err);
+}

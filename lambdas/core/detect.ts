@@ -1,0 +1,486 @@
+// The analyser: one normalised CloudTrail event + rules + state index → findings. No I/O.
+// Order of judgement: failed → read-only → Terraform's own → ignored principal/event → rules →
+// state look-up → modified / deleted / unmanaged, values compared after normalisation, secrets redacted.
+
+import { isTerraformUserAgent } from './cloudtrail.js';
+import { anyGlob, type DetectConfig } from './config.js';
+import { matchesPattern } from './event-pattern.js';
+import { stableHash } from './hash.js';
+import { valueAt, valuesAt } from './paths.js';
+import { isSensitive } from './redact.js';
+import type { AttributeSpec, IdentitySpec, TargetSpec } from './rule-types.js';
+import type { CompiledRule, RuleSet } from './rules.js';
+import type { StateIndex, StateResource } from './state-types.js';
+import {
+  type AttributeChange,
+  type CloudTrailEvent,
+  type DriftKind,
+  type Finding,
+  type IgnoreReason,
+  type ProcessedEvent,
+  SENSITIVE,
+  SEVERITIES,
+  type Severity,
+} from './types.js';
+import { canonical, NORMALISERS, sameValue, tagKeys, tagMap } from './values.js';
+
+export interface DetectContext {
+  readonly rules: RuleSet;
+  readonly state: StateIndex;
+  readonly config: DetectConfig;
+}
+
+export interface DetectError {
+  readonly eventId: string | null;
+  readonly message: string;
+}
+
+export interface DetectResult {
+  readonly findings: Finding[];
+  readonly processed: ProcessedEvent[];
+  readonly errors: DetectError[];
+}
+
+/** True when Terraform/OpenTofu itself (user agent or a configured CI principal) made the call. */
+export function isTerraformCall(event: CloudTrailEvent, config: DetectConfig): boolean {
+  if (isTerraformUserAgent(event.actor.userAgent)) return true;
+  return anyGlob(config.terraformPrincipals, event.actor.arn, event.actor.roleArn) !== undefined;
+}
+
+export function detectEvents(events: Iterable<CloudTrailEvent>, ctx: DetectContext): DetectResult {
+  const findings: Finding[] = [];
+  const processed: ProcessedEvent[] = [];
+  const errors: DetectError[] = [];
+  for (const event of events) {
+    const result = detectEvent(event, ctx);
+    processed.push(result);
+    if (result.outcome.result === 'drift') findings.push(...result.outcome.findings);
+    else if (result.outcome.result === 'error')
+      errors.push({ eventId: event.id, message: result.outcome.error });
+  }
+  return { findings, processed, errors };
+}
+
+export function detectEvent(event: CloudTrailEvent, ctx: DetectContext): ProcessedEvent {
+  const base = {
+    eventId: event.id,
+    name: event.name,
+    source: event.source,
+    time: event.time,
+    actor: event.actor.name ?? event.actor.arn,
+  };
+  const ignored = (reason: IgnoreReason, detail?: string, stateWrite?: boolean): ProcessedEvent => ({
+    ...base,
+    outcome: { result: 'ignored', reason, ...(detail ? { detail } : {}) },
+    ...(stateWrite ? { stateWrite } : {}),
+  });
+
+  if (event.errorCode) return ignored('failed-call', event.errorCode);
+  if (event.readOnly) return ignored('read-only');
+  const rules = ctx.rules.forEvent(event.source, event.name);
+  if (isTerraformCall(event, ctx.config)) return ignored('terraform', undefined, rules.length > 0);
+  const principal = anyGlob(ctx.config.ignorePrincipals, event.actor.arn, event.actor.roleArn);
+  if (principal) return ignored('ignored-principal', principal);
+  const eventGlob = anyGlob(ctx.config.ignoreEvents, event.name, `${event.source}:${event.name}`);
+  if (eventGlob) return ignored('ignored-event', eventGlob);
+  if (rules.length === 0) return ignored('no-rule');
+
+  const byResource = new Map<string, Finding>();
+  const reasons: IgnoreReason[] = [];
+  const ruleErrors: string[] = [];
+  for (const rule of rules) {
+    try {
+      const result = evaluateRule(rule, event, ctx);
+      if (result.reason) reasons.push(result.reason);
+      for (const finding of result.findings) {
+        const existing = byResource.get(finding.id);
+        byResource.set(finding.id, existing ? mergeFindings(existing, finding) : finding);
+      }
+    } catch (error) {
+      // One broken rule never stops the others: it becomes a counted error.
+      ruleErrors.push(`rule ${rule.id}: ${(error as Error).message}`);
+    }
+  }
+  if (byResource.size > 0) {
+    const findings = [...byResource.values()].sort((a, b) => resourceKey(a).localeCompare(resourceKey(b)));
+    return { ...base, outcome: { result: 'drift', findings } };
+  }
+  if (ruleErrors.length > 0) return { ...base, outcome: { result: 'error', error: ruleErrors.join('; ') } };
+  return ignored(mostTelling(reasons));
+}
+
+const REASON_ORDER: readonly IgnoreReason[] = [
+  'no-change',
+  'ignored-attribute',
+  'ignored-resource',
+  'not-managed',
+  'not-in-state',
+  'no-rule',
+];
+function mostTelling(reasons: IgnoreReason[]): IgnoreReason {
+  for (const reason of REASON_ORDER) if (reasons.includes(reason)) return reason;
+  return 'no-rule';
+}
+
+interface RuleResult {
+  readonly findings: Finding[];
+  readonly reason?: IgnoreReason;
+}
+
+interface Identity {
+  readonly by: string;
+  readonly value: string;
+  /** State attributes the resource must also hold (compound identities such as role + policy ARN). */
+  readonly where?: Readonly<Record<string, string>>;
+}
+
+function evaluateRule(rule: CompiledRule, event: CloudTrailEvent, ctx: DetectContext): RuleResult {
+  if (rule.when && !matchesPattern(rule.when, event.raw)) return { findings: [], reason: 'no-rule' };
+  const severity = severityFor(rule, event, ctx.config);
+  let unmanagedTarget: { target: TargetSpec; identities: Identity[] } | undefined;
+  let sawIdentity = false;
+
+  for (const target of rule.targets) {
+    const identities = resolveIdentities(target.identity, event.raw);
+    if (identities.length === 0) continue;
+    sawIdentity = true;
+    const resources = lookUp(ctx.state, identities, target.types);
+    if (resources.length === 0) {
+      unmanagedTarget ??= { target, identities };
+      continue;
+    }
+    const findings: Finding[] = [];
+    let reason: IgnoreReason | undefined;
+    for (const resource of resources) {
+      if (isIgnoredResource(ctx.config, resource.type, resource.address, resource.id)) {
+        reason = 'ignored-resource';
+        continue;
+      }
+      const change = target.change ?? rule.change;
+      if (change === 'delete') {
+        findings.push(buildFinding(rule, event, severity, 'deleted', stateRef(resource), []));
+        continue;
+      }
+      const compared = compareAttributes(target.attributes ?? [], resource, event.raw, ctx.config);
+      if (compared.extracted && compared.changes.length === 0) {
+        reason = compared.ignored ? 'ignored-attribute' : 'no-change';
+        continue;
+      }
+      findings.push(buildFinding(rule, event, severity, 'modified', stateRef(resource), compared.changes));
+    }
+    return { findings, reason };
+  }
+
+  const creates = rule.change === 'create' || rule.targets.some((t) => t.change === 'create');
+  if (creates && unmanagedTarget) {
+    const { target, identities } = unmanagedTarget;
+    const type = target.types[0];
+    const findings: Finding[] = [];
+    for (const identity of identities) {
+      const id = identity.by === 'arn' ? null : identity.value;
+      const arn = identity.by === 'arn' ? identity.value : null;
+      if (isIgnoredResource(ctx.config, type, null, id ?? arn)) continue;
+      const ref = { type, address: null, id, arn, stateFile: null };
+      findings.push(buildFinding(rule, event, severity, 'unmanaged', ref, []));
+    }
+    return { findings, reason: findings.length === 0 ? 'ignored-resource' : undefined };
+  }
+  return { findings: [], reason: sawIdentity ? 'not-managed' : 'not-in-state' };
+}
+
+function severityFor(rule: CompiledRule, event: CloudTrailEvent, config: DetectConfig): Severity {
+  const override = config.severityOverrides[rule.id];
+  if (override) return override;
+  let severity = rule.severity;
+  for (const escalation of rule.escalate ?? []) {
+    if (
+      SEVERITIES.indexOf(escalation.severity) > SEVERITIES.indexOf(severity) &&
+      matchesPattern(escalation.when, event.raw)
+    ) {
+      severity = escalation.severity;
+    }
+  }
+  return severity;
+}
+
+function asIdentityString(value: unknown): string | null {
+  if (typeof value === 'string') return value === '' ? null : value;
+  if (typeof value === 'number') return String(value);
+  return null;
+}
+
+function resolveIdentities(specs: readonly IdentitySpec[], raw: Record<string, unknown>): Identity[] {
+  for (const spec of specs) {
+    const transform = spec.transform ? NORMALISERS[spec.transform] : undefined;
+    const values: string[] = [];
+    if (spec.template) {
+      let complete = true;
+      const text = spec.template.replace(/\{([^}]+)\}/g, (_, path: string) => {
+        const value = asIdentityString(valueAt(raw, path));
+        if (value === null) complete = false;
+        return value ?? '';
+      });
+      if (complete) values.push(text);
+    } else if (spec.path) {
+      for (const value of valuesAt(raw, spec.path)) {
+        const text = asIdentityString(value);
+        if (text !== null) values.push(text);
+      }
+    }
+    const where = resolveWhere(spec.where, raw);
+    if (where === null) continue;
+    const identities = values
+      .map((value) => (transform ? asIdentityString(transform(value)) : value))
+      .filter((value): value is string => value !== null)
+      .map((value) => (where ? { by: spec.by, value, where } : { by: spec.by, value }));
+    if (identities.length > 0) return identities;
+  }
+  return [];
+}
+
+/** `where` paths resolved to strings; null when one is missing (the identity does not apply). */
+function resolveWhere(
+  where: IdentitySpec['where'],
+  raw: Record<string, unknown>,
+): Record<string, string> | null | undefined {
+  if (!where) return undefined;
+  const out: Record<string, string> = {};
+  for (const [attribute, path] of Object.entries(where)) {
+    const value = asIdentityString(valueAt(raw, path));
+    if (value === null) return null;
+    out[attribute] = value;
+  }
+  return out;
+}
+
+function holds(resource: StateResource, where: Identity['where']): boolean {
+  if (!where) return true;
+  return Object.entries(where).every(
+    ([attribute, value]) => asIdentityString(resource.attributes[attribute]) === value,
+  );
+}
+
+function lookUp(
+  state: StateIndex,
+  identities: readonly Identity[],
+  types: readonly string[],
+): StateResource[] {
+  const typeFilter = types.includes('*') ? undefined : types;
+  const found = new Map<string, StateResource>();
+  for (const { by, value, where } of identities) {
+    const matches =
+      by === 'id'
+        ? state.byId(value, typeFilter)
+        : by === 'arn'
+          ? state.byArn(value, typeFilter)
+          : state.byAttribute(by, value, typeFilter);
+    for (const resource of matches) {
+      if (holds(resource, where)) found.set(`${resource.stateFile}\u0000${resource.address}`, resource);
+    }
+  }
+  return [...found.values()];
+}
+
+function isIgnoredResource(
+  config: DetectConfig,
+  type: string,
+  address: string | null,
+  id: string | null,
+): boolean {
+  if (config.ignoreResources.length === 0) return false;
+  return anyGlob(config.ignoreResources, type, address, id ? `${type}:${id}` : null) !== undefined;
+}
+
+function isIgnoredAttribute(config: DetectConfig, resource: StateResource, attribute: string): boolean {
+  if (config.ignoreAttributes.length === 0) return false;
+  return (
+    anyGlob(config.ignoreAttributes, `${resource.type}.${attribute}`, `${resource.address}.${attribute}`) !==
+    undefined
+  );
+}
+
+function stateRef(resource: StateResource) {
+  return {
+    type: resource.type,
+    address: resource.address,
+    id: resource.id,
+    arn: resource.arn,
+    stateFile: resource.stateFile,
+  };
+}
+
+interface Compared {
+  /** True when the event carried at least one comparable value. */
+  readonly extracted: boolean;
+  readonly changes: AttributeChange[];
+  /** True when a difference was dropped because the config ignores that attribute. */
+  readonly ignored: boolean;
+}
+
+function stateValue(resource: StateResource, spec: AttributeSpec): unknown {
+  const paths = spec.state === undefined ? [spec.attribute] : [spec.state].flat();
+  for (const path of paths) {
+    const value = valueAt(resource.attributes, path);
+    if (value !== undefined) return value;
+  }
+  return null;
+}
+
+function eventValue(raw: Record<string, unknown>, spec: AttributeSpec): { found: boolean; value: unknown } {
+  if (spec.path === undefined) return { found: 'value' in spec, value: spec.value ?? null };
+  const values = valuesAt(raw, spec.path);
+  if (values.length === 0) return { found: false, value: undefined };
+  return { found: true, value: values.length === 1 ? values[0] : values };
+}
+
+function compareAttributes(
+  specs: readonly AttributeSpec[],
+  resource: StateResource,
+  raw: Record<string, unknown>,
+  config: DetectConfig,
+): Compared {
+  const changes: AttributeChange[] = [];
+  let extracted = false;
+  let ignored = false;
+  for (const spec of specs) {
+    const { found, value } = eventValue(raw, spec);
+    if (!found) continue;
+    extracted = true;
+    const normalise = NORMALISERS[spec.normalise ?? 'raw'];
+    const expectedRaw = stateValue(resource, spec);
+    const secret = spec.sensitive === true || isSensitive(spec.attribute, resource.sensitive);
+    const push = (attribute: string, expected: unknown, actual: unknown) => {
+      if (isIgnoredAttribute(config, resource, attribute)) {
+        ignored = true;
+        return;
+      }
+      changes.push(
+        secret || isSensitive(attribute, resource.sensitive)
+          ? { attribute, expected: SENSITIVE, actual: SENSITIVE }
+          : { attribute, expected, actual },
+      );
+    };
+    switch (spec.op ?? 'set') {
+      case 'set': {
+        const expected = normalise(expectedRaw);
+        const actual = normalise(value);
+        if (!sameValue(expected, actual)) push(spec.attribute, expected, actual);
+        break;
+      }
+      case 'merge-map': {
+        const current = tagMap(expectedRaw);
+        for (const [k, v] of Object.entries(tagMap(value))) {
+          if (current[k] !== v) push(`${spec.attribute}.${k}`, current[k] ?? null, v);
+        }
+        break;
+      }
+      case 'remove-keys': {
+        const current = tagMap(expectedRaw);
+        for (const k of tagKeys(value)) {
+          if (k in current) push(`${spec.attribute}.${k}`, current[k], null);
+        }
+        break;
+      }
+      case 'add-to-set':
+      case 'remove-from-set': {
+        const current = setItems(normalise(expectedRaw));
+        const items = setItems(normalise(value));
+        const adding = spec.op === 'add-to-set';
+        const next = new Map(current);
+        for (const [k, item] of items) {
+          if (adding) next.set(k, item);
+          else next.delete(k);
+        }
+        if (next.size !== current.size || [...next.keys()].some((k) => !current.has(k))) {
+          push(spec.attribute, sortedItems(current), sortedItems(next));
+        }
+        break;
+      }
+    }
+  }
+  return { extracted, changes, ignored };
+}
+
+function setItems(value: unknown): Map<string, unknown> {
+  const list = value === null || value === undefined ? [] : Array.isArray(value) ? value : [value];
+  return new Map(list.map((item) => [JSON.stringify(canonical(item)), item]));
+}
+
+function sortedItems(items: Map<string, unknown>): unknown[] {
+  return [...items.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, item]) => item);
+}
+
+function resourceKey(finding: Pick<Finding, 'resource'>): string {
+  const r = finding.resource;
+  return r.address ? `${r.stateFile ?? ''}#${r.address}` : `${r.type}:${r.id ?? r.arn ?? ''}`;
+}
+
+/** Deterministic: the same event and resource always give the same id (idempotent writes). */
+export function findingId(eventId: string, resource: Pick<Finding, 'resource'>): string {
+  return `d-${stableHash(`${eventId}\u0000${resourceKey(resource)}`)}`;
+}
+
+function buildFinding(
+  rule: CompiledRule,
+  event: CloudTrailEvent,
+  severity: Severity,
+  kind: DriftKind,
+  resource: Finding['resource'],
+  changes: AttributeChange[],
+): Finding {
+  const partial = { resource };
+  return {
+    id: findingId(event.id, partial),
+    kind,
+    severity,
+    ruleId: rule.id,
+    resource,
+    changes,
+    actor: event.actor,
+    event: {
+      id: event.id,
+      name: event.name,
+      source: event.source,
+      time: event.time,
+      region: event.region,
+      account: event.account,
+    },
+    summary: summarise(kind, resource, changes, event),
+  };
+}
+
+function mergeFindings(a: Finding, b: Finding): Finding {
+  const seen = new Set(a.changes.map((c) => c.attribute));
+  const changes = [...a.changes, ...b.changes.filter((c) => !seen.has(c.attribute))];
+  const kind: DriftKind = a.kind === 'deleted' || b.kind === 'deleted' ? 'deleted' : a.kind;
+  const severity = SEVERITIES.indexOf(b.severity) > SEVERITIES.indexOf(a.severity) ? b.severity : a.severity;
+  return { ...a, kind, severity, changes, summary: summarise(kind, a.resource, changes, null, a) };
+}
+
+function shortValue(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (text === undefined) return 'null';
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** One plain sentence. Event strings inside are data, never markup: renderers must treat it as text. */
+export function summarise(
+  kind: DriftKind,
+  resource: Finding['resource'],
+  changes: readonly AttributeChange[],
+  event: CloudTrailEvent | null,
+  previous?: Finding,
+): string {
+  const who = event
+    ? (event.actor.name ?? event.actor.arn ?? 'unknown principal')
+    : (previous?.actor.name ?? previous?.actor.arn ?? 'unknown principal');
+  const call = event?.name ?? previous?.event.name ?? '';
+  const what = resource.address ?? `${resource.type} ${resource.id ?? resource.arn ?? ''}`.trim();
+  if (kind === 'deleted') return `${who} deleted ${what} outside Terraform (${call})`;
+  if (kind === 'unmanaged') return `${who} created ${what}, which no Terraform state manages (${call})`;
+  if (changes.length === 0) return `${who} changed ${what} outside Terraform (${call})`;
+  const first = changes[0];
+  const detail = `${first.attribute} from ${shortValue(first.expected)} to ${shortValue(first.actual)}`;
+  const more = changes.length > 1 ? ` and ${changes.length - 1} more` : '';
+  return `${who} changed ${detail} on ${what}${more} (${call})`;
+}

@@ -1,0 +1,34 @@
+// Loading rule files: YAML text → schema check (rules/schema.json) → compiled rule set.
+// A bad rule file is a RuleError naming the file and the field, never a partial rule set.
+
+import { Ajv } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import schema from '../../rules/schema.json' with { type: 'json' };
+import { RuleError } from './errors.js';
+import type { RuleFile } from './rule-types.js';
+import { compileRuleSet, type RuleSet } from './rules.js';
+
+const validate = new Ajv({ allErrors: true, strict: false }).compile<RuleFile>(schema);
+
+/** Parses and validates one rule file's text (YAML or JSON). */
+export function parseRuleFile(file: string, text: string): RuleFile {
+  let content: unknown;
+  try {
+    content = parseYaml(text);
+  } catch (error) {
+    throw new RuleError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (!validate(content)) {
+    const problems = (validate.errors ?? []).slice(0, 5).map((e) => {
+      const field = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(root)';
+      const extra = e.params && 'additionalProperty' in e.params ? ` "${e.params.additionalProperty}"` : '';
+      return `${field}: ${e.message}${extra}`;
+    });
+    throw new RuleError(`${file}: invalid rule file: ${problems.join('; ')}`);
+  }
+  return content;
+}
+
+export function loadRuleSet(files: readonly { file: string; text: string }[]): RuleSet {
+  return compileRuleSet(files.map(({ file, text }) => ({ file, content: parseRuleFile(file, text) })));
+}

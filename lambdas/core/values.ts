@@ -1,0 +1,284 @@
+// Value normalisers: a state value and an event value pass through the same normaliser before they
+// are compared, so "5" equals 5, a URL-encoded IAM policy equals the state's JSON, and a tag list
+// equals a tag map. Each normaliser is total: it never throws, an odd shape passes through as is.
+
+export type Normaliser = (value: unknown) => unknown;
+
+function unwrapValue(value: unknown): unknown {
+  // EC2 attribute events wrap scalars as {"value": x}; a one-element array from a state block too.
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && (keys[0] === 'value' || keys[0] === 'Value')) {
+      return (value as Record<string, unknown>)[keys[0]];
+    }
+  }
+  return value;
+}
+
+function toStringValue(value: unknown): unknown {
+  const v = unwrapValue(value);
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return v;
+}
+
+function toNumber(value: unknown): unknown {
+  const v = unwrapValue(value);
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return v ?? null;
+}
+
+function toBool(value: unknown): unknown {
+  const v = unwrapValue(value);
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') {
+    const lower = v.toLowerCase();
+    if (lower === 'true' || lower === 'enabled' || lower === 'on') return true;
+    if (lower === 'false' || lower === 'disabled' || lower === 'off' || lower === 'suspended') return false;
+  }
+  if (typeof v === 'number') return v !== 0;
+  return v ?? null;
+}
+
+/** Parses JSON text (plain or URL-encoded, as IAM events carry it); objects pass through. */
+export function parseDocument(value: unknown): unknown {
+  const v = unwrapValue(value);
+  if (typeof v !== 'string') return v ?? null;
+  const text = v.trim();
+  if (text === '') return null;
+  for (const candidate of [text, safeDecode(text)]) {
+    if (candidate === null) continue;
+    try {
+      return JSON.parse(candidate);
+    } catch {
+      // try the next form
+    }
+  }
+  return v;
+}
+
+function safeDecode(text: string): string | null {
+  if (!text.includes('%')) return null;
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
+}
+
+/** Sorts object keys recursively so two documents compare by content. */
+export function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort())
+      out[key] = canonical((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
+
+const IAM_LIST_KEYS = new Set([
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'AWS',
+  'Service',
+  'Federated',
+  'CanonicalUser',
+]);
+
+/** IAM policy documents: one Statement or many, one Action or a list — the same policy either way. */
+function iamPolicy(value: unknown): unknown {
+  const doc = parseDocument(value);
+  if (!doc || typeof doc !== 'object') return doc;
+  const normalise = (node: unknown, key?: string): unknown => {
+    if (Array.isArray(node)) {
+      const items = node.map((n) => normalise(n));
+      if (key && IAM_LIST_KEYS.has(key)) return [...new Set(items.map(String))].sort();
+      return items;
+    }
+    if (node && typeof node === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(node).sort()) {
+        let child = (node as Record<string, unknown>)[k];
+        if (k === 'Statement' && !Array.isArray(child)) child = [child];
+        if (IAM_LIST_KEYS.has(k) && typeof child === 'string') child = [child];
+        if (k === 'Principal' && child === '*') child = { AWS: ['*'] };
+        out[k] = normalise(child, k);
+      }
+      if (Array.isArray(out.Statement)) {
+        out.Statement = [...out.Statement].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      }
+      return out;
+    }
+    return node;
+  };
+  return normalise(doc);
+}
+
+function json(value: unknown): unknown {
+  return canonical(parseDocument(value));
+}
+
+function stringSet(value: unknown): unknown {
+  const v = unwrapValue(value);
+  if (v === null || v === undefined) return [];
+  const list = Array.isArray(v) ? v : [v];
+  return [...new Set(list.map((x) => String(unwrapValue(x))))].sort();
+}
+
+/** Tags as a map, from any of: {k: v}, [{key,value}], [{Key,Value}], {items: [...]}, [{TagKey,TagValue}]. */
+export function tagMap(value: unknown): Record<string, string> {
+  if (value === null || value === undefined) return {};
+  let v = value;
+  if (!Array.isArray(v) && typeof v === 'object') {
+    const obj = v as Record<string, unknown>;
+    if (Array.isArray(obj.items)) v = obj.items;
+    else if (Array.isArray(obj.Tag)) v = obj.Tag;
+    else if (Array.isArray(obj.tags)) v = obj.tags;
+    else if (Array.isArray(obj.Tags)) v = obj.Tags;
+  }
+  const out: Record<string, string> = {};
+  if (Array.isArray(v)) {
+    for (const item of v) {
+      if (!item || typeof item !== 'object') continue;
+      const t = item as Record<string, unknown>;
+      const key = t.key ?? t.Key ?? t.TagKey ?? t.tagKey;
+      const val = t.value ?? t.Value ?? t.TagValue ?? t.tagValue ?? '';
+      if (key !== undefined && key !== null) out[String(key)] = String(val ?? '');
+    }
+    return out;
+  }
+  if (v && typeof v === 'object') {
+    for (const [key, val] of Object.entries(v)) out[key] = String(val ?? '');
+  }
+  return out;
+}
+
+/** Tag keys from [{key}], [{Key}], ["k"], {items: [...]} or a tag map. */
+export function tagKeys(value: unknown): string[] {
+  if (value === null || value === undefined) return [];
+  let v = value;
+  if (!Array.isArray(v) && typeof v === 'object') {
+    const obj = v as Record<string, unknown>;
+    v = obj.items ?? obj.TagKeys ?? obj.tagKeys ?? obj.Keys ?? Object.keys(obj);
+  }
+  const list = Array.isArray(v) ? v : [v];
+  return list
+    .map((item) => {
+      if (item && typeof item === 'object') {
+        const t = item as Record<string, unknown>;
+        return t.key ?? t.Key ?? t.TagKey;
+      }
+      return item;
+    })
+    .filter((k) => k !== undefined && k !== null)
+    .map(String);
+}
+
+function cidr(value: unknown): unknown {
+  const v = toStringValue(value);
+  return typeof v === 'string' ? v.trim().toLowerCase() : v;
+}
+
+function lower(value: unknown): unknown {
+  const v = toStringValue(value);
+  return typeof v === 'string' ? v.toLowerCase() : v;
+}
+
+function upper(value: unknown): unknown {
+  const v = toStringValue(value);
+  return typeof v === 'string' ? v.toUpperCase() : v;
+}
+
+/** Last segment of an ARN or path: arn:aws:iam::1:policy/a/b → b. */
+export function arnName(value: unknown): unknown {
+  const v = toStringValue(value);
+  if (typeof v !== 'string') return v;
+  const afterColon = v.startsWith('arn:') ? v.split(':').slice(5).join(':') : v;
+  const parts = afterColon.split(/[/:]/);
+  return parts[parts.length - 1] || v;
+}
+
+/** A state block list of one element ([{...}]) compares as the element. */
+function single(value: unknown): unknown {
+  if (Array.isArray(value) && value.length === 1) return canonical(value[0]);
+  return canonical(value ?? null);
+}
+
+const PROTOCOLS: Record<string, string> = { all: '-1', '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
+
+/**
+ * Security group rules as atomic strings `protocol|from|to|source`, one per source, from either
+ * CloudTrail `ipPermissions` ({items:[{ipProtocol, fromPort, ipRanges:{items:[{cidrIp}]}, ...}]})
+ * or state blocks ([{protocol, from_port, cidr_blocks, security_groups, self, ...}]).
+ */
+export function ec2Permissions(value: unknown): string[] {
+  const itemsOf = (v: unknown): unknown[] => {
+    if (Array.isArray(v)) return v;
+    if (v && typeof v === 'object' && Array.isArray((v as Record<string, unknown>).items)) {
+      return (v as { items: unknown[] }).items;
+    }
+    return v && typeof v === 'object' ? [v] : [];
+  };
+  const atoms = new Set<string>();
+  for (const raw of itemsOf(value)) {
+    if (!raw || typeof raw !== 'object') continue;
+    const p = raw as Record<string, unknown>;
+    const protocolText = String(p.ipProtocol ?? p.protocol ?? p.ip_protocol ?? '-1').toLowerCase();
+    const protocol = PROTOCOLS[protocolText] ?? protocolText;
+    const allPorts = protocol === '-1';
+    const from = allPorts ? 0 : Number(p.fromPort ?? p.from_port ?? 0);
+    const to = allPorts ? 0 : Number(p.toPort ?? p.to_port ?? 0);
+    const prefix = `${protocol}|${from}|${to}|`;
+    const sources: string[] = [];
+    for (const r of itemsOf(p.ipRanges)) sources.push(`cidr:${(r as Record<string, unknown>).cidrIp}`);
+    for (const r of itemsOf(p.ipv6Ranges))
+      sources.push(`cidr:${String((r as Record<string, unknown>).cidrIpv6).toLowerCase()}`);
+    for (const r of itemsOf(p.groups)) sources.push(`sg:${(r as Record<string, unknown>).groupId}`);
+    for (const r of itemsOf(p.prefixListIds))
+      sources.push(`pl:${(r as Record<string, unknown>).prefixListId}`);
+    for (const c of itemsOf(p.cidr_blocks)) sources.push(`cidr:${c}`);
+    for (const c of itemsOf(p.ipv6_cidr_blocks)) sources.push(`cidr:${String(c).toLowerCase()}`);
+    for (const g of itemsOf(p.security_groups)) sources.push(`sg:${g}`);
+    for (const l of itemsOf(p.prefix_list_ids)) sources.push(`pl:${l}`);
+    if (p.self === true) sources.push('self');
+    if (typeof p.cidr_ipv4 === 'string') sources.push(`cidr:${p.cidr_ipv4}`);
+    if (typeof p.cidr_ipv6 === 'string') sources.push(`cidr:${p.cidr_ipv6.toLowerCase()}`);
+    if (typeof p.referenced_security_group_id === 'string')
+      sources.push(`sg:${p.referenced_security_group_id}`);
+    if (typeof p.prefix_list_id === 'string') sources.push(`pl:${p.prefix_list_id}`);
+    for (const source of sources) atoms.add(prefix + source);
+  }
+  return [...atoms].sort();
+}
+
+export const NORMALISERS: Readonly<Record<string, Normaliser>> = {
+  string: toStringValue,
+  number: toNumber,
+  bool: toBool,
+  lower,
+  upper,
+  json,
+  'iam-policy': iamPolicy,
+  'string-set': stringSet,
+  'tag-map': tagMap,
+  'tag-keys': tagKeys,
+  cidr,
+  'arn-name': arnName,
+  single,
+  'ec2-permissions': ec2Permissions,
+  raw: (v) => canonical(v ?? null),
+};
+
+export const NORMALISER_NAMES = Object.keys(NORMALISERS);
+
+/** Deep equality of normalised values (objects compared by content, key order ignored). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}

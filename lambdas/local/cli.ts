@@ -1,0 +1,140 @@
+// The command line: scan | serve | demo | rules. Composition only; the work is in scan.ts,
+// server.ts and the core.
+
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadRulesFromDir } from '../adapters/local/rule-files.js';
+import { summariseRule } from '../core/rules.js';
+import { SEVERITIES, type Severity } from '../core/types.js';
+import { runScan } from './scan.js';
+
+function severity(value: string): Severity {
+  if (!SEVERITIES.includes(value as Severity)) {
+    throw new InvalidArgumentError(`must be one of ${SEVERITIES.join(', ')}`);
+  }
+  return value as Severity;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+}
+
+interface ServeFlags {
+  state?: string[];
+  events?: string[];
+  port: number;
+  host: string;
+  data: string;
+  token?: string;
+  config?: string;
+}
+
+function serveOptions(command: Command): Command {
+  return command
+    .option('--state <path...>', 'state files, folders or s3://bucket/prefix')
+    .option('--events <path...>', 'CloudTrail log files or folders to follow, or - for JSON lines on stdin')
+    .option('--port <port>', 'port to listen on', port, 8080)
+    .option('--host <host>', 'address to bind (beyond loopback needs --token)', '127.0.0.1')
+    .option('--data <dir>', 'where drifts are kept', '.tfdrift')
+    .option('--token <token>', 'bearer token required on every request (or TFDRIFT_TOKEN)')
+    .option('--config <file>', 'detector config (ignore rules, Terraform principals)');
+}
+
+export function buildCli(): Command {
+  const program = new Command('tfdrift')
+    .description('Real-time Terraform drift detection for AWS: CloudTrail events against Terraform state')
+    .showHelpAfterError();
+
+  program
+    .command('scan')
+    .description('check CloudTrail logs against state files; exit 0 clean, 2 drift, 1 error')
+    .requiredOption('--state <path...>', 'state files, folders (recursive), - (stdin) or s3://bucket/prefix')
+    .requiredOption(
+      '--events <path...>',
+      'CloudTrail logs (.json, .json.gz, JSON lines), folders, or - (stdin)',
+    )
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['json', 'table', 'markdown'])
+        .default('table'),
+    )
+    .option('--fail-on <severity>', 'exit 2 only for findings at or above this severity', severity, 'low')
+    .option('--ignore-principal <arn...>', 'principal ARN globs whose calls are not drift')
+    .option('--config <file>', 'detector config (YAML): ignore rules, Terraform principals, severities')
+    .option('--rules <dir>', 'rule folder (default: the built-in rules)')
+    .action(async (flags) => {
+      process.exitCode = await runScan({
+        state: flags.state,
+        events: flags.events,
+        format: flags.format,
+        failOn: flags.failOn,
+        ignorePrincipals: flags.ignorePrincipal ?? [],
+        configFile: flags.config,
+        rulesDir: flags.rules,
+        color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+      });
+    });
+
+  serveOptions(
+    program
+      .command('serve')
+      .description('serve the dashboard, API and live feed on your own state and events'),
+  ).action(async (flags: ServeFlags) => {
+    const { startServer } = await import('./server.js');
+    const server = await startServer({
+      statePaths: flags.state ?? [],
+      eventPaths: flags.events ?? [],
+      port: flags.port,
+      host: flags.host,
+      dataDir: flags.data,
+      token: flags.token ?? process.env.TFDRIFT_TOKEN,
+      configFile: flags.config,
+    });
+    process.stdout.write(`tfdrift serving on ${server.url}\n`);
+  });
+
+  serveOptions(
+    program
+      .command('demo')
+      .description('serve the dashboard on a sample state with sample events arriving live'),
+  ).action(async (flags: ServeFlags) => {
+    const { startDemo } = await import('./demo.js');
+    await startDemo({
+      port: flags.port,
+      host: flags.host,
+      dataDir: flags.data,
+      token: flags.token ?? process.env.TFDRIFT_TOKEN,
+    });
+  });
+
+  const rules = program.command('rules').description('the detection rules');
+  rules
+    .command('list')
+    .description('list rules: id, eventSource, eventNames, resourceTypes, attributes')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('table'))
+    .option('--rules <dir>', 'rule folder (default: the built-in rules)')
+    .action((flags) => {
+      const summaries = loadRulesFromDir(flags.rules).rules.map(summariseRule);
+      if (flags.format === 'json') {
+        process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
+        return;
+      }
+      for (const r of summaries) {
+        process.stdout.write(
+          `${r.id}  ${r.eventSource}  ${r.eventNames.join(',')}  → ${r.resourceTypes.join(',')}\n`,
+        );
+      }
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (error) {
+    process.stderr.write(`tfdrift: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,166 @@
+// `tfdrift scan`: state + CloudTrail events in, findings out. Exit 0 no drift, 2 drift, 1 error
+// (the convention of `terraform plan -detailed-exitcode`).
+
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { readEvents } from '../adapters/local/event-files.js';
+import { loadRulesFromDir } from '../adapters/local/rule-files.js';
+import { normaliseRecord } from '../core/cloudtrail.js';
+import { type DetectConfig, parseConfig, withIgnoredPrincipals } from '../core/config.js';
+import { type DetectContext, detectEvent } from '../core/detect.js';
+import { ConfigError, StateError } from '../core/errors.js';
+import type { RuleSet } from '../core/rules.js';
+import { buildStateIndex } from '../core/state.js';
+import type { StateIndex } from '../core/state-types.js';
+import { type Finding, type IgnoreReason, SEVERITIES, type Severity } from '../core/types.js';
+import type { StateDocument } from '../ports.js';
+import { type ReportFormat, renderReport, type ScanError, type ScanReport, terminalText } from './report.js';
+import { readStateDocuments } from './state-input.js';
+
+export interface ScanOptions {
+  readonly state: readonly string[];
+  readonly events: readonly string[];
+  readonly format?: ReportFormat;
+  /** Exit 2 only for findings at or above this severity (default: any finding). */
+  readonly failOn?: Severity;
+  readonly ignorePrincipals?: readonly string[];
+  readonly configFile?: string;
+  readonly rulesDir?: string;
+  readonly stdout?: NodeJS.WritableStream;
+  readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly color?: boolean;
+  /** For tests: text that `-` reads instead of process.stdin. */
+  readonly stdin?: NodeJS.ReadableStream;
+}
+
+export const EXIT_CLEAN = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_DRIFT = 2;
+
+export function loadConfigFile(path: string | undefined): DetectConfig {
+  if (!path) return parseConfig(undefined);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `${path}: cannot read config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${path}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  return parseConfig(parsed, path);
+}
+
+/** Sorted the way driftctl sorts: stable across runs and machines. */
+function byTimeThenResource(a: Finding, b: Finding): number {
+  return (
+    a.event.time.localeCompare(b.event.time) ||
+    a.event.id.localeCompare(b.event.id) ||
+    (a.resource.address ?? a.resource.id ?? '').localeCompare(b.resource.address ?? b.resource.id ?? '')
+  );
+}
+
+class Progress {
+  private last = 0;
+  constructor(private readonly stream: (NodeJS.WritableStream & { isTTY?: boolean }) | undefined) {}
+  update(events: number, findings: number): void {
+    if (!this.stream?.isTTY) return;
+    const now = Date.now();
+    if (now - this.last < 100) return;
+    this.last = now;
+    this.stream.write(`\r\x1b[2Kscanning: ${events} events, ${findings} findings`);
+  }
+  done(): void {
+    if (this.stream?.isTTY && this.last > 0) this.stream.write('\r\x1b[2K');
+  }
+}
+
+/** Loads the state, reads every event, detects. Input problems become report errors, not throws. */
+export async function scan(options: ScanOptions, rules: RuleSet, config: DetectConfig): Promise<ScanReport> {
+  const errors: ScanError[] = [];
+  const { documents, errors: stateErrors } = await readStateDocuments(options.state, options.stdin);
+  const state: StateIndex = buildStateIndex(
+    documents.map((d: StateDocument) => ({ file: d.file, text: d.text })),
+  );
+  const stateProblems = [...stateErrors, ...state.errors];
+  // A scan against part of the state would call managed resources unmanaged: refuse instead.
+  if (stateProblems.length > 0) throw new StateError(stateProblems.map((e) => e.message).join('; '));
+
+  const ctx: DetectContext = { rules, state, config };
+  const findings: Finding[] = [];
+  const ignored: Partial<Record<IgnoreReason, number>> = {};
+  const progress = new Progress(options.stderr);
+  let events = 0;
+  for await (const input of readEvents([...options.events], { stdin: options.stdin })) {
+    if (!input.ok) {
+      errors.push({ origin: input.origin, message: input.error });
+      continue;
+    }
+    let processed: ReturnType<typeof detectEvent>;
+    try {
+      processed = detectEvent(normaliseRecord(input.record), ctx);
+    } catch (error) {
+      errors.push({ origin: input.origin, message: (error as Error).message });
+      continue;
+    }
+    events++;
+    const outcome = processed.outcome;
+    if (outcome.result === 'drift') findings.push(...outcome.findings);
+    else if (outcome.result === 'ignored') ignored[outcome.reason] = (ignored[outcome.reason] ?? 0) + 1;
+    else errors.push({ origin: `${input.origin} (event ${processed.eventId})`, message: outcome.error });
+    progress.update(events, findings.length);
+  }
+  progress.done();
+  findings.sort(byTimeThenResource);
+
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const byKind: Record<string, number> = { modified: 0, deleted: 0, unmanaged: 0 };
+  for (const f of findings) {
+    bySeverity[f.severity]++;
+    byKind[f.kind]++;
+  }
+  return {
+    findings,
+    summary: {
+      events,
+      findings: findings.length,
+      byKind,
+      bySeverity,
+      ignored,
+      errors: errors.length,
+      stateFiles: state.files.length,
+      resources: state.resources.length,
+    },
+    errors,
+  };
+}
+
+/** The whole command: returns the exit code; writes the report to stdout and errors to stderr. */
+export async function runScan(options: ScanOptions): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  let report: ScanReport;
+  try {
+    const rules = loadRulesFromDir(options.rulesDir);
+    const config = withIgnoredPrincipals(loadConfigFile(options.configFile), options.ignorePrincipals ?? []);
+    report = await scan(options, rules, config);
+  } catch (error) {
+    stderr.write(`tfdrift: ${terminalText((error as Error).message)}\n`);
+    return EXIT_ERROR;
+  }
+  const format = options.format ?? 'table';
+  stdout.write(renderReport(report, format, options.color ?? false));
+  if (report.errors.length > 0) {
+    // One line per problem: a truncated log makes the result incomplete, so the exit says error.
+    for (const e of report.errors)
+      stderr.write(`tfdrift: ${terminalText(e.origin)}: ${terminalText(e.message)}\n`);
+    return EXIT_ERROR;
+  }
+  const threshold = SEVERITIES.indexOf(options.failOn ?? 'low');
+  return report.findings.some((f) => SEVERITIES.indexOf(f.severity) >= threshold) ? EXIT_DRIFT : EXIT_CLEAN;
+}

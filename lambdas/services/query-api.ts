@@ -1,0 +1,283 @@
+// The HTTP API of docs/api.md as one function: API Gateway HTTP API (v2) event in, result out.
+// The query Lambda calls it directly; the local server converts Node requests into the same shape,
+// so both places run this one code path.
+
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { extractEach } from '../core/cloudtrail.js';
+import { InputError } from '../core/errors.js';
+import { buildGraph } from '../core/graph.js';
+import { DRIFT_KINDS, type DriftStatus, SEVERITIES, type Severity } from '../core/types.js';
+import type { Clock, DriftQuery, DriftSortField, DriftStore, EventLog, Logger, StateProvider } from '../ports.js';
+import type { HandleResult } from './detect-service.js';
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const STATUSES: readonly DriftStatus[] = ['open', 'acknowledged', 'resolved'];
+const SORTS: readonly DriftSortField[] = ['time', 'severity', 'kind', 'address', 'type', 'attribute', 'actor', 'event', 'status'];
+const DRIFT_PARAMS = ['status', 'severity', 'kind', 'type', 'actor', 'resource', 'from', 'to', 'q', 'sort', 'order', 'limit', 'cursor'];
+
+export interface Summary {
+  readonly open: Record<Severity, number>;
+  readonly total: number;
+  readonly lastEventTime: string | null;
+}
+
+export interface QueryApiDeps {
+  /** A store with `summary()` answers GET /summary in one pass; otherwise open drifts are counted. */
+  readonly store: DriftStore & { summary?(): Promise<Summary> };
+  readonly state: StateProvider;
+  /** When the state was last (re)loaded, for GET /state. */
+  readonly stateLoadedAt?: () => string | null;
+  readonly events: EventLog;
+  /** POST /events goes to the detect service; without one, the endpoint answers 400. */
+  readonly detect?: { handle(records: readonly unknown[]): Promise<HandleResult> };
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly maxBodyBytes?: number;
+  /** Path prefix of the API (default /api/v1). */
+  readonly basePath?: string;
+}
+
+export type ApiResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
+type ErrorCode = 'bad_request' | 'not_found' | 'unauthorized' | 'payload_too_large' | 'internal';
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const bad = (message: string) => new HttpError(400, 'bad_request', message);
+
+export function json(statusCode: number, value: unknown): ApiResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify(value),
+  };
+}
+
+export function errorResult(statusCode: number, code: ErrorCode, message: string): ApiResult {
+  return json(statusCode, { error: { code, message } });
+}
+
+function list<T extends string>(name: string, raw: string | undefined, allowed?: readonly T[]): T[] | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const values = raw.split(',').map((v) => v.trim()).filter(Boolean);
+  for (const value of values) {
+    if (allowed && !allowed.includes(value as T)) {
+      throw bad(`${name}: unknown value "${value.slice(0, 40)}" (expected ${allowed.join(', ')})`);
+    }
+  }
+  return values as T[];
+}
+
+function text(name: string, raw: string | undefined, max = 200): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length > max) throw bad(`${name}: at most ${max} characters`);
+  return raw;
+}
+
+function time(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(Date.parse(raw))) {
+    throw bad(`${name}: "${raw.slice(0, 40)}" is not an ISO time (e.g. 2026-01-01T00:00:00Z)`);
+  }
+  return new Date(Date.parse(raw)).toISOString();
+}
+
+function integer(name: string, raw: string | undefined, min: number, max: number, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw bad(`${name}: must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function checkParams(params: Record<string, string | undefined>, known: readonly string[]): void {
+  for (const name of Object.keys(params)) {
+    if (!known.includes(name)) {
+      throw bad(`unknown query parameter "${name.slice(0, 40)}"${known.length ? ` (known: ${known.join(', ')})` : ''}`);
+    }
+  }
+}
+
+export function parseDriftQuery(params: Record<string, string | undefined>): DriftQuery {
+  checkParams(params, DRIFT_PARAMS);
+  const order = params.order;
+  if (order !== undefined && order !== 'asc' && order !== 'desc') throw bad('order: must be asc or desc');
+  const sort = params.sort;
+  if (sort !== undefined && !SORTS.includes(sort as DriftSortField)) {
+    throw bad(`sort: unknown column "${sort.slice(0, 40)}" (expected ${SORTS.join(', ')})`);
+  }
+  const from = time('from', params.from);
+  const to = time('to', params.to);
+  if (from && to && from > to) throw bad('from: must not be after to');
+  return {
+    status: list('status', params.status, STATUSES),
+    severity: list('severity', params.severity, SEVERITIES),
+    kind: list('kind', params.kind, DRIFT_KINDS),
+    resourceType: list('type', params.type),
+    actor: text('actor', params.actor),
+    resource: text('resource', params.resource, 2048),
+    from,
+    to,
+    text: text('q', params.q),
+    sort: sort as DriftSortField | undefined,
+    order: order as 'asc' | 'desc' | undefined,
+    limit: integer('limit', params.limit, 1, 500, 50),
+    cursor: text('cursor', params.cursor, 4096),
+  };
+}
+
+function bodyText(event: APIGatewayProxyEventV2, maxBytes: number): string {
+  const raw = event.body ?? '';
+  const buffer = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (buffer.length > maxBytes) {
+    throw new HttpError(413, 'payload_too_large', `request body is ${buffer.length} bytes; the limit is ${maxBytes}`);
+  }
+  return buffer.toString('utf8');
+}
+
+function parseJson(text: string, required: boolean): unknown {
+  if (text.trim() === '') {
+    if (required) throw bad('request body is empty: send JSON');
+    return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw bad(`request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The authenticated principal in AWS (Cognito JWT claims), when there is one. */
+function principalOf(event: APIGatewayProxyEventV2): string | undefined {
+  const ctx = event.requestContext as unknown as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } };
+  const claims = ctx.authorizer?.jwt?.claims;
+  const name = claims?.email ?? claims?.['cognito:username'] ?? claims?.username ?? claims?.sub;
+  return typeof name === 'string' ? name : undefined;
+}
+
+function statusBody(value: unknown): { by?: string; comment?: string } {
+  if (value === undefined) return {};
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw bad('body: must be an object {"by"?, "comment"?}');
+  const { by, comment, ...rest } = value as Record<string, unknown>;
+  const extra = Object.keys(rest);
+  if (extra.length > 0) throw bad(`body: unknown field "${extra[0].slice(0, 40)}" (known: by, comment)`);
+  if (by !== undefined && (typeof by !== 'string' || by.length > 200)) throw bad('by: must be a string of at most 200 characters');
+  if (comment !== undefined && (typeof comment !== 'string' || comment.length > 2000)) {
+    throw bad('comment: must be a string of at most 2000 characters');
+  }
+  return { by: by as string | undefined, comment: comment as string | undefined };
+}
+
+export type QueryApi = (event: APIGatewayProxyEventV2) => Promise<ApiResult>;
+
+export function createQueryApi(deps: QueryApiDeps): QueryApi {
+  const base = deps.basePath ?? '/api/v1';
+  const maxBody = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+  async function summary(): Promise<Summary> {
+    if (deps.store.summary) return deps.store.summary();
+    const open: Record<Severity, number> = { low: 0, medium: 0, high: 0, critical: 0 };
+    for (const drift of await deps.store.listOpen()) open[drift.severity] += 1;
+    const newest = await deps.store.query({ limit: 1 });
+    const total = Object.values(open).reduce((a, b) => a + b, 0);
+    return { open, total, lastEventTime: newest.items[0]?.event.time ?? null };
+  }
+
+  async function route(event: APIGatewayProxyEventV2): Promise<ApiResult> {
+    const method = event.requestContext.http.method.toUpperCase();
+    const path = event.rawPath;
+    if (!path.startsWith(`${base}/`)) throw new HttpError(404, 'not_found', `no such endpoint: ${path.slice(0, 200)}`);
+    const parts = path.slice(base.length + 1).split('/');
+    const params = event.queryStringParameters ?? {};
+    const get = method === 'GET' || method === 'HEAD';
+    const noParams = () => checkParams(params, []);
+
+    if (parts[0] === 'drifts' && parts.length === 1 && get) {
+      return json(200, await deps.store.query(parseDriftQuery(params)));
+    }
+    if (parts[0] === 'drifts' && parts.length >= 2 && parts.length <= 3) {
+      let id: string;
+      try {
+        id = decodeURIComponent(parts[1]);
+      } catch {
+        throw bad('drift id: invalid URL encoding');
+      }
+      if (!id) throw bad('drift id: empty');
+      if (parts.length === 2 && get) {
+        noParams();
+        const drift = await deps.store.get(id);
+        if (!drift) throw new HttpError(404, 'not_found', `no drift with id "${id.slice(0, 100)}"`);
+        const key = drift.resource.address ?? drift.resource.id;
+        const history = key ? (await deps.store.history(key)).filter((d) => d.id !== drift.id) : [];
+        return json(200, { ...drift, history });
+      }
+      const action = parts[2];
+      if (parts.length === 3 && method === 'POST' && (action === 'acknowledge' || action === 'resolve')) {
+        noParams();
+        const body = statusBody(parseJson(bodyText(event, maxBody), false));
+        const updated = await deps.store.setStatus(id, {
+          status: action === 'acknowledge' ? 'acknowledged' : 'resolved',
+          by: principalOf(event) ?? body.by ?? 'anonymous',
+          ...(body.comment ? { comment: body.comment } : {}),
+          at: deps.clock.now().toISOString(),
+        });
+        if (!updated) throw new HttpError(404, 'not_found', `no drift with id "${id.slice(0, 100)}"`);
+        return json(200, updated);
+      }
+    }
+    if (path === `${base}/graph` && get) {
+      noParams();
+      return json(200, buildGraph(await deps.state.current(), await deps.store.listOpen()));
+    }
+    if (path === `${base}/state` && get) {
+      noParams();
+      const index = await deps.state.current();
+      return json(200, {
+        files: index.files,
+        resources: index.resources.length,
+        errors: index.errors,
+        loadedAt: deps.stateLoadedAt?.() ?? null,
+      });
+    }
+    if (path === `${base}/summary` && get) {
+      noParams();
+      return json(200, await summary());
+    }
+    if (path === `${base}/events` && get) {
+      checkParams(params, ['limit']);
+      return json(200, { items: await deps.events.recent(integer('limit', params.limit, 1, 1000, 100)) });
+    }
+    if (path === `${base}/events` && method === 'POST') {
+      noParams();
+      if (!deps.detect) throw bad('this deployment does not accept events over HTTP');
+      const body = parseJson(bodyText(event, maxBody), true);
+      // Nothing usable at all is a bad request; a bad record among good ones is a counted error.
+      const found = extractEach(body);
+      if (!found.some((item) => 'record' in item)) {
+        const first = found.find((item) => 'error' in item);
+        throw bad(
+          `no CloudTrail record in the body (send a record, {"Records": [...]}, an EventBridge event or an array)${first && 'error' in first ? `: ${first.error}` : ''}`,
+        );
+      }
+      return json(200, await deps.detect.handle([body]));
+    }
+    throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${path.slice(0, 200)}`);
+  }
+
+  return async (event) => {
+    try {
+      return await route(event);
+    } catch (error) {
+      if (error instanceof HttpError) return errorResult(error.status, error.code, error.message);
+      if (error instanceof InputError) return errorResult(400, 'bad_request', error.message);
+      deps.logger.error('request failed', { path: event.rawPath, error: (error as Error).stack ?? String(error) });
+      return errorResult(500, 'internal', 'internal error (see the server log)');
+    }
+  };
+}

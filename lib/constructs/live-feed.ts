@@ -1,0 +1,114 @@
+// The live feed: an API Gateway WebSocket API. `$connect` is guarded by a Lambda REQUEST authorizer
+// that verifies the Cognito JWT in `?token=`; the broadcast Lambda reads the drifts table's stream
+// and posts each change to every connection (dropping the ones API Gateway reports gone).
+
+import { Duration } from 'aws-cdk-lib';
+import { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import { ALL_PARTITION, DRIFT_ATTR } from '../../lambdas/adapters/aws/drift-table-design.js';
+import type { DeadLetter } from './event-ingest.js';
+import { HandlerFunction } from './handler-function.js';
+
+export interface LiveFeedProps {
+  readonly drifts: Table;
+  readonly connections: Table;
+  readonly userPool: IUserPool;
+  readonly client: IUserPoolClient;
+  readonly deadLetter: DeadLetter;
+  readonly logRetention: RetentionDays;
+}
+
+export class LiveFeed extends Construct {
+  readonly api: WebSocketApi;
+  readonly stage: WebSocketStage;
+  readonly authorizer: HandlerFunction;
+  readonly broadcast: HandlerFunction;
+
+  constructor(scope: Construct, id: string, props: LiveFeedProps) {
+    super(scope, id);
+    const connectionsEnv = { CONNECTIONS_TABLE: props.connections.tableName };
+    this.authorizer = new HandlerFunction(this, 'Authorizer', {
+      handler: 'ws-authorizer',
+      description: 'tfdrift: verifies the Cognito JWT of a live-feed connection',
+      logRetention: props.logRetention,
+      timeout: Duration.seconds(10),
+      environment: { USER_POOL_ID: props.userPool.userPoolId, USER_POOL_CLIENT_ID: props.client.userPoolClientId },
+    });
+    const connect = new HandlerFunction(this, 'Connect', {
+      handler: 'ws-connect',
+      description: 'tfdrift: registers a live-feed connection',
+      logRetention: props.logRetention,
+      timeout: Duration.seconds(10),
+      environment: connectionsEnv,
+    });
+    const disconnect = new HandlerFunction(this, 'Disconnect', {
+      handler: 'ws-disconnect',
+      description: 'tfdrift: forgets a live-feed connection',
+      logRetention: props.logRetention,
+      timeout: Duration.seconds(10),
+      environment: connectionsEnv,
+    });
+    props.connections.grantWriteData(connect.fn);
+    props.connections.grantWriteData(disconnect.fn);
+
+    this.api = new WebSocketApi(this, 'Api', {
+      description: 'tfdrift live feed',
+      connectRouteOptions: {
+        integration: new WebSocketLambdaIntegration('Connect', connect.fn),
+        authorizer: new WebSocketLambdaAuthorizer('Jwt', this.authorizer.fn, {
+          identitySource: ['route.request.querystring.token'],
+        }),
+      },
+      disconnectRouteOptions: { integration: new WebSocketLambdaIntegration('Disconnect', disconnect.fn) },
+    });
+    this.stage = new WebSocketStage(this, 'Stage', {
+      webSocketApi: this.api,
+      stageName: 'live',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+    });
+
+    this.broadcast = new HandlerFunction(this, 'Broadcast', {
+      handler: 'broadcast',
+      description: 'tfdrift: sends drift changes to live-feed connections',
+      logRetention: props.logRetention,
+      timeout: Duration.seconds(60),
+      environment: { ...connectionsEnv, WS_ENDPOINT: this.stage.callbackUrl },
+    });
+    props.connections.grantReadWriteData(this.broadcast.fn);
+    this.stage.grantManagementApiAccess(this.broadcast.fn);
+    // One batch per shard at a time (parallelizationFactor 1) bounds the fan-out's concurrency.
+    this.broadcast.fn.addEventSource(
+      new DynamoEventSource(props.drifts, {
+        startingPosition: StartingPosition.LATEST,
+        batchSize: 50,
+        maxBatchingWindow: Duration.seconds(1),
+        parallelizationFactor: 1,
+        retryAttempts: 3,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        maxRecordAge: Duration.hours(1),
+        onFailure: new SqsDlq(props.deadLetter.queue),
+        // Only drift items: the change-sequence counter and TTL deletions never reach the function.
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.or('INSERT', 'MODIFY'),
+            dynamodb: { NewImage: { [DRIFT_ATTR.allPartition]: { S: FilterRule.isEqual(ALL_PARTITION) } } },
+          }),
+        ],
+      }),
+    );
+  }
+
+  /** wss:// URL of the live stage. */
+  get url(): string {
+    return this.stage.url;
+  }
+}

@@ -1,0 +1,222 @@
+// Deployment settings: from cdk.json context key `tfdrift` (an object, or a JSON string from `-c`) or
+// a YAML/JSON file named by `-c tfdrift:config=path`. Validated with a JSON schema so a mistake
+// is reported with the field that is wrong, before anything is synthesised.
+
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { SEVERITIES, type Severity } from '../lambdas/core/types.js';
+
+export interface StateBucketSettings {
+  /** Bucket holding Terraform state (read-only access is granted). */
+  readonly bucket: string;
+  /** Key prefixes or globs (`env/`, `teams/*.tfstate`). @default [''] (whole bucket) */
+  readonly prefixes: readonly string[];
+}
+
+export interface AlertEmailSettings {
+  readonly address: string;
+  /** Lowest severity mailed to this address. @default 'high' */
+  readonly minSeverity: Severity;
+}
+
+export interface TfdriftSettings {
+  readonly stateBuckets: readonly StateBucketSettings[];
+  /** Watched regions. The stack's region is the central one and is always watched. @default [] */
+  readonly regions: readonly string[];
+  readonly alertEmails: readonly AlertEmailSettings[];
+  /** Principal ARN globs whose calls are never drift. @default [] */
+  readonly ignorePrincipals: readonly string[];
+  /** ARN globs of the roles Terraform runs as (CI): their calls reload state, never drift. @default [] */
+  readonly terraformRoleArns: readonly string[];
+  /** Days drifts are kept (DynamoDB TTL) and log groups retain logs. @default 365 */
+  readonly retentionDays: number;
+  /** Create a multi-region CloudTrail trail (skip when the organisation already has one). @default false */
+  readonly createTrail: boolean;
+  /** Existing trail bucket the backstop reads when createTrail is false. @default none (no backstop) */
+  readonly trailBucket?: string;
+  /** Prefix of the existing trail's log files (before `AWSLogs/`). @default '' */
+  readonly trailPrefix: string;
+  /** Minutes between backstop runs; each run re-reads the last window of trail logs. @default 30 */
+  readonly backstopMinutes: number;
+  /** Emails of the dashboard users (Cognito users, invited by mail). @default [] */
+  readonly dashboardUsers: readonly string[];
+  /** AWS Organizations id whose member accounts may forward events to the central bus. */
+  readonly organizationId?: string;
+  /** Further accounts allowed to forward events to the central bus. @default [] */
+  readonly sourceAccounts: readonly string[];
+  /** Cognito hosted UI domain prefix (globally unique per region). @default 'tfdrift-<account>' */
+  readonly authDomainPrefix?: string;
+}
+
+export const DEFAULT_SETTINGS: TfdriftSettings = {
+  stateBuckets: [],
+  regions: [],
+  alertEmails: [],
+  ignorePrincipals: [],
+  terraformRoleArns: [],
+  retentionDays: 365,
+  createTrail: false,
+  trailPrefix: '',
+  backstopMinutes: 30,
+  dashboardUsers: [],
+  sourceAccounts: [],
+};
+
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+const region = { type: 'string', pattern: '^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\\d$' };
+const email = { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' };
+const arnGlob = { type: 'string', pattern: '^arn:aws[a-z-]*:' };
+// S3 bucket naming rules (3–63 chars, lowercase, digits, dots, hyphens).
+const bucket = { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' };
+
+export const SETTINGS_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    config: { type: 'string' },
+    stateBuckets: {
+      type: 'array',
+      items: {
+        anyOf: [
+          bucket,
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['bucket'],
+            properties: {
+              bucket,
+              prefixes: { type: 'array', items: { type: 'string', pattern: '^[^/]' } },
+              prefix: { type: 'string' },
+            },
+          },
+        ],
+      },
+    },
+    regions: { type: 'array', items: region },
+    alertEmails: {
+      type: 'array',
+      items: {
+        anyOf: [
+          email,
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['address'],
+            properties: { address: email, minSeverity: { enum: [...SEVERITIES] } },
+          },
+        ],
+      },
+    },
+    ignorePrincipals: { type: 'array', items: arnGlob },
+    terraformRoleArns: { type: 'array', items: arnGlob },
+    retentionDays: { type: 'integer', minimum: 1, maximum: 3650 },
+    createTrail: { type: 'boolean' },
+    trailBucket: bucket,
+    trailPrefix: { type: 'string' },
+    backstopMinutes: { type: 'integer', minimum: 5, maximum: 1440 },
+    dashboardUsers: { type: 'array', items: email },
+    organizationId: { type: 'string', pattern: '^o-[a-z0-9]{10,32}$' },
+    sourceAccounts: { type: 'array', items: { type: 'string', pattern: '^\\d{12}$' } },
+    authDomainPrefix: { type: 'string', pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$' },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: true, strict: false }).compile(SETTINGS_SCHEMA);
+
+function describe(error: ErrorObject): string {
+  const field = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : '(root)';
+  if (error.keyword === 'additionalProperties') {
+    return `${field}: unknown setting "${String(error.params.additionalProperty)}"`;
+  }
+  if (error.keyword === 'pattern') return `${field}: ${JSON.stringify(error.data)} is not a valid value`;
+  if (error.keyword === 'enum') return `${field}: must be one of ${SEVERITIES.join(', ')}`;
+  return `${field}: ${error.message}`;
+}
+
+/** Reads the settings from CDK context values (`tfdrift`, `tfdrift:config`). */
+export function settingsFromContext(
+  context: { tfdrift?: unknown; configPath?: unknown },
+  baseDir = process.cwd(),
+): TfdriftSettings {
+  let raw: unknown = context.tfdrift ?? {};
+  let where = 'context "tfdrift"';
+  if (typeof raw === 'string') raw = parseText(raw, where);
+  const path = context.configPath ?? (raw as { config?: unknown }).config;
+  if (path !== undefined) {
+    if (typeof path !== 'string' || path === '') throw new SettingsError('tfdrift:config must be a file path');
+    where = path;
+    let text: string;
+    try {
+      text = readFileSync(resolve(baseDir, path), 'utf8');
+    } catch (error) {
+      throw new SettingsError(`${path}: cannot read settings file (${(error as NodeJS.ErrnoException).code})`);
+    }
+    raw = { ...(raw as object), ...(parseText(text, where) as object) };
+  }
+  return parseSettings(raw, where);
+}
+
+function parseText(text: string, where: string): unknown {
+  try {
+    return parseYaml(text) ?? {};
+  } catch (error) {
+    throw new SettingsError(`${where}: not valid YAML/JSON: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Validates parsed settings and fills in defaults. Throws SettingsError listing every problem. */
+export function parseSettings(input: unknown, where = 'tfdrift settings'): TfdriftSettings {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new SettingsError(`${where}: must be a mapping of settings`);
+  }
+  if (!validate(input)) {
+    // anyOf reports each branch; keep the most specific messages and drop the summary line.
+    const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'anyOf');
+    const lines = [...new Set(errors.map(describe))].slice(0, 10);
+    throw new SettingsError(`${where}: invalid settings:\n  - ${lines.join('\n  - ')}`);
+  }
+  const s = input as Record<string, unknown> & Partial<TfdriftSettings>;
+  const settings: TfdriftSettings = {
+    ...DEFAULT_SETTINGS,
+    ...(s as object),
+    stateBuckets: ((s.stateBuckets ?? []) as unknown[]).map(stateBucket),
+    alertEmails: ((s.alertEmails ?? []) as unknown[]).map((a) =>
+      typeof a === 'string' ? { address: a, minSeverity: 'high' as const } : { minSeverity: 'high', ...(a as object) },
+    ) as AlertEmailSettings[],
+  };
+  delete (settings as { config?: unknown }).config;
+  if (settings.createTrail && settings.trailBucket) {
+    throw new SettingsError(`${where}: trailBucket names an existing trail; it cannot be combined with createTrail`);
+  }
+  const duplicates = settings.stateBuckets.map((b) => b.bucket).filter((b, i, all) => all.indexOf(b) !== i);
+  if (duplicates.length) throw new SettingsError(`${where}: stateBuckets: ${duplicates[0]} is listed twice`);
+  return settings;
+}
+
+function stateBucket(entry: unknown): StateBucketSettings {
+  if (typeof entry === 'string') return { bucket: entry, prefixes: [''] };
+  const e = entry as { bucket: string; prefixes?: string[]; prefix?: string };
+  const prefixes = [...(e.prefixes ?? []), ...(e.prefix !== undefined ? [e.prefix] : [])];
+  return { bucket: e.bucket, prefixes: prefixes.length ? prefixes : [''] };
+}
+
+/** The literal part of a prefix glob, before its first wildcard: what ListObjects is asked for. */
+export function listPrefix(glob: string): string {
+  const wildcard = glob.search(/[*?]/);
+  return wildcard < 0 ? glob : glob.slice(0, wildcard);
+}
+
+/** IAM object-ARN suffix for a prefix or glob: `env/` → `env/*`, `a/*.tfstate` stays as is. */
+export function objectPattern(glob: string): string {
+  return /[*?]/.test(glob) ? glob : `${glob}*`;
+}
+
+/** Regions that need a forwarder: the watched ones plus us-east-1 (global services), minus central. */
+export function forwarderRegions(settings: TfdriftSettings, centralRegion: string): string[] {
+  return [...new Set([...settings.regions, 'us-east-1'])].filter((r) => r !== centralRegion).sort();
+}

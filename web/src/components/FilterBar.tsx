@@ -1,0 +1,143 @@
+import { useEffect, useRef, useState } from 'react';
+import { EMPTY_FILTERS, type Filters } from '../lib/url-state.js';
+
+const STATUSES = ['open', 'acknowledged', 'resolved'];
+const SEVERITIES = ['critical', 'high', 'medium', 'low'];
+const KINDS = ['modified', 'deleted', 'unmanaged'];
+
+type TextKey = 'q' | 'actor' | 'from' | 'to';
+
+interface FilterBarProps {
+  readonly filters: Filters;
+  readonly types: readonly string[];
+  readonly onChange: (filters: Filters, replace?: boolean) => void;
+}
+
+function Toggles({
+  name,
+  options,
+  selected,
+  onToggle,
+}: {
+  readonly name: string;
+  readonly options: readonly string[];
+  readonly selected: readonly string[];
+  readonly onToggle: (value: string) => void;
+}) {
+  return (
+    <fieldset className="toggles" aria-label={name}>
+      <legend>{name}</legend>
+      {options.map((option) => (
+        <button
+          type="button"
+          key={option}
+          className={`toggle toggle-${option}`}
+          aria-pressed={selected.includes(option)}
+          onClick={() => onToggle(option)}
+        >
+          {option}
+        </button>
+      ))}
+    </fieldset>
+  );
+}
+
+export function FilterBar({ filters, types, onChange }: FilterBarProps) {
+  // Text boxes edit a local copy and reach the URL (and the server) after a pause in typing.
+  const [text, setText] = useState<Record<TextKey, string>>(filters);
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => {
+    setText({ q: filters.q, actor: filters.actor, from: filters.from, to: filters.to });
+  }, [filters.q, filters.actor, filters.from, filters.to]);
+  useEffect(() => () => clearTimeout(pending.current ?? undefined), []);
+
+  const editText = (key: TextKey, value: string) => {
+    const next = { ...text, [key]: value };
+    setText(next);
+    clearTimeout(pending.current ?? undefined);
+    pending.current = setTimeout(() => onChange({ ...filters, ...next }, true), key === 'q' || key === 'actor' ? 300 : 0);
+  };
+  const toggle = (key: 'status' | 'severity' | 'kind', value: string) => {
+    const current = filters[key];
+    onChange({
+      ...filters,
+      [key]: current.includes(value) ? current.filter((item) => item !== value) : [...current, value],
+    });
+  };
+  const active =
+    JSON.stringify({ ...filters, ...text }) !== JSON.stringify(EMPTY_FILTERS);
+
+  return (
+    <div className="filterbar">
+      <div className="filter-row">
+        <input
+          type="search"
+          className="search"
+          placeholder="Search drifts (address, attribute, actor, event…)"
+          aria-label="Free text search"
+          value={text.q}
+          onChange={(event) => editText('q', event.target.value)}
+        />
+        <input
+          type="text"
+          placeholder="Actor"
+          aria-label="Actor"
+          value={text.actor}
+          onChange={(event) => editText('actor', event.target.value)}
+        />
+        <select
+          aria-label="Resource type"
+          value={filters.type[0] ?? ''}
+          onChange={(event) => onChange({ ...filters, type: event.target.value ? [event.target.value] : [] })}
+        >
+          <option value="">All types</option>
+          {[...new Set([...types, ...filters.type])].map((type) => (
+            <option key={type} value={type}>
+              {type}
+            </option>
+          ))}
+        </select>
+        <label className="time-input">
+          From
+          <input
+            type="datetime-local"
+            aria-label="From time"
+            value={text.from}
+            onChange={(event) => editText('from', event.target.value)}
+          />
+        </label>
+        <label className="time-input">
+          To
+          <input
+            type="datetime-local"
+            aria-label="To time"
+            value={text.to}
+            onChange={(event) => editText('to', event.target.value)}
+          />
+        </label>
+      </div>
+      <div className="filter-row">
+        <Toggles name="Status" options={STATUSES} selected={filters.status} onToggle={(v) => toggle('status', v)} />
+        <Toggles name="Severity" options={SEVERITIES} selected={filters.severity} onToggle={(v) => toggle('severity', v)} />
+        <Toggles name="Kind" options={KINDS} selected={filters.kind} onToggle={(v) => toggle('kind', v)} />
+        {filters.resource && (
+          <span className="chip" data-testid="resource-filter">
+            resource: {filters.resource}
+            <button
+              type="button"
+              aria-label="Clear resource filter"
+              onClick={() => onChange({ ...filters, resource: '' })}
+            >
+              ×
+            </button>
+          </span>
+        )}
+        {active && (
+          <button type="button" className="link-button" onClick={() => onChange(EMPTY_FILTERS)}>
+            Clear filters
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

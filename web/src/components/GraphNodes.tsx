@@ -1,0 +1,51 @@
+import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
+import { memo } from 'react';
+import type { Severity } from '../types.js';
+
+export type ResourceNodeData = {
+  readonly name: string;
+  readonly type: string;
+  readonly open: number;
+  readonly severity: Severity | null;
+  readonly managed: boolean;
+};
+
+export type GroupNodeData = {
+  readonly label: string;
+  readonly detail: string;
+  readonly count: number;
+  readonly unmanaged: boolean;
+};
+
+export type ResourceNode = Node<ResourceNodeData, 'resource'>;
+export type GroupNode = Node<GroupNodeData, 'group'>;
+
+export const ResourceNodeView = memo(function ResourceNodeView({ data }: NodeProps<ResourceNode>) {
+  return (
+    <div className="rn" title={`${data.type} ${data.name}`}>
+      <Handle type="target" position={Position.Right} isConnectable={false} />
+      <div className="rn-text">
+        <div className="rn-name">{data.name}</div>
+        <div className="rn-type">{data.type}</div>
+      </div>
+      {data.open > 0 && data.severity && (
+        <span className={`rn-count sev-${data.severity}`} title={`${data.open} open drift(s), worst ${data.severity}`}>
+          {data.open}
+        </span>
+      )}
+      <Handle type="source" position={Position.Left} isConnectable={false} />
+    </div>
+  );
+});
+
+export const GroupNodeView = memo(function GroupNodeView({ data }: NodeProps<GroupNode>) {
+  return (
+    <div className="gn-header">
+      <span className="gn-label">{data.label}</span>
+      {data.detail && <span className="gn-detail">{data.detail}</span>}
+      <span className="gn-count">{data.count}</span>
+    </div>
+  );
+});
+
+export const NODE_TYPES = { resource: ResourceNodeView, group: GroupNodeView };

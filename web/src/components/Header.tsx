@@ -1,0 +1,87 @@
+import { useEffect, useState } from 'react';
+import { formatTime, relativeTime } from '../lib/format.js';
+import type { ViewMode } from '../lib/url-state.js';
+import type { LiveStatus } from '../live.js';
+import { SEVERITY_ORDER, type Severity, type Summary } from '../types.js';
+
+const LIVE_LABEL: Record<LiveStatus, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline — retrying',
+};
+
+const VIEWS: { readonly id: ViewMode; readonly label: string }[] = [
+  { id: 'split', label: 'Split' },
+  { id: 'graph', label: 'Graph' },
+  { id: 'table', label: 'Table' },
+];
+
+interface HeaderProps {
+  readonly summary: Summary | null;
+  readonly live: LiveStatus;
+  readonly view: ViewMode;
+  readonly onView: (view: ViewMode) => void;
+  readonly onSeverity: (severity: Severity) => void;
+}
+
+export function Header({ summary, live, view, onView, onSeverity }: HeaderProps) {
+  // Re-render now and then so "2 min ago" stays true.
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((n) => n + 1), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  const openTotal = summary ? SEVERITY_ORDER.reduce((sum, s) => sum + (summary.open[s] ?? 0), 0) : 0;
+
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">
+          ◆
+        </span>
+        tfdrift
+      </div>
+      <div className="summary" aria-label="Open drifts by severity">
+        <span className="summary-total">
+          <strong data-testid="open-total">{openTotal}</strong> open
+        </span>
+        {SEVERITY_ORDER.map((severity) => (
+          <button
+            type="button"
+            key={severity}
+            className={`summary-chip sev-${severity}`}
+            title={`Show open ${severity} drifts`}
+            onClick={() => onSeverity(severity)}
+            data-testid={`summary-${severity}`}
+          >
+            <span className="dot" aria-hidden="true" />
+            {summary?.open[severity] ?? 0} {severity}
+          </button>
+        ))}
+        <span className="summary-last" title={formatTime(summary?.lastEventTime)}>
+          last event {relativeTime(summary?.lastEventTime)}
+        </span>
+      </div>
+      <div className="topbar-right">
+        <span className={`live live-${live}`} role="status" data-testid="live-status">
+          <span className="dot" aria-hidden="true" />
+          {LIVE_LABEL[live]}
+        </span>
+        <div className="segmented" role="group" aria-label="View">
+          {VIEWS.map((item) => (
+            <button
+              type="button"
+              key={item.id}
+              aria-pressed={view === item.id}
+              className={view === item.id ? 'active' : ''}
+              onClick={() => onView(item.id)}
+            >
+              {item.label}
+            </button>
+          ))}
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,109 @@
+// View, filters and selection live in the URL hash so that links can be shared and
+// back/forward works. Auth tokens that arrive in the hash are taken out before this runs.
+
+export type ViewMode = 'split' | 'graph' | 'table';
+
+export const SORT_KEYS = ['time', 'severity', 'kind', 'address', 'type', 'attribute', 'actor', 'event', 'status'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+export interface Filters {
+  readonly status: readonly string[];
+  readonly severity: readonly string[];
+  readonly kind: readonly string[];
+  readonly type: readonly string[];
+  readonly actor: string;
+  readonly resource: string;
+  readonly from: string;
+  readonly to: string;
+  readonly q: string;
+}
+
+export interface UrlState {
+  readonly view: ViewMode;
+  readonly filters: Filters;
+  readonly sort: SortKey;
+  readonly order: 'asc' | 'desc';
+  /** Selected drift id (detail panel open). */
+  readonly drift: string | null;
+  /** Selected graph node id. */
+  readonly node: string | null;
+}
+
+export const EMPTY_FILTERS: Filters = {
+  status: [],
+  severity: [],
+  kind: [],
+  type: [],
+  actor: '',
+  resource: '',
+  from: '',
+  to: '',
+  q: '',
+};
+
+export const DEFAULT_STATE: UrlState = {
+  view: 'split',
+  filters: EMPTY_FILTERS,
+  sort: 'time',
+  order: 'desc',
+  drift: null,
+  node: null,
+};
+
+const list = (value: string | null) => (value ? value.split(',').filter(Boolean) : []);
+
+export function parseHash(hash: string): UrlState {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const view = params.get('view');
+  const sort = params.get('sort');
+  return {
+    view: view === 'graph' || view === 'table' ? view : 'split',
+    sort: (SORT_KEYS as readonly string[]).includes(sort ?? '') ? (sort as SortKey) : 'time',
+    order: params.get('order') === 'asc' ? 'asc' : 'desc',
+    drift: params.get('drift'),
+    node: params.get('node'),
+    filters: {
+      status: list(params.get('status')),
+      severity: list(params.get('severity')),
+      kind: list(params.get('kind')),
+      type: list(params.get('type')),
+      actor: params.get('actor') ?? '',
+      resource: params.get('resource') ?? '',
+      from: params.get('from') ?? '',
+      to: params.get('to') ?? '',
+      q: params.get('q') ?? '',
+    },
+  };
+}
+
+export function toHash(state: UrlState): string {
+  const params = new URLSearchParams();
+  if (state.view !== 'split') params.set('view', state.view);
+  for (const [key, value] of Object.entries(state.filters)) {
+    const text = Array.isArray(value) ? value.join(',') : (value as string);
+    if (text) params.set(key, text);
+  }
+  if (state.sort !== 'time') params.set('sort', state.sort);
+  if (state.order !== 'desc') params.set('order', state.order);
+  if (state.node) params.set('node', state.node);
+  if (state.drift) params.set('drift', state.drift);
+  const text = params.toString();
+  return text ? `#${text}` : '#';
+}
+
+/** Query parameters of GET /drifts for these filters (docs/api.md). */
+export function driftQuery(state: UrlState): Record<string, string> {
+  const query: Record<string, string> = { sort: state.sort, order: state.order };
+  for (const [key, value] of Object.entries(state.filters)) {
+    const text = Array.isArray(value) ? value.join(',') : (value as string).trim();
+    if (!text) continue;
+    query[key] = key === 'from' || key === 'to' ? toIso(text) : text;
+  }
+  return query;
+}
+
+/** datetime-local inputs give local time without a zone; the API wants ISO. */
+function toIso(text: string): string {
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? text : date.toISOString();
+}
