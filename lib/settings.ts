@@ -13,6 +13,8 @@ export interface StateBucketSettings {
   readonly bucket: string;
   /** Key prefixes or globs (`env/`, `teams/*.tfstate`). @default [''] (whole bucket) */
   readonly prefixes: readonly string[];
+  /** KMS key of an SSE-KMS encrypted state bucket (decrypt is granted). @default none */
+  readonly kmsKeyArn?: string;
 }
 
 export interface AlertEmailSettings {
@@ -46,8 +48,13 @@ export interface TfdriftSettings {
   readonly organizationId?: string;
   /** Further accounts allowed to forward events to the central bus. @default [] */
   readonly sourceAccounts: readonly string[];
-  /** Cognito hosted UI domain prefix (globally unique per region). @default 'tfdrift-<account>' */
+  /** Cognito hosted UI domain prefix (unique per region). @default 'tfdrift-' + account id */
   readonly authDomainPrefix?: string;
+  /** Account of the central stack, when forwarder stacks are deployed in member accounts. */
+  readonly centralAccount?: string;
+  /** Dashboard host name (needs certificateArn: an ACM certificate in us-east-1). */
+  readonly domainName?: string;
+  readonly certificateArn?: string;
 }
 
 export const DEFAULT_SETTINGS: TfdriftSettings = {
@@ -90,8 +97,9 @@ export const SETTINGS_SCHEMA = {
             required: ['bucket'],
             properties: {
               bucket,
-              prefixes: { type: 'array', items: { type: 'string', pattern: '^[^/]' } },
+              prefixes: { type: 'array', items: { type: 'string', pattern: '^(?!/)' } },
               prefix: { type: 'string' },
+              kmsKeyArn: { type: 'string', pattern: '^arn:aws[a-z-]*:kms:' },
             },
           },
         ],
@@ -123,6 +131,9 @@ export const SETTINGS_SCHEMA = {
     organizationId: { type: 'string', pattern: '^o-[a-z0-9]{10,32}$' },
     sourceAccounts: { type: 'array', items: { type: 'string', pattern: '^\\d{12}$' } },
     authDomainPrefix: { type: 'string', pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$' },
+    centralAccount: { type: 'string', pattern: '^\\d{12}$' },
+    domainName: { type: 'string', pattern: '^[a-z0-9.-]+\\.[a-z]{2,}$' },
+    certificateArn: { type: 'string', pattern: '^arn:aws[a-z-]*:acm:us-east-1:\\d{12}:certificate/' },
   },
 } as const;
 
@@ -193,6 +204,9 @@ export function parseSettings(input: unknown, where = 'tfdrift settings'): Tfdri
   if (settings.createTrail && settings.trailBucket) {
     throw new SettingsError(`${where}: trailBucket names an existing trail; it cannot be combined with createTrail`);
   }
+  if (Boolean(settings.domainName) !== Boolean(settings.certificateArn)) {
+    throw new SettingsError(`${where}: domainName and certificateArn go together (the certificate must be in us-east-1)`);
+  }
   const duplicates = settings.stateBuckets.map((b) => b.bucket).filter((b, i, all) => all.indexOf(b) !== i);
   if (duplicates.length) throw new SettingsError(`${where}: stateBuckets: ${duplicates[0]} is listed twice`);
   return settings;
@@ -200,9 +214,9 @@ export function parseSettings(input: unknown, where = 'tfdrift settings'): Tfdri
 
 function stateBucket(entry: unknown): StateBucketSettings {
   if (typeof entry === 'string') return { bucket: entry, prefixes: [''] };
-  const e = entry as { bucket: string; prefixes?: string[]; prefix?: string };
+  const e = entry as { bucket: string; prefixes?: string[]; prefix?: string; kmsKeyArn?: string };
   const prefixes = [...(e.prefixes ?? []), ...(e.prefix !== undefined ? [e.prefix] : [])];
-  return { bucket: e.bucket, prefixes: prefixes.length ? prefixes : [''] };
+  return { bucket: e.bucket, prefixes: prefixes.length ? prefixes : [''], kmsKeyArn: e.kmsKeyArn };
 }
 
 /** The literal part of a prefix glob, before its first wildcard: what ListObjects is asked for. */

@@ -14,10 +14,22 @@ export interface AlertText {
 const MAX_SUBJECT = 99;
 const MAX_VALUE = 200;
 
+/** C0/C1 controls, zero-width and bidi formatting characters, line/paragraph separators, BOM. */
+function isUnsafe(code: number): boolean {
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    (code >= 0x200b && code <= 0x200f) ||
+    (code >= 0x2028 && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069) ||
+    code === 0xfeff
+  );
+}
+
 /** One line of text: control, format and bidi characters become "?". */
 export function oneLine(value: unknown, max = 300): string {
   const text = typeof value === 'string' ? value : value === undefined ? 'null' : JSON.stringify(value);
-  const clean = (text ?? 'null').replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, '?');
+  const clean = [...(text ?? 'null')].map((c) => (isUnsafe(c.codePointAt(0)!) ? '?' : c)).join('');
   return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
 }
 
@@ -54,11 +66,16 @@ export function alertText(drift: Drift, link?: string): AlertText {
   }
   const a = drift.actor;
   lines.push(`Who:       ${oneLine(who)} (${oneLine(a.type)}${a.arn ? ` ${oneLine(a.arn)}` : ''})`);
-  const from = [a.sourceIp && `from ${oneLine(a.sourceIp)}`, a.userAgent && `via ${oneLine(a.userAgent)}`].filter(Boolean);
+  const from = [
+    a.sourceIp && `from ${oneLine(a.sourceIp)}`,
+    a.userAgent && `via ${oneLine(a.userAgent)}`,
+  ].filter(Boolean);
   if (from.length > 0) lines.push(`           ${from.join(' ')}`);
   const e = drift.event;
   lines.push(`When:      ${oneLine(e.time)}`);
-  lines.push(`Call:      ${oneLine(e.name)} (${oneLine(e.source)}, ${oneLine(e.region)}, account ${oneLine(e.account)})`);
+  lines.push(
+    `Call:      ${oneLine(e.name)} (${oneLine(e.source)}, ${oneLine(e.region)}, account ${oneLine(e.account)})`,
+  );
   lines.push(`Event id:  ${oneLine(e.id)}`);
   lines.push(`Rule:      ${oneLine(drift.ruleId)}`);
   lines.push(`Drift id:  ${oneLine(drift.id)}`);

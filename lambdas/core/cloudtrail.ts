@@ -36,17 +36,30 @@ export type Extracted = { readonly record: Json } | { readonly error: string };
 /** Why `raw` cannot be a CloudTrail record, or null when it can. */
 export function recordProblem(raw: unknown): string | null {
   if (!isObject(raw)) return `expected a JSON object, got ${show(raw)}`;
-  const name = raw.eventName;
-  const source = raw.eventSource;
+  const named = insightOf(raw) ?? raw;
+  const name = named.eventName;
+  const source = named.eventSource;
   if (name === undefined && source === undefined) return 'missing eventName/eventSource';
   if (name === undefined) return 'missing eventName';
   if (source === undefined) return 'missing eventSource';
-  if (typeof name !== 'string' || name === '') return `eventName must be a non-empty string, got ${show(name)}`;
-  if (typeof source !== 'string' || source === '') return `eventSource must be a non-empty string, got ${show(source)}`;
+  if (typeof name !== 'string' || name === '')
+    return `eventName must be a non-empty string, got ${show(name)}`;
+  if (typeof source !== 'string' || source === '')
+    return `eventSource must be a non-empty string, got ${show(source)}`;
   if (source.startsWith('aws:')) {
     return `eventSource ${show(source)} is an AWS event notification (S3/SQS/SNS/...), not a CloudTrail record`;
   }
   return null;
+}
+
+// A CloudTrail Insights record names the call it is about inside insightDetails. It observes a call
+// rate and changes nothing, so it is normalised as read-only.
+function insightOf(raw: Json): Json | null {
+  return raw.eventType === 'AwsCloudTrailInsight' &&
+    raw.eventName === undefined &&
+    isObject(raw.insightDetails)
+    ? raw.insightDetails
+    : null;
 }
 
 function problemMessage(raw: unknown, problem: string): string {
@@ -90,8 +103,13 @@ export function extractEach(doc: unknown, where = '', depth = 0): Extracted[] {
     if (doc.eventName === undefined && doc.eventSource === undefined && isEnvelope(doc)) {
       const problem = recordProblem(doc.detail);
       if (problem) {
-        const kind = typeof doc['detail-type'] === 'string' ? ` (detail-type ${show(doc['detail-type'])})` : '';
-        return [{ error: `${prefix}EventBridge event${kind} does not carry a CloudTrail record in detail: ${problem}` }];
+        const kind =
+          typeof doc['detail-type'] === 'string' ? ` (detail-type ${show(doc['detail-type'])})` : '';
+        return [
+          {
+            error: `${prefix}EventBridge event${kind} does not carry a CloudTrail record in detail: ${problem}`,
+          },
+        ];
       }
       return [{ record: doc.detail as Json }];
     }
@@ -120,16 +138,18 @@ export function normaliseRecord(raw: unknown): CloudTrailEvent {
   const problem = recordProblem(raw);
   if (problem) throw new InputError(problemMessage(raw, problem));
   const r = raw as Json;
-  const name = r.eventName as string;
+  const insight = insightOf(r);
+  const named = insight ?? r;
+  const name = named.eventName as string;
   const actor = normaliseActor(r);
   return {
     id: str(r.eventID) ?? `synthetic-${stableHash(JSON.stringify(r))}`,
-    source: r.eventSource as string,
+    source: named.eventSource as string,
     name,
     time: str(r.eventTime) ?? '',
     region: str(r.awsRegion) ?? '',
     account: str(r.recipientAccountId) ?? actor.accountId ?? '',
-    readOnly: readOnlyOf(r.readOnly, name),
+    readOnly: insight !== null || readOnlyOf(r.readOnly, name),
     errorCode: str(r.errorCode),
     errorMessage: str(r.errorMessage),
     eventType: str(r.eventType) ?? '',
@@ -197,7 +217,9 @@ const lastSegment = (arn: string | null): string | null => {
 };
 
 /** arn:aws:sts::123:assumed-role/Role/session → { role: "Role", session: "session", account: "123" }. */
-function parseAssumedRoleArn(arn: string | null): { role: string; session: string; partition: string; account: string } | null {
+function parseAssumedRoleArn(
+  arn: string | null,
+): { role: string; session: string; partition: string; account: string } | null {
   const m = arn ? /^arn:([^:]+):sts::(\d*):assumed-role\/(.+)\/([^/]+)$/.exec(arn) : null;
   return m ? { partition: m[1], account: m[2], role: m[3].split('/').pop() as string, session: m[4] } : null;
 }
@@ -210,7 +232,7 @@ function userAgentOf(value: unknown): string | null {
 /** Who made the call, from userIdentity and the request context of a record. */
 export function normaliseActor(record: Json): Actor {
   const ui = isObject(record.userIdentity) ? record.userIdentity : {};
-  const type = str(ui.type) ?? 'Unknown';
+  const type = typeof ui.type === 'string' && ui.type !== '' ? ui.type : 'Unknown';
   const arn = str(ui.arn);
   const accountId = str(ui.accountId);
   const sourceIp = str(record.sourceIPAddress);
@@ -231,7 +253,8 @@ export function normaliseActor(record: Json): Actor {
     case 'AssumedRole': {
       const parsed = parseAssumedRoleArn(arn);
       const principal = str(ui.principalId);
-      name = parsed?.session ?? (principal?.includes(':') ? principal.slice(principal.indexOf(':') + 1) : null);
+      name =
+        parsed?.session ?? (principal?.includes(':') ? principal.slice(principal.indexOf(':') + 1) : null);
       roleArn =
         str(issuer.arn) ??
         (parsed ? `arn:${parsed.partition}:iam::${parsed.account}:role/${parsed.role}` : null);
@@ -285,7 +308,10 @@ export function isTerraformUserAgent(ua: string | null | undefined): boolean {
 
 const TOKEN_START = String.raw`(?:^|[\s[(;,])`;
 const CLI_RE = new RegExp(`${TOKEN_START}(?:aws-cli|aws-shell|awspowershell|aws-powershell)[/.]`, 'i');
-const SDK_RE = new RegExp(`${TOKEN_START}(?:aws-sdk-[a-z0-9._-]+|aws-sdk|boto3|botocore|awssdk[a-z0-9._-]*|aws-chalice)/`, 'i');
+const SDK_RE = new RegExp(
+  `${TOKEN_START}(?:aws-sdk-[a-z0-9._-]+|aws-sdk|boto3|botocore|awssdk[a-z0-9._-]*|aws-chalice)/`,
+  'i',
+);
 const CONSOLE_UA_RE =
   /(?:console|signin)\.(?:[a-z0-9-]+\.)*amazonaws\.com|console\.aws\.amazon\.com|^AWS [A-Za-z0-9 ]*Console\b/i;
 

@@ -141,6 +141,8 @@ function evaluateRule(rule: CompiledRule, event: CloudTrailEvent, ctx: DetectCon
   let sawIdentity = false;
 
   for (const target of rule.targets) {
+    const items = perItemTargets(target, event.raw);
+    if (items) return evaluateItems(rule, items, event, ctx);
     const identities = resolveIdentities(target.identity, event.raw);
     if (identities.length === 0) continue;
     sawIdentity = true;
@@ -188,6 +190,57 @@ function evaluateRule(rule: CompiledRule, event: CloudTrailEvent, ctx: DetectCon
   return { findings: [], reason: sawIdentity ? 'not-managed' : 'not-in-state' };
 }
 
+/** `a.b[*].c` → `a.b[3].c` (the first fan-out only). */
+function pinIndex(path: string, index: number): string {
+  return path.replace('[*]', `[${index}]`);
+}
+
+/**
+ * A target whose template identity holds `[*]` (one resource per item of a batch, e.g. the changes
+ * of a Route 53 ChangeResourceRecordSets) is judged item by item: one copy per array item, with `[*]`
+ * pinned to that index in identity and attribute paths, kept when the item matches `target.when`.
+ * Undefined for ordinary targets.
+ */
+function perItemTargets(target: TargetSpec, raw: Record<string, unknown>): TargetSpec[] | undefined {
+  const template = target.identity.find((spec) => spec.template?.includes('[*]'))?.template;
+  const inner = template ? /\{([^}]*\[\*\][^}]*)\}/.exec(template)?.[1] : undefined;
+  if (!inner) return undefined;
+  const arrayPath = inner.slice(0, inner.indexOf('[*]'));
+  const array = valueAt(raw, arrayPath);
+  const list = Array.isArray(array) ? array : [];
+  const pinned: TargetSpec[] = [];
+  list.forEach((item, i) => {
+    if (target.when && !matchesPattern(target.when, item)) return;
+    pinned.push({
+      types: target.types,
+      ...(target.change ? { change: target.change } : {}),
+      identity: target.identity.map((spec) => ({
+        ...spec,
+        ...(spec.path ? { path: pinIndex(spec.path, i) } : {}),
+        ...(spec.template ? { template: spec.template.replaceAll('[*]', `[${i}]`) } : {}),
+      })),
+      ...(target.attributes
+        ? { attributes: target.attributes.map((a) => ({ ...a, ...(a.path ? { path: pinIndex(a.path, i) } : {}) })) }
+        : {}),
+    });
+  });
+  return pinned;
+}
+
+/** Each item is judged as a one-target rule; the findings of all items are the rule's result. */
+function evaluateItems(rule: CompiledRule, items: readonly TargetSpec[], event: CloudTrailEvent, ctx: DetectContext): RuleResult {
+  const { when: _when, ...unconditional } = rule;
+  const findings: Finding[] = [];
+  const reasons: IgnoreReason[] = [];
+  for (const item of items) {
+    const result = evaluateRule({ ...unconditional, targets: [item] }, event, ctx);
+    findings.push(...result.findings);
+    if (result.reason) reasons.push(result.reason);
+  }
+  if (findings.length > 0) return { findings };
+  return { findings, reason: reasons.length > 0 ? mostTelling(reasons) : 'not-in-state' };
+}
+
 function severityFor(rule: CompiledRule, event: CloudTrailEvent, config: DetectConfig): Severity {
   const override = config.severityOverrides[rule.id];
   if (override) return override;
@@ -205,12 +258,15 @@ function severityFor(rule: CompiledRule, event: CloudTrailEvent, config: DetectC
 
 function asIdentityString(value: unknown): string | null {
   if (typeof value === 'string') return value === '' ? null : value;
-  if (typeof value === 'number') return String(value);
+  // Booleans too, so `where: { egress: requestParameters.egress }` matches a state `egress: false`.
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return null;
 }
 
 function resolveIdentities(specs: readonly IdentitySpec[], raw: Record<string, unknown>): Identity[] {
   for (const spec of specs) {
+    // `by: type` without a path: every resource of the target's types (account-level singletons).
+    if (spec.by === 'type' && !spec.path && !spec.template) return [{ by: 'type', value: '*' }];
     const transform = spec.transform ? NORMALISERS[spec.transform] : undefined;
     const values: string[] = [];
     if (spec.template) {
@@ -269,11 +325,13 @@ function lookUp(
   const found = new Map<string, StateResource>();
   for (const { by, value, where } of identities) {
     const matches =
-      by === 'id'
-        ? state.byId(value, typeFilter)
-        : by === 'arn'
-          ? state.byArn(value, typeFilter)
-          : state.byAttribute(by, value, typeFilter);
+      by === 'type'
+        ? state.resources.filter((r) => typeFilter?.includes(r.type))
+        : by === 'id'
+          ? state.byId(value, typeFilter)
+          : by === 'arn'
+            ? state.byArn(value, typeFilter)
+            : state.byAttribute(by, value, typeFilter);
     for (const resource of matches) {
       if (holds(resource, where)) found.set(`${resource.stateFile}\u0000${resource.address}`, resource);
     }

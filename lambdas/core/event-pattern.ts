@@ -26,7 +26,10 @@ function matchObject(pattern: EventPattern, node: unknown): boolean {
   for (const key in pattern) {
     const spec = pattern[key];
     if (key === '$or') {
-      if (!Array.isArray(spec) || !spec.some((alt) => isObject(alt) && matchObject(alt as EventPattern, node))) {
+      if (
+        !Array.isArray(spec) ||
+        !spec.some((alt) => isObject(alt) && matchObject(alt as EventPattern, node))
+      ) {
         return false;
       }
       continue;
@@ -70,7 +73,12 @@ function leavesOf(value: unknown, out: Leaf[] = []): Leaf[] {
     for (const item of value) leavesOf(item, out);
     return out;
   }
-  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+  if (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean'
+  ) {
     out.push(value);
   }
   return out;
@@ -329,7 +337,7 @@ function validateObject(pattern: Record<string, unknown>, path: string, problems
       });
     } else if (Array.isArray(spec)) {
       if (spec.length === 0) problems.push(`${here}: empty arrays are not allowed`);
-      spec.forEach((alt, i) => validateLeaf(alt, `${here}[${i}]`, problems));
+      for (const [i, alt] of spec.entries()) validateLeaf(alt, `${here}[${i}]`, problems);
     } else if (isObject(spec)) {
       validateObject(spec, here, problems);
     } else {

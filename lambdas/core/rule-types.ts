@@ -56,6 +56,8 @@ export interface TargetSpec {
   readonly types: readonly string[];
   /** Overrides the rule's change kind for this target (a split resource deleted vs a bucket modified). */
   readonly change?: ChangeKind;
+  /** Per-item targets only (a template identity with `[*]`): pattern over each item; others skip it. */
+  readonly when?: EventPattern;
   readonly identity: readonly IdentitySpec[];
   readonly attributes?: readonly AttributeSpec[];
 }

@@ -22,7 +22,11 @@ const NO_DEPENDENCIES: readonly string[] = Object.freeze([]);
 
 /** Parses one tfstate document. Throws StateError with a message naming the file and what to do. */
 export function parseStateDocument(text: string, file: string): ParsedState {
-  const doc = parseJson(text, file);
+  return readStateObject(parseJson(text, file), file);
+}
+
+/** The same as parseStateDocument for a document already parsed from JSON. */
+export function readStateObject(doc: unknown, file: string): ParsedState {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new StateError(`${file}: not a Terraform state (expected a JSON object at the top level)`);
   }
@@ -34,7 +38,8 @@ export function parseStateDocument(text: string, file: string): ParsedState {
 
   const resources: StateResource[] = [];
   const warnings: string[] = [];
-  const seen = new Set<string>();
+  // Instance keys seen per address without key: a duplicate can only repeat a block's base.
+  const seen = new Map<string, Set<string | number | null>>();
   for (const block of state.resources as unknown[]) {
     readBlock(block, file, resources, warnings, seen);
   }
@@ -121,7 +126,7 @@ function readBlock(
   file: string,
   out: StateResource[],
   warnings: string[],
-  seen: Set<string>,
+  seen: Map<string, Set<string | number | null>>,
 ): void {
   if (block === null || typeof block !== 'object') {
     warnings.push(`${file}: skipped a resource entry that is not an object`);
@@ -141,6 +146,11 @@ function readBlock(
   const module = typeof r.module === 'string' && r.module !== '' ? r.module : null;
   const provider = typeof r.provider === 'string' ? r.provider : '';
   const base = module ? `${module}.${type}.${name}` : `${type}.${name}`;
+  let keys = seen.get(base);
+  if (!keys) {
+    keys = new Set();
+    seen.set(base, keys);
+  }
 
   for (const entry of r.instances as unknown[]) {
     if (entry === null || typeof entry !== 'object') continue;
@@ -148,12 +158,13 @@ function readBlock(
     // Deposed objects (create_before_destroy leftovers) are on their way out; the current one counts.
     if (instance.deposed !== undefined) continue;
     const indexKey = keyOf(instance.index_key);
-    const address = indexKey === null ? base : `${base}[${JSON.stringify(indexKey)}]`;
-    if (seen.has(address)) {
+    const address =
+      indexKey === null ? base : typeof indexKey === 'number' ? `${base}[${indexKey}]` : `${base}[${JSON.stringify(indexKey)}]`;
+    if (keys.has(indexKey)) {
       warnings.push(`${file}: duplicate address ${address}; kept the first instance`);
       continue;
     }
-    seen.add(address);
+    keys.add(indexKey);
     const attributes = attributesOf(instance);
     out.push({
       address,
@@ -266,7 +277,9 @@ function dependenciesOf(instance: Record<string, unknown>): readonly string[] {
   // 0.12.0 wrote "depends_on"; later versions "dependencies".
   const list = Array.isArray(instance.dependencies) ? instance.dependencies : instance.depends_on;
   if (!Array.isArray(list) || list.length === 0) return NO_DEPENDENCIES;
-  return list.filter((d): d is string => typeof d === 'string');
+  // Reuse the parsed array as is unless it holds something odd (no copy per instance).
+  for (const d of list) if (typeof d !== 'string') return list.filter((x): x is string => typeof x === 'string');
+  return list as string[];
 }
 
 /** Workspace from the key: the S3 backend's env:/NAME/... or the local terraform.tfstate.d/NAME/. */
@@ -303,11 +316,14 @@ export function buildStateIndex(
   return new Index(resources, files, errors);
 }
 
+/** A key's resources: one resource (the common case, no array allocated) or several. */
+type Entry = StateResource | StateResource[];
+
 class Index implements StateIndex {
-  private readonly ids = new Map<string, StateResource[]>();
-  private readonly arns = new Map<string, StateResource[]>();
+  private readonly ids = new Map<string, Entry>();
+  private readonly arns = new Map<string, Entry>();
   private readonly addresses = new Map<string, StateResource>();
-  private readonly attributeMaps = new Map<string, Map<string, StateResource[]>>();
+  private readonly attributeMaps = new Map<string, Map<string, Entry>>();
 
   constructor(
     readonly resources: readonly StateResource[],
@@ -339,7 +355,7 @@ class Index implements StateIndex {
   }
 
   /** One map per attribute name, built on first use: most attributes are never looked up. */
-  private attributeMap(attribute: string): Map<string, StateResource[]> {
+  private attributeMap(attribute: string): Map<string, Entry> {
     let map = this.attributeMaps.get(attribute);
     if (map) return map;
     map = new Map();
@@ -356,14 +372,16 @@ class Index implements StateIndex {
   }
 }
 
-function push(map: Map<string, StateResource[]>, key: string, resource: StateResource): void {
-  const list = map.get(key);
-  if (list) list.push(resource);
-  else map.set(key, [resource]);
+function push(map: Map<string, Entry>, key: string, resource: StateResource): void {
+  const entry = map.get(key);
+  if (entry === undefined) map.set(key, resource);
+  else if (Array.isArray(entry)) entry.push(resource);
+  else map.set(key, [entry, resource]);
 }
 
-function ofTypes(list: StateResource[] | undefined, types?: readonly string[]): StateResource[] {
-  if (!list) return [];
-  if (!types || types.length === 0) return list.slice();
+function ofTypes(entry: Entry | undefined, types?: readonly string[]): StateResource[] {
+  if (entry === undefined) return [];
+  const list = Array.isArray(entry) ? entry : [entry];
+  if (!types || types.length === 0) return Array.isArray(entry) ? entry.slice() : list;
   return list.filter((r) => types.includes(r.type));
 }

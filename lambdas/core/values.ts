@@ -130,6 +130,10 @@ function stringSet(value: unknown): unknown {
   return [...new Set(list.map((x) => String(unwrapValue(x))))].sort();
 }
 
+function isKeyValue(value: unknown): boolean {
+  return !!value && typeof value === 'object' && !Array.isArray(value) && ('Key' in value || 'TagKey' in value);
+}
+
 /** Tags as a map, from any of: {k: v}, [{key,value}], [{Key,Value}], {items: [...]}, [{TagKey,TagValue}]. */
 export function tagMap(value: unknown): Record<string, string> {
   if (value === null || value === undefined) return {};
@@ -140,6 +144,8 @@ export function tagMap(value: unknown): Record<string, string> {
     else if (Array.isArray(obj.Tag)) v = obj.Tag;
     else if (Array.isArray(obj.tags)) v = obj.tags;
     else if (Array.isArray(obj.Tags)) v = obj.Tags;
+    // S3 logs a one-tag TagSet as {"Tag": {"Key": k, "Value": v}} (XML turned JSON), not a list.
+    else if (isKeyValue(obj.Tag)) v = [obj.Tag];
   }
   const out: Record<string, string> = {};
   if (Array.isArray(v)) {
@@ -245,6 +251,9 @@ export function ec2Permissions(value: unknown): string[] {
     for (const c of itemsOf(p.ipv6_cidr_blocks)) sources.push(`cidr:${String(c).toLowerCase()}`);
     for (const g of itemsOf(p.security_groups)) sources.push(`sg:${g}`);
     for (const l of itemsOf(p.prefix_list_ids)) sources.push(`pl:${l}`);
+    // Legacy single-rule form (AuthorizeSecurityGroupIngress with top-level cidrIp).
+    if (typeof p.cidrIp === 'string') sources.push(`cidr:${p.cidrIp}`);
+    if (typeof p.cidrIpv6 === 'string') sources.push(`cidr:${p.cidrIpv6.toLowerCase()}`);
     if (p.self === true) sources.push('self');
     if (typeof p.cidr_ipv4 === 'string') sources.push(`cidr:${p.cidr_ipv4}`);
     if (typeof p.cidr_ipv6 === 'string') sources.push(`cidr:${p.cidr_ipv6.toLowerCase()}`);
@@ -256,6 +265,78 @@ export function ec2Permissions(value: unknown): string[] {
   return [...atoms].sort();
 }
 
+/** A one-element list (S3 logs headers as `["private"]`) as its element, then as `string`. */
+function scalar(value: unknown): unknown {
+  const v = Array.isArray(value) && value.length === 1 ? value[0] : value;
+  return toStringValue(v);
+}
+
+/**
+ * A feature flag where "not set" means off: true / "Enabled" / "true" → true; false, "Disabled",
+ * "Suspended", "" and null → false (state keeps "" for an unset S3 MFA delete, events send "Disabled").
+ */
+function enabled(value: unknown): unknown {
+  const v = toBool(scalar(value));
+  if (v === true) return true;
+  if (v === false || v === null || v === '') return false;
+  return v;
+}
+
+/**
+ * DB/cache parameter lists as sorted `name=value` strings, from CloudTrail
+ * ([{parameterName, parameterValue}]) or state blocks ([{name, value}]), so parameter-group
+ * edits compare with `add-to-set`.
+ */
+export function parameterList(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : value && typeof value === 'object' ? [value] : [];
+  const atoms = new Set<string>();
+  for (const item of list) {
+    if (!item || typeof item !== 'object') continue;
+    const p = item as Record<string, unknown>;
+    const name = p.parameterName ?? p.ParameterName ?? p.name;
+    const val = p.parameterValue ?? p.ParameterValue ?? p.value;
+    if (name === undefined || name === null) continue;
+    atoms.add(`${String(name)}=${val === undefined || val === null ? '' : String(val)}`);
+  }
+  return [...atoms].sort();
+}
+
+const ROUTE53_TYPES = 'A|AAAA|CAA|CNAME|DS|HTTPS|MX|NAPTR|NS|PTR|SOA|SPF|SRV|SSHFP|SVCB|TLSA|TXT';
+const ROUTE53_NAME_END = new RegExp(`\\.(_(?:${ROUTE53_TYPES})(?:_.*)?)$`);
+
+/**
+ * A Route 53 record id as provider v5 stores it (`ZONEID_NAME_TYPE[_SETIDENTIFIER]`) from one built
+ * from a CloudTrail change: no `/hostedzone/` prefix, no trailing dot on the name.
+ */
+export function route53RecordId(value: unknown): unknown {
+  const v = toStringValue(value);
+  if (typeof v !== 'string') return v;
+  return v.replace(/^\/?hostedzone\//, '').replace(ROUTE53_NAME_END, '$1');
+}
+
+/** A DNS name compared without case or the trailing root dot (`Example.com.` = `example.com`). */
+export function dnsName(value: unknown): unknown {
+  const v = toStringValue(value);
+  return typeof v === 'string' ? v.toLowerCase().replace(/\.$/, '') : v;
+}
+
+/**
+ * Route 53 record values as a sorted set, from CloudTrail `resourceRecords` ([{value}]) or state
+ * `records` (strings); TXT values compare without their surrounding quotes.
+ */
+export function dnsValues(value: unknown): unknown {
+  const list = stringSet(value);
+  if (!Array.isArray(list)) return list;
+  return [...new Set(list.map((x) => String(x).replace(/^"(.*)"$/s, '$1')))].sort();
+}
+
+/** A comma-separated list ("subnet-a,subnet-b", Auto Scaling's VPCZoneIdentifier) or a list, as a sorted set. */
+function commaSet(value: unknown): unknown {
+  const v = unwrapValue(value);
+  if (typeof v === 'string') return stringSet(v.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+  return stringSet(v);
+}
+
 export const NORMALISERS: Readonly<Record<string, Normaliser>> = {
   string: toStringValue,
   number: toNumber,
@@ -265,12 +346,19 @@ export const NORMALISERS: Readonly<Record<string, Normaliser>> = {
   json,
   'iam-policy': iamPolicy,
   'string-set': stringSet,
+  'comma-set': commaSet,
   'tag-map': tagMap,
   'tag-keys': tagKeys,
   cidr,
   'arn-name': arnName,
   single,
   'ec2-permissions': ec2Permissions,
+  'parameter-list': parameterList,
+  'route53-record-id': route53RecordId,
+  'dns-name': dnsName,
+  'dns-values': dnsValues,
+  scalar,
+  enabled,
   raw: (v) => canonical(v ?? null),
 };
 

@@ -30,7 +30,7 @@ export interface ScanOptions {
   readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean };
   readonly color?: boolean;
   /** For tests: text that `-` reads instead of process.stdin. */
-  readonly stdin?: NodeJS.ReadableStream;
+  readonly stdin?: AsyncIterable<Buffer | string>;
 }
 
 export const EXIT_CLEAN = 0;

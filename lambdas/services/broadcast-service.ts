@@ -1,8 +1,8 @@
 // Fan-out of one changed drift to every live-feed connection (the AWS broadcast Lambda, fed by the
 // drifts table's stream). Bounded concurrency; connections that are gone are dropped.
 
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { fromItem, seqOf } from '../adapters/aws/drift-item.js';
 import type { Drift } from '../core/types.js';
 import type { ConnectionRegistry, ConnectionSender, LiveMessage, Logger } from '../ports.js';
@@ -57,7 +57,9 @@ export function broadcastDrift(deps: BroadcastDeps, drift: Drift, cursor: string
 type StreamImage = Record<string, AttributeValue> | Record<string, unknown>;
 
 /** The drift and its change cursor in a DynamoDB stream image (NewImage); undefined for non-drift items. */
-export function changeFromStreamImage(image: StreamImage | undefined): { drift: Drift; cursor: string } | undefined {
+export function changeFromStreamImage(
+  image: StreamImage | undefined,
+): { drift: Drift; cursor: string } | undefined {
   if (!image) return undefined;
   const item = unmarshall(image as Record<string, AttributeValue>);
   const drift = fromItem(item);

@@ -108,7 +108,10 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
     try {
       await deps.notifier.notify(drift);
     } catch (error) {
-      logger.error('alert failed (the drift is stored)', { driftId: drift.id, error: (error as Error).message });
+      logger.error('alert failed (the drift is stored)', {
+        driftId: drift.id,
+        error: (error as Error).message,
+      });
     }
     deps.publish?.({ type: 'drift', drift, cursor: drift.detectedAt });
     return true;
@@ -147,7 +150,8 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
       }
       processed.push(result);
       if (result.stateWrite) stateWrite = true;
-      if (result.outcome.result === 'error') errors.push({ eventId: event.id, message: result.outcome.error });
+      if (result.outcome.result === 'error')
+        errors.push({ eventId: event.id, message: result.outcome.error });
       if (result.outcome.result !== 'drift') continue;
       for (const finding of result.outcome.findings) {
         findings.push(finding);

@@ -7,13 +7,45 @@ import { extractEach } from '../core/cloudtrail.js';
 import { InputError } from '../core/errors.js';
 import { buildGraph } from '../core/graph.js';
 import { DRIFT_KINDS, type DriftStatus, SEVERITIES, type Severity } from '../core/types.js';
-import type { Clock, DriftQuery, DriftSortField, DriftStore, EventLog, Logger, StateProvider } from '../ports.js';
+import type {
+  Clock,
+  DriftQuery,
+  DriftSortField,
+  DriftStore,
+  EventLog,
+  Logger,
+  StateProvider,
+} from '../ports.js';
 import type { HandleResult } from './detect-service.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const STATUSES: readonly DriftStatus[] = ['open', 'acknowledged', 'resolved'];
-const SORTS: readonly DriftSortField[] = ['time', 'severity', 'kind', 'address', 'type', 'attribute', 'actor', 'event', 'status'];
-const DRIFT_PARAMS = ['status', 'severity', 'kind', 'type', 'actor', 'resource', 'from', 'to', 'q', 'sort', 'order', 'limit', 'cursor'];
+const SORTS: readonly DriftSortField[] = [
+  'time',
+  'severity',
+  'kind',
+  'address',
+  'type',
+  'attribute',
+  'actor',
+  'event',
+  'status',
+];
+const DRIFT_PARAMS = [
+  'status',
+  'severity',
+  'kind',
+  'type',
+  'actor',
+  'resource',
+  'from',
+  'to',
+  'q',
+  'sort',
+  'order',
+  'limit',
+  'cursor',
+];
 
 export interface Summary {
   readonly open: Record<Severity, number>;
@@ -64,9 +96,16 @@ export function errorResult(statusCode: number, code: ErrorCode, message: string
   return json(statusCode, { error: { code, message } });
 }
 
-function list<T extends string>(name: string, raw: string | undefined, allowed?: readonly T[]): T[] | undefined {
+function list<T extends string>(
+  name: string,
+  raw: string | undefined,
+  allowed?: readonly T[],
+): T[] | undefined {
   if (raw === undefined || raw === '') return undefined;
-  const values = raw.split(',').map((v) => v.trim()).filter(Boolean);
+  const values = raw
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   for (const value of values) {
     if (allowed && !allowed.includes(value as T)) {
       throw bad(`${name}: unknown value "${value.slice(0, 40)}" (expected ${allowed.join(', ')})`);
@@ -92,14 +131,17 @@ function time(name: string, raw: string | undefined): string | undefined {
 function integer(name: string, raw: string | undefined, min: number, max: number, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max) throw bad(`${name}: must be a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(raw) || n < min || n > max)
+    throw bad(`${name}: must be a whole number from ${min} to ${max}`);
   return n;
 }
 
 function checkParams(params: Record<string, string | undefined>, known: readonly string[]): void {
   for (const name of Object.keys(params)) {
     if (!known.includes(name)) {
-      throw bad(`unknown query parameter "${name.slice(0, 40)}"${known.length ? ` (known: ${known.join(', ')})` : ''}`);
+      throw bad(
+        `unknown query parameter "${name.slice(0, 40)}"${known.length ? ` (known: ${known.join(', ')})` : ''}`,
+      );
     }
   }
 }
@@ -136,7 +178,11 @@ function bodyText(event: APIGatewayProxyEventV2, maxBytes: number): string {
   const raw = event.body ?? '';
   const buffer = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (buffer.length > maxBytes) {
-    throw new HttpError(413, 'payload_too_large', `request body is ${buffer.length} bytes; the limit is ${maxBytes}`);
+    throw new HttpError(
+      413,
+      'payload_too_large',
+      `request body is ${buffer.length} bytes; the limit is ${maxBytes}`,
+    );
   }
   return buffer.toString('utf8');
 }
@@ -155,7 +201,9 @@ function parseJson(text: string, required: boolean): unknown {
 
 /** The authenticated principal in AWS (Cognito JWT claims), when there is one. */
 function principalOf(event: APIGatewayProxyEventV2): string | undefined {
-  const ctx = event.requestContext as unknown as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } };
+  const ctx = event.requestContext as unknown as {
+    authorizer?: { jwt?: { claims?: Record<string, unknown> } };
+  };
   const claims = ctx.authorizer?.jwt?.claims;
   const name = claims?.email ?? claims?.['cognito:username'] ?? claims?.username ?? claims?.sub;
   return typeof name === 'string' ? name : undefined;
@@ -163,11 +211,13 @@ function principalOf(event: APIGatewayProxyEventV2): string | undefined {
 
 function statusBody(value: unknown): { by?: string; comment?: string } {
   if (value === undefined) return {};
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw bad('body: must be an object {"by"?, "comment"?}');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw bad('body: must be an object {"by"?, "comment"?}');
   const { by, comment, ...rest } = value as Record<string, unknown>;
   const extra = Object.keys(rest);
   if (extra.length > 0) throw bad(`body: unknown field "${extra[0].slice(0, 40)}" (known: by, comment)`);
-  if (by !== undefined && (typeof by !== 'string' || by.length > 200)) throw bad('by: must be a string of at most 200 characters');
+  if (by !== undefined && (typeof by !== 'string' || by.length > 200))
+    throw bad('by: must be a string of at most 200 characters');
   if (comment !== undefined && (typeof comment !== 'string' || comment.length > 2000)) {
     throw bad('comment: must be a string of at most 2000 characters');
   }
@@ -192,7 +242,8 @@ export function createQueryApi(deps: QueryApiDeps): QueryApi {
   async function route(event: APIGatewayProxyEventV2): Promise<ApiResult> {
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath;
-    if (!path.startsWith(`${base}/`)) throw new HttpError(404, 'not_found', `no such endpoint: ${path.slice(0, 200)}`);
+    if (!path.startsWith(`${base}/`))
+      throw new HttpError(404, 'not_found', `no such endpoint: ${path.slice(0, 200)}`);
     const parts = path.slice(base.length + 1).split('/');
     const params = event.queryStringParameters ?? {};
     const get = method === 'GET' || method === 'HEAD';
@@ -276,7 +327,10 @@ export function createQueryApi(deps: QueryApiDeps): QueryApi {
     } catch (error) {
       if (error instanceof HttpError) return errorResult(error.status, error.code, error.message);
       if (error instanceof InputError) return errorResult(400, 'bad_request', error.message);
-      deps.logger.error('request failed', { path: event.rawPath, error: (error as Error).stack ?? String(error) });
+      deps.logger.error('request failed', {
+        path: event.rawPath,
+        error: (error as Error).stack ?? String(error),
+      });
       return errorResult(500, 'internal', 'internal error (see the server log)');
     }
   };

@@ -28,7 +28,9 @@ export function resolutionOf(drift: Drift, index: StateIndex): string | null {
     const found = byId[0] ?? (r.arn ? index.byArn(r.arn, [r.type])[0] : undefined);
     return found ? `now managed by Terraform as ${found.address} (${found.stateFile})` : null;
   }
-  const inState = index.resources.find((s) => s.address === r.address && (!r.stateFile || s.stateFile === r.stateFile));
+  const inState = index.resources.find(
+    (s) => s.address === r.address && (!r.stateFile || s.stateFile === r.stateFile),
+  );
   if (drift.kind === 'deleted') {
     return inState ? null : `${r.address} is no longer in state ${r.stateFile ?? ''}`.trim();
   }

@@ -2,7 +2,18 @@
 
 import type { Drift, DriftKind, Severity } from '../../lambdas/core/types.js';
 
-export function sampleDrift(n: number, over: Partial<{ kind: DriftKind; severity: Severity; address: string | null; id: string; time: string; type: string; actor: string }> = {}): Drift {
+export function sampleDrift(
+  n: number,
+  over: Partial<{
+    kind: DriftKind;
+    severity: Severity;
+    address: string | null;
+    id: string;
+    time: string;
+    type: string;
+    actor: string;
+  }> = {},
+): Drift {
   const time = over.time ?? new Date(Date.UTC(2026, 0, 1, 10, 0, n)).toISOString().replace('.000', '');
   const kind = over.kind ?? 'modified';
   const address = over.address === undefined ? `module.app.aws_instance.web[${n % 3}]` : over.address;
@@ -38,6 +49,6 @@ export function sampleDrift(n: number, over: Partial<{ kind: DriftKind; severity
     summary: `instance_type of ${address} changed from t3.micro to t3.large`,
     status: 'open',
     detectedAt: time,
-    rawEvent: { eventID: `evt-${n}`, eventName: 'ModifyInstanceAttribute', big: 12345678901234567890 },
+    rawEvent: { eventID: `evt-${n}`, eventName: 'ModifyInstanceAttribute', big: 2 ** 60 },
   };
 }

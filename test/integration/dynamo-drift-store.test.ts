@@ -41,7 +41,9 @@ describe('DynamoDriftStore on dynalite', () => {
     const stored = await store.get(drifts[2].id);
     expect(stored?.severity).toBe('high');
     expect(stored?.rawEvent).toEqual(drifts[2].rawEvent);
-    expect(stored?.changes).toEqual([{ attribute: 'instance_type', expected: 't3.micro', actual: 't3.large' }]);
+    expect(stored?.changes).toEqual([
+      { attribute: 'instance_type', expected: 't3.micro', actual: 't3.large' },
+    ]);
     expect(await store.get('nope')).toBeUndefined();
   });
 
@@ -62,11 +64,19 @@ describe('DynamoDriftStore on dynalite', () => {
 
   it('filters by severity, kind, actor, text and time range', async () => {
     const critical = await store.query({ severity: ['critical'], limit: 100 });
-    expect(critical.items.map((d) => d.id)).toEqual(newestFirst.filter((id) => Number(id.slice(-4)) % 4 === 3));
+    expect(critical.items.map((d) => d.id)).toEqual(
+      newestFirst.filter((id) => Number(id.slice(-4)) % 4 === 3),
+    );
     const mixed = await store.query({ severity: ['low', 'high'], kind: ['unmanaged'], limit: 100 });
     expect(mixed.items.map((d) => d.id)).toEqual(['drift-0020', 'drift-0010', 'drift-0000']);
     const bob = await store.query({ actor: 'BOB', limit: 100 });
-    expect(bob.items.map((d) => d.id)).toEqual(['drift-0028', 'drift-0021', 'drift-0014', 'drift-0007', 'drift-0000']);
+    expect(bob.items.map((d) => d.id)).toEqual([
+      'drift-0028',
+      'drift-0021',
+      'drift-0014',
+      'drift-0007',
+      'drift-0000',
+    ]);
     const ranged = await store.query({ from: '2026-01-01T10:00:10Z', to: '2026-01-01T10:00:12.000Z' });
     expect(ranged.items.map((d) => d.id)).toEqual(['drift-0012', 'drift-0011', 'drift-0010']);
     const text = await store.query({ text: 'web[2]', severity: ['low'] });
@@ -77,9 +87,19 @@ describe('DynamoDriftStore on dynalite', () => {
     const first = await store.query({ sort: 'severity', order: 'desc', limit: 10 });
     expect(first.total).toBe(30);
     // 7 critical (newest first within a level), then high.
-    expect(first.items.map((d) => d.id)).toEqual([27, 23, 19, 15, 11, 7, 3, 26, 22, 18].map((n) => `drift-00${String(n).padStart(2, '0')}`));
-    const second = await store.query({ sort: 'severity', order: 'desc', limit: 10, cursor: first.nextCursor! });
-    expect(second.items.map((d) => d.severity)).toEqual([...Array(4).fill('high'), ...Array(6).fill('medium')]);
+    expect(first.items.map((d) => d.id)).toEqual(
+      [27, 23, 19, 15, 11, 7, 3, 26, 22, 18].map((n) => `drift-00${String(n).padStart(2, '0')}`),
+    );
+    const second = await store.query({
+      sort: 'severity',
+      order: 'desc',
+      limit: 10,
+      cursor: first.nextCursor!,
+    });
+    expect(second.items.map((d) => d.severity)).toEqual([
+      ...Array(4).fill('high'),
+      ...Array(6).fill('medium'),
+    ]);
     const byAddress = await store.query({ sort: 'address', order: 'asc', limit: 1 });
     expect(byAddress.items[0].resource.id).toBe('i-0abc0');
     await expect(store.query({ sort: 'time', cursor: first.nextCursor! })).rejects.toThrow(/different sort/);
@@ -94,14 +114,32 @@ describe('DynamoDriftStore on dynalite', () => {
       at: '2026-01-02T09:00:00.000Z',
     });
     expect(ack?.seq).toBeGreaterThan(30);
-    expect(ack?.drift).toMatchObject({ status: 'acknowledged', statusChangedBy: 'carol', statusComment: 'planned: ticket OPS-12' });
-    const again = await store.changeStatus('drift-0005', { status: 'acknowledged', by: 'dave', at: '2026-01-03T00:00:00.000Z' });
+    expect(ack?.drift).toMatchObject({
+      status: 'acknowledged',
+      statusChangedBy: 'carol',
+      statusComment: 'planned: ticket OPS-12',
+    });
+    const again = await store.changeStatus('drift-0005', {
+      status: 'acknowledged',
+      by: 'dave',
+      at: '2026-01-03T00:00:00.000Z',
+    });
     expect(again?.seq).toBeNull();
     expect(again?.drift.statusChangedBy).toBe('carol');
-    const resolved = await store.setStatus('drift-0005', { status: 'resolved', by: 'tfdrift', at: '2026-01-04T00:00:00.000Z' });
-    expect(resolved).toMatchObject({ status: 'resolved', statusChangedBy: 'tfdrift', statusChangedAt: '2026-01-04T00:00:00.000Z' });
+    const resolved = await store.setStatus('drift-0005', {
+      status: 'resolved',
+      by: 'tfdrift',
+      at: '2026-01-04T00:00:00.000Z',
+    });
+    expect(resolved).toMatchObject({
+      status: 'resolved',
+      statusChangedBy: 'tfdrift',
+      statusChangedAt: '2026-01-04T00:00:00.000Z',
+    });
     expect(resolved?.statusComment).toBeUndefined();
-    expect(await store.setStatus('missing', { status: 'resolved', by: 'x', at: '2026-01-04T00:00:00.000Z' })).toBeUndefined();
+    expect(
+      await store.setStatus('missing', { status: 'resolved', by: 'x', at: '2026-01-04T00:00:00.000Z' }),
+    ).toBeUndefined();
     const open = await store.listOpen();
     expect(open).toHaveLength(29);
     expect(open.some((d) => d.id === 'drift-0005')).toBe(false);
@@ -111,7 +149,9 @@ describe('DynamoDriftStore on dynalite', () => {
 
   it('keeps the history of one resource, by address or by id', async () => {
     const history = await store.history('module.app.aws_instance.web[1]');
-    expect(history.map((d) => d.id)).toEqual(newestFirst.filter((id) => Number(id.slice(-4)) % 3 === 1 && Number(id.slice(-4)) % 5 !== 0));
+    expect(history.map((d) => d.id)).toEqual(
+      newestFirst.filter((id) => Number(id.slice(-4)) % 3 === 1 && Number(id.slice(-4)) % 5 !== 0),
+    );
     const unmanaged = await store.history('i-0abc2');
     expect(unmanaged.map((d) => d.id)).toContain('drift-0020');
     const byId = await store.query({ resource: 'i-0abc1', limit: 100 });

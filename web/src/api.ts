@@ -36,7 +36,12 @@ export class Api {
     return url.toString();
   }
 
-  private async request<T>(method: string, path: string, query?: Record<string, string>, body?: unknown): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    query?: Record<string, string>,
+    body?: unknown,
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = getToken();
     if (token) headers.authorization = `Bearer ${token}`;
@@ -68,7 +73,11 @@ export class Api {
     return this.request('GET', `/drifts/${encodeURIComponent(id)}`);
   }
 
-  changeStatus(id: string, action: 'acknowledge' | 'resolve', body: { by?: string; comment?: string }): Promise<Drift> {
+  changeStatus(
+    id: string,
+    action: 'acknowledge' | 'resolve',
+    body: { by?: string; comment?: string },
+  ): Promise<Drift> {
     return this.request('POST', `/drifts/${encodeURIComponent(id)}/${action}`, undefined, body);
   }
 

@@ -66,6 +66,12 @@ export interface RuntimeConfig {
 export type LiveMessage =
   | { readonly type: 'hello'; readonly cursor: string }
   | { readonly type: 'drift'; readonly drift: Drift; readonly cursor: string }
-  | { readonly type: 'state'; readonly files: number; readonly resources: number; readonly errors: number; readonly at: string };
+  | {
+      readonly type: 'state';
+      readonly files: number;
+      readonly resources: number;
+      readonly errors: number;
+      readonly at: string;
+    };
 
 export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low'];

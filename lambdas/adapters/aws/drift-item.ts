@@ -2,7 +2,7 @@
 // attributes the indexes need as top-level attributes (see drift-table-design.ts).
 
 import type { Drift, Finding } from '../../core/types.js';
-import { ALL_PARTITION, DEFAULT_RETENTION_DAYS, DRIFT_ATTR as A } from './drift-table-design.js';
+import { DRIFT_ATTR as A, ALL_PARTITION, DEFAULT_RETENTION_DAYS } from './drift-table-design.js';
 
 /** Raw events larger than this are not stored (DynamoDB items are limited to 400 KB). */
 const MAX_RAW_EVENT_CHARS = 300_000;
@@ -29,7 +29,9 @@ export function toItem(drift: Drift, seq: number, retentionDays = DEFAULT_RETENT
   const { status, detectedAt, statusChangedAt, statusChangedBy, statusComment, rawEvent, ...finding } = drift;
   let raw = rawEvent === undefined ? undefined : JSON.stringify(rawEvent);
   if (raw && raw.length > MAX_RAW_EVENT_CHARS) {
-    raw = JSON.stringify({ note: `raw event not stored: ${raw.length} characters is over the item size limit` });
+    raw = JSON.stringify({
+      note: `raw event not stored: ${raw.length} characters is over the item size limit`,
+    });
   }
   const detectedMs = Date.parse(detectedAt);
   const item: DriftItem = {
@@ -44,7 +46,8 @@ export function toItem(drift: Drift, seq: number, retentionDays = DEFAULT_RETENT
     [A.seq]: seq,
     [A.body]: JSON.stringify(finding),
     [A.detectedAt]: detectedAt,
-    [A.expiresAt]: Math.floor((Number.isNaN(detectedMs) ? Date.now() : detectedMs) / 1000) + retentionDays * 86_400,
+    [A.expiresAt]:
+      Math.floor((Number.isNaN(detectedMs) ? Date.now() : detectedMs) / 1000) + retentionDays * 86_400,
   };
   // Index keys may not be empty strings: a drift without a resource id is simply absent from byResourceId.
   if (drift.resource.id) item[A.resourceId] = drift.resource.id;

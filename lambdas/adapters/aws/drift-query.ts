@@ -31,7 +31,13 @@ export function decodeCursor(text: string): Cursor {
   }
   const v = value as Record<string, unknown>;
   if (v && typeof v === 'object' && typeof v.k === 'string') return { k: v.k };
-  if (v && typeof v === 'object' && Number.isInteger(v.o) && (v.o as number) >= 0 && typeof v.s === 'string') {
+  if (
+    v &&
+    typeof v === 'object' &&
+    Number.isInteger(v.o) &&
+    (v.o as number) >= 0 &&
+    typeof v.s === 'string'
+  ) {
     return { o: v.o as number, s: v.s };
   }
   throw new InputError('invalid cursor: pass back the nextCursor of a previous page unchanged');
@@ -88,6 +94,8 @@ export function comparator(field: DriftSortField, order: 'asc' | 'desc'): (a: Dr
   const byTime = (a: Drift, b: Drift) => sortTimeOf(b).localeCompare(sortTimeOf(a));
   if (field === 'time') return (a, b) => -sign * byTime(a, b);
   const primary =
-    field === 'severity' ? (a: Drift, b: Drift) => rank(a) - rank(b) : (a: Drift, b: Drift) => text[field](a).localeCompare(text[field](b));
+    field === 'severity'
+      ? (a: Drift, b: Drift) => rank(a) - rank(b)
+      : (a: Drift, b: Drift) => text[field](a).localeCompare(text[field](b));
   return (a, b) => sign * primary(a, b) || byTime(a, b);
 }

@@ -35,7 +35,9 @@ export class DynamoConnections implements ConnectionRegistry {
   }
 
   async remove(connectionId: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { [C.partitionKey.name]: connectionId } }));
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { [C.partitionKey.name]: connectionId } }),
+    );
   }
 
   async list(): Promise<string[]> {

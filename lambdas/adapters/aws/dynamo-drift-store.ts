@@ -2,7 +2,13 @@
 // the keys. Every read is a GetItem or a keyed Query; writes are conditional and so idempotent.
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { InputError } from '../../core/errors.js';
 import type { Drift, Severity } from '../../core/types.js';
 import type { DriftPage, DriftQuery, DriftStore, StatusChange } from '../../ports.js';
@@ -98,7 +104,10 @@ export class DynamoDriftStore implements DriftStore {
    * Sets the status unless the drift already has it (then it is returned unchanged with seq null:
    * a repeated acknowledge changes nothing). Undefined when the id is unknown.
    */
-  async changeStatus(id: string, change: StatusChange): Promise<{ drift: Drift; seq: number | null } | undefined> {
+  async changeStatus(
+    id: string,
+    change: StatusChange,
+  ): Promise<{ drift: Drift; seq: number | null } | undefined> {
     if (id === COUNTER_ID) return undefined;
     const seq = await this.nextSeq();
     const names = {
@@ -109,7 +118,12 @@ export class DynamoDriftStore implements DriftStore {
       '#comment': A.statusComment,
       '#seq': A.seq,
     };
-    const values: Record<string, unknown> = { ':status': change.status, ':at': change.at, ':by': change.by, ':seq': seq };
+    const values: Record<string, unknown> = {
+      ':status': change.status,
+      ':at': change.at,
+      ':by': change.by,
+      ':seq': seq,
+    };
     let update = 'SET #status = :status, #at = :at, #by = :by, #seq = :seq';
     if (change.comment) {
       update += ', #comment = :comment';
@@ -205,19 +219,28 @@ export class DynamoDriftStore implements DriftStore {
 
   /** The latest change sequence number handed out (0 before the first write). */
   async headSeq(): Promise<number> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { [A.id]: COUNTER_ID } }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { [A.id]: COUNTER_ID } }),
+    );
     return out.Item ? seqOf(out.Item) : 0;
   }
 
   async summary(): Promise<DriftSummary> {
     const open: Record<Severity, number> = { low: 0, medium: 0, high: 0, critical: 0 };
-    for await (const item of this.read({ index: DRIFT_INDEXES.byStatus, value: 'open' }, 'desc', undefined, [A.severity])) {
+    for await (const item of this.read({ index: DRIFT_INDEXES.byStatus, value: 'open' }, 'desc', undefined, [
+      A.severity,
+    ])) {
       const severity = item[A.severity] as Severity;
       if (severity in open) open[severity] += 1;
     }
     let total = 0;
     let lastEventTime: string | null = null;
-    for await (const item of this.read({ index: DRIFT_INDEXES.byTime, value: ALL_PARTITION }, 'desc', undefined, [A.sortTime])) {
+    for await (const item of this.read(
+      { index: DRIFT_INDEXES.byTime, value: ALL_PARTITION },
+      'desc',
+      undefined,
+      [A.sortTime],
+    )) {
       if (total === 0) lastEventTime = String(item[A.sortTime]).split('#')[0];
       total += 1;
     }
@@ -246,7 +269,8 @@ export class DynamoDriftStore implements DriftStore {
         { index: DRIFT_INDEXES.byResourceId, value: q.resource },
       ];
     }
-    if (q.status?.length) return [...new Set(q.status)].map((value) => ({ index: DRIFT_INDEXES.byStatus, value }));
+    if (q.status?.length)
+      return [...new Set(q.status)].map((value) => ({ index: DRIFT_INDEXES.byStatus, value }));
     if (q.severity?.length) {
       return [...new Set(q.severity)].map((value) => ({ index: DRIFT_INDEXES.bySeverity, value }));
     }
@@ -265,8 +289,11 @@ export class DynamoDriftStore implements DriftStore {
     const to = q.to ? `${isoMs(q.to) ?? q.to}#\uffff` : null;
     const start = after ?? (order === 'desc' ? (to ?? undefined) : (from ?? undefined));
     const inclusive = after === undefined;
-    const beyond = (sortTime: string) => (order === 'desc' ? from !== null && sortTime < from : to !== null && sortTime > to);
-    const readers = this.sources(q).map((source) => peekable(this.read(source, order, start ? { start, inclusive } : undefined)));
+    const beyond = (sortTime: string) =>
+      order === 'desc' ? from !== null && sortTime < from : to !== null && sortTime > to;
+    const readers = this.sources(q).map((source) =>
+      peekable(this.read(source, order, start ? { start, inclusive } : undefined)),
+    );
     const items: Drift[] = [];
     let scanned = 0;
     let last: string | undefined;

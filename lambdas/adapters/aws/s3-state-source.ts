@@ -31,6 +31,8 @@ export function parseS3Url(url: string): S3Location {
 export interface S3StateSourceOptions {
   /** Parallel GETs (default 8). */
   readonly concurrency?: number;
+  /** Only keys this accepts are fetched (e.g. a configured glob the IAM policy is limited to). */
+  readonly keyFilter?: (key: string) => boolean;
 }
 
 export class S3StateSource implements StateSource {
@@ -47,7 +49,10 @@ export class S3StateSource implements StateSource {
     this.location = typeof location === 'string' ? parseS3Url(location) : location;
     this.description = `s3://${this.location.bucket}/${this.location.prefix}`;
     this.concurrency = Math.max(1, options.concurrency ?? 8);
+    this.keyFilter = options.keyFilter;
   }
+
+  private readonly keyFilter?: (key: string) => boolean;
 
   async load(): Promise<{ documents: StateDocument[]; errors: { file: string; message: string }[] }> {
     const { bucket, prefix } = this.location;
@@ -59,6 +64,7 @@ export class S3StateSource implements StateSource {
       const ownList = prefix === '' || prefix.startsWith(WORKSPACE_PREFIX);
       const workspaces = ownList ? [] : await this.list(WORKSPACE_PREFIX);
       keys = selectStateKeys([...listed, ...workspaces], prefix);
+      if (this.keyFilter) keys = keys.filter(this.keyFilter);
     } catch (error) {
       return { documents: [], errors: [{ file: this.description, message: `${this.description}: ${message(error)}` }] };
     }

@@ -20,7 +20,10 @@ export class SnsNotifier implements Notifier {
 
   async notify(drift: Drift): Promise<void> {
     const base = this.options.dashboardUrl?.replace(/\/+$/, '');
-    const { subject, body } = alertText(drift, base ? `${base}/#/drift/${encodeURIComponent(drift.id)}` : undefined);
+    const { subject, body } = alertText(
+      drift,
+      base ? `${base}/#/drift/${encodeURIComponent(drift.id)}` : undefined,
+    );
     await this.sns.send(
       new PublishCommand({
         TopicArn: this.options.topicArn,

@@ -7,7 +7,7 @@ import type { Notifier } from '../../ports.js';
 
 export interface ConsoleNotifierOptions {
   /** Dashboard base URL, e.g. http://127.0.0.1:8080 (the alert links to /#/drift/ID). */
-  readonly baseUrl?: string;
+  readonly baseUrl?: string | (() => string);
   readonly out?: NodeJS.WritableStream;
   readonly color?: boolean;
 }
@@ -16,7 +16,9 @@ export class ConsoleNotifier implements Notifier {
   constructor(private readonly options: ConsoleNotifierOptions = {}) {}
 
   async notify(drift: Drift): Promise<void> {
-    const link = this.options.baseUrl ? `${this.options.baseUrl}/#/drift/${encodeURIComponent(drift.id)}` : undefined;
+    const { baseUrl } = this.options;
+    const base = typeof baseUrl === 'function' ? baseUrl() : baseUrl;
+    const link = base ? `${base}/#/drift/${encodeURIComponent(drift.id)}` : undefined;
     const { subject, body } = alertText(drift, link);
     const colors = pc.createColors(this.options.color ?? false);
     const paint = drift.severity === 'critical' || drift.severity === 'high' ? colors.red : colors.yellow;

@@ -93,7 +93,10 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
     {
       TableName: names.drifts,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: driftAttributeDefinitions().map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+      AttributeDefinitions: driftAttributeDefinitions().map((a) => ({
+        AttributeName: a.name,
+        AttributeType: a.type,
+      })),
       KeySchema: [{ AttributeName: DRIFTS_TABLE.partitionKey, KeyType: 'HASH' }],
       GlobalSecondaryIndexes: Object.values(DRIFT_INDEXES).map(gsi),
     },

@@ -3,11 +3,12 @@
 // error item and reading goes on with the rest.
 
 import { createReadStream } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, readFile as readFileBytes, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { createGunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { createGunzip, gunzip } from 'node:zlib';
 import { extractEach } from '../../core/cloudtrail.js';
 
 /** One record read, or one reason something could not be read. `error` already names `origin`. */
@@ -20,11 +21,18 @@ export interface ReadEventsOptions {
   readonly stdin?: AsyncIterable<Buffer | string>;
 }
 
+const gunzipAsync = promisify(gunzip);
+/** Larger files are streamed rather than read whole (64 MiB of compressed or plain bytes). */
+const WHOLE_FILE_LIMIT = 64 * 1024 * 1024;
+
 /** Files a folder walk picks up (gzip is detected by its magic bytes, whatever the name). */
 const EVENT_FILE_RE = /\.(?:json|jsonl|ndjson)(?:\.gz)?$|\.gz$/i;
 
 /** Reads events from files, folders (recursive) and `-` (stdin), in the order given. */
-export async function* readEvents(paths: readonly string[], opts: ReadEventsOptions = {}): AsyncGenerator<EventInput> {
+export async function* readEvents(
+  paths: readonly string[],
+  opts: ReadEventsOptions = {},
+): AsyncGenerator<EventInput> {
   for (const path of paths) {
     if (path === '-') {
       yield* readSource(opts.stdin ?? process.stdin, 'stdin');
@@ -72,7 +80,27 @@ async function* readFile(path: string): AsyncGenerator<EventInput> {
     yield { ok: false, error: `${path}: cannot read: ${reason(err)}`, origin: path };
     return;
   }
+  // Log files as a trail writes them (one JSON document, usually one line) are read whole: one
+  // JSON.parse is far faster than line splitting. Very large files and JSON lines are streamed.
+  if (!/\.(?:jsonl|ndjson)(?:\.gz)?$/i.test(path)) {
+    const whole = await readWhole(path, gzipped);
+    if (whole !== null) {
+      yield* parseEventText(whole, path);
+      return;
+    }
+  }
   yield* readSource(createReadStream(path), path, gzipped);
+}
+
+/** The file's text, or null when it is too large to hold or its gzip is damaged (streamed instead). */
+async function readWhole(path: string, gzipped: boolean): Promise<string | null> {
+  try {
+    if ((await stat(path)).size > WHOLE_FILE_LIMIT) return null;
+    const bytes = await readFileBytes(path);
+    return (gzipped ? await gunzipAsync(bytes) : bytes).toString('utf8');
+  } catch {
+    return null;
+  }
 }
 
 async function hasGzipMagic(path: string): Promise<boolean> {
@@ -96,40 +124,58 @@ async function* readSource(
   name: string,
   gzipped?: boolean,
 ): AsyncGenerator<EventInput> {
-  let mode: 'undecided' | 'lines' | 'document' = 'undecided';
+  // A one-line file is a document (origin "file"); line numbers appear once a second line does.
+  const linesByName = /\.(?:jsonl|ndjson)(?:\.gz)?$/i.test(name);
+  let mode: 'undecided' | 'first-line' | 'lines' | 'document' = 'undecided';
   const docLines: string[] = [];
+  let first: { value: unknown; lineNo: number } | null = null;
   let lineNo = 0;
   try {
     for await (const line of linesOf(bytesOf(source, gzipped))) {
       lineNo++;
-      if (mode === 'lines') {
-        if (line.trim() !== '') yield* parseLine(line, `${name}:${lineNo}`);
-        continue;
-      }
       if (mode === 'document') {
         docLines.push(line);
         continue;
       }
       if (line.trim() === '') {
-        docLines.push(line);
+        if (mode === 'undecided') docLines.push(line);
         continue;
       }
-      const first = tryParse(line);
-      if (first.ok) {
+      if (mode === 'first-line' && first) {
         mode = 'lines';
-        docLines.length = 0;
-        yield* toInputs(first.value, `${name}:${lineNo}`);
-      } else {
+        yield* toInputs(first.value, `${name}:${first.lineNo}`);
+        first = null;
+      }
+      if (mode === 'lines') {
+        yield* parseLine(line, `${name}:${lineNo}`);
+        continue;
+      }
+      const parsed = tryParse(line);
+      if (!parsed.ok) {
         mode = 'document';
         docLines.push(line);
+      } else if (linesByName) {
+        mode = 'lines';
+        yield* toInputs(parsed.value, `${name}:${lineNo}`);
+      } else {
+        mode = 'first-line';
+        first = { value: parsed.value, lineNo };
+        docLines.length = 0;
       }
     }
   } catch (err) {
-    yield { ok: false, error: `${name}: cannot decompress (truncated or corrupt gzip): ${reason(err)}`, origin: name };
+    if (first) yield* toInputs(first.value, `${name}:${first.lineNo}`);
+    yield {
+      ok: false,
+      error: `${name}: cannot decompress (truncated or corrupt gzip): ${reason(err)}`,
+      origin: name,
+    };
     return;
   }
   if (mode === 'document') yield* parseEventText(docLines.join('\n'), name);
-  else if (mode === 'undecided') yield { ok: false, error: `${name}: empty input: no JSON found`, origin: name };
+  else if (first) yield* toInputs(first.value, name);
+  else if (mode === 'undecided')
+    yield { ok: false, error: `${name}: empty input: no JSON found`, origin: name };
 }
 
 /** The bytes of a source, gunzipped when it is gzip (told, or detected from the first chunk). */
@@ -170,25 +216,32 @@ function toBuffer(chunk: Buffer | string): Buffer {
 /** UTF-8 lines (without their line ends). A partial last line is lost only if the bytes fail. */
 async function* linesOf(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
-  let pending = '';
+  // Pieces of the current line; only new text is searched, so a long one-line document stays linear.
+  let pieces: string[] = [];
   let first = true;
   for await (const chunk of chunks) {
-    pending += decoder.write(chunk);
-    if (first && pending.length > 0) {
-      if (pending.charCodeAt(0) === 0xfeff) pending = pending.slice(1);
+    let text = decoder.write(chunk);
+    if (first && text.length > 0) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       first = false;
     }
-    let nl = pending.indexOf('\n');
+    let start = 0;
+    let nl = text.indexOf('\n');
     while (nl >= 0) {
-      const end = nl > 0 && pending.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      yield pending.slice(0, end);
-      pending = pending.slice(nl + 1);
-      nl = pending.indexOf('\n');
+      pieces.push(text.slice(start, nl));
+      yield stripCr(pieces.join(''));
+      pieces = [];
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
     }
+    if (start < text.length) pieces.push(text.slice(start));
   }
-  pending += decoder.end();
-  if (pending.length > 0) yield pending.endsWith('\r') ? pending.slice(0, -1) : pending;
+  pieces.push(decoder.end());
+  const last = pieces.join('');
+  if (last.length > 0) yield stripCr(last);
 }
+
+const stripCr = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);
 
 type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
 
@@ -210,7 +263,9 @@ function toInputs(doc: unknown, origin: string): EventInput[] {
 
 function parseLine(line: string, origin: string): EventInput[] {
   const parsed = tryParse(line);
-  return parsed.ok ? toInputs(parsed.value, origin) : [{ ok: false, error: `${origin}: invalid JSON: ${parsed.error}`, origin }];
+  return parsed.ok
+    ? toInputs(parsed.value, origin)
+    : [{ ok: false, error: `${origin}: invalid JSON: ${parsed.error}`, origin }];
 }
 
 /**
@@ -252,6 +307,7 @@ function where(text: string, message: string): string {
 }
 
 function reason(err: unknown): string {
-  if (err && typeof err === 'object' && 'code' in err && err.code === 'ENOENT') return 'no such file or directory';
+  if (err && typeof err === 'object' && 'code' in err && err.code === 'ENOENT')
+    return 'no such file or directory';
   return err instanceof Error ? err.message : String(err);
 }

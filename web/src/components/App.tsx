@@ -72,14 +72,19 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
   );
 
   // --- the drift table: server-side filters, sort and cursor pagination
-  const query = useMemo(() => driftQuery(url), [url]);
-  const queryKey = JSON.stringify(query);
+  // A string key, so that an unrelated URL change (selection, view) does not reload the table.
+  const queryKey = JSON.stringify(driftQuery(url));
   const loadPage = useCallback(
     async (cursors: (string | null)[]) => {
       setLoading(true);
       const cursor = cursors[cursors.length - 1];
       try {
-        const result = await api.drifts({ ...query, limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
+        const query = JSON.parse(queryKey) as Record<string, string>;
+        const result = await api.drifts({
+          ...query,
+          limit: String(PAGE_SIZE),
+          ...(cursor ? { cursor } : {}),
+        });
         setPage({ rows: result.items, nextCursor: result.nextCursor, total: result.total, cursors });
         setError(null);
         setHiddenNew(0);
@@ -89,8 +94,6 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
         setLoading(false);
       }
     },
-    // queryKey stands for query.
-    // biome-ignore lint/correctness/useExhaustiveDependencies: query is keyed by queryKey
     [api, queryKey, onApiError],
   );
   // biome-ignore lint/correctness/useExhaustiveDependencies: reloadKey forces a refresh
@@ -230,19 +233,12 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
         live={live}
         view={url.view}
         onView={(view) => navigate((s) => ({ ...s, view }))}
-        onSeverity={(severity) =>
-          setFilters({ ...url.filters, severity: [severity], status: ['open'] })
-        }
+        onSeverity={(severity) => setFilters({ ...url.filters, severity: [severity], status: ['open'] })}
       />
       <main className={`workspace view-${url.view}`}>
         {showGraph && (
           <section className="pane graph-pane" aria-label="Resource graph">
-            <GraphView
-              graph={graph}
-              error={graphError}
-              selectedNode={url.node}
-              onSelectNode={selectNode}
-            />
+            <GraphView graph={graph} error={graphError} selectedNode={url.node} onSelectNode={selectNode} />
           </section>
         )}
         {showTable && (
@@ -253,7 +249,11 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
                 {hiddenNew} new drift{hiddenNew === 1 ? '' : 's'} — show latest
               </button>
             )}
-            {error && <div className="error-banner" role="alert">{error}</div>}
+            {error && (
+              <div className="error-banner" role="alert">
+                {error}
+              </div>
+            )}
             <DriftTable
               rows={page.rows}
               newIds={newIds}

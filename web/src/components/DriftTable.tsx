@@ -1,11 +1,11 @@
-import { memo, type KeyboardEvent } from 'react';
-import { actorLabel, attributesLabel, formatTime, nodeIdOf, resourceLabel } from '../lib/format.js';
+import { type KeyboardEvent, memo } from 'react';
+import { actorLabel, attributesLabel, nodeIdOf, resourceLabel, shortTime } from '../lib/format.js';
 import type { SortKey } from '../lib/url-state.js';
 import type { Drift } from '../types.js';
 import { KindBadge, SeverityBadge, StatusBadge } from './Badges.js';
 
 const COLUMNS: { readonly key: SortKey; readonly label: string }[] = [
-  { key: 'time', label: 'Time' },
+  { key: 'time', label: 'Time (UTC)' },
   { key: 'severity', label: 'Severity' },
   { key: 'kind', label: 'Kind' },
   { key: 'address', label: 'Resource' },
@@ -70,8 +70,7 @@ const Row = memo(function Row({
       onKeyDown={(event) => onRowKey(event, drift, onSelect)}
     >
       <td className="col-time" title={drift.event.time}>
-        {isNew && <span className="new-badge">new</span>}
-        {formatTime(drift.event.time)}
+        {shortTime(drift.event.time)}
       </td>
       <td>
         <SeverityBadge severity={drift.severity} />
@@ -79,19 +78,27 @@ const Row = memo(function Row({
       <td>
         <KindBadge kind={drift.kind} />
       </td>
-      <td className={`col-address mono${drift.resource.address ? '' : ' muted'}`} title={resourceLabel(drift)}>
+      <td
+        className={`col-address mono${drift.resource.address ? '' : ' muted'}`}
+        title={resourceLabel(drift)}
+      >
         {resourceLabel(drift)}
       </td>
-      <td className="mono col-type">{drift.resource.type}</td>
+      <td className="mono col-type" title={drift.resource.type}>
+        {drift.resource.type.replace(/^aws_/, '')}
+      </td>
       <td className="mono col-attr" title={attributesLabel(drift)}>
         {attributesLabel(drift) || <span className="muted">—</span>}
       </td>
       <td className="col-actor" title={drift.actor.arn ?? undefined}>
         {actorLabel(drift)}
       </td>
-      <td className="mono col-event">{drift.event.name}</td>
+      <td className="mono col-event" title={drift.event.name}>
+        {drift.event.name}
+      </td>
       <td>
         <StatusBadge status={drift.status} />
+        {isNew && <span className="new-badge">new</span>}
       </td>
     </tr>
   );
@@ -107,7 +114,10 @@ export function DriftTable(props: DriftTableProps) {
             {COLUMNS.map((column) => {
               const active = sort === column.key;
               return (
-                <th key={column.key} aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                <th
+                  key={column.key}
+                  aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}
+                >
                   <button
                     type="button"
                     className={`sort${active ? ' active' : ''}`}

@@ -7,6 +7,21 @@ const KINDS = ['modified', 'deleted', 'unmanaged'];
 
 type TextKey = 'q' | 'actor' | 'from' | 'to';
 
+const RANGES = [
+  { id: 'any', label: 'Any time', hours: 0 },
+  { id: '1h', label: 'Last hour', hours: 1 },
+  { id: '24h', label: 'Last 24 hours', hours: 24 },
+  { id: '7d', label: 'Last 7 days', hours: 24 * 7 },
+  { id: '30d', label: 'Last 30 days', hours: 24 * 30 },
+  { id: 'custom', label: 'Custom range…', hours: 0 },
+];
+
+/** The value format of <input type="datetime-local">: local time, minutes. */
+function localInputValue(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
 interface FilterBarProps {
   readonly filters: Filters;
   readonly types: readonly string[];
@@ -55,7 +70,21 @@ export function FilterBar({ filters, types, onChange }: FilterBarProps) {
     const next = { ...text, [key]: value };
     setText(next);
     clearTimeout(pending.current ?? undefined);
-    pending.current = setTimeout(() => onChange({ ...filters, ...next }, true), key === 'q' || key === 'actor' ? 300 : 0);
+    pending.current = setTimeout(
+      () => onChange({ ...filters, ...next }, true),
+      key === 'q' || key === 'actor' ? 300 : 0,
+    );
+  };
+  const [range, setRange] = useState(filters.from || filters.to ? 'custom' : 'any');
+  useEffect(() => {
+    if (!filters.from && !filters.to) setRange((current) => (current === 'custom' ? current : 'any'));
+  }, [filters.from, filters.to]);
+  const chooseRange = (id: string) => {
+    setRange(id);
+    const preset = RANGES.find((item) => item.id === id);
+    if (id === 'custom' || !preset) return;
+    const from = preset.hours ? localInputValue(new Date(Date.now() - preset.hours * 3_600_000)) : '';
+    onChange({ ...filters, from, to: '' });
   };
   const toggle = (key: 'status' | 'severity' | 'kind', value: string) => {
     const current = filters[key];
@@ -64,8 +93,7 @@ export function FilterBar({ filters, types, onChange }: FilterBarProps) {
       [key]: current.includes(value) ? current.filter((item) => item !== value) : [...current, value],
     });
   };
-  const active =
-    JSON.stringify({ ...filters, ...text }) !== JSON.stringify(EMPTY_FILTERS);
+  const active = JSON.stringify({ ...filters, ...text }) !== JSON.stringify(EMPTY_FILTERS);
 
   return (
     <div className="filterbar">
@@ -97,28 +125,45 @@ export function FilterBar({ filters, types, onChange }: FilterBarProps) {
             </option>
           ))}
         </select>
-        <label className="time-input">
-          From
-          <input
-            type="datetime-local"
-            aria-label="From time"
-            value={text.from}
-            onChange={(event) => editText('from', event.target.value)}
-          />
-        </label>
-        <label className="time-input">
-          To
-          <input
-            type="datetime-local"
-            aria-label="To time"
-            value={text.to}
-            onChange={(event) => editText('to', event.target.value)}
-          />
-        </label>
+        <select aria-label="Time range" value={range} onChange={(event) => chooseRange(event.target.value)}>
+          {RANGES.map((item) => (
+            <option key={item.id} value={item.id}>
+              {item.label}
+            </option>
+          ))}
+        </select>
+        {range === 'custom' && (
+          <>
+            <input
+              type="datetime-local"
+              aria-label="From time"
+              title="From (local time)"
+              value={text.from}
+              onChange={(event) => editText('from', event.target.value)}
+            />
+            <input
+              type="datetime-local"
+              aria-label="To time"
+              title="To (local time)"
+              value={text.to}
+              onChange={(event) => editText('to', event.target.value)}
+            />
+          </>
+        )}
       </div>
       <div className="filter-row">
-        <Toggles name="Status" options={STATUSES} selected={filters.status} onToggle={(v) => toggle('status', v)} />
-        <Toggles name="Severity" options={SEVERITIES} selected={filters.severity} onToggle={(v) => toggle('severity', v)} />
+        <Toggles
+          name="Status"
+          options={STATUSES}
+          selected={filters.status}
+          onToggle={(v) => toggle('status', v)}
+        />
+        <Toggles
+          name="Severity"
+          options={SEVERITIES}
+          selected={filters.severity}
+          onToggle={(v) => toggle('severity', v)}
+        />
         <Toggles name="Kind" options={KINDS} selected={filters.kind} onToggle={(v) => toggle('kind', v)} />
         {filters.resource && (
           <span className="chip" data-testid="resource-filter">

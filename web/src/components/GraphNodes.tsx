@@ -29,7 +29,10 @@ export const ResourceNodeView = memo(function ResourceNodeView({ data }: NodePro
         <div className="rn-type">{data.type}</div>
       </div>
       {data.open > 0 && data.severity && (
-        <span className={`rn-count sev-${data.severity}`} title={`${data.open} open drift(s), worst ${data.severity}`}>
+        <span
+          className={`rn-count sev-${data.severity}`}
+          title={`${data.open} open drift(s), worst ${data.severity}`}
+        >
           {data.open}
         </span>
       )}

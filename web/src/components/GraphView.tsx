@@ -11,7 +11,7 @@ import {
   useReactFlow,
 } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { layoutGraph, structureKey } from '../lib/layout.js';
+import { type Layout, layoutGraph, NODE_HEIGHT, NODE_WIDTH, structureKey } from '../lib/layout.js';
 import type { Graph, GraphNode } from '../types.js';
 import { type GroupNode, NODE_TYPES, type ResourceNode } from './GraphNodes.js';
 
@@ -26,7 +26,9 @@ interface GraphViewProps {
 function shortName(node: GraphNode): string {
   if (!node.address) return node.resourceId ?? node.id;
   const withoutModule = node.module ? node.address.slice(node.module.length + 1) : node.address;
-  return withoutModule.startsWith(`${node.type}.`) ? withoutModule.slice(node.type.length + 1) : withoutModule;
+  return withoutModule.startsWith(`${node.type}.`)
+    ? withoutModule.slice(node.type.length + 1)
+    : withoutModule;
 }
 
 const LARGE_GRAPH = 400;
@@ -41,9 +43,9 @@ function GraphCanvas({ graph, selectedNode, onSelectNode }: GraphViewProps & { r
   const flow = useReactFlow();
   // Layout only when the structure changes: drift counts and selection only restyle nodes.
   const key = useMemo(() => structureKey(graph.nodes, graph.edges), [graph]);
-  const graphRef = useRef(graph);
-  graphRef.current = graph;
-  const layout = useMemo(() => layoutGraph(graphRef.current.nodes, graphRef.current.edges), [key]);
+  const cache = useRef<{ key: string; layout: Layout } | null>(null);
+  if (cache.current?.key !== key) cache.current = { key, layout: layoutGraph(graph.nodes, graph.edges) };
+  const layout = cache.current.layout;
   const byId = useMemo(() => new Map(graph.nodes.map((node) => [node.id, node])), [graph]);
 
   const nodes = useMemo(() => {
@@ -52,7 +54,9 @@ function GraphCanvas({ graph, selectedNode, onSelectNode }: GraphViewProps & { r
       type: 'group',
       position: group.position,
       data: { label: group.label, detail: group.detail, count: group.count, unmanaged: group.unmanaged },
-      style: { width: group.width, height: group.height },
+      // Fixed sizes: nothing waits for DOM measurement, and the minimap can draw every node.
+      width: group.width,
+      height: group.height,
       className: group.unmanaged ? 'rf-group unmanaged' : 'rf-group',
       selectable: false,
       focusable: false,
@@ -71,7 +75,15 @@ function GraphCanvas({ graph, selectedNode, onSelectNode }: GraphViewProps & { r
         type: 'resource',
         parentId: place.group,
         position: place.position,
-        data: { name: shortName(node), type: node.type, open: node.drift.open, severity, managed: node.managed },
+        width: NODE_WIDTH,
+        height: NODE_HEIGHT,
+        data: {
+          name: shortName(node),
+          type: node.type,
+          open: node.drift.open,
+          severity,
+          managed: node.managed,
+        },
         className: classes.join(' '),
         ariaLabel: `${node.address ?? node.resourceId ?? node.id}${severity ? `, ${node.drift.open} open drift(s)` : ''}`,
       });

@@ -42,7 +42,7 @@ export function Header({ summary, live, view, onView, onSeverity }: HeaderProps)
         </span>
         tfdrift
       </div>
-      <div className="summary" aria-label="Open drifts by severity">
+      <div className="summary">
         <span className="summary-total">
           <strong data-testid="open-total">{openTotal}</strong> open
         </span>
@@ -68,7 +68,8 @@ export function Header({ summary, live, view, onView, onSeverity }: HeaderProps)
           <span className="dot" aria-hidden="true" />
           {LIVE_LABEL[live]}
         </span>
-        <div className="segmented" role="group" aria-label="View">
+        <fieldset className="segmented">
+          <legend className="sr-only">View</legend>
           {VIEWS.map((item) => (
             <button
               type="button"
@@ -80,7 +81,7 @@ export function Header({ summary, live, view, onView, onSeverity }: HeaderProps)
               {item.label}
             </button>
           ))}
-        </div>
+        </fieldset>
       </div>
     </header>
   );

@@ -45,11 +45,14 @@ const BY_TYPE: Record<string, LinkBuilder> = {
   aws_iam_group: (id) => iam(`groups/details/${enc(id)}`),
   aws_iam_policy: (id, arn) => iam(`policies/details/${enc(arn ?? id)}`),
   aws_lambda_function: (id, _a, r) => `${regional(r, 'lambda')}#/functions/${enc(id)}`,
-  aws_db_instance: (id, arn, r) => `${regional(r, 'rds')}#database:id=${enc(arnName(arn) ?? id)};is-cluster=false`,
+  aws_db_instance: (id, arn, r) =>
+    `${regional(r, 'rds')}#database:id=${enc(arnName(arn) ?? id)};is-cluster=false`,
   aws_rds_cluster: (id, _a, r) => `${regional(r, 'rds')}#database:id=${enc(id)};is-cluster=true`,
   aws_dynamodb_table: (id, _a, r) => `${regional(r, 'dynamodbv2')}#table?name=${enc(id)}`,
-  aws_sqs_queue: (id, _a, r) => `https://${r}.console.aws.amazon.com/sqs/v3/home?region=${r}#/queues/${enc(id)}`,
-  aws_sns_topic: (id, arn, r) => `https://${r}.console.aws.amazon.com/sns/v3/home?region=${r}#/topic/${enc(arn ?? id)}`,
+  aws_sqs_queue: (id, _a, r) =>
+    `https://${r}.console.aws.amazon.com/sqs/v3/home?region=${r}#/queues/${enc(id)}`,
+  aws_sns_topic: (id, arn, r) =>
+    `https://${r}.console.aws.amazon.com/sns/v3/home?region=${r}#/topic/${enc(arn ?? id)}`,
   aws_kms_key: (id, _a, r) => `${regional(r, 'kms')}#/kms/keys/${enc(id)}`,
   aws_cloudwatch_log_group: (id, _a, r) =>
     `${regional(r, 'cloudwatch')}#logsV2:log-groups/log-group/${enc(id).replace(/%/g, '$25')}`,

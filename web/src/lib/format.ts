@@ -6,7 +6,16 @@ export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+/** Compact UTC time for table cells: 11-25 07:25:56 (the full ISO time goes in the title). */
+export function shortTime(iso: string | null | undefined): string {
+  const full = formatTime(iso);
+  return /^\d{4}-/.test(full) ? full.slice(5, 19) : full;
 }
 
 export function relativeTime(iso: string | null | undefined, now = Date.now()): string {

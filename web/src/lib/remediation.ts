@@ -38,7 +38,10 @@ export function remediationFor(drift: Drift): Remediation[] {
         text: 'Add the block next to a matching resource block, then run terraform plan and apply.',
       },
       { title: 'Or with the CLI', code: `terraform import ${shellQuote(to)} ${shellQuote(importId)}` },
-      { title: 'Or, if it should not exist', text: 'Delete it in AWS, after checking nothing depends on it.' },
+      {
+        title: 'Or, if it should not exist',
+        text: 'Delete it in AWS, after checking nothing depends on it.',
+      },
     ];
   }
   const target = `-target=${shellQuote(address)}`;

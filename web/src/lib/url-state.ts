@@ -3,7 +3,17 @@
 
 export type ViewMode = 'split' | 'graph' | 'table';
 
-export const SORT_KEYS = ['time', 'severity', 'kind', 'address', 'type', 'attribute', 'actor', 'event', 'status'] as const;
+export const SORT_KEYS = [
+  'time',
+  'severity',
+  'kind',
+  'address',
+  'type',
+  'attribute',
+  'actor',
+  'event',
+  'status',
+] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 export interface Filters {

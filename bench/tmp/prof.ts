@@ -1,0 +1,24 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { normaliseRecord } from '../../lambdas/core/cloudtrail.js';
+import { buildStateIndex } from '../../lambdas/core/state.js';
+import { detectEvent } from '../../lambdas/core/detect.js';
+import { DEFAULT_CONFIG } from '../../lambdas/core/config.js';
+import { loadRulesFromDir } from '../../lambdas/adapters/local/rule-files.js';
+import { readEvents } from '../../lambdas/adapters/local/event-files.js';
+import { generateEvents } from '../../bench/events.js';
+import { generateState } from '../../bench/state-index.js';
+const stateText = generateState(5000);
+let t = performance.now();
+const index = buildStateIndex([{ file: 'main.tfstate', text: stateText }]);
+console.log('index', performance.now() - t);
+const targets = index.resources.filter((r) => r.id).map((r) => ({ type: r.type, id: r.id as string }));
+const records = generateEvents(20000, targets);
+const text = JSON.stringify({ Records: records });
+t = performance.now(); const parsed = JSON.parse(text).Records; console.log('parse', performance.now() - t);
+t = performance.now(); const evs = parsed.map(normaliseRecord); console.log('normalise', performance.now() - t);
+const rules = loadRulesFromDir('test/fixtures/engine-rules');
+t = performance.now(); for (const e of evs) detectEvent(e, { rules, state: index, config: DEFAULT_CONFIG }); console.log('detect', performance.now() - t);
+const fs = await import('node:fs');
+fs.mkdirSync('/tmp/evb', {recursive:true}); fs.writeFileSync('/tmp/evb/a.json', text);
+

@@ -1,0 +1,80 @@
+// The detect service as the detect, backstop and query-api functions compose it from their
+// environment: DynamoDB store and event log, SNS alerts, S3 state, the bundled rule set.
+
+import { DynamoDriftStore } from '../../adapters/aws/dynamo-drift-store.js';
+import { DynamoEventLog } from '../../adapters/aws/dynamo-event-log.js';
+import { SnsNotifier } from '../../adapters/aws/sns-notifier.js';
+import { parseConfig } from '../../core/config.js';
+import type { ProcessedEvent } from '../../core/types.js';
+import type { EventLog, Logger } from '../../ports.js';
+import { bundledRules } from '../../services/bundled-rules.js';
+import { createDetectService, type DetectService } from '../../services/detect-service.js';
+import { type CachingStateProvider, createStateProvider } from '../../services/state-provider.js';
+import { dynamoDocumentClient, s3Client, snsClient } from './clients.js';
+import { jsonEnv, numberEnv, requireEnv } from './env.js';
+import { jsonLogger } from './logger.js';
+import { combineSources, type StateLocation, stateSources } from './state-sources.js';
+
+/** Outcomes of the events recorded since the last `take()`: the detect function's metrics. */
+export interface OutcomeCounter {
+  take(): { drifts: number; ignored: Record<string, number>; errors: number; events: number };
+}
+
+/** Wraps an EventLog so the outcomes the service records are also counted. */
+export function countingEventLog(inner: EventLog): EventLog & OutcomeCounter {
+  let counts = { drifts: 0, ignored: {} as Record<string, number>, errors: 0, events: 0 };
+  return {
+    async record(events: readonly ProcessedEvent[]) {
+      for (const { outcome } of events) {
+        counts.events += 1;
+        if (outcome.result === 'drift') counts.drifts += outcome.findings.length;
+        else if (outcome.result === 'error') counts.errors += 1;
+        else counts.ignored[outcome.reason] = (counts.ignored[outcome.reason] ?? 0) + 1;
+      }
+      await inner.record(events);
+    },
+    recent: (limit) => inner.recent(limit),
+    take() {
+      const taken = counts;
+      counts = { drifts: 0, ignored: {}, errors: 0, events: 0 };
+      return taken;
+    },
+  };
+}
+
+export interface DetectorRuntime {
+  readonly detect: DetectService;
+  readonly store: DynamoDriftStore;
+  readonly events: EventLog & OutcomeCounter;
+  readonly state: CachingStateProvider;
+  readonly logger: Logger;
+  readonly metricsNamespace: string;
+}
+
+/** Reads every variable first, so a misconfigured function fails at cold start, naming the variable. */
+export function createDetectorRuntime(env: NodeJS.ProcessEnv = process.env): DetectorRuntime {
+  const driftsTable = requireEnv('DRIFTS_TABLE', env);
+  const eventsTable = requireEnv('EVENTS_TABLE', env);
+  const topicArn = requireEnv('TOPIC_ARN', env);
+  const locations = jsonEnv<StateLocation[]>('STATE_SOURCES', env);
+  const config = parseConfig(jsonEnv<unknown>('DETECT_CONFIG', env), 'DETECT_CONFIG');
+  const retentionDays = numberEnv('RETENTION_DAYS', 365, env);
+  const logger = jsonLogger({ function: env.AWS_LAMBDA_FUNCTION_NAME ?? 'tfdrift' });
+
+  const doc = dynamoDocumentClient();
+  const store = new DynamoDriftStore(doc, { tableName: driftsTable, retentionDays });
+  const events = countingEventLog(new DynamoEventLog(doc, { tableName: eventsTable }));
+  const state = createStateProvider(combineSources(stateSources(s3Client(env), locations)), { logger });
+  const notifier = new SnsNotifier(snsClient(), { topicArn, dashboardUrl: env.DASHBOARD_URL || undefined });
+  const detect = createDetectService({
+    rules: bundledRules(),
+    state,
+    store,
+    notifier,
+    events,
+    config,
+    clock: { now: () => new Date() },
+    logger,
+  });
+  return { detect, store, events, state, logger, metricsNamespace: env.METRICS_NAMESPACE || 'tfdrift' };
+}

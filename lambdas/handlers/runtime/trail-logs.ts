@@ -1,0 +1,89 @@
+// The CloudTrail log files a trail wrote to S3 in a time window. Layout (CloudTrail user guide,
+// "Finding your CloudTrail log files"):
+//   <prefix>AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<id>.json.gz
+// and for organisation trails AWSLogs/<o-id>/<account>/CloudTrail/...
+
+import { gunzipSync } from 'node:zlib';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+
+/** Sub-folders ("common prefixes") directly under a prefix. */
+async function folders(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }),
+    );
+    for (const p of page.CommonPrefixes ?? []) if (p.Prefix) out.push(p.Prefix);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return out;
+}
+
+async function keys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) if (o.Key) out.push(o.Key);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return out;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const dayPath = (d: Date) => `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/`;
+
+/** The file's delivery time from its name (…_20260101T1205Z_…), or null. */
+export function fileTime(key: string): number | null {
+  const m = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_/.exec(key);
+  return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]) : null;
+}
+
+/** Days (UTC) touched by [from, to]. */
+export function daysBetween(from: Date, to: Date): string[] {
+  const days: string[] = [];
+  const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()));
+  while (d.getTime() <= to.getTime()) {
+    days.push(dayPath(d));
+    d.setUTCDate(d.getUTCDate() + 1);
+  }
+  return days;
+}
+
+/** Keys of log files delivered in [from, to], across accounts (and organisation) and regions. */
+export async function trailLogKeys(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  from: Date,
+  to: Date,
+): Promise<string[]> {
+  const root = `${prefix ? `${prefix.replace(/\/+$/, '')}/` : ''}AWSLogs/`;
+  const accountFolders: string[] = [];
+  for (const folder of await folders(s3, bucket, root)) {
+    const name = folder.slice(root.length, -1);
+    if (name.startsWith('o-')) accountFolders.push(...(await folders(s3, bucket, folder)));
+    else accountFolders.push(folder);
+  }
+  const found: string[] = [];
+  for (const account of accountFolders) {
+    for (const region of await folders(s3, bucket, `${account}CloudTrail/`)) {
+      for (const day of daysBetween(from, to)) {
+        for (const key of await keys(s3, bucket, `${region}${day}`)) {
+          const t = fileTime(key);
+          if (t !== null && t >= from.getTime() - 60_000 && t <= to.getTime()) found.push(key);
+        }
+      }
+    }
+  }
+  return found.sort();
+}
+
+/** One log file's parsed JSON ({"Records": [...]}), gunzipped when needed. */
+export async function readTrailLog(s3: S3Client, bucket: string, key: string): Promise<unknown> {
+  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const bytes = Buffer.from((await response.Body?.transformToByteArray()) ?? []);
+  const text = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
+  return JSON.parse(text);
+}

@@ -1,0 +1,18 @@
+// WebSocket $connect (after the authorizer accepted the token): remember the connection.
+
+import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { DynamoConnections } from '../adapters/aws/dynamo-connections.js';
+import { dynamoDocumentClient } from './runtime/clients.js';
+import { requireEnv } from './runtime/env.js';
+
+const connections = new DynamoConnections(dynamoDocumentClient(), { tableName: requireEnv('CONNECTIONS_TABLE') });
+
+type ConnectEvent = APIGatewayProxyWebsocketEventV2 & {
+  requestContext: { authorizer?: { principalId?: string; sub?: string } };
+};
+
+export async function handler(event: ConnectEvent): Promise<APIGatewayProxyResultV2> {
+  const user = event.requestContext.authorizer?.sub ?? event.requestContext.authorizer?.principalId;
+  await connections.add(event.requestContext.connectionId, user ? { user: String(user) } : {});
+  return { statusCode: 200 };
+}

@@ -1,0 +1,307 @@
+// The whole product on one machine (DESIGN.md §2): the HTTP API (the same query-api as the Lambda),
+// the live feed as a WebSocket on the same port, the dashboard, /health and /config.json; the drift
+// store is the DynamoDB adapter against an in-process dynalite persisted under the data folder.
+
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import { DynamoDriftStore } from '../adapters/aws/dynamo-drift-store.js';
+import { DynamoEventLog } from '../adapters/aws/dynamo-event-log.js';
+import { ConsoleNotifier } from '../adapters/local/console-notifier.js';
+import { startLocalDynamo } from '../adapters/local/dynalite.js';
+import { loadRulesFromDir } from '../adapters/local/rule-files.js';
+import { watchStateFiles } from '../adapters/local/state-files.js';
+import type { Clock, Logger } from '../ports.js';
+import { createDetectService, type DetectService } from '../services/detect-service.js';
+import { createQueryApi, DEFAULT_MAX_BODY_BYTES } from '../services/query-api.js';
+import { createStateProvider } from '../services/state-provider.js';
+import { followEvents } from './event-follower.js';
+import { BodyTooLargeError, readBody, sendJson, toApiEvent } from './http-adapter.js';
+import { LiveFeed, parseSince } from './live-feed.js';
+import { createLogger } from './logger.js';
+import { loadConfigFile } from './scan.js';
+import { combinedStateSource } from './state-source.js';
+import { SECURITY_HEADERS, serveStatic } from './static-files.js';
+
+export const DEFAULT_WEB_ROOT = resolve(fileURLToPath(import.meta.url), '../../../web/dist');
+
+export interface ServerOptions {
+  /** @default 8080 (0 = any free port) */
+  readonly port?: number;
+  /** @default 127.0.0.1 — anything beyond loopback requires a token. */
+  readonly host?: string;
+  /** Where drifts are kept; null keeps them in memory. @default .tfdrift */
+  readonly dataDir?: string | null;
+  /** State files, folders or s3://bucket/prefix; watched and reloaded on change. */
+  readonly statePaths?: readonly string[];
+  /** CloudTrail log files or folders (followed as new files appear), or - for JSON lines on stdin. */
+  readonly eventPaths?: readonly string[];
+  /** Bearer token required on the API and the WebSocket (or TFDRIFT_TOKEN via the CLI). */
+  readonly token?: string;
+  readonly rulesDir?: string;
+  readonly configFile?: string;
+  /** Marks the demo (shown in /health). */
+  readonly demo?: boolean;
+  /** @default 1 MB */
+  readonly maxBodyBytes?: number;
+  /** @default web/dist of this checkout */
+  readonly webRoot?: string;
+  readonly logger?: Logger;
+  /** Where console alerts go. @default stdout */
+  readonly alertsOut?: NodeJS.WritableStream;
+  readonly clock?: Clock;
+  /** How often event folders are polled. @default 1000 ms */
+  readonly pollMs?: number;
+  readonly stdin?: AsyncIterable<Buffer | string>;
+}
+
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:8080 */
+  readonly url: string;
+  /** URL to open in a browser (carries the token in the fragment when one is set). */
+  readonly openUrl: string;
+  readonly port: number;
+  readonly detect: DetectService;
+  /** Resolves once event files present at start have been read. */
+  readonly eventsReady: Promise<void>;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token || undefined;
+  if (!isLoopback(host) && !token) {
+    throw new Error(
+      `refusing to listen on ${host} without a token: anyone who can reach it could read your drifts. Pass --token or set TFDRIFT_TOKEN (or bind to 127.0.0.1).`,
+    );
+  }
+  const logger = options.logger ?? createLogger();
+  const clock = options.clock ?? { now: () => new Date() };
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const rules = loadRulesFromDir(options.rulesDir);
+  const config = loadConfigFile(options.configFile);
+  const dataDir = options.dataDir === null ? null : resolve(options.dataDir ?? '.tfdrift');
+  const statePaths = options.statePaths ?? [];
+
+  const dynamo = await startLocalDynamo({ path: dataDir ? join(dataDir, 'dynamodb') : undefined });
+  const baseStore = new DynamoDriftStore(dynamo.doc);
+  const events = new DynamoEventLog(dynamo.doc);
+  const feed = new LiveFeed(baseStore);
+  const state = createStateProvider(combinedStateSource(statePaths), { logger, now: () => clock.now() });
+  let baseUrl = '';
+  const notifier = new ConsoleNotifier({
+    out: options.alertsOut,
+    baseUrl: () => baseUrl,
+    color: !options.alertsOut && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  });
+  const detect = createDetectService({
+    rules,
+    state,
+    store: feed.store,
+    notifier,
+    events,
+    config,
+    clock,
+    logger,
+    onStateReload: (index) =>
+      feed.send({
+        type: 'state',
+        files: index.files.length,
+        resources: index.resources.length,
+        errors: index.errors.length,
+        at: clock.now().toISOString(),
+      }),
+  });
+  const api = createQueryApi({
+    store: { ...feed.store, summary: () => baseStore.summary() },
+    state,
+    stateLoadedAt: () => state.loadedAt()?.toISOString() ?? null,
+    events,
+    detect,
+    clock,
+    logger,
+    maxBodyBytes: maxBody,
+  });
+
+  try {
+    await state.reload();
+  } catch (error) {
+    logger.error('state could not be loaded', { error: (error as Error).message });
+  }
+
+  const authorized = (req: IncomingMessage, url: URL): boolean => {
+    if (!token) return true;
+    const header = req.headers.authorization;
+    const given = header?.startsWith('Bearer ') ? header.slice(7) : url.searchParams.get('token');
+    return given !== null && given !== undefined && timingSafeEqual(digest(given), digest(token));
+  };
+
+  async function health(res: ServerResponse): Promise<void> {
+    const problems: string[] = [];
+    let body: Record<string, unknown> = {};
+    try {
+      const index = await state.current();
+      if (statePaths.length === 0) problems.push('no state given: start with --state PATH');
+      else if (index.files.length === 0) problems.push('no state file loaded');
+      for (const error of index.errors) problems.push(`state ${error.file}: ${error.message}`);
+      body = {
+        stateFiles: index.files.length,
+        resources: index.resources.length,
+        loadedAt: state.loadedAt()?.toISOString() ?? null,
+      };
+    } catch (error) {
+      problems.push(`state: ${(error as Error).message}`);
+    }
+    try {
+      await baseStore.headSeq();
+    } catch (error) {
+      problems.push(`drift store: ${(error as Error).message}`);
+    }
+    const demo = options.demo ? { demo: true } : {};
+    if (problems.length > 0)
+      sendJson(res, 503, { status: 'degraded', problems, ...body, ...demo }, SECURITY_HEADERS);
+    else sendJson(res, 200, { status: 'ok', ...body, ...demo }, SECURITY_HEADERS);
+  }
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const method = req.method ?? 'GET';
+    const fail = (status: number, code: string, message: string) =>
+      sendJson(res, status, { error: { code, message } }, SECURITY_HEADERS);
+    if (url.pathname === '/health') return health(res);
+    if (url.pathname === '/config.json') {
+      return sendJson(res, 200, { apiBase: '/api/v1', wsUrl: '/ws', auth: null }, SECURITY_HEADERS);
+    }
+    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+      if (!authorized(req, url)) {
+        return fail(401, 'unauthorized', 'missing or wrong token: send Authorization: Bearer TOKEN');
+      }
+      let body: Buffer;
+      try {
+        body = await readBody(req, maxBody);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          res.setHeader('connection', 'close');
+          return fail(413, 'payload_too_large', error.message);
+        }
+        throw error;
+      }
+      const result = await api(toApiEvent(req, url, body));
+      const text = method === 'HEAD' ? '' : result.body;
+      res.writeHead(result.statusCode, {
+        ...SECURITY_HEADERS,
+        ...(result.headers as Record<string, string>),
+      });
+      res.end(text);
+      return;
+    }
+    if (method !== 'GET' && method !== 'HEAD')
+      return fail(404, 'not_found', `no such endpoint: ${method} ${url.pathname}`);
+    if (await serveStatic(options.webRoot ?? DEFAULT_WEB_ROOT, url.pathname, res, method === 'HEAD')) return;
+    fail(404, 'not_found', `no such file: ${url.pathname.slice(0, 200)}`);
+  }
+
+  const server = createServer((req, res) => {
+    onRequest(req, res).catch((error) => {
+      logger.error('request failed', { url: req.url, error: (error as Error).stack ?? String(error) });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: { code: 'internal', message: 'internal error (see the server log)' } });
+      else res.end();
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const refuse = (status: string) => {
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== '/ws') return refuse('404 Not Found');
+    if (!authorized(req, url)) return refuse('401 Unauthorized');
+    let since: number | undefined;
+    try {
+      since = parseSince(url.searchParams.get('since'));
+    } catch {
+      return refuse('400 Bad Request');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      feed.attach(ws, since).catch((error) => {
+        logger.error('live feed replay failed', { error: (error as Error).message });
+        ws.close(1011, 'replay failed');
+      });
+    });
+  });
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 8080, host, () => ok());
+  }).catch(async (error) => {
+    await dynamo.close();
+    throw error;
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  baseUrl = `http://${shownHost}:${port}`;
+
+  // State changes on disk: reload, re-evaluate open drifts, announce.
+  const unwatch = watchStateFiles(
+    statePaths.filter((p) => !p.startsWith('s3://')),
+    () => {
+      detect
+        .reloadState()
+        .catch((error) => logger.error('state reload failed', { error: (error as Error).message }));
+    },
+  );
+  const follower = followEvents({
+    paths: options.eventPaths ?? [],
+    handle: async (records, origin) => {
+      const result = await detect.handle(records);
+      if (result.processed > 0 || result.errors.length > 0) {
+        logger.info('events read', {
+          origin,
+          processed: result.processed,
+          newDrifts: result.created,
+          errors: result.errors.length,
+        });
+      }
+    },
+    logger,
+    memoryFile: dataDir ? join(dataDir, 'processed-event-files.json') : undefined,
+    pollMs: options.pollMs,
+    stdin: options.stdin,
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: baseUrl,
+    openUrl: token ? `${baseUrl}/#token=${encodeURIComponent(token)}` : baseUrl,
+    port,
+    detect,
+    eventsReady: follower.ready,
+    close: () => {
+      closing ??= (async () => {
+        follower.close();
+        unwatch();
+        feed.close();
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+        server.closeAllConnections();
+        await new Promise<void>((ok) => server.close(() => ok()));
+        await follower.ready.catch(() => undefined);
+        await dynamo.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,216 @@
+// The dashboard: a private S3 bucket behind CloudFront (origin access control, TLS, strict security
+// headers), the built SPA plus a generated /config.json, and the Cognito user pool that signs users in.
+
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import {
+  AccessLevel,
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  PriceClass,
+  ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  AccountRecovery,
+  CfnUserPoolUser,
+  Mfa,
+  OAuthScope,
+  UserPool,
+  type UserPoolClient,
+  type UserPoolDomain,
+} from 'aws-cdk-lib/aws-cognito';
+import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+
+export interface DashboardSiteProps {
+  /** Folder with the built dashboard (index.html + assets). */
+  readonly webDist: string;
+  readonly accessLogs: IBucket;
+  /** Cognito hosted UI domain prefix. */
+  readonly authDomainPrefix: string;
+  /** Users to create (invited by email with a temporary password). */
+  readonly users: readonly string[];
+  /** Custom domain and its us-east-1 ACM certificate; without them the cloudfront.net name is used. */
+  readonly domainName?: string;
+  readonly certificateArn?: string;
+}
+
+export interface DashboardConfig {
+  readonly apiBase: string;
+  readonly wsUrl: string;
+}
+
+export class DashboardSite extends Construct {
+  readonly bucket: Bucket;
+  readonly distribution: Distribution;
+  readonly userPool: UserPool;
+  readonly client: UserPoolClient;
+  readonly domain: UserPoolDomain;
+  /** https origin of the dashboard (for CORS and Cognito callbacks). */
+  readonly origin: string;
+  /** Cognito hosted UI host name. */
+  readonly authHost: string;
+  private readonly webDist: string;
+
+  constructor(scope: Construct, id: string, props: DashboardSiteProps) {
+    super(scope, id);
+    const region = Stack.of(this).region;
+    this.webDist = props.webDist;
+
+    this.userPool = new UserPool(this, 'Users', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.authDomainPrefix } });
+    props.users.forEach((email, index) => {
+      new CfnUserPoolUser(this, `User${index}`, {
+        userPoolId: this.userPool.userPoolId,
+        username: email,
+        userAttributes: [
+          { name: 'email', value: email },
+          { name: 'email_verified', value: 'true' },
+        ],
+        desiredDeliveryMediums: ['EMAIL'],
+      });
+    });
+
+    this.bucket = new Bucket(this, 'Assets', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: props.accessLogs,
+      serverAccessLogsPrefix: 'site/',
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: false,
+    });
+
+    const authHost = `${props.authDomainPrefix}.auth.${region}.amazoncognito.com`;
+    this.authHost = authHost;
+    // The API endpoints' ids are not known before deploy, and the APIs' CORS needs this site's name
+    // (a cycle), so the CSP allows API Gateway of this region rather than the two exact hosts.
+    const csp = [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "font-src 'self'",
+      `connect-src 'self' https://*.execute-api.${region}.amazonaws.com wss://*.execute-api.${region}.amazonaws.com https://cognito-idp.${region}.amazonaws.com https://${authHost}`,
+      `form-action 'self' https://${authHost}`,
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "object-src 'none'",
+    ].join('; ');
+    const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'tfdrift dashboard security headers',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: csp, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(730),
+          includeSubdomains: true,
+          preload: false,
+          override: true,
+        },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        contentTypeOptions: { override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+      },
+    });
+
+    const customDomain =
+      props.domainName && props.certificateArn
+        ? {
+            domainNames: [props.domainName],
+            certificate: Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn),
+            // Only a custom certificate can raise the viewer TLS floor; the default one is fixed.
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {};
+    this.distribution = new Distribution(this, 'Cdn', {
+      comment: 'tfdrift dashboard',
+      defaultRootObject: 'index.html',
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      priceClass: PriceClass.PRICE_CLASS_100,
+      enableLogging: true,
+      logBucket: props.accessLogs,
+      logFilePrefix: 'cdn/',
+      ...customDomain,
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket, { originAccessLevels: [AccessLevel.READ] }),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: headers,
+        compress: true,
+      },
+      // The SPA routes in the browser: unknown paths get index.html.
+      errorResponses: [
+        { httpStatus: 403, responseHttpStatus: 200, responsePagePath: '/index.html', ttl: Duration.seconds(0) },
+        { httpStatus: 404, responseHttpStatus: 200, responsePagePath: '/index.html', ttl: Duration.seconds(0) },
+      ],
+    });
+    this.origin = `https://${props.domainName && props.certificateArn ? props.domainName : this.distribution.distributionDomainName}`;
+
+    this.client = this.userPool.addClient('Spa', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(7),
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [`${this.origin}/`],
+        logoutUrls: [`${this.origin}/`],
+      },
+    });
+  }
+
+  /** Uploads the SPA and its runtime config (docs/api.md "/config.json"). */
+  deploy(config: DashboardConfig): BucketDeployment {
+    const region = Stack.of(this).region;
+    return new BucketDeployment(this, 'Deploy', {
+      destinationBucket: this.bucket,
+      sources: [
+        Source.asset(this.webDist),
+        Source.jsonData('config.json', {
+          apiBase: config.apiBase,
+          wsUrl: config.wsUrl,
+          auth: {
+            type: 'cognito',
+            userPoolId: this.userPool.userPoolId,
+            clientId: this.client.userPoolClientId,
+            domain: this.authHost,
+            region,
+          },
+          consoleRegion: region,
+        }),
+      ],
+      distribution: this.distribution,
+      distributionPaths: ['/index.html', '/config.json'],
+      memoryLimit: 256,
+    });
+  }
+}

@@ -1,0 +1,52 @@
+// Read-only access to Terraform state: s3:GetObject on the configured prefixes (or globs) only,
+// s3:ListBucket only for those prefixes and the backend's env:/ workspaces (s3:prefix condition),
+// kms:Decrypt when the bucket uses SSE-KMS.
+
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { listPrefix, objectPattern, type StateBucketSettings } from '../settings.js';
+
+export class StateAccess extends Construct {
+  private readonly statements: PolicyStatement[] = [];
+  private readonly keys: IKey[] = [];
+
+  constructor(scope: Construct, id: string, buckets: readonly StateBucketSettings[]) {
+    super(scope, id);
+    buckets.forEach((settings, index) => {
+      const bucket = Bucket.fromBucketName(this, `Bucket${index}`, settings.bucket);
+      this.statements.push(
+        new PolicyStatement({
+          sid: `ReadState${index}`,
+          actions: ['s3:GetObject'],
+          // Terraform's S3 backend keeps workspace states at env:/<workspace>/<key>.
+          resources: settings.prefixes.flatMap((prefix) =>
+            prefix === ''
+              ? [bucket.arnForObjects('*')]
+              : [bucket.arnForObjects(objectPattern(prefix)), bucket.arnForObjects(`env:/*/${objectPattern(prefix)}`)],
+          ),
+        }),
+      );
+      const wholeBucket = settings.prefixes.some((prefix) => listPrefix(prefix) === '');
+      this.statements.push(
+        new PolicyStatement({
+          sid: `ListState${index}`,
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          conditions: wholeBucket
+            ? undefined
+            : { StringLike: { 's3:prefix': [...settings.prefixes.map((prefix) => `${listPrefix(prefix)}*`), 'env:/*'] } },
+        }),
+      );
+      if (settings.kmsKeyArn) {
+        this.keys.push(Key.fromKeyArn(this, `Key${index}`, settings.kmsKeyArn));
+      }
+    });
+  }
+
+  grantRead(grantee: IGrantable): void {
+    for (const statement of this.statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);
+    for (const key of this.keys) key.grantDecrypt(grantee);
+  }
+}

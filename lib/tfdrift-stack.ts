@@ -1,0 +1,242 @@
+// The central tfdrift stack (DESIGN.md §1): ingest → detect → store → alert / live feed / query API,
+// the dashboard, and the backstop that re-reads the trail's log files.
+
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnEventBusPolicy, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import type { EventPattern } from '../lambdas/core/event-pattern.js';
+import { Alerts } from './constructs/alerts.js';
+import { DashboardSite } from './constructs/dashboard-site.js';
+import { DriftStore } from './constructs/drift-store.js';
+import { DeadLetter, EventIngest } from './constructs/event-ingest.js';
+import { HandlerFunction } from './constructs/handler-function.js';
+import { LiveFeed } from './constructs/live-feed.js';
+import { QueryApi } from './constructs/query-api.js';
+import { StateAccess } from './constructs/state-access.js';
+import { Trail } from './constructs/trail.js';
+import { cloudTrailPatterns, stateWritePatterns } from './rule-patterns.js';
+import type { TfdriftSettings } from './settings.js';
+
+export interface TfdriftStackProps extends StackProps {
+  readonly settings: TfdriftSettings;
+  /** Folder with the built dashboard. */
+  readonly webDist: string;
+  /** CloudTrail patterns to deliver. @default generated from the deployed rule set */
+  readonly patterns?: readonly EventPattern[];
+}
+
+/** Nearest CloudWatch Logs retention at or above the configured number of days. */
+export function logRetention(days: number): RetentionDays {
+  const allowed = Object.values(RetentionDays)
+    .filter((v): v is number => typeof v === 'number' && v > 0)
+    .sort((a, b) => a - b);
+  return (allowed.find((d) => d >= days) ?? allowed[allowed.length - 1]) as RetentionDays;
+}
+
+export class TfdriftStack extends Stack {
+  readonly store: DriftStore;
+  readonly alerts: Alerts;
+  readonly detect: HandlerFunction;
+  readonly ingest: EventIngest;
+  readonly liveFeed: LiveFeed;
+  readonly queryApi: QueryApi;
+  readonly site: DashboardSite;
+  readonly trail?: Trail;
+  readonly backstop?: HandlerFunction;
+  readonly patterns: readonly EventPattern[];
+
+  constructor(scope: Construct, id: string, props: TfdriftStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const retention = logRetention(Math.min(settings.retentionDays, 3653));
+    this.patterns = props.patterns ?? cloudTrailPatterns();
+
+    // Server access logs of the stack's buckets and CloudFront's standard logs (which need ACLs).
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [{ expiration: Duration.days(Math.max(90, Math.min(settings.retentionDays, 3650))) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.store = new DriftStore(this, 'Store');
+    this.alerts = new Alerts(this, 'Alerts', { emails: settings.alertEmails });
+    const stateAccess = new StateAccess(this, 'StateAccess', settings.stateBuckets);
+
+    this.site = new DashboardSite(this, 'Dashboard', {
+      webDist: props.webDist,
+      accessLogs,
+      authDomainPrefix: settings.authDomainPrefix ?? `tfdrift-${this.account}`,
+      users: settings.dashboardUsers,
+      domainName: settings.domainName,
+      certificateArn: settings.certificateArn,
+    });
+
+    const detectorEnv: Record<string, string> = {
+      DRIFTS_TABLE: this.store.drifts.tableName,
+      EVENTS_TABLE: this.store.events.tableName,
+      TOPIC_ARN: this.alerts.topic.topicArn,
+      STATE_SOURCES: JSON.stringify(settings.stateBuckets.map(({ bucket, prefixes }) => ({ bucket, prefixes }))),
+      DETECT_CONFIG: JSON.stringify({
+        ignore: { principals: settings.ignorePrincipals },
+        terraformPrincipals: settings.terraformRoleArns,
+      }),
+      RETENTION_DAYS: String(settings.retentionDays),
+      METRICS_NAMESPACE: 'tfdrift',
+      DASHBOARD_URL: this.site.origin,
+    };
+    // Everything that runs the detect service: store drifts and events, alert, read state.
+    const grantDetector = (fn: IGrantable) => {
+      this.store.drifts.grantReadWriteData(fn);
+      this.store.events.grantReadWriteData(fn);
+      this.alerts.topic.grantPublish(fn);
+      stateAccess.grantRead(fn);
+    };
+
+    this.detect = new HandlerFunction(this, 'Detect', {
+      handler: 'detect',
+      description: 'tfdrift: CloudTrail write events and state writes → drifts',
+      logRetention: retention,
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+      environment: detectorEnv,
+    });
+    grantDetector(this.detect.fn);
+
+    const ingestDlq = new DeadLetter(this, 'IngestDeadLetter', {
+      alarmTopic: this.alerts.topic,
+      what: 'CloudTrail events',
+    });
+    // Events EventBridge delivered but the function failed on after its own retries.
+    this.detect.fn.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(ingestDlq.queue),
+    });
+    this.ingest = new EventIngest(this, 'Ingest', {
+      patterns: this.patterns,
+      extraPatterns: stateWritePatterns(settings.stateBuckets.map((b) => b.bucket)),
+      target: this.detect.fn,
+      deadLetter: ingestDlq,
+    });
+    this.allowForwarders(settings);
+
+    const streamDlq = new DeadLetter(this, 'FeedDeadLetter', {
+      alarmTopic: this.alerts.topic,
+      what: 'live-feed stream batches',
+    });
+    this.liveFeed = new LiveFeed(this, 'LiveFeed', {
+      drifts: this.store.drifts,
+      connections: this.store.connections,
+      userPool: this.site.userPool,
+      client: this.site.client,
+      deadLetter: streamDlq,
+      logRetention: retention,
+    });
+
+    const query = new HandlerFunction(this, 'Query', {
+      handler: 'query-api',
+      description: 'tfdrift: dashboard HTTP API',
+      logRetention: retention,
+      memorySize: 512,
+      timeout: Duration.seconds(29),
+      environment: detectorEnv,
+    });
+    grantDetector(query.fn);
+    this.queryApi = new QueryApi(this, 'QueryApi', {
+      handler: query.fn,
+      userPool: this.site.userPool,
+      client: this.site.client,
+      allowedOrigins: [this.site.origin],
+      logRetention: retention,
+    });
+    this.site.deploy({ apiBase: `${this.queryApi.url}/api/v1`, wsUrl: this.liveFeed.url });
+
+    let trailBucket: IBucket | undefined;
+    let trailKey: IKey | undefined;
+    if (settings.createTrail) {
+      this.trail = new Trail(this, 'Trail', { accessLogs, retentionDays: settings.retentionDays });
+      trailBucket = this.trail.bucket;
+      trailKey = this.trail.key;
+    } else if (settings.trailBucket) {
+      trailBucket = Bucket.fromBucketName(this, 'TrailBucket', settings.trailBucket);
+    }
+    if (trailBucket) {
+      this.backstop = this.addBackstop(trailBucket, trailKey, detectorEnv, retention, settings, grantDetector);
+    }
+  }
+
+  /** Scheduled re-read of the trail's log files: EventBridge delivery is best effort, S3 is the record. */
+  private addBackstop(
+    bucket: IBucket,
+    key: IKey | undefined,
+    env: Record<string, string>,
+    retention: RetentionDays,
+    settings: TfdriftSettings,
+    grantDetector: (fn: IGrantable) => void,
+  ): HandlerFunction {
+    const backstop = new HandlerFunction(this, 'Backstop', {
+      handler: 'backstop',
+      description: 'tfdrift: re-reads recent CloudTrail log files (idempotent)',
+      logRetention: retention,
+      memorySize: 1024,
+      timeout: Duration.minutes(10),
+      environment: {
+        ...env,
+        TRAIL_BUCKET: bucket.bucketName,
+        TRAIL_PREFIX: settings.trailPrefix,
+        // Overlap two runs so a file written late is still read once.
+        BACKSTOP_WINDOW_MINUTES: String(settings.backstopMinutes * 2 + 15),
+      },
+    });
+    grantDetector(backstop.fn);
+    bucket.grantRead(backstop.fn, `${settings.trailPrefix ? `${settings.trailPrefix.replace(/\/$/, '')}/` : ''}AWSLogs/*`);
+    key?.grantDecrypt(backstop.fn);
+    const dlq = new DeadLetter(this, 'BackstopDeadLetter', { alarmTopic: this.alerts.topic, what: 'backstop runs' });
+    new Rule(this, 'BackstopSchedule', {
+      description: 'tfdrift: backstop run',
+      schedule: Schedule.rate(Duration.minutes(settings.backstopMinutes)),
+    }).addTarget(new LambdaFunction(backstop.fn, { retryAttempts: 2, maxEventAge: Duration.hours(1), deadLetterQueue: dlq.queue }));
+    return backstop;
+  }
+
+  /** Member accounts (organisation or listed) may put events on the central default bus. */
+  private allowForwarders(settings: TfdriftSettings): void {
+    const busArn = this.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' });
+    if (settings.organizationId) {
+      new CfnEventBusPolicy(this, 'OrganisationForwarders', {
+        statementId: 'tfdrift-organisation',
+        eventBusName: 'default',
+        statement: {
+          Sid: 'tfdrift-organisation',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 'events:PutEvents',
+          Resource: busArn,
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': settings.organizationId } },
+        },
+      });
+    }
+    if (settings.sourceAccounts.length > 0) {
+      new CfnEventBusPolicy(this, 'AccountForwarders', {
+        statementId: 'tfdrift-accounts',
+        eventBusName: 'default',
+        statement: {
+          Sid: 'tfdrift-accounts',
+          Effect: 'Allow',
+          Principal: { AWS: settings.sourceAccounts.map((a) => `arn:${this.partition}:iam::${a}:root`) },
+          Action: 'events:PutEvents',
+          Resource: busArn,
+        },
+      });
+    }
+  }
+}

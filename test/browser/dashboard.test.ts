@@ -1,0 +1,171 @@
+// The dashboard in real headless Chromium against the real local server (dynalite store, real
+// detector, real WebSocket), with real tfstate and CloudTrail records from test/fixtures/browser.
+
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Drift } from '../../lambdas/core/types.js';
+import { type CloudTrailRecord, type Dashboard, FIXTURES, readFixture, startDashboard } from './harness.js';
+
+const XSS_IMG = '<img src=x onerror=window.__xss=1>';
+const XSS_SCRIPT = '<script>window.__xss=1</script>';
+
+let dashboard: Dashboard;
+let page: Page;
+let versioning: CloudTrailRecord;
+
+/** A fresh copy of a record under a new event id (the store is idempotent per event + resource). */
+function variant(record: CloudTrailRecord, eventID: string, patch: CloudTrailRecord = {}): CloudTrailRecord {
+  return { ...structuredClone(record), eventID, eventTime: new Date().toISOString(), ...patch };
+}
+
+const rows = () => page.locator('tbody tr.drift-row');
+const rowTexts = (column: number) =>
+  page.$$eval(`tbody tr.drift-row td:nth-child(${column})`, (cells) => cells.map((cell) => cell.textContent ?? ''));
+
+async function waitForRowCount(count: number) {
+  await page.waitForFunction((n) => document.querySelectorAll('tbody tr.drift-row').length === n, count);
+}
+
+beforeAll(async () => {
+  dashboard = await startDashboard({
+    statePaths: [join(FIXTURES, 'tfdrift-falco-detector.tfstate'), join(FIXTURES, 'inframap-repeated-modules.tfstate.json')],
+  });
+  versioning = await readFixture('s3-suspend-versioning.json');
+  const { findings } = await dashboard.postEvents({
+    Records: [
+      versioning,
+      await readFixture('s3-delete-bucket.json'),
+      await readFixture('assumedrole-console-run-instances.json'),
+      await readFixture('cloud-custodian-event-cloud-trail-create-bucket.json'),
+    ],
+  });
+  expect(findings.length).toBe(4);
+  page = await dashboard.newPage();
+  await page.goto(`${dashboard.url}/`);
+  await waitForRowCount(4);
+}, 60_000);
+
+afterAll(async () => {
+  await dashboard?.close();
+});
+
+describe('dashboard (real server, real Chromium)', () => {
+  it('fills the drift table from the API', async () => {
+    const api = await dashboard.api<{ items: Drift[] }>('/drifts');
+    expect(await rows().count()).toBe(api.items.length);
+    const addresses = await rowTexts(4);
+    expect(addresses).toContain('aws_s3_bucket_versioning.data');
+    expect(addresses).toContain('aws_s3_bucket.data');
+    expect(await rowTexts(9)).toEqual(['open', 'open', 'open', 'open']);
+    await expect.poll(() => page.locator('[data-testid=live-status]').textContent()).toBe('Live');
+    expect(await page.locator('[data-testid=open-total]').textContent()).toBe('4');
+  });
+
+  it('renders the resource graph with groups, edges and drifted nodes highlighted', async () => {
+    const graph = await dashboard.api<{ nodes: { id: string }[]; edges: unknown[] }>('/graph');
+    const resources = page.locator('.react-flow__node.rf-resource');
+    await expect.poll(() => resources.count()).toBe(graph.nodes.length);
+    expect(graph.edges.length).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(graph.edges.length);
+    // Modules and state files are groups; the two unmanaged resources sit in a group of their own.
+    expect(await page.locator('.react-flow__node.rf-group').count()).toBeGreaterThan(3);
+    expect(await page.locator('.rf-group.unmanaged').count()).toBe(1);
+    expect(await page.locator('.rf-resource.unmanaged').count()).toBe(2);
+    const bucket = page.locator('.react-flow__node[data-id="aws_s3_bucket.data"]');
+    expect(await bucket.getAttribute('class')).toMatch(/sev-high/);
+  });
+
+  it('filters and sorts rows on the server, and keeps both in the URL', async () => {
+    await page.getByRole('button', { name: 'unmanaged', exact: true }).click();
+    await waitForRowCount(2);
+    expect(await rowTexts(3)).toEqual(['unmanaged', 'unmanaged']);
+    expect(await page.evaluate(() => location.hash)).toContain('kind=unmanaged');
+    await page.goBack();
+    await waitForRowCount(4);
+
+    await page.getByLabel('Free text search').fill('versioning');
+    await waitForRowCount(1);
+    expect(await rowTexts(4)).toEqual(['aws_s3_bucket_versioning.data']);
+    await page.getByLabel('Free text search').fill('');
+    await waitForRowCount(4);
+
+    await page.locator('th button[data-sort=address]').click();
+    const expected = await dashboard.api<{ items: Drift[] }>('/drifts?sort=address&order=desc');
+    const labels = expected.items.map((d) => d.resource.address ?? d.resource.id);
+    await expect.poll(() => rowTexts(4)).toEqual(labels);
+    await page.locator('th button[data-sort=address]').click();
+    await expect.poll(() => rowTexts(4)).toEqual([...labels].reverse());
+    expect(await page.evaluate(() => location.hash)).toContain('sort=address');
+    await page.locator('th button[data-sort=time]').click();
+  });
+
+  it('opens a drift with expected vs actual, then acknowledges it', async () => {
+    await page.locator('tbody tr.drift-row', { hasText: 'aws_s3_bucket_versioning.data' }).click();
+    const detail = page.locator('[data-testid=detail]');
+    const change = detail.locator('[data-testid=change]');
+    await expect.poll(() => change.count()).toBe(1);
+    expect(await change.locator('.change-attr').textContent()).toBe('versioning_configuration[0].status');
+    expect(await change.locator('.expected pre').textContent()).toBe('Enabled');
+    expect(await change.locator('.actual pre').textContent()).toBe('Suspended');
+    expect(await detail.locator('a', { hasText: 'CloudTrail event history' }).getAttribute('href')).toBe(
+      'https://us-east-1.console.aws.amazon.com/cloudtrail/home?region=us-east-1#/events/12345678-1234-1234-1234-111111111111',
+    );
+    // Selection is shared: the graph marks the drift's resource.
+    expect(await page.locator('.react-flow__node.is-selected').getAttribute('data-id')).toBe(
+      'aws_s3_bucket_versioning.data',
+    );
+
+    await detail.getByLabel('Comment').fill('expected: migration window');
+    await detail.getByRole('button', { name: 'Acknowledge' }).click();
+    const row = page.locator('tbody tr.drift-row', { hasText: 'aws_s3_bucket_versioning.data' });
+    await expect.poll(() => row.locator('td:nth-child(9)').textContent()).toBe('acknowledged');
+    const stored = await dashboard.api<{ items: Drift[] }>('/drifts?status=acknowledged');
+    expect(stored.items.map((d) => d.statusComment)).toEqual(['expected: migration window']);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('[data-testid=detail]').count()).toBe(0);
+  });
+
+  it('shows a drift posted to the server as a new row within 1 s', async () => {
+    const started = Date.now();
+    const { findings } = await dashboard.postEvents(variant(versioning, '0b9d7c52-6a8e-4f0c-9a55-000000000001'));
+    expect(findings.length).toBe(1);
+    await page.locator(`tr.drift-row.is-new[data-drift-id="${findings[0].id}"]`).waitFor({ timeout: 5_000 });
+    const elapsed = Date.now() - started;
+    console.log(`live drift: POST to new row in ${elapsed} ms`);
+    expect(elapsed).toBeLessThan(1000);
+    expect(await rows().first().getAttribute('data-drift-id')).toBe(findings[0].id);
+  });
+
+  it('renders hostile CloudTrail strings as text and runs none of them', async () => {
+    const identity = structuredClone(versioning.userIdentity) as Record<string, unknown>;
+    identity.arn = `arn:aws:sts::111111111111:assumed-role/sample-role-dreamy-yonath/${XSS_IMG}`;
+    identity.principalId = `AAAAAAAAAAAAAAAAAAAAA:${XSS_IMG}`;
+    const hostile = variant(versioning, '0b9d7c52-6a8e-4f0c-9a55-000000000002', {
+      userIdentity: identity,
+      userAgent: XSS_SCRIPT,
+      requestParameters: {
+        ...(versioning.requestParameters as Record<string, unknown>),
+        note: `${XSS_IMG}${XSS_SCRIPT}`,
+      },
+    });
+    const { findings } = await dashboard.postEvents(hostile);
+    expect(findings.length).toBe(1);
+    const row = page.locator(`tr.drift-row[data-drift-id="${findings[0].id}"]`);
+    await row.waitFor();
+    await row.focus();
+    await page.keyboard.press('Enter');
+    const detail = page.locator('[data-testid=detail]');
+    await detail.locator('dd', { hasText: XSS_SCRIPT }).waitFor();
+    expect(await detail.locator('dd', { hasText: XSS_IMG }).count()).toBeGreaterThan(0);
+    await detail.locator('summary', { hasText: 'Raw CloudTrail event' }).click();
+    const raw = await detail.locator('[data-testid=raw-event]').textContent();
+    expect(raw).toContain(`${XSS_IMG}${XSS_SCRIPT}`);
+    expect(await page.locator('img[src="x"], script:not([src])').count()).toBe(0);
+    expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
+  });
+
+  it('logged no CSP violation and no page error', () => {
+    expect(dashboard.problems).toEqual([]);
+  });
+});

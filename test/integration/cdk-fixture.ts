@@ -1,0 +1,52 @@
+// One synthesised tfdrift app for the CDK tests: the central stack and a us-east-1 forwarder, with
+// settings that exercise every option. Synthesis bundles seven functions, so each test file builds
+// it once (beforeAll) and removes the output folder afterwards.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { RegionForwarderStack } from '../../lib/constructs/region-forwarder.js';
+import { parseSettings } from '../../lib/settings.js';
+import { TfdriftStack } from '../../lib/tfdrift-stack.js';
+import { placeholderWebDist } from '../../lib/web-dist.js';
+
+export const ACCOUNT = '123456789012';
+export const REGION = 'eu-west-1';
+
+export const TEST_SETTINGS = parseSettings({
+  stateBuckets: [{ bucket: 'acme-tfstate', prefixes: ['prod/', 'teams/*.tfstate'] }, 'acme-legacy-state'],
+  regions: ['eu-west-1', 'eu-central-1'],
+  alertEmails: ['ops@example.com', { address: 'security@example.com', minSeverity: 'critical' }],
+  ignorePrincipals: ['arn:aws:iam::123456789012:role/BreakGlass'],
+  terraformRoleArns: ['arn:aws:iam::123456789012:role/terraform-ci'],
+  retentionDays: 90,
+  createTrail: true,
+  dashboardUsers: ['alice@example.com'],
+  organizationId: 'o-abc1234567',
+  sourceAccounts: ['210987654321'],
+});
+
+export interface SynthesisedApp {
+  readonly app: App;
+  readonly stack: TfdriftStack;
+  readonly forwarder: RegionForwarderStack;
+  readonly dir: string;
+  cleanup(): void;
+}
+
+export function buildTestApp(): SynthesisedApp {
+  const dir = mkdtempSync(join(tmpdir(), 'tfdrift-cdk-'));
+  const app = new App({ outdir: join(dir, 'cdk.out') });
+  const stack = new TfdriftStack(app, 'Tfdrift', {
+    env: { account: ACCOUNT, region: REGION },
+    settings: TEST_SETTINGS,
+    webDist: placeholderWebDist(join(dir, 'web')),
+  });
+  const forwarder = new RegionForwarderStack(app, 'TfdriftForwarder-us-east-1', {
+    env: { account: ACCOUNT, region: 'us-east-1' },
+    centralRegion: REGION,
+    patterns: stack.patterns,
+  });
+  return { app, stack, forwarder, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}

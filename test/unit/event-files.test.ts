@@ -1,0 +1,258 @@
+// Reading events on one machine: folders, gzip (by magic bytes), broken gzip, JSON lines with a bad
+// line, stdin, envelopes, arrays. Inputs are real records (test/fixtures/cloudtrail and the corpus).
+
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EventInput, parseEventText, readEvents } from '../../lambdas/adapters/local/event-files.js';
+
+const FIXTURES = join(import.meta.dirname, '../fixtures/cloudtrail');
+const CORPUS = join(import.meta.dirname, '../../../shared/corpus/cloudtrail');
+const fixtureText = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const record = (name: string) => JSON.parse(fixtureText(name)) as Record<string, unknown>;
+
+// A real 142-record log file (grycap/cloudtrail-tracker, Apache-2.0).
+const bigLogText = readFileSync(
+  join(CORPUS, 'cloudtrail-tracker/lambda/tests/sample-cloudtrail-event.json'),
+  'utf8',
+);
+const sso = record('sso-cli-update-function-code.json');
+const root = record('root-console-login.json');
+const envelopeText = fixtureText('cloud-custodian-event-cloud-trail-create-bucket.json');
+const logText = fixtureText('iamuser-console-modify-instance-attribute.json'); // {"Records":[1 record]}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tfdrift-event-files-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(path: string, content: string | Buffer): string {
+  const full = join(dir, path);
+  mkdirSync(join(full, '..'), { recursive: true });
+  writeFileSync(full, content);
+  return full;
+}
+
+async function collect(paths: string[], stdin?: AsyncIterable<Buffer | string>): Promise<EventInput[]> {
+  const out: EventInput[] = [];
+  for await (const item of readEvents(paths, { stdin })) out.push(item);
+  return out;
+}
+const summary = (items: EventInput[]) =>
+  items.map((i) =>
+    i.ok
+      ? `ok ${i.origin.replace(`${dir}/`, '')} ${String(i.record.eventName)}`
+      : `error ${i.origin.replace(`${dir}/`, '')}`,
+  );
+
+describe('readEvents', () => {
+  it('walks folders recursively in name order, picks event files, detects gzip by magic bytes', async () => {
+    write('tree/a-log.json', logText);
+    write('tree/b/log.json.gz', gzipSync(logText));
+    write('tree/b/c/events.jsonl', `${JSON.stringify(sso)}\n\n${JSON.stringify(root)}\n`);
+    write('tree/b/gzipped-but-named.json', gzipSync(JSON.stringify(root))); // .json name, gzip content
+    write('tree/d.ndjson.gz', gzipSync(`${JSON.stringify(root)}\n`));
+    write('tree/README.md', '# not events');
+    write('tree/.hidden.json', JSON.stringify(sso));
+    const items = await collect([join(dir, 'tree')]);
+    expect(summary(items)).toEqual([
+      'ok tree/a-log.json ModifyInstanceAttribute',
+      'ok tree/b/c/events.jsonl:1 UpdateFunctionCode20150331v2',
+      'ok tree/b/c/events.jsonl:3 ConsoleLogin',
+      'ok tree/b/gzipped-but-named.json ConsoleLogin',
+      'ok tree/b/log.json.gz ModifyInstanceAttribute',
+      'ok tree/d.ndjson.gz:1 ConsoleLogin',
+    ]);
+  });
+
+  it('reads a gzipped 142-record log and keeps every record as it was', async () => {
+    const file = write('big.json.gz', gzipSync(bigLogText));
+    const items = await collect([file]);
+    expect(items.length).toBe(142);
+    const expected = JSON.parse(bigLogText).Records;
+    expect(items.map((i) => (i.ok ? i.record : i.error))).toEqual(expected);
+  });
+
+  it('a truncated gzip is ONE error naming the file, and the next file is still read', async () => {
+    const gz = gzipSync(bigLogText);
+    const truncated = write('truncated.json.gz', gz.subarray(0, Math.floor(gz.length / 2)));
+    const garbled = write(
+      'garbled.json.gz',
+      Buffer.concat([gz.subarray(0, 10), Buffer.from('not deflate data at all')]),
+    );
+    const good = write('after.json', logText);
+    const items = await collect([truncated, garbled, good]);
+    expect(summary(items)).toEqual([
+      'error truncated.json.gz',
+      'error garbled.json.gz',
+      'ok after.json ModifyInstanceAttribute',
+    ]);
+    const [first, second] = items;
+    expect(!first.ok && first.error).toBe(
+      `${truncated}: cannot decompress (truncated or corrupt gzip): unexpected end of file`,
+    );
+    expect(!second.ok && second.error).toMatch(
+      /garbled\.json\.gz: cannot decompress \(truncated or corrupt gzip\): /,
+    );
+  });
+
+  it('a gzipped JSON-lines file cut short keeps the lines before the cut and adds one error', async () => {
+    const lines = JSON.parse(bigLogText)
+      .Records.map((r: unknown) => JSON.stringify(r))
+      .join('\n');
+    const gz = gzipSync(lines);
+    const file = write('cut.jsonl.gz', gz.subarray(0, gz.length - 200));
+    const items = await collect([file]);
+    const errors = items.filter((i) => !i.ok);
+    expect(errors.length).toBe(1);
+    expect(errors[0].origin).toBe(file);
+    expect(items.filter((i) => i.ok).length).toBeGreaterThan(100);
+    expect(items.filter((i) => i.ok).length).toBeLessThan(142);
+  });
+
+  it('JSON lines: a bad line is one error naming file:line; the other lines come through', async () => {
+    const envelopeLine = JSON.stringify(JSON.parse(envelopeText));
+    const file = write(
+      'mixed.jsonl',
+      [JSON.stringify(sso), '{"eventName": "Bro', envelopeLine, '{"hello":"world"}', ''].join('\n'),
+    );
+    const items = await collect([file]);
+    expect(summary(items)).toEqual([
+      'ok mixed.jsonl:1 UpdateFunctionCode20150331v2',
+      'error mixed.jsonl:2',
+      'ok mixed.jsonl:3 CreateBucket',
+      'error mixed.jsonl:4',
+    ]);
+    expect(!items[1].ok && items[1].error).toMatch(new RegExp(`^${file}:2: invalid JSON: `));
+    expect(!items[3].ok && items[3].error).toBe(
+      `${file}:4: not a CloudTrail record: missing eventName/eventSource`,
+    );
+  });
+
+  it('an invalid JSON document is one error, with line and column when the parser gives a position', async () => {
+    const trailing = write('trailing-comma.json', '{\n  "Records": [\n    {"eventName": "x",}\n  ]\n}\n');
+    const items = await collect([trailing]);
+    expect(items.length).toBe(1);
+    expect(!items[0].ok && items[0].error).toMatch(
+      new RegExp(`^${trailing}: invalid JSON \\(line 3 column 23\\): `),
+    );
+    const broken = write('broken.json', '{\n  "Records": [\n    {"eventName": }\n  ]\n}\n');
+    const more = await collect([broken]);
+    expect(more.length).toBe(1);
+    expect(!more[0].ok && more[0].error).toMatch(new RegExp(`^${broken}: invalid JSON`));
+  });
+
+  it('reads an EventBridge envelope and an array of mixed documents', async () => {
+    const envelope = write('envelope.json', envelopeText);
+    const array = write(
+      'array.json',
+      JSON.stringify(
+        [sso, JSON.parse(logText), JSON.parse(envelopeText), { Records: [root, root] }],
+        null,
+        2,
+      ),
+    );
+    expect(summary(await collect([envelope]))).toEqual(['ok envelope.json CreateBucket']);
+    expect(summary(await collect([array]))).toEqual([
+      'ok array.json UpdateFunctionCode20150331v2',
+      'ok array.json ModifyInstanceAttribute',
+      'ok array.json CreateBucket',
+      'ok array.json ConsoleLogin',
+      'ok array.json ConsoleLogin',
+    ]);
+  });
+
+  it('a missing path is one error and the rest is read', async () => {
+    const missing = join(dir, 'no-such-file.json');
+    const good = write('present.json', JSON.stringify(root));
+    const items = await collect([missing, good]);
+    expect(summary(items)).toEqual(['error no-such-file.json', 'ok present.json ConsoleLogin']);
+    expect(!items[0].ok && items[0].error).toBe(`${missing}: cannot read: no such file or directory`);
+  });
+
+  it('stdin ("-"): JSON lines split across chunks, with line origins', async () => {
+    const text = `${JSON.stringify(sso)}\n${JSON.stringify(root)}\n`;
+    const chunks = [text.slice(0, 17), text.slice(17, 600), text.slice(600)].map((c) => Buffer.from(c));
+    expect(summary(await collect(['-'], Readable.from(chunks)))).toEqual([
+      'ok stdin:1 UpdateFunctionCode20150331v2',
+      'ok stdin:2 ConsoleLogin',
+    ]);
+  });
+
+  it('stdin ("-"): a pretty-printed document, and a gzipped one', async () => {
+    expect(summary(await collect(['-'], Readable.from([Buffer.from(bigLogText)])))).toHaveLength(142);
+    const gz = gzipSync(envelopeText);
+    const items = await collect(['-'], Readable.from([gz.subarray(0, 5), gz.subarray(5)]));
+    expect(summary(items)).toEqual(['ok stdin CreateBucket']);
+  });
+
+  it('streams JSON lines: the first record arrives before the input has ended', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let finished = false;
+    async function* slowStdin() {
+      yield Buffer.from(`${JSON.stringify(sso)}\n${JSON.stringify(root)}\n`);
+      await gate;
+      yield Buffer.from(`${JSON.stringify(root)}\n`);
+      finished = true;
+    }
+    const reader = readEvents(['-'], { stdin: slowStdin() });
+    const first = await reader.next();
+    expect(first.value?.ok && first.value.record.eventName).toBe('UpdateFunctionCode20150331v2');
+    expect(finished).toBe(false);
+    release();
+    const rest: EventInput[] = [];
+    for await (const item of reader) rest.push(item);
+    expect(summary(rest)).toEqual(['ok stdin:2 ConsoleLogin', 'ok stdin:3 ConsoleLogin']);
+    expect(finished).toBe(true);
+  });
+
+  it('empty input is one clear error', async () => {
+    const file = write('empty.json', '\n  \n');
+    expect(await collect([file])).toEqual([
+      { ok: false, error: `${file}: empty input: no JSON found`, origin: file },
+    ]);
+  });
+});
+
+describe('parseEventText (what POST /api/v1/events reuses)', () => {
+  it('takes a record, a Records log, an envelope, or JSON lines', () => {
+    expect(parseEventText(JSON.stringify(root), 'body').map((i) => i.ok)).toEqual([true]);
+    expect(parseEventText(bigLogText, 'body').length).toBe(142);
+    expect(parseEventText(envelopeText, 'body')).toMatchObject([{ ok: true, origin: 'body' }]);
+    const lines = parseEventText(`${JSON.stringify(root)}\n${JSON.stringify(sso)}`, 'body');
+    expect(lines.map((i) => i.origin)).toEqual(['body:1', 'body:2']);
+  });
+
+  it('says clearly what is wrong', () => {
+    expect(parseEventText('', 'body')).toEqual([
+      { ok: false, error: 'body: empty input: no JSON found', origin: 'body' },
+    ]);
+    expect(parseEventText('{"foo": 1}', 'body')).toEqual([
+      { ok: false, error: 'body: not a CloudTrail record: missing eventName/eventSource', origin: 'body' },
+    ]);
+    expect(
+      parseEventText('{"detail-type": "Scheduled Event", "source": "aws.events", "detail": {}}', 'body'),
+    ).toEqual([
+      {
+        ok: false,
+        error:
+          'body: EventBridge event (detail-type "Scheduled Event") does not carry a CloudTrail record in detail: missing eventName/eventSource',
+        origin: 'body',
+      },
+    ]);
+    const [bad] = parseEventText('{"Records": [', 'body');
+    expect(!bad.ok && bad.error).toMatch(/^body: invalid JSON/);
+  });
+
+  it('a digest file beside the logs holds no events and is no error', () => {
+    const digest = { awsAccountId: '111122223333', digestStartTime: '2024-01-01T00:00:00Z', logFiles: [] };
+    expect(parseEventText(JSON.stringify(digest), 'digest.json')).toEqual([]);
+  });
+});

@@ -1,0 +1,117 @@
+// Table-driven rule tests: each case is one record + one state + the finding it must give. Every case
+// also runs as a failed call and as Terraform's own call (both must give nothing), and a file's table
+// must name every rule of its rule file. Records written from AWS documentation shapes live in
+// test/fixtures/rules/<service>/events.doc-shaped.json: each entry holds the call's eventName,
+// requestParameters / responseElements as the page shows them and the page's address; the common
+// CloudTrail envelope (an IAM user calling through the AWS CLI) is added here.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import type { Finding, Severity } from '../../../lambdas/core/types.js';
+import { positiveAndNegatives, repoRules, run, type StateResourceInput, stateOf } from './harness.js';
+
+export interface RuleCase {
+  /** Expected rule id; also the test's name with `label`. */
+  readonly rule: string;
+  readonly label?: string;
+  readonly record: Record<string, unknown>;
+  readonly state: StateResourceInput[];
+  readonly kind: Finding['kind'];
+  readonly severity: Severity;
+  /** Expected resource type (defaults to the first state resource's type, or required for unmanaged). */
+  readonly type?: string;
+  /** Expected changes: attribute → actual value (each must be present); `[]` = none expected. */
+  readonly changes?: Record<string, unknown> | [];
+  /** How many findings (default 1). */
+  readonly count?: number;
+  /** A state in which the same record changes nothing (must be ignored as `no-change`). */
+  readonly unchanged?: StateResourceInput[];
+}
+
+interface DocEntry {
+  readonly doc: string;
+  readonly eventName: string;
+  readonly eventSource?: string;
+  readonly requestParameters?: unknown;
+  readonly responseElements?: unknown;
+  readonly userIdentity?: unknown;
+}
+
+const FIXTURES = join(import.meta.dirname, '../../fixtures/rules');
+
+/** The doc-shaped records of one service, by entry name, as full CloudTrail records. */
+export function docRecords(service: string, eventSource: string): Record<string, Record<string, unknown>> {
+  const file = join(FIXTURES, service, 'events.doc-shaped.json');
+  const entries = JSON.parse(readFileSync(file, 'utf8')) as Record<string, DocEntry | string>;
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [name, entry] of Object.entries(entries)) {
+    if (typeof entry === 'string') continue; // the file's note
+    if (!entry.doc?.startsWith('https://')) throw new Error(`${file}: entry ${name} names no documentation page`);
+    out[name] = envelope(name, entry, eventSource);
+  }
+  return out;
+}
+
+function envelope(name: string, entry: DocEntry, eventSource: string): Record<string, unknown> {
+  return {
+    eventVersion: '1.09',
+    userIdentity: entry.userIdentity ?? {
+      type: 'IAMUser',
+      principalId: 'AIDACKCEVSQ6C2EXAMPLE',
+      arn: 'arn:aws:iam::111122223333:user/alice',
+      accountId: '111122223333',
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      userName: 'alice',
+    },
+    eventTime: '2026-01-15T10:00:00Z',
+    eventSource: entry.eventSource ?? eventSource,
+    eventName: entry.eventName,
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '198.51.100.7',
+    userAgent: 'aws-cli/2.15.0 md/awscrt#0.19.19 ua/2.0 os/linux#6.5 md/arch#x86_64 lang/python#3.11.6',
+    requestParameters: entry.requestParameters ?? null,
+    responseElements: entry.responseElements ?? null,
+    requestID: `req-${name}`,
+    eventID: `doc-${eventSource.split('.')[0]}-${name}`,
+    readOnly: false,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: '111122223333',
+    eventCategory: 'Management',
+  };
+}
+
+/** Registers the cases of one rule file, plus the check that every rule of the file has one. */
+export function ruleCases(ruleFile: string, cases: readonly RuleCase[]): void {
+  it.each(cases.map((c) => [`${c.rule}${c.label ? ` (${c.label})` : ''}`, c] as const))('%s', (_, c) => {
+    const stateText = stateOf(...c.state);
+    const { positive, failed, terraform } = positiveAndNegatives(c.record, stateText);
+    expect(positive, JSON.stringify(run(c.record, stateText).outcome)).toHaveLength(c.count ?? 1);
+    for (const finding of positive) {
+      expect(finding.ruleId).toBe(c.rule);
+      expect(finding.kind).toBe(c.kind);
+      expect(finding.severity).toBe(c.severity);
+      expect(finding.resource.type).toBe(c.type ?? c.state[0]?.type);
+      if (Array.isArray(c.changes)) expect(finding.changes).toEqual([]);
+      else if (c.changes) {
+        const actual = Object.fromEntries(finding.changes.map((ch) => [ch.attribute, ch.actual]));
+        expect(actual).toMatchObject(c.changes);
+      }
+    }
+    expect(failed.outcome).toMatchObject({ result: 'ignored', reason: 'failed-call' });
+    expect(terraform.outcome).toMatchObject({ result: 'ignored', reason: 'terraform' });
+    if (c.unchanged) {
+      expect(run(c.record, stateOf(...c.unchanged)).outcome).toMatchObject({ result: 'ignored', reason: 'no-change' });
+    }
+  });
+
+  it(`has a case for every rule in ${ruleFile}`, () => {
+    const ids = repoRules()
+      .rules.filter((r) => r.file.replace(/\\/g, '/').endsWith(ruleFile))
+      .map((r) => r.id);
+    expect(ids.length).toBeGreaterThan(0);
+    const covered = new Set(cases.map((c) => c.rule));
+    expect(ids.filter((id) => !covered.has(id))).toEqual([]);
+  });
+}
