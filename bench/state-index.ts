@@ -18,7 +18,11 @@ interface Template {
 function templates(): Template[] {
   const read = (file: string) =>
     JSON.parse(readFileSync(new URL(`../test/fixtures/tfstate/${file}`, import.meta.url), 'utf8')) as {
-      resources: { mode: string; type: string; instances: { attributes: Attributes; sensitive_attributes?: unknown[] }[] }[];
+      resources: {
+        mode: string;
+        type: string;
+        instances: { attributes: Attributes; sensitive_attributes?: unknown[] }[];
+      }[];
     };
   const found = new Map<string, Template>();
   for (const file of [
@@ -31,7 +35,11 @@ function templates(): Template[] {
     for (const block of read(file).resources) {
       if (block.mode !== 'managed' || found.has(block.type)) continue;
       const instance = block.instances[0];
-      found.set(block.type, { type: block.type, attributes: instance.attributes, sensitive: instance.sensitive_attributes });
+      found.set(block.type, {
+        type: block.type,
+        attributes: instance.attributes,
+        sensitive: instance.sensitive_attributes,
+      });
     }
   }
   return [...found.values()];
@@ -44,7 +52,8 @@ function instanceAttributes(template: Template, serial: number): Attributes {
   const suffix = hex(Math.imul(serial, 2654435761), 8);
   const id = idFor(template, serial, suffix);
   const attributes: Attributes = { ...template.attributes, id };
-  if (typeof attributes.arn === 'string') attributes.arn = `${(attributes.arn as string).replace(/[^:/]+$/, '')}${id}`;
+  if (typeof attributes.arn === 'string')
+    attributes.arn = `${(attributes.arn as string).replace(/[^:/]+$/, '')}${id}`;
   if ('name' in attributes) attributes.name = `${template.type.replace(/^aws_/, '')}-${serial}`;
   if ('identifier' in attributes) attributes.identifier = `db-${serial}`;
   if ('bucket' in attributes) attributes.bucket = `bucket-${serial}-${suffix}`;
@@ -91,7 +100,10 @@ function policyFor(serial: number): string {
   const statements = Array.from({ length: 4 }, (_, i) => ({
     Sid: `Statement${i}`,
     Effect: 'Allow',
-    Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket', 'sqs:SendMessage', 'kms:Decrypt'].slice(0, 2 + i),
+    Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket', 'sqs:SendMessage', 'kms:Decrypt'].slice(
+      0,
+      2 + i,
+    ),
     Resource: [`arn:aws:s3:::bucket-${serial}`, `arn:aws:s3:::bucket-${serial}/*`],
   }));
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
@@ -124,7 +136,10 @@ export function generateState(resourceCount: number): string {
         attributes: instanceAttributes(template, serial),
         sensitive_attributes: template.sensitive ?? [],
         private: 'eyJzY2hlbWFfdmVyc2lvbiI6IjEifQ==',
-        dependencies: [`aws_vpc.main`, `${module ? `${module.replace(/\[[^\]]*\]/g, '')}.` : ''}aws_security_group.base`],
+        dependencies: [
+          `aws_vpc.main`,
+          `${module ? `${module.replace(/\[[^\]]*\]/g, '')}.` : ''}aws_security_group.base`,
+        ],
       });
     }
     resources.push({
@@ -162,10 +177,15 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function time(run: () => unknown): number {
+/** Wall and CPU milliseconds of one call. CPU time (all threads, GC included) is what a busy
+ * shared machine distorts least, so it is reported next to the wall-clock figures. */
+function time(run: () => unknown): { wall: number; cpu: number } {
+  const cpuStart = process.cpuUsage();
   const started = process.hrtime.bigint();
   run();
-  return Number(process.hrtime.bigint() - started) / 1e6;
+  const wall = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpu = process.cpuUsage(cpuStart);
+  return { wall, cpu: (cpu.user + cpu.system) / 1000 };
 }
 
 function main(): void {
@@ -177,16 +197,18 @@ function main(): void {
   // Warm up both paths, then alternate so both see the same heap conditions.
   JSON.parse(text);
   resources = buildStateIndex([{ file, text }]).resources.length;
-  const parse: number[] = [];
-  const index: number[] = [];
+  const parse: { wall: number; cpu: number }[] = [];
+  const index: { wall: number; cpu: number }[] = [];
   for (let i = 0; i < 5; i++) {
     gc();
     parse.push(time(() => JSON.parse(text)));
     gc();
     index.push(time(() => buildStateIndex([{ file, text }])));
   }
-  const parseMs = median(parse);
-  const indexMs = median(index);
+  const parseMs = median(parse.map((t) => t.wall));
+  const indexMs = median(index.map((t) => t.wall));
+  const parseCpuMs = median(parse.map((t) => t.cpu));
+  const indexCpuMs = median(index.map((t) => t.cpu));
   console.log(
     JSON.stringify({
       stateBytes: Buffer.byteLength(text),
@@ -194,6 +216,9 @@ function main(): void {
       parseMs: Math.round(parseMs),
       indexMs: Math.round(indexMs),
       ratio: Math.round((indexMs / parseMs) * 100) / 100,
+      parseCpuMs: Math.round(parseCpuMs),
+      indexCpuMs: Math.round(indexCpuMs),
+      cpuRatio: Math.round((indexCpuMs / parseCpuMs) * 100) / 100,
     }),
   );
 }

@@ -83,6 +83,14 @@ export interface DriftStore {
   history(resourceKey: string): Promise<Drift[]>;
   /** Open drifts (for re-evaluation after a state reload). */
   listOpen(): Promise<Drift[]>;
+  /**
+   * Alert bookkeeping for at-least-once delivery (optional; without it only the delivery that
+   * created a drift alerts, once, and a failed alert is not retried). claimAlert answers true to
+   * exactly one caller per drift until settleAlert(id, false) releases the claim (the alert failed,
+   * so a redelivery may try again); settleAlert(id, true) makes the claim final.
+   */
+  claimAlert?(id: string, at: string): Promise<boolean>;
+  settleAlert?(id: string, sent: boolean): Promise<void>;
 }
 
 export interface Notifier {

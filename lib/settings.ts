@@ -137,7 +137,7 @@ export const SETTINGS_SCHEMA = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile(SETTINGS_SCHEMA);
+const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(SETTINGS_SCHEMA);
 
 function describe(error: ErrorObject): string {
   const field = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : '(root)';
@@ -186,8 +186,11 @@ export function parseSettings(input: unknown, where = 'tfdrift settings'): Tfdri
     throw new SettingsError(`${where}: must be a mapping of settings`);
   }
   if (!validate(input)) {
-    // anyOf reports each branch; keep the most specific messages and drop the summary line.
-    const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'anyOf');
+    // anyOf reports each branch: keep the branch that got furthest (the deeper error), drop the rest.
+    const all = (validate.errors ?? []).filter((e) => e.keyword !== 'anyOf');
+    const errors = all.filter(
+      (e) => e.keyword !== 'type' || !all.some((o) => o.instancePath.startsWith(`${e.instancePath}/`)),
+    );
     const lines = [...new Set(errors.map(describe))].slice(0, 10);
     throw new SettingsError(`${where}: invalid settings:\n  - ${lines.join('\n  - ')}`);
   }

@@ -220,7 +220,12 @@ function perItemTargets(target: TargetSpec, raw: Record<string, unknown>): Targe
         ...(spec.template ? { template: spec.template.replaceAll('[*]', `[${i}]`) } : {}),
       })),
       ...(target.attributes
-        ? { attributes: target.attributes.map((a) => ({ ...a, ...(a.path ? { path: pinIndex(a.path, i) } : {}) })) }
+        ? {
+            attributes: target.attributes.map((a) => ({
+              ...a,
+              ...(a.path ? { path: pinIndex(a.path, i) } : {}),
+            })),
+          }
         : {}),
     });
   });
@@ -228,7 +233,12 @@ function perItemTargets(target: TargetSpec, raw: Record<string, unknown>): Targe
 }
 
 /** Each item is judged as a one-target rule; the findings of all items are the rule's result. */
-function evaluateItems(rule: CompiledRule, items: readonly TargetSpec[], event: CloudTrailEvent, ctx: DetectContext): RuleResult {
+function evaluateItems(
+  rule: CompiledRule,
+  items: readonly TargetSpec[],
+  event: CloudTrailEvent,
+  ctx: DetectContext,
+): RuleResult {
   const { when: _when, ...unconditional } = rule;
   const findings: Finding[] = [];
   const reasons: IgnoreReason[] = [];

@@ -130,7 +130,9 @@ function attachDrift(
       });
     }
   } else {
-    const known = resource.stateFile ? byFile.get(resource.stateFile)?.instances.get(resource.address) : undefined;
+    const known = resource.stateFile
+      ? byFile.get(resource.stateFile)?.instances.get(resource.address)
+      : undefined;
     id = known ?? resource.address;
     if (!nodes.has(id)) {
       // The resource left the state since the drift was found (e.g. deleted and removed): keep it

@@ -6,9 +6,13 @@ import { SENSITIVE } from './types.js';
 const SECRET_NAME =
   /(password|passwd|passphrase|secret|private_?key|token|credential|api_?key|key_material|connection_string|auth_?string|sasl|ssh_key)/i;
 
+// Names that match SECRET_NAME but hold settings, not secrets: the instance metadata option
+// `http_tokens` / `HttpTokens` is "required" or "optional" (IMDSv2), and IMDSv1 coming back is drift to show.
+const NOT_SECRET_NAMES = /http_?tokens/gi;
+
 /** True when an attribute path (any segment) names a secret. */
 export function isSecretName(attributePath: string): boolean {
-  return SECRET_NAME.test(attributePath);
+  return SECRET_NAME.test(attributePath.replace(NOT_SECRET_NAMES, ''));
 }
 
 /** True when the attribute is listed in the resource's sensitive set or is secret-named. */

@@ -56,7 +56,8 @@ function checkRule(rule: CompiledRule, where: string): void {
   rule.targets.forEach((target: TargetSpec, t) => {
     target.identity.forEach((identity, i) => {
       const field = `targets[${t}].identity[${i}]`;
-      if (!identity.path && !identity.template && identity.by !== 'type') fail(field, 'needs a path or a template');
+      if (!identity.path && !identity.template && identity.by !== 'type')
+        fail(field, 'needs a path or a template');
       checkPath(`${field}.path`, identity.path);
       for (const m of identity.template?.matchAll(/\{([^}]+)\}/g) ?? []) checkPath(`${field}.template`, m[1]);
       checkNormaliser(`${field}.transform`, identity.transform);

@@ -71,8 +71,11 @@ function parseJson(text: string, file: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const oneLine = reason.replace(/\s+/g, ' ');
-    throw new StateError(`${file}: not valid JSON (${oneLine}${where(text, reason)})`);
+    // V8 quotes the text around the error; state text may hold secrets, so only the position stays.
+    const safe = reason
+      .replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '')
+      .replace(/\s+/g, ' ');
+    throw new StateError(`${file}: not valid JSON (${safe}${where(text, reason)})`);
   }
 }
 
@@ -159,7 +162,11 @@ function readBlock(
     if (instance.deposed !== undefined) continue;
     const indexKey = keyOf(instance.index_key);
     const address =
-      indexKey === null ? base : typeof indexKey === 'number' ? `${base}[${indexKey}]` : `${base}[${JSON.stringify(indexKey)}]`;
+      indexKey === null
+        ? base
+        : typeof indexKey === 'number'
+          ? `${base}[${indexKey}]`
+          : `${base}[${JSON.stringify(indexKey)}]`;
     if (keys.has(indexKey)) {
       warnings.push(`${file}: duplicate address ${address}; kept the first instance`);
       continue;
@@ -278,7 +285,8 @@ function dependenciesOf(instance: Record<string, unknown>): readonly string[] {
   const list = Array.isArray(instance.dependencies) ? instance.dependencies : instance.depends_on;
   if (!Array.isArray(list) || list.length === 0) return NO_DEPENDENCIES;
   // Reuse the parsed array as is unless it holds something odd (no copy per instance).
-  for (const d of list) if (typeof d !== 'string') return list.filter((x): x is string => typeof x === 'string');
+  for (const d of list)
+    if (typeof d !== 'string') return list.filter((x): x is string => typeof x === 'string');
   return list as string[];
 }
 
@@ -333,9 +341,10 @@ class Index implements StateIndex {
     for (const resource of resources) {
       if (resource.id !== null) push(this.ids, resource.id, resource);
       if (resource.arn !== null) push(this.arns, resource.arn, resource);
-      // The same address in two stacks: the first file wins here; byId/byArn still see both.
-      if (!this.addresses.has(resource.address)) this.addresses.set(resource.address, resource);
     }
+    // The same address in two stacks: the first file wins (set last, going backwards); byId and
+    // byArn still see both. One hash operation per address instead of has + set.
+    for (let i = resources.length - 1; i >= 0; i--) this.addresses.set(resources[i].address, resources[i]);
   }
 
   byId(id: string, types?: readonly string[]): StateResource[] {

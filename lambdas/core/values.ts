@@ -131,7 +131,9 @@ function stringSet(value: unknown): unknown {
 }
 
 function isKeyValue(value: unknown): boolean {
-  return !!value && typeof value === 'object' && !Array.isArray(value) && ('Key' in value || 'TagKey' in value);
+  return (
+    !!value && typeof value === 'object' && !Array.isArray(value) && ('Key' in value || 'TagKey' in value)
+  );
 }
 
 /** Tags as a map, from any of: {k: v}, [{key,value}], [{Key,Value}], {items: [...]}, [{TagKey,TagValue}]. */
@@ -152,8 +154,9 @@ export function tagMap(value: unknown): Record<string, string> {
     for (const item of v) {
       if (!item || typeof item !== 'object') continue;
       const t = item as Record<string, unknown>;
-      const key = t.key ?? t.Key ?? t.TagKey ?? t.tagKey;
-      const val = t.value ?? t.Value ?? t.TagValue ?? t.tagValue ?? '';
+      // name/value and parameterName/parameterValue: DB/cache parameter and ECS setting lists.
+      const key = t.key ?? t.Key ?? t.TagKey ?? t.tagKey ?? t.parameterName ?? t.name;
+      const val = t.value ?? t.Value ?? t.TagValue ?? t.tagValue ?? t.parameterValue ?? '';
       if (key !== undefined && key !== null) out[String(key)] = String(val ?? '');
     }
     return out;
@@ -228,7 +231,12 @@ export function ec2Permissions(value: unknown): string[] {
     if (v && typeof v === 'object' && Array.isArray((v as Record<string, unknown>).items)) {
       return (v as { items: unknown[] }).items;
     }
-    return v && typeof v === 'object' ? [v] : [];
+    // An empty object is CloudTrail's empty list (`"groups": {}`), not one item.
+    return v && typeof v === 'object' && Object.keys(v).length > 0 ? [v] : [];
+  };
+  const field = (r: unknown, key: string): string | undefined => {
+    const v = r && typeof r === 'object' ? (r as Record<string, unknown>)[key] : undefined;
+    return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
   };
   const atoms = new Set<string>();
   for (const raw of itemsOf(value)) {
@@ -241,12 +249,13 @@ export function ec2Permissions(value: unknown): string[] {
     const to = allPorts ? 0 : Number(p.toPort ?? p.to_port ?? 0);
     const prefix = `${protocol}|${from}|${to}|`;
     const sources: string[] = [];
-    for (const r of itemsOf(p.ipRanges)) sources.push(`cidr:${(r as Record<string, unknown>).cidrIp}`);
-    for (const r of itemsOf(p.ipv6Ranges))
-      sources.push(`cidr:${String((r as Record<string, unknown>).cidrIpv6).toLowerCase()}`);
-    for (const r of itemsOf(p.groups)) sources.push(`sg:${(r as Record<string, unknown>).groupId}`);
-    for (const r of itemsOf(p.prefixListIds))
-      sources.push(`pl:${(r as Record<string, unknown>).prefixListId}`);
+    const push = (kind: string, value: string | undefined) => {
+      if (value !== undefined) sources.push(`${kind}:${value}`);
+    };
+    for (const r of itemsOf(p.ipRanges)) push('cidr', field(r, 'cidrIp'));
+    for (const r of itemsOf(p.ipv6Ranges)) push('cidr', field(r, 'cidrIpv6')?.toLowerCase());
+    for (const r of itemsOf(p.groups)) push('sg', field(r, 'groupId'));
+    for (const r of itemsOf(p.prefixListIds)) push('pl', field(r, 'prefixListId'));
     for (const c of itemsOf(p.cidr_blocks)) sources.push(`cidr:${c}`);
     for (const c of itemsOf(p.ipv6_cidr_blocks)) sources.push(`cidr:${String(c).toLowerCase()}`);
     for (const g of itemsOf(p.security_groups)) sources.push(`sg:${g}`);
@@ -282,25 +291,6 @@ function enabled(value: unknown): unknown {
   return v;
 }
 
-/**
- * DB/cache parameter lists as sorted `name=value` strings, from CloudTrail
- * ([{parameterName, parameterValue}]) or state blocks ([{name, value}]), so parameter-group
- * edits compare with `add-to-set`.
- */
-export function parameterList(value: unknown): string[] {
-  const list = Array.isArray(value) ? value : value && typeof value === 'object' ? [value] : [];
-  const atoms = new Set<string>();
-  for (const item of list) {
-    if (!item || typeof item !== 'object') continue;
-    const p = item as Record<string, unknown>;
-    const name = p.parameterName ?? p.ParameterName ?? p.name;
-    const val = p.parameterValue ?? p.ParameterValue ?? p.value;
-    if (name === undefined || name === null) continue;
-    atoms.add(`${String(name)}=${val === undefined || val === null ? '' : String(val)}`);
-  }
-  return [...atoms].sort();
-}
-
 const ROUTE53_TYPES = 'A|AAAA|CAA|CNAME|DS|HTTPS|MX|NAPTR|NS|PTR|SOA|SPF|SRV|SSHFP|SVCB|TLSA|TXT';
 const ROUTE53_NAME_END = new RegExp(`\\.(_(?:${ROUTE53_TYPES})(?:_.*)?)$`);
 
@@ -333,8 +323,26 @@ export function dnsValues(value: unknown): unknown {
 /** A comma-separated list ("subnet-a,subnet-b", Auto Scaling's VPCZoneIdentifier) or a list, as a sorted set. */
 function commaSet(value: unknown): unknown {
   const v = unwrapValue(value);
-  if (typeof v === 'string') return stringSet(v.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+  if (typeof v === 'string')
+    return stringSet(
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    );
   return stringSet(v);
+}
+
+/**
+ * The resource part of an ARN, after its type: `arn:aws:ecs:r:a:task-definition/api:41` → `api:41`
+ * (compare with a configured `api:41`); a non-ARN passes through.
+ */
+export function arnResource(value: unknown): unknown {
+  const v = toStringValue(value);
+  if (typeof v !== 'string' || !v.startsWith('arn:')) return v;
+  const resource = v.split(':').slice(5).join(':');
+  const cut = resource.search(/[/:]/);
+  return cut < 0 ? resource : resource.slice(cut + 1);
 }
 
 export const NORMALISERS: Readonly<Record<string, Normaliser>> = {
@@ -351,9 +359,9 @@ export const NORMALISERS: Readonly<Record<string, Normaliser>> = {
   'tag-keys': tagKeys,
   cidr,
   'arn-name': arnName,
+  'arn-resource': arnResource,
   single,
   'ec2-permissions': ec2Permissions,
-  'parameter-list': parameterList,
   'route53-record-id': route53RecordId,
   'dns-name': dnsName,
   'dns-values': dnsValues,

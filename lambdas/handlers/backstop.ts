@@ -9,7 +9,12 @@ import { readTrailLog, trailLogKeys } from './runtime/trail-logs.js';
 
 const runtime = createDetectorRuntime();
 const bucket = requireEnv('TRAIL_BUCKET');
-const prefix = process.env.TRAIL_PREFIX ?? '';
+const layout = {
+  prefix: process.env.TRAIL_PREFIX ?? '',
+  accounts: requireEnv('TRAIL_ACCOUNTS').split(','),
+  regions: requireEnv('TRAIL_REGIONS').split(','),
+  organizationId: process.env.TRAIL_ORGANIZATION_ID || undefined,
+};
 const windowMinutes = numberEnv('BACKSTOP_WINDOW_MINUTES', 75);
 const s3 = s3Client();
 
@@ -23,7 +28,7 @@ export interface BackstopResult {
 export async function handler(event: { time?: string } = {}): Promise<BackstopResult> {
   const to = event.time ? new Date(event.time) : new Date();
   const from = new Date(to.getTime() - windowMinutes * 60_000);
-  const files = await trailLogKeys(s3, bucket, prefix, from, to);
+  const files = await trailLogKeys(s3, bucket, layout, from, to);
   let processed = 0;
   let created = 0;
   let errors = 0;

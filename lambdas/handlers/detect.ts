@@ -50,5 +50,8 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
       Date.now(),
     ),
   );
+  // The drifts are stored; failing now makes Lambda redeliver, and the redelivery sends only the
+  // alerts that are missing (the store remembers which were sent).
+  if (result.alertsFailed > 0) throw new Error(`${result.alertsFailed} alert(s) could not be sent`);
   return { kind: 'cloudtrail', drifts: result.created };
 }

@@ -33,7 +33,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
     return policy(String(payload.sub), 'Allow', event.methodArn, String(payload.sub));
   } catch (error) {
     // The token is attacker-supplied: log why it failed, never the token.
-    logger.warn('live feed token refused', { reason: (error as Error).name });
+    logger.warn('live feed token refused', { reason: String((error as Error).message).slice(0, 200) });
     return policy('anonymous', 'Deny', event.methodArn);
   }
 }

@@ -37,7 +37,9 @@ export interface RunningDemo extends RunningServer {
 
 /** The sample events, in the order they are replayed. */
 export function demoRecords(): Record<string, unknown>[] {
-  const log = JSON.parse(readFileSync(join(DEMO_DIR, 'events.json'), 'utf8')) as { Records: Record<string, unknown>[] };
+  const log = JSON.parse(readFileSync(join(DEMO_DIR, 'events.json'), 'utf8')) as {
+    Records: Record<string, unknown>[];
+  };
   return log.Records;
 }
 
@@ -48,7 +50,9 @@ async function ensureDashboard(out: NodeJS.WritableStream, logger: Logger): Prom
     const { buildWeb } = (await import('../../web/build.js')) as { buildWeb: () => Promise<unknown> };
     await buildWeb();
   } catch (error) {
-    logger.warn('dashboard build failed; the API and live feed still work', { error: (error as Error).message });
+    logger.warn('dashboard build failed; the API and live feed still work', {
+      error: (error as Error).message,
+    });
   }
 }
 
@@ -88,12 +92,22 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
           const timer = setTimeout(
             () => {
               // Now, and new: the detector sees a fresh call, not a redelivery of the last run's.
-              const live = { ...record, eventID: randomUUID(), eventTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
+              const live = {
+                ...record,
+                eventID: randomUUID(),
+                eventTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+              };
               server.detect
                 .handle([live])
                 .then((result) => {
                   if (result.created === 0) {
-                    const why = result.processed === 0 ? 'dropped by the event patterns (as EventBridge would)' : 'no drift';
+                    const outcome = result.outcomes[0]?.outcome;
+                    const why =
+                      outcome === undefined
+                        ? 'dropped by the event patterns, as EventBridge would (a failed call)'
+                        : outcome.result === 'ignored'
+                          ? `not drift (${REASONS[outcome.reason] ?? outcome.reason})`
+                          : outcome.result;
                     out.write(`demo: ${String(record.eventName)} by ${actorOf(record)}: ${why}\n`);
                   }
                 })
@@ -118,6 +132,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     },
   };
 }
+
+const REASONS: Record<string, string> = {
+  'no-change': 'it sets the value the state already holds',
+  terraform: "Terraform's own call: a signal to reload state",
+  'failed-call': 'the call failed',
+  'read-only': 'a read-only call',
+};
 
 function actorOf(record: Record<string, unknown>): string {
   const identity = record.userIdentity as Record<string, unknown> | undefined;

@@ -18,6 +18,7 @@ import type { Clock, Logger } from '../ports.js';
 import { createDetectService, type DetectService } from '../services/detect-service.js';
 import { createQueryApi, DEFAULT_MAX_BODY_BYTES } from '../services/query-api.js';
 import { createStateProvider } from '../services/state-provider.js';
+import { BufferedEventLog } from './buffered-event-log.js';
 import { followEvents } from './event-follower.js';
 import { BodyTooLargeError, readBody, sendJson, toApiEvent } from './http-adapter.js';
 import { LiveFeed, parseSince } from './live-feed.js';
@@ -95,8 +96,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const statePaths = options.statePaths ?? [];
 
   const dynamo = await startLocalDynamo({ path: dataDir ? join(dataDir, 'dynamodb') : undefined });
-  const baseStore = new DynamoDriftStore(dynamo.doc);
-  const events = new DynamoEventLog(dynamo.doc);
+  // One server per data folder (dynalite holds it), so change numbers can come from memory.
+  const baseStore = new DynamoDriftStore(dynamo.doc, { singleWriter: true });
+  const events = new BufferedEventLog(new DynamoEventLog(dynamo.doc), logger);
   const feed = new LiveFeed(baseStore);
   const state = createStateProvider(combinedStateSource(statePaths), { logger, now: () => clock.now() });
   let baseUrl = '';
@@ -140,10 +142,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     logger.error('state could not be loaded', { error: (error as Error).message });
   }
 
-  const authorized = (req: IncomingMessage, url: URL): boolean => {
+  // The header everywhere; ?token= only on the WebSocket, which browsers cannot give headers.
+  const authorized = (req: IncomingMessage, url: URL | null): boolean => {
     if (!token) return true;
     const header = req.headers.authorization;
-    const given = header?.startsWith('Bearer ') ? header.slice(7) : url.searchParams.get('token');
+    const given = header?.startsWith('Bearer ') ? header.slice(7) : (url?.searchParams.get('token') ?? null);
     return given !== null && given !== undefined && timingSafeEqual(digest(given), digest(token));
   };
 
@@ -184,7 +187,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return sendJson(res, 200, { apiBase: '/api/v1', wsUrl: '/ws', auth: null }, SECURITY_HEADERS);
     }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
-      if (!authorized(req, url)) {
+      if (!authorized(req, null)) {
         return fail(401, 'unauthorized', 'missing or wrong token: send Authorization: Bearer TOKEN');
       }
       let body: Buffer;
@@ -299,6 +302,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         server.closeAllConnections();
         await new Promise<void>((ok) => server.close(() => ok()));
         await follower.ready.catch(() => undefined);
+        await events.flush();
         await dynamo.close();
       })();
       return closing;

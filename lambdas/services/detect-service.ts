@@ -36,6 +36,10 @@ export interface HandleResult {
   /** Findings stored for the first time (redelivered events add none). */
   readonly created: number;
   readonly errors: DetectError[];
+  /** Alerts that could not be sent in this call (their drifts are stored; redeliver to retry). */
+  readonly alertsFailed: number;
+  /** What became of each processed event (drift, or why it was ignored). */
+  readonly outcomes: ProcessedEvent[];
 }
 
 export interface DetectService {
@@ -96,28 +100,58 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
     return resolved;
   }
 
-  async function store(finding: Finding, event: CloudTrailEvent): Promise<boolean> {
+  async function store(
+    finding: Finding,
+    event: CloudTrailEvent,
+    tally: { alertsFailed: number },
+  ): Promise<boolean> {
     const drift: Drift = {
       ...finding,
       status: 'open',
       detectedAt: deps.clock.now().toISOString(),
       rawEvent: scrubSecrets(event.raw),
     };
-    if (!(await deps.store.putIfAbsent(drift))) return false;
-    // The alert follows the write that created the drift, so a redelivery alerts nobody twice.
+    // A store that numbers its changes (DynamoDriftStore) gives the live message its resume cursor.
+    const numbered = deps.store as DriftStore & { putNew?(d: Drift): Promise<number | null> };
+    const seq = numbered.putNew
+      ? await numbered.putNew(drift)
+      : (await deps.store.putIfAbsent(drift))
+        ? 0
+        : null;
+    const created = seq !== null;
+    if (created) deps.publish?.({ type: 'drift', drift, cursor: String(seq) });
+    if (!(await alertOnce(drift, created))) tally.alertsFailed += 1;
+    return created;
+  }
+
+  /**
+   * One alert per drift. With a store that keeps alert state, every delivery may claim the alert
+   * and exactly one wins; a failed alert releases its claim, so the redelivery that follows (the
+   * Lambda fails on alertsFailed) sends it, while the drift itself is never written twice.
+   * Without that state, the delivery that created the drift alerts, once.
+   */
+  async function alertOnce(drift: Drift, created: boolean): Promise<boolean> {
+    const { claimAlert, settleAlert } = deps.store;
+    const tracked = claimAlert !== undefined && settleAlert !== undefined;
+    if (tracked ? !(await claimAlert.call(deps.store, drift.id, deps.clock.now().toISOString())) : !created) {
+      return true;
+    }
     try {
       await deps.notifier.notify(drift);
     } catch (error) {
-      logger.error('alert failed (the drift is stored)', {
+      logger.error('alert failed (the drift is stored; a redelivery retries the alert)', {
         driftId: drift.id,
         error: (error as Error).message,
       });
+      if (tracked) await settleAlert.call(deps.store, drift.id, false);
+      return false;
     }
-    deps.publish?.({ type: 'drift', drift, cursor: drift.detectedAt });
+    if (tracked) await settleAlert.call(deps.store, drift.id, true);
     return true;
   }
 
   async function handle(records: readonly unknown[]): Promise<HandleResult> {
+    const tally = { alertsFailed: 0 };
     const errors: DetectError[] = [];
     const events: CloudTrailEvent[] = [];
     let filtered = 0;
@@ -155,7 +189,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
       if (result.outcome.result !== 'drift') continue;
       for (const finding of result.outcome.findings) {
         findings.push(finding);
-        if (await store(finding, event)) created += 1;
+        if (await store(finding, event, tally)) created += 1;
       }
     }
     if (processed.length > 0) await deps.events.record(processed);
@@ -168,7 +202,15 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
         logger.error('state reload failed', { error: (error as Error).message });
       }
     }
-    return { processed: processed.length, filtered, findings, created, errors };
+    return {
+      processed: processed.length,
+      filtered,
+      findings,
+      created,
+      errors,
+      outcomes: processed,
+      alertsFailed: tally.alertsFailed,
+    };
   }
 
   return { handle, reloadState, reevaluate };

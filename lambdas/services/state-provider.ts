@@ -15,7 +15,10 @@ export interface CachingStateProvider extends StateProvider {
   loadedAt(): Date | null;
 }
 
-export function createStateProvider(source: StateSource, opts: StateProviderOptions = {}): CachingStateProvider {
+export function createStateProvider(
+  source: StateSource,
+  opts: StateProviderOptions = {},
+): CachingStateProvider {
   const now = opts.now ?? (() => new Date());
   const parsed = new Map<string, { version: string; result: ParsedState | StateLoadError }>();
   let index: StateIndex | null = null;
@@ -42,7 +45,8 @@ export function createStateProvider(source: StateSource, opts: StateProviderOpti
     if (index === null || next !== signature) {
       index = buildStateIndex(results, errors);
       signature = next;
-      for (const error of index.errors) opts.logger?.warn('state problem', { file: error.file, message: error.message });
+      for (const error of index.errors)
+        opts.logger?.warn('state problem', { file: error.file, message: error.message });
     }
     loadedAt = now();
     opts.logger?.info('state loaded', {

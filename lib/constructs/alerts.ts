@@ -10,6 +10,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SEVERITIES, type Severity } from '../../lambdas/core/types.js';
 import type { AlertEmailSettings } from '../settings.js';
+import { acknowledgeDeadLetterQueue } from './event-ingest.js';
 
 /** Severities at or above `min`, e.g. high → [high, critical]. */
 export function severitiesFrom(min: Severity): Severity[] {
@@ -42,6 +43,7 @@ export class Alerts extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    acknowledgeDeadLetterQueue(undelivered);
     for (const email of props.emails) {
       this.topic.addSubscription(
         new EmailSubscription(email.address, {

@@ -27,7 +27,8 @@ function addIndex(table: Table, index: IndexDesign): void {
     indexName: index.indexName,
     partitionKey: { name: index.partitionKey.name, type: attributeType(index.partitionKey.type) },
     sortKey: { name: index.sortKey.name, type: attributeType(index.sortKey.type) },
-    projectionType: index.projection === 'ALL' ? ProjectionType.ALL : ProjectionType.KEYS_ONLY,
+    projectionType: ProjectionType[index.projection],
+    nonKeyAttributes: index.nonKeyAttributes ? [...index.nonKeyAttributes] : undefined,
   });
 }
 

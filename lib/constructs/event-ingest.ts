@@ -5,7 +5,7 @@
 // characters by default (adjustable to 4096), a bus holds 300 rules by default (adjustable), and
 // a rule has at most 5 targets. We stay under the default of both so no quota request is needed.
 
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { type EventPattern as CdkEventPattern, Rule } from 'aws-cdk-lib/aws-events';
@@ -30,6 +30,15 @@ export function toCdkPattern(pattern: EventPattern): CdkEventPattern {
   return { detailType, source, detail, account, region, resources } as CdkEventPattern;
 }
 
+/** A dead-letter queue is the end of the line: it has no DLQ or redrive policy of its own. */
+export function acknowledgeDeadLetterQueue(queue: Construct): void {
+  const reason = 'This queue is itself a dead-letter queue (of an EventBridge target, a Lambda destination or SNS).';
+  Validations.of(queue).acknowledge(
+    { id: 'AwsSolutions-SQS3', reason },
+    { id: 'Serverless-SQSRedrivePolicy', reason },
+  );
+}
+
 export interface DeadLetterProps {
   /** Topic the "messages are waiting" alarm notifies. */
   readonly alarmTopic: ITopic;
@@ -47,6 +56,7 @@ export class DeadLetter extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    acknowledgeDeadLetterQueue(this.queue);
     const alarm = new Alarm(this, 'Alarm', {
       alarmDescription: `tfdrift: ${props.what} could not be processed and wait in ${this.node.path}`,
       metric: this.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),

@@ -2,8 +2,8 @@
 // that verifies the Cognito JWT in `?token=`; the broadcast Lambda reads the drifts table's stream
 // and posts each change to every connection (dropping the ones API Gateway reports gone).
 
-import { Duration } from 'aws-cdk-lib';
-import { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnApi, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -15,6 +15,8 @@ import { Construct } from 'constructs';
 import { ALL_PARTITION, DRIFT_ATTR } from '../../lambdas/adapters/aws/drift-table-design.js';
 import type { DeadLetter } from './event-ingest.js';
 import { HandlerFunction } from './handler-function.js';
+
+const SYNC = 'Invoked synchronously by API Gateway: the caller gets the error; there is nothing to dead-letter.';
 
 export interface LiveFeedProps {
   readonly drifts: Table;
@@ -39,6 +41,7 @@ export class LiveFeed extends Construct {
       description: 'tfdrift: verifies the Cognito JWT of a live-feed connection',
       logRetention: props.logRetention,
       timeout: Duration.seconds(10),
+      noDlqReason: SYNC,
       environment: { USER_POOL_ID: props.userPool.userPoolId, USER_POOL_CLIENT_ID: props.client.userPoolClientId },
     });
     const connect = new HandlerFunction(this, 'Connect', {
@@ -46,6 +49,7 @@ export class LiveFeed extends Construct {
       description: 'tfdrift: registers a live-feed connection',
       logRetention: props.logRetention,
       timeout: Duration.seconds(10),
+      noDlqReason: SYNC,
       environment: connectionsEnv,
     });
     const disconnect = new HandlerFunction(this, 'Disconnect', {
@@ -53,10 +57,13 @@ export class LiveFeed extends Construct {
       description: 'tfdrift: forgets a live-feed connection',
       logRetention: props.logRetention,
       timeout: Duration.seconds(10),
+      noDlqReason: SYNC,
       environment: connectionsEnv,
     });
     props.connections.grantWriteData(connect.fn);
     props.connections.grantWriteData(disconnect.fn);
+    connect.acknowledgeIndexGrant(props.connections);
+    disconnect.acknowledgeIndexGrant(props.connections);
 
     this.api = new WebSocketApi(this, 'Api', {
       description: 'tfdrift live feed',
@@ -74,6 +81,16 @@ export class LiveFeed extends Construct {
       autoDeploy: true,
       throttle: { rateLimit: 50, burstLimit: 100 },
     });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'Only $connect can carry an authorizer (and does: the Cognito JWT); $disconnect belongs to an already authorised connection.',
+    });
+    const noStageLogs =
+      'WebSocket access logs need the account-wide API Gateway CloudWatch role, which this stack does not own; connects are logged by the authorizer and connect functions.';
+    Validations.of(this.stage).acknowledge(
+      { id: 'AwsSolutions-APIG1', reason: noStageLogs },
+      { id: 'Serverless-APIGWAccessLogging', reason: noStageLogs },
+    );
 
     this.broadcast = new HandlerFunction(this, 'Broadcast', {
       handler: 'broadcast',
@@ -81,9 +98,16 @@ export class LiveFeed extends Construct {
       logRetention: props.logRetention,
       timeout: Duration.seconds(60),
       environment: { ...connectionsEnv, WS_ENDPOINT: this.stage.callbackUrl },
+      noDlqReason: 'Stream-invoked: failed batches go to the event source mapping\'s on-failure queue.',
     });
     props.connections.grantReadWriteData(this.broadcast.fn);
+    this.broadcast.acknowledgeIndexGrant(props.connections);
     this.stage.grantManagementApiAccess(this.broadcast.fn);
+    const stack = Stack.of(this);
+    Validations.of(this.broadcast).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${stack.region}:${stack.account}:<${stack.getLogicalId(this.api.node.defaultChild as CfnApi)}>/live/*/@connections/*]`,
+      reason: 'PostToConnection/DeleteConnection on this API\'s live stage; connection ids are only known at run time.',
+    });
     // One batch per shard at a time (parallelizationFactor 1) bounds the fan-out's concurrency.
     this.broadcast.fn.addEventSource(
       new DynamoEventSource(props.drifts, {

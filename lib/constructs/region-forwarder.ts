@@ -7,7 +7,7 @@ import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
 import type { EventPattern } from '../../lambdas/core/event-pattern.js';
-import { toCdkPattern } from './event-ingest.js';
+import { acknowledgeDeadLetterQueue, toCdkPattern } from './event-ingest.js';
 
 export interface RegionForwarderStackProps extends StackProps {
   readonly centralRegion: string;
@@ -37,6 +37,7 @@ export class RegionForwarderStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    acknowledgeDeadLetterQueue(undelivered);
     props.patterns.forEach((pattern, index) => {
       const rule = new Rule(this, `Forward${index}`, {
         description: 'tfdrift: forward CloudTrail writes to the central region',

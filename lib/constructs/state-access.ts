@@ -2,15 +2,18 @@
 // s3:ListBucket only for those prefixes and the backend's env:/ workspaces (s3:prefix condition),
 // kms:Decrypt when the bucket uses SSE-KMS.
 
+import { Validations } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { listPrefix, objectPattern, type StateBucketSettings } from '../settings.js';
 
 export class StateAccess extends Construct {
   private readonly statements: PolicyStatement[] = [];
   private readonly keys: IKey[] = [];
+  /** Object patterns granted, as cdk-nag names them in IAM5 findings. */
+  private readonly patterns: string[] = [];
 
   constructor(scope: Construct, id: string, buckets: readonly StateBucketSettings[]) {
     super(scope, id);
@@ -28,6 +31,10 @@ export class StateAccess extends Construct {
           ),
         }),
       );
+      for (const prefix of settings.prefixes) {
+        const pattern = prefix === '' ? ['*'] : [objectPattern(prefix), `env:/*/${objectPattern(prefix)}`];
+        this.patterns.push(...pattern.map((p) => `arn:<AWS::Partition>:s3:::${settings.bucket}/${p}`));
+      }
       const wholeBucket = settings.prefixes.some((prefix) => listPrefix(prefix) === '');
       this.statements.push(
         new PolicyStatement({
@@ -45,8 +52,15 @@ export class StateAccess extends Construct {
     });
   }
 
-  grantRead(grantee: IGrantable): void {
+  /** Grants read; `owner` is the construct holding the grantee's role (for the cdk-nag acknowledgements). */
+  grantRead(grantee: IGrantable, owner: IConstruct): void {
     for (const statement of this.statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);
     for (const key of this.keys) key.grantDecrypt(grantee);
+    for (const pattern of this.patterns) {
+      Validations.of(owner).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${pattern}]`,
+        reason: 'Read-only (s3:GetObject) on the state prefix or glob the operator configured; state keys are not known in advance.',
+      });
+    }
   }
 }

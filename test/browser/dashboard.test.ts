@@ -21,7 +21,9 @@ function variant(record: CloudTrailRecord, eventID: string, patch: CloudTrailRec
 
 const rows = () => page.locator('tbody tr.drift-row');
 const rowTexts = (column: number) =>
-  page.$$eval(`tbody tr.drift-row td:nth-child(${column})`, (cells) => cells.map((cell) => cell.textContent ?? ''));
+  page.$$eval(`tbody tr.drift-row td:nth-child(${column})`, (cells) =>
+    cells.map((cell) => cell.textContent ?? ''),
+  );
 
 async function waitForRowCount(count: number) {
   await page.waitForFunction((n) => document.querySelectorAll('tbody tr.drift-row').length === n, count);
@@ -29,18 +31,20 @@ async function waitForRowCount(count: number) {
 
 beforeAll(async () => {
   dashboard = await startDashboard({
-    statePaths: [join(FIXTURES, 'tfdrift-falco-detector.tfstate'), join(FIXTURES, 'inframap-repeated-modules.tfstate.json')],
-  });
-  versioning = await readFixture('s3-suspend-versioning.json');
-  const { findings } = await dashboard.postEvents({
-    Records: [
-      versioning,
-      await readFixture('s3-delete-bucket.json'),
-      await readFixture('assumedrole-console-run-instances.json'),
-      await readFixture('cloud-custodian-event-cloud-trail-create-bucket.json'),
+    statePaths: [
+      join(FIXTURES, 'tfdrift-falco-detector.tfstate'),
+      join(FIXTURES, 'inframap-repeated-modules.tfstate.json'),
     ],
   });
-  expect(findings.length).toBe(4);
+  versioning = await readFixture('s3-suspend-versioning.json');
+  // Posted one by one: two are CloudTrail records, two arrive in EventBridge envelopes.
+  const events = [
+    versioning,
+    await readFixture('s3-delete-bucket.json'),
+    await readFixture('assumedrole-console-run-instances.json'),
+    await readFixture('cloud-custodian-event-cloud-trail-create-bucket.json'),
+  ];
+  for (const event of events) expect((await dashboard.postEvents(event)).findings.length).toBe(1);
   page = await dashboard.newPage();
   await page.goto(`${dashboard.url}/`);
   await waitForRowCount(4);
@@ -74,6 +78,30 @@ describe('dashboard (real server, real Chromium)', () => {
     expect(await page.locator('.rf-resource.unmanaged').count()).toBe(2);
     const bucket = page.locator('.react-flow__node[data-id="aws_s3_bucket.data"]');
     expect(await bucket.getAttribute('class')).toMatch(/sev-high/);
+
+    // Clicking a node filters the table to that resource's drifts.
+    await bucket.click();
+    await waitForRowCount(1);
+    expect(await rowTexts(4)).toEqual(['aws_s3_bucket.data']);
+    expect(await page.locator('[data-testid=resource-filter]').textContent()).toContain('aws_s3_bucket.data');
+    await page.getByLabel('Clear resource filter').click();
+    await waitForRowCount(4);
+    // ... and so does Enter on a focused node.
+    await page.locator('.react-flow__node[data-id="aws_s3_bucket_versioning.data"]').focus();
+    await page.keyboard.press('Enter');
+    await waitForRowCount(1);
+    expect(await rowTexts(4)).toEqual(['aws_s3_bucket_versioning.data']);
+    await page.getByLabel('Clear resource filter').click();
+    await waitForRowCount(4);
+
+    // The search box finds a node and selects it.
+    await page.getByLabel('Find resource in graph').fill('versioning.data');
+    await page.getByLabel('Find resource in graph').press('Enter');
+    await expect
+      .poll(() => page.locator('.react-flow__node.is-selected').getAttribute('data-id'))
+      .toBe('aws_s3_bucket_versioning.data');
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    await waitForRowCount(4);
   });
 
   it('filters and sorts rows on the server, and keeps both in the URL', async () => {
@@ -128,13 +156,18 @@ describe('dashboard (real server, real Chromium)', () => {
 
   it('shows a drift posted to the server as a new row within 1 s', async () => {
     const started = Date.now();
-    const { findings } = await dashboard.postEvents(variant(versioning, '0b9d7c52-6a8e-4f0c-9a55-000000000001'));
+    const { findings } = await dashboard.postEvents(
+      variant(versioning, '0b9d7c52-6a8e-4f0c-9a55-000000000001'),
+    );
     expect(findings.length).toBe(1);
     await page.locator(`tr.drift-row.is-new[data-drift-id="${findings[0].id}"]`).waitFor({ timeout: 5_000 });
     const elapsed = Date.now() - started;
     console.log(`live drift: POST to new row in ${elapsed} ms`);
     expect(elapsed).toBeLessThan(1000);
     expect(await rows().first().getAttribute('data-drift-id')).toBe(findings[0].id);
+    // The header summary follows (one acknowledged above, one new here).
+    await expect.poll(() => page.locator('[data-testid=open-total]').textContent()).toBe('4');
+    expect(await page.locator('[data-testid=summary-high]').textContent()).toContain('2 high');
   });
 
   it('renders hostile CloudTrail strings as text and runs none of them', async () => {
@@ -163,6 +196,27 @@ describe('dashboard (real server, real Chromium)', () => {
     expect(raw).toContain(`${XSS_IMG}${XSS_SCRIPT}`);
     expect(await page.locator('img[src="x"], script:not([src])').count()).toBe(0);
     expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
+  });
+
+  it('takes a token from #token=, sends it on the API and the WebSocket, and drops it from the URL', async () => {
+    const guarded = await startDashboard({
+      statePaths: [join(FIXTURES, 'tfdrift-falco-detector.tfstate')],
+      token: 'local-secret-token',
+      browser: dashboard.browser,
+    });
+    try {
+      await guarded.postEvents(versioning);
+      const tab = await guarded.newPage();
+      await tab.goto(`${guarded.url}/#token=local-secret-token&view=table`);
+      await tab.locator('tbody tr.drift-row').first().waitFor();
+      await expect.poll(() => tab.locator('[data-testid=live-status]').textContent()).toBe('Live');
+      expect(await tab.evaluate(() => location.hash)).toBe('#view=table');
+      expect(await tab.locator('.graph-pane').count()).toBe(0);
+      expect(guarded.problems).toEqual([]);
+      await tab.close();
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('logged no CSP violation and no page error', () => {

@@ -43,6 +43,10 @@ export interface DashboardOptions {
   readonly statePaths: readonly string[];
   readonly eventPaths?: readonly string[];
   readonly demo?: boolean;
+  /** Require this bearer token on the API and the WebSocket. */
+  readonly token?: string;
+  /** Reuse a browser (one Chromium for several servers). */
+  readonly browser?: Browser;
 }
 
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
@@ -55,12 +59,16 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     statePaths: options.statePaths,
     eventPaths: options.eventPaths ?? [],
     demo: options.demo,
+    token: options.token,
     webRoot,
     alertsOut: { write: () => true } as unknown as NodeJS.WritableStream,
     logger: { info() {}, warn() {}, error() {} },
   });
   await server.eventsReady;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const ownBrowser = !options.browser;
+  const browser =
+    options.browser ?? (await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }));
+  const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   const problems: string[] = [];
 
   return {
@@ -84,19 +92,19 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     async postEvents(body) {
       const response = await fetch(`${server.url}/api/v1/events`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...auth },
         body: JSON.stringify(body),
       });
       if (!response.ok) throw new Error(`POST /events: HTTP ${response.status} ${await response.text()}`);
       return response.json();
     },
     async api(path) {
-      const response = await fetch(`${server.url}/api/v1${path}`);
+      const response = await fetch(`${server.url}/api/v1${path}`, { headers: auth });
       if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
       return response.json();
     },
     async close() {
-      await browser.close();
+      if (ownBrowser) await browser.close();
       await server.close();
       await rm(webRoot, { recursive: true, force: true });
     },

@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { RegionForwarderStack } from '../../lib/constructs/region-forwarder.js';
+import { cloudTrailPatterns, deployedRuleSet } from '../../lib/rule-patterns.js';
 import { parseSettings } from '../../lib/settings.js';
+import type { RuleSet } from '../../lambdas/core/rules.js';
+import type { EventPattern } from '../../lambdas/core/event-pattern.js';
 import { TfdriftStack } from '../../lib/tfdrift-stack.js';
 import { placeholderWebDist } from '../../lib/web-dist.js';
 
@@ -32,13 +35,19 @@ export interface SynthesisedApp {
   readonly stack: TfdriftStack;
   readonly forwarder: RegionForwarderStack;
   readonly dir: string;
+  /** The rule set the stack was built from (rule files are read once: they may change meanwhile). */
+  readonly ruleSet: RuleSet;
+  readonly patterns: EventPattern[];
   cleanup(): void;
 }
 
 export function buildTestApp(): SynthesisedApp {
   const dir = mkdtempSync(join(tmpdir(), 'tfdrift-cdk-'));
   const app = new App({ outdir: join(dir, 'cdk.out') });
+  const ruleSet = deployedRuleSet();
+  const patterns = cloudTrailPatterns(ruleSet);
   const stack = new TfdriftStack(app, 'Tfdrift', {
+    patterns,
     env: { account: ACCOUNT, region: REGION },
     settings: TEST_SETTINGS,
     webDist: placeholderWebDist(join(dir, 'web')),
@@ -48,5 +57,5 @@ export function buildTestApp(): SynthesisedApp {
     centralRegion: REGION,
     patterns: stack.patterns,
   });
-  return { app, stack, forwarder, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { app, stack, forwarder, dir, ruleSet, patterns, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -7,7 +7,7 @@ import { DynamoDriftStore } from '../../lambdas/adapters/aws/dynamo-drift-store.
 import { DynamoEventLog } from '../../lambdas/adapters/aws/dynamo-event-log.js';
 import { type LocalDynamo, startLocalDynamo } from '../../lambdas/adapters/local/dynalite.js';
 import type { Drift } from '../../lambdas/core/types.js';
-import { sampleDrift } from './drift-samples.js';
+import { sampleDrift } from '../support/drift-samples.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tfdrift-store-'));
 let dynamo: LocalDynamo;
@@ -168,14 +168,37 @@ describe('DynamoDriftStore on dynalite', () => {
     expect(summary.lastEventTime).toBe('2026-01-01T10:00:29.000Z');
   });
 
+  it('refuses to open a data folder that is already open', async () => {
+    await expect(startLocalDynamo({ path: dataDir })).rejects.toThrow(/already open in this process/);
+  });
+
   it('keeps everything across a restart on the same data folder', async () => {
     await dynamo.close();
     dynamo = await startLocalDynamo({ path: dataDir });
     store = new DynamoDriftStore(dynamo.doc);
     const page = await store.query({ limit: 500 });
     expect(page.items.map((d) => d.id)).toEqual(newestFirst);
+    expect(await store.headSeq()).toBeGreaterThan(30);
     expect((await store.get('drift-0005'))?.status).toBe('resolved');
     expect(await store.putIfAbsent(drifts[0])).toBe(false);
+  });
+
+  it('continues the change numbers after a restart in single-writer mode', async () => {
+    const head = await store.headSeq();
+    const single = new DynamoDriftStore(dynamo.doc, { singleWriter: true });
+    expect(await single.headSeq()).toBe(head);
+    const [a, b] = await Promise.all([single.putNew(sampleDrift(100)), single.putNew(sampleDrift(101))]);
+    expect([a, b].sort()).toEqual([head + 1, head + 2]);
+    const changed = await single.changeStatus('drift-0100', {
+      status: 'acknowledged',
+      by: 'x',
+      at: '2026-01-05T00:00:00.000Z',
+    });
+    expect(changed?.seq).toBe(head + 3);
+    expect((await single.changesSince(head)).map((c) => c.drift.id).sort()).toEqual([
+      'drift-0100',
+      'drift-0101',
+    ]);
   });
 
   it('logs processed events newest first, once per event', async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Drift } from '../../lambdas/core/types.js';
 import { createLogger } from '../../lambdas/local/logger.js';
 import { type RunningServer, type ServerOptions, startServer } from '../../lambdas/local/server.js';
-import { connectLive, type LiveClient } from './live-client.js';
+import { connectLive, type LiveClient } from '../support/live-client.js';
 
 const fixture = (name: string) => join(import.meta.dirname, '../fixtures', name);
 const readJson = (name: string) => JSON.parse(readFileSync(fixture(name), 'utf8')) as Record<string, unknown>;
@@ -134,6 +134,15 @@ describe('local server over HTTP and WebSocket', () => {
     expect(again.body).toMatchObject({ processed: 1, created: 0 });
     expect((again.body.findings as unknown[]).length).toBe(1);
     expect(alertCount()).toBe(7);
+    // A record that is none among good ones: counted as an error, the rest still processed.
+    const mixed = await post('/events', [
+      variant(2),
+      { eventVersion: '1.08', eventSource: 's3.amazonaws.com' },
+    ]);
+    expect(mixed.body).toMatchObject({ processed: 1, created: 0 });
+    expect((mixed.body.errors as { message: string }[]).map((e) => e.message)).toEqual([
+      expect.stringContaining('missing eventName'),
+    ]);
     expect((await api('/drifts?limit=500')).body.items).toHaveLength(7);
     await new Promise((r) => setTimeout(r, 100));
     expect(early.messages.length).toBe(before);
@@ -260,6 +269,7 @@ describe('local server over HTTP and WebSocket', () => {
 
   it('keeps every drift across a restart', async () => {
     const before = (await api('/drifts?limit=500')).body.items!;
+    const cursor = early.lastCursor()!;
     await early.close();
     await server.close();
     server = await startServer(options());
@@ -269,6 +279,15 @@ describe('local server over HTTP and WebSocket', () => {
     // The events folder is not read twice.
     await new Promise((r) => setTimeout(r, 200));
     expect((await api('/drifts?limit=500')).body.items).toHaveLength(11);
+    // A dashboard that was connected before the restart resumes from its cursor.
+    // (The state now holds "Suspended", so a new deletion is what still counts as drift.)
+    const deletion = { ...deleteBucket, eventID: '6795ef5c-7777-4444-8888-000000000010' };
+    expect((await post('/events', deletion)).body).toMatchObject({ created: 1 });
+    const resumed = await connectLive(server.url, { since: cursor });
+    const replayed = await resumed.waitFor((m) => m.type === 'drift');
+    expect(replayed.map((m) => m.type === 'drift' && m.drift.event.id)).toEqual([deletion.eventID]);
+    expect(Number(replayed[0].type === 'drift' && replayed[0].cursor)).toBeGreaterThan(Number(cursor));
+    await resumed.close();
   });
 });
 
@@ -305,6 +324,35 @@ describe('local server access control', () => {
       expect(guarded.openUrl).toBe(`${guarded.url}/#token=s3cret-token`);
     } finally {
       await guarded.close();
+    }
+  });
+});
+
+describe('local server events from stdin', () => {
+  it('turns JSON lines on stdin into drifts as they arrive', async () => {
+    const stdin = new PassThrough();
+    const dir = mkdtempSync(join(tmpdir(), 'tfdrift-stdin-'));
+    copyFileSync(fixture('tfstate/tfdrift-falco-detector.tfstate'), join(dir, 'app.tfstate'));
+    const piped = await startServer({
+      port: 0,
+      dataDir: null,
+      rulesDir,
+      statePaths: [join(dir, 'app.tfstate')],
+      eventPaths: ['-'],
+      stdin,
+      alertsOut: new PassThrough(),
+      logger: createLogger('silent'),
+    });
+    try {
+      const live = await connectLive(piped.url);
+      stdin.write(`${JSON.stringify(variant(20))}\nnot json\n${JSON.stringify(deleteBucket)}\n`);
+      const drifts = await live.waitFor((m) => m.type === 'drift', 2);
+      expect(drifts.map((m) => m.type === 'drift' && m.drift.kind)).toEqual(['modified', 'deleted']);
+      await live.close();
+    } finally {
+      stdin.end();
+      await piped.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

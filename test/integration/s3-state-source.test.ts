@@ -1,11 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseS3Url, S3StateSource, selectStateKeys } from '../../lambdas/adapters/aws/s3-state-source.js';
 import { createStateProvider } from '../../lambdas/services/state-provider.js';
 import { type S3rverProcess, startS3rver } from './s3rver-process.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/tfstate/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/tfstate/${name}`, import.meta.url), 'utf8');
 const SQS = fixture('driftctl-aws-sqs-queue.tfstate');
 const DB = fixture('handwritten-aws-db-instance-provider-v5.tfstate');
 const IAM = fixture('driftctl-aws-iam-role-policy-multiple.tfstate');
@@ -132,7 +138,11 @@ describe('S3StateSource against s3rver', () => {
     changed.serial = 4;
     changed.resources[0].instances[0].attributes.instance_class = 'db.r6g.large';
     await client.send(
-      new PutObjectCommand({ Bucket: BUCKET, Key: 'stacks/db/terraform.tfstate', Body: JSON.stringify(changed) }),
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'stacks/db/terraform.tfstate',
+        Body: JSON.stringify(changed),
+      }),
     );
     const third = await provider.reload();
     expect(gets).toEqual({ 200: 3, 304: 3 });
@@ -144,7 +154,9 @@ describe('S3StateSource against s3rver', () => {
     expect(third.files.find((f) => f.file === `s3://${BUCKET}/stacks/db/terraform.tfstate`)?.serial).toBe(4);
 
     // A deleted object leaves the index at the next reload.
-    await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'env:/blue/stacks/db/terraform.tfstate' }));
+    await client.send(
+      new DeleteObjectCommand({ Bucket: BUCKET, Key: 'env:/blue/stacks/db/terraform.tfstate' }),
+    );
     const fourth = await provider.reload();
     expect(fourth.files.map((f) => f.file)).toEqual([`s3://${BUCKET}/stacks/db/terraform.tfstate`]);
     counting.destroy();
@@ -153,7 +165,9 @@ describe('S3StateSource against s3rver', () => {
   it('reports a missing bucket as an error entry', async () => {
     const { documents, errors } = await new S3StateSource(s3.client(), 's3://no-such-bucket/x').load();
     expect(documents).toEqual([]);
-    expect(errors).toEqual([{ file: 's3://no-such-bucket/x', message: 's3://no-such-bucket/x: bucket does not exist' }]);
+    expect(errors).toEqual([
+      { file: 's3://no-such-bucket/x', message: 's3://no-such-bucket/x: bucket does not exist' },
+    ]);
   });
 });
 
@@ -169,5 +183,16 @@ describe('S3 URL and key selection', () => {
     expect(selectStateKeys(['prod/network', 'prod/network.tflock', 'prod/other'], 'prod/network')).toEqual([
       'prod/network',
     ]);
+  });
+
+  it('skips folder markers, locks and backups', () => {
+    const listed = [
+      'prod/',
+      'prod/a.tfstate',
+      'prod/a.tfstate.tflock',
+      'prod/a.tfstate.backup',
+      'env:/ws/prod/',
+    ];
+    expect(selectStateKeys(listed, 'prod/')).toEqual(['prod/a.tfstate']);
   });
 });

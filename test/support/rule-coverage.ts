@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadRulesFromDir } from '../../lambdas/adapters/local/rule-files.js';
+import { isReadOnlyName } from '../../lambdas/core/cloudtrail.js';
 
 export const CORPUS_DIR = join(import.meta.dirname, '../../../shared/corpus/cloudtrail');
 const NOT_DRIFT_DIR = join(import.meta.dirname, '../../rules/not-drift');
@@ -50,7 +51,11 @@ export function corpusWriteEvents(): IndexRow[] {
     })
     .filter(
       (r) =>
-        r.readOnly !== 'true' && r.errorCode === '' && (r.eventType === '' || r.eventType === 'AwsApiCall'),
+        // Read-only as the engine judges it: the field (any case), else the call's verb (older
+        // records have no readOnly field, and DescribeInstances is no write).
+        (r.readOnly === '' ? !isReadOnlyName(r.eventName) : r.readOnly.toLowerCase() !== 'true') &&
+        r.errorCode === '' &&
+        (r.eventType === '' || r.eventType === 'AwsApiCall'),
     );
 }
 

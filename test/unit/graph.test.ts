@@ -4,7 +4,8 @@ import { buildGraph } from '../../lambdas/core/graph.js';
 import { buildStateIndex } from '../../lambdas/core/state.js';
 import type { Drift, DriftKind, DriftStatus, Severity } from '../../lambdas/core/types.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/tfstate/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/tfstate/${name}`, import.meta.url), 'utf8');
 
 function drift(
   n: number,
@@ -22,7 +23,14 @@ function drift(
     resource: { arn: null, ...resource },
     changes: [],
     actor: { type: 'IAMUser', arn: null, name: 'alice', accountId: null, sourceIp: null, userAgent: null },
-    event: { id: `e${n}`, name: 'X', source: 'ec2.amazonaws.com', time: '2026-01-01T00:00:00Z', region: 'us-east-1', account: '1' },
+    event: {
+      id: `e${n}`,
+      name: 'X',
+      source: 'ec2.amazonaws.com',
+      time: '2026-01-01T00:00:00Z',
+      region: 'us-east-1',
+      account: '1',
+    },
     summary: 's',
     detectedAt: '2026-01-01T00:00:01Z',
   };
@@ -46,7 +54,9 @@ describe('buildGraph', () => {
       managed: true,
       drift: { open: 0, severity: null },
     });
-    const fromInstance = graph.edges.filter((e) => e.source === 'aws_instance.webserver').map((e) => e.target);
+    const fromInstance = graph.edges
+      .filter((e) => e.source === 'aws_instance.webserver')
+      .map((e) => e.target);
     // data.aws_ami.amazon_linux_2023 is not a managed resource: no edge to it.
     expect(fromInstance).toEqual(['aws_security_group.webserver', 'aws_subnet.public', 'aws_vpc.test']);
     expect(graph.edges).toContainEqual({
@@ -59,7 +69,9 @@ describe('buildGraph', () => {
   });
 
   it('fans a dependency out to every instance of a counted resource and module', () => {
-    const repeated = buildStateIndex([{ file: 'r.json', text: fixture('inframap-repeated-modules.tfstate.json') }]);
+    const repeated = buildStateIndex([
+      { file: 'r.json', text: fixture('inframap-repeated-modules.tfstate.json') },
+    ]);
     const graph = buildGraph(repeated, []);
     const ids = new Set(graph.nodes.map((n) => n.id));
     for (const edge of graph.edges) {
@@ -75,16 +87,34 @@ describe('buildGraph', () => {
   });
 
   it('counts open drifts per node with the highest open severity, and adds unmanaged nodes', () => {
-    const ref = { type: 'aws_security_group', address: 'aws_security_group.webserver', id: 'sg-00b0bd48f1f5bca5b', stateFile: 'main.tfstate' };
+    const ref = {
+      type: 'aws_security_group',
+      address: 'aws_security_group.webserver',
+      id: 'sg-00b0bd48f1f5bca5b',
+      stateFile: 'main.tfstate',
+    };
     const graph = buildGraph(index, [
       drift(1, 'modified', 'medium', 'open', ref),
       drift(2, 'modified', 'critical', 'resolved', ref),
       drift(3, 'modified', 'high', 'open', ref),
-      drift(4, 'unmanaged', 'low', 'open', { type: 'aws_instance', address: null, id: 'i-new', stateFile: null }),
-      drift(5, 'unmanaged', 'high', 'acknowledged', { type: 'aws_instance', address: null, id: 'i-new', stateFile: null }),
+      drift(4, 'unmanaged', 'low', 'open', {
+        type: 'aws_instance',
+        address: null,
+        id: 'i-new',
+        stateFile: null,
+      }),
+      drift(5, 'unmanaged', 'high', 'acknowledged', {
+        type: 'aws_instance',
+        address: null,
+        id: 'i-new',
+        stateFile: null,
+      }),
     ]);
     expect(graph.nodes).toHaveLength(16);
-    expect(graph.nodes.find((n) => n.id === 'aws_security_group.webserver')?.drift).toEqual({ open: 2, severity: 'high' });
+    expect(graph.nodes.find((n) => n.id === 'aws_security_group.webserver')?.drift).toEqual({
+      open: 2,
+      severity: 'high',
+    });
     expect(graph.nodes.find((n) => n.id === 'unmanaged:aws_instance:i-new')).toEqual({
       id: 'unmanaged:aws_instance:i-new',
       address: null,
@@ -99,7 +129,12 @@ describe('buildGraph', () => {
   });
 
   it('keeps a drifted resource that has left the state visible', () => {
-    const gone = { type: 'aws_instance', address: 'module.old[0].aws_instance.x', id: 'i-gone', stateFile: 'main.tfstate' };
+    const gone = {
+      type: 'aws_instance',
+      address: 'module.old[0].aws_instance.x',
+      id: 'i-gone',
+      stateFile: 'main.tfstate',
+    };
     const graph = buildGraph(index, [drift(1, 'deleted', 'high', 'open', gone)]);
     expect(graph.nodes.find((n) => n.id === 'module.old[0].aws_instance.x')).toMatchObject({
       managed: true,

@@ -1,6 +1,9 @@
 // Every state file of the shared corpus (../shared/corpus/tfstate/INDEX.tsv): it either indexes with
 // the instance count and resource types the INDEX and an independent count predict, or it is rejected
-// with the error a person can act on.
+// with the error a person can act on. The format version decides, not terraform_version: the
+// corpus's version-4 files claiming Terraform 0.10.26, "invalid" or 999.0.0 (driftctl's
+// unsupported_version/invalid_version, terraform's v4-future) are readable version 4 and index;
+// refusing them would turn every event on their resources into a false "unmanaged" alert.
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +27,13 @@ const rows: Row[] = readFileSync(`${corpus}INDEX.tsv`, 'utf8')
   .slice(1)
   .map((line) => {
     const [path, version, terraformVersion, blocks, types] = line.split('\t');
-    return { path, version, terraformVersion, blocks: Number(blocks || 0), types: types ? types.split(',') : [] };
+    return {
+      path,
+      version,
+      terraformVersion,
+      blocks: Number(blocks || 0),
+      types: types ? types.split(',') : [],
+    };
   });
 
 /** Files whose content breaks an assumption the simple count makes, with what is expected instead. */
@@ -35,7 +44,9 @@ const DUPLICATE_ADDRESSES: Record<string, number> = {
 
 /** Managed instances counted straight from the JSON, the way a person would count them. */
 function countInstances(text: string): { instances: number; blocks: number; types: Set<string> } {
-  const state = JSON.parse(text) as { resources: { mode: string; type: string; instances: { deposed?: string }[] }[] };
+  const state = JSON.parse(text) as {
+    resources: { mode: string; type: string; instances: { deposed?: string }[] }[];
+  };
   let instances = 0;
   const types = new Set<string>();
   for (const block of state.resources) {
@@ -61,7 +72,7 @@ describe('tfstate corpus', () => {
       it('is rejected as invalid JSON with where the error is', () => {
         expect(() => parseStateDocument(text, row.path)).toThrowError(StateError);
         expect(() => parseStateDocument(text, row.path)).toThrowError(
-          new RegExp(`^${escape(row.path)}: not valid JSON \\(.+; line \\d+, column \\d+\\)$`),
+          new RegExp(`^${escapeRegExp(row.path)}: not valid JSON \\(.+; line \\d+, column \\d+\\)$`),
         );
       });
       return;
@@ -87,7 +98,9 @@ describe('tfstate corpus', () => {
       expect(index.resources.length).toBe(duplicates ?? expected.instances);
       expect(index.errors.length).toBe(duplicates === undefined ? 0 : expected.instances - duplicates);
       expect(new Set(index.resources.map((r) => r.type))).toEqual(expected.types);
-      expect(index.files).toEqual([expect.objectContaining({ file: row.path, resourceCount: index.resources.length })]);
+      expect(index.files).toEqual([
+        expect.objectContaining({ file: row.path, resourceCount: index.resources.length }),
+      ]);
       expect(index.files[0].terraformVersion).toBe(row.terraformVersion || null);
 
       for (const resource of index.resources) {
@@ -101,7 +114,9 @@ describe('tfstate corpus', () => {
   });
 
   it('indexes the whole corpus at once, one error per rejected file', () => {
-    const all = buildStateIndex(rows.map((r) => ({ file: r.path, text: readFileSync(corpus + r.path, 'utf8') })));
+    const all = buildStateIndex(
+      rows.map((r) => ({ file: r.path, text: readFileSync(corpus + r.path, 'utf8') })),
+    );
     const rejected = rows.filter((r) => r.version !== '4').length;
     expect(all.files.length).toBe(216);
     expect(all.errors.length).toBe(rejected + 1);
@@ -112,6 +127,6 @@ describe('tfstate corpus', () => {
 const KEY = String.raw`\[(?:\d+|"(?:[^"\\]|\\.)*")\]`;
 const ADDRESS = new RegExp(`^(?:module\\.[\\w-]+(?:${KEY})?\\.)*[a-z0-9_]+\\.[\\w-]+(?:${KEY})?$`);
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -9,12 +9,16 @@ import {
   workspaceOf,
 } from '../../lambdas/core/state.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/tfstate/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/tfstate/${name}`, import.meta.url), 'utf8');
 const doc = (name: string, file = name) => ({ file, text: fixture(name) });
 
 describe('parseStateDocument addresses', () => {
   it('builds module, count and for_each addresses and skips data sources (tfstate-lookup)', () => {
-    const { resources, info } = parseStateDocument(fixture('tfstate-lookup-modules.tfstate'), 'lookup.tfstate');
+    const { resources, info } = parseStateDocument(
+      fixture('tfstate-lookup-modules.tfstate'),
+      'lookup.tfstate',
+    );
     const addresses = resources.map((r) => r.address);
     expect(addresses).toContain('aws_iam_role_policy_attachment.ec2[0]');
     expect(addresses).toContain('aws_iam_role_policy_attachment.ec2[1]');
@@ -51,7 +55,10 @@ describe('parseStateDocument addresses', () => {
   });
 
   it('reads legacy 0.12.0 forms: attributes_flat, depends_on, each (terraform roundtrip fixture)', () => {
-    const { resources } = parseStateDocument(fixture('terraform-v4-legacy-modules.tfstate'), 'legacy.tfstate');
+    const { resources } = parseStateDocument(
+      fixture('terraform-v4-legacy-modules.tfstate'),
+      'legacy.tfstate',
+    );
     const bar = resources.find((r) => r.address === 'null_resource.bar')!;
     expect(bar.id).toBe('5388490630832483079');
     expect(bar.attributes).toEqual({ id: '5388490630832483079', triggers: { whaaat: '0,1' } });
@@ -62,7 +69,9 @@ describe('parseStateDocument addresses', () => {
   it('keeps the first of two instances with one address and warns (tfdrift-falco multiple_instances)', () => {
     const parsed = parseStateDocument(fixture('tfdrift-falco-multiple-instances.tfstate'), 'm.tfstate');
     expect(parsed.resources.map((r) => r.id)).toEqual(['i-0000000000000001']);
-    expect(parsed.warnings).toEqual(['m.tfstate: duplicate address aws_instance.app; kept the first instance']);
+    expect(parsed.warnings).toEqual([
+      'm.tfstate: duplicate address aws_instance.app; kept the first instance',
+    ]);
     const index = buildStateIndex([doc('tfdrift-falco-multiple-instances.tfstate', 'm.tfstate')]);
     expect(index.errors).toEqual([{ file: 'm.tfstate', message: parsed.warnings[0] }]);
   });
@@ -92,6 +101,14 @@ describe('parseStateDocument errors', () => {
     expect(fail('{')).toThrowError(StateError);
   });
 
+  it('never quotes the state text (it may hold secrets) in a JSON error', () => {
+    const broken = '{"version": 4, "resources": [{"attributes": {"password": hunter2-secret}}]}';
+    expect(fail(broken)).toThrowError(
+      /^s3:\/\/b\/k\.tfstate: not valid JSON \(Unexpected token 'h'; line 1, column 58\)$/,
+    );
+    expect(fail(broken)).not.toThrowError(/hunter2/);
+  });
+
   it('rejects an empty file', () => {
     expect(fail('  \n')).toThrowError('s3://b/k.tfstate: empty file');
   });
@@ -111,6 +128,8 @@ describe('parseStateDocument errors', () => {
 });
 
 describe('identity look-ups', () => {
+  // The corpus has no provider-v5 RDS state and no non-empty sensitive_attributes: the first file is
+  // driftctl's aws_db_instance state edited by hand to that shape (see test/fixtures/SOURCES.md).
   const index = buildStateIndex([
     doc('handwritten-aws-db-instance-provider-v5.tfstate', 'stacks/db/terraform.tfstate'),
     doc('driftctl-aws-iam-role-policy-multiple.tfstate', 'stacks/iam/terraform.tfstate'),
@@ -135,7 +154,9 @@ describe('identity look-ups', () => {
     expect(db.address).toBe('aws_db_instance.default');
     expect(db.id).toBe('db-PVD6KZ2WX76FJ7CJXVUNMEM2VQ');
     expect(index.byId('db-PVD6KZ2WX76FJ7CJXVUNMEM2VQ')).toEqual([db]);
-    expect(index.byArn('arn:aws:rds:eu-west-3:929327065333:db:terraform-20201015115018309600000001')).toEqual([db]);
+    expect(index.byArn('arn:aws:rds:eu-west-3:929327065333:db:terraform-20201015115018309600000001')).toEqual(
+      [db],
+    );
     expect(index.byId('terraform-20201015115018309600000001')).toEqual([]);
     expect(db.sensitive).toEqual(new Set(['password']));
   });
@@ -153,7 +174,9 @@ describe('identity look-ups', () => {
   });
 
   it('finds SQS queues by URL id and by name, RDS clusters by cluster_identifier', () => {
-    expect(index.byId('https://sqs.eu-west-3.amazonaws.com/047081014315/foo')[0].address).toBe('aws_sqs_queue.foo');
+    expect(index.byId('https://sqs.eu-west-3.amazonaws.com/047081014315/foo')[0].address).toBe(
+      'aws_sqs_queue.foo',
+    );
     expect(index.byAttribute('name', 'bar.fifo', ['aws_sqs_queue'])[0].address).toBe('aws_sqs_queue.bar');
     expect(index.byAttribute('name', 'bar.fifo', ['aws_lambda_function'])).toEqual([]);
     expect(index.byAttribute('cluster_identifier', 'aurora-cluster-demo')[0].type).toBe('aws_rds_cluster');
@@ -220,7 +243,10 @@ describe('workspaceOf', () => {
   });
 
   it('lands in the file info', () => {
-    const { info } = parseStateDocument(fixture('driftctl-aws-sqs-queue.tfstate'), 's3://b/env:/blue/q.tfstate');
+    const { info } = parseStateDocument(
+      fixture('driftctl-aws-sqs-queue.tfstate'),
+      's3://b/env:/blue/q.tfstate',
+    );
     expect(info.workspace).toBe('blue');
   });
 });

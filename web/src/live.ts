@@ -15,8 +15,13 @@ export interface LiveOptions {
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
 
-export function socketUrl(wsUrl: string, since: string | null, token: string | null): string {
-  const url = new URL(wsUrl, location.href);
+export function socketUrl(
+  wsUrl: string,
+  since: string | null,
+  token: string | null,
+  base = location.href,
+): string {
+  const url = new URL(wsUrl, base);
   if (url.protocol === 'http:') url.protocol = 'ws:';
   if (url.protocol === 'https:') url.protocol = 'wss:';
   if (since) url.searchParams.set('since', since);

@@ -9,6 +9,34 @@ const MAX_RAW_EVENT_CHARS = 300_000;
 
 export type DriftItem = Record<string, unknown>;
 
+/** Findings whose JSON is larger have their long strings shortened (attacker-sized user agents, names). */
+const MAX_BODY_CHARS = 64_000;
+const MAX_STRING_CHARS = 2_000;
+/** Key attributes must stay under DynamoDB's key limits (1 KB for a sort key). */
+const MAX_KEY_CHARS = 500;
+
+/** A copy of `value` with every string longer than `max` shortened and marked (keeps items under 400 KB). */
+export function clipStrings<T>(value: T, max = MAX_STRING_CHARS): T {
+  if (typeof value === 'string') {
+    return (
+      value.length > max ? `${value.slice(0, max)}…(${value.length - max} more characters)` : value
+    ) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => clipStrings(v, max)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clipStrings(v, max)])) as T;
+  }
+  return value;
+}
+
+/** JSON of `value`, its long strings shortened when the whole is over `maxChars`. */
+export function boundedJson(value: unknown, maxChars = MAX_BODY_CHARS): string {
+  const text = JSON.stringify(value);
+  return text.length > maxChars ? JSON.stringify(clipStrings(value)) : text;
+}
+
+const keyText = (text: string) => (text.length > MAX_KEY_CHARS ? text.slice(0, MAX_KEY_CHARS) : text);
+
 /** The key a resource's history is kept under: its address, or its id when unmanaged. */
 export function resourceKeyOf(finding: Pick<Finding, 'resource'>): string {
   const { address, id, type } = finding.resource;
@@ -37,20 +65,20 @@ export function toItem(drift: Drift, seq: number, retentionDays = DEFAULT_RETENT
   const item: DriftItem = {
     [A.id]: drift.id,
     [A.allPartition]: ALL_PARTITION,
-    [A.sortTime]: sortTimeOf(drift),
+    [A.sortTime]: keyText(sortTimeOf(drift)),
     [A.status]: status,
     [A.severity]: drift.severity,
     [A.kind]: drift.kind,
-    [A.resourceType]: drift.resource.type,
-    [A.resourceKey]: resourceKeyOf(drift),
+    [A.resourceType]: keyText(drift.resource.type),
+    [A.resourceKey]: keyText(resourceKeyOf(drift)),
     [A.seq]: seq,
-    [A.body]: JSON.stringify(finding),
+    [A.body]: boundedJson(finding),
     [A.detectedAt]: detectedAt,
     [A.expiresAt]:
       Math.floor((Number.isNaN(detectedMs) ? Date.now() : detectedMs) / 1000) + retentionDays * 86_400,
   };
   // Index keys may not be empty strings: a drift without a resource id is simply absent from byResourceId.
-  if (drift.resource.id) item[A.resourceId] = drift.resource.id;
+  if (drift.resource.id) item[A.resourceId] = keyText(drift.resource.id);
   if (raw !== undefined) item[A.rawEvent] = raw;
   if (statusChangedAt) item[A.statusChangedAt] = statusChangedAt;
   if (statusChangedBy) item[A.statusChangedBy] = statusChangedBy;

@@ -12,7 +12,10 @@
 //   changes feed ..... GSI byChange    (gAll, seq): the live feed's resume cursor (see below)
 // A time range (from/to) is a key condition on sortTime. Other filters (kind, type, actor, text, a
 // second status/severity list) are applied to the items a keyed query returns. Sorting on a column
-// other than time sorts the newest SORT_WINDOW matches in memory.
+// other than time sorts the newest SORT_WINDOW matches in memory. Several values of one filter
+// (status=open,acknowledged) query each partition and merge them by sortTime. A page cursor is the
+// last sortTime handed out, base64url-encoded: the exclusive key bound LastEvaluatedKey would give,
+// but valid across merged partitions and across filters applied after the read.
 //
 // Change sequence: a counter item (id = COUNTER_ID, no GSI attributes, so it is in no index) is
 // incremented before each write; the drift stores the value in `seq`. byChange therefore lists every
@@ -61,49 +64,41 @@ export interface IndexDesign {
   readonly indexName: string;
   readonly partitionKey: { readonly name: string; readonly type: KeyType };
   readonly sortKey: { readonly name: string; readonly type: KeyType };
-  readonly projection: 'ALL' | 'KEYS_ONLY';
+  readonly projection: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+  /** With INCLUDE: the non-key attributes copied into the index. */
+  readonly nonKeyAttributes?: readonly string[];
 }
 
-const byTimeKey = (name: string): IndexDesign['partitionKey'] => ({ name, type: 'S' });
-const sortTimeKey = { name: DRIFT_ATTR.sortTime, type: 'S' } as const;
+const stringKey = (name: string) => ({ name, type: 'S' as const });
+
+/**
+ * Indexes carry every attribute but the raw event (the bulk of an item): lists never show it, and
+ * GET by id reads the table. DynamoDB allows 100 projected attributes over all indexes; this is 78.
+ */
+function listIndex(
+  indexName: string,
+  partitionKey: string,
+  sortKey: { name: string; type: KeyType },
+): IndexDesign {
+  const keys = new Set<string>([DRIFTS_TABLE.partitionKey, partitionKey, sortKey.name]);
+  return {
+    indexName,
+    partitionKey: stringKey(partitionKey),
+    sortKey,
+    projection: 'INCLUDE',
+    nonKeyAttributes: Object.values(DRIFT_ATTR).filter((a) => a !== DRIFT_ATTR.rawEvent && !keys.has(a)),
+  };
+}
+
+const sortTimeKey = stringKey(DRIFT_ATTR.sortTime);
 
 export const DRIFT_INDEXES = {
-  byTime: {
-    indexName: 'byTime',
-    partitionKey: byTimeKey(DRIFT_ATTR.allPartition),
-    sortKey: sortTimeKey,
-    projection: 'ALL',
-  },
-  byStatus: {
-    indexName: 'byStatus',
-    partitionKey: byTimeKey(DRIFT_ATTR.status),
-    sortKey: sortTimeKey,
-    projection: 'ALL',
-  },
-  bySeverity: {
-    indexName: 'bySeverity',
-    partitionKey: byTimeKey(DRIFT_ATTR.severity),
-    sortKey: sortTimeKey,
-    projection: 'ALL',
-  },
-  byResource: {
-    indexName: 'byResource',
-    partitionKey: byTimeKey(DRIFT_ATTR.resourceKey),
-    sortKey: sortTimeKey,
-    projection: 'ALL',
-  },
-  byResourceId: {
-    indexName: 'byResourceId',
-    partitionKey: byTimeKey(DRIFT_ATTR.resourceId),
-    sortKey: sortTimeKey,
-    projection: 'ALL',
-  },
-  byChange: {
-    indexName: 'byChange',
-    partitionKey: byTimeKey(DRIFT_ATTR.allPartition),
-    sortKey: { name: DRIFT_ATTR.seq, type: 'N' },
-    projection: 'ALL',
-  },
+  byTime: listIndex('byTime', DRIFT_ATTR.allPartition, sortTimeKey),
+  byStatus: listIndex('byStatus', DRIFT_ATTR.status, sortTimeKey),
+  bySeverity: listIndex('bySeverity', DRIFT_ATTR.severity, sortTimeKey),
+  byResource: listIndex('byResource', DRIFT_ATTR.resourceKey, sortTimeKey),
+  byResourceId: listIndex('byResourceId', DRIFT_ATTR.resourceId, sortTimeKey),
+  byChange: listIndex('byChange', DRIFT_ATTR.allPartition, { name: DRIFT_ATTR.seq, type: 'N' }),
 } as const satisfies Record<string, IndexDesign>;
 
 /** Non-time sorts consider at most this many (newest) matching drifts. */

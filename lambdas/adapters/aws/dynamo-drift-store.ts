@@ -1,6 +1,7 @@
 // DriftStore on DynamoDB (the real table in AWS, dynalite locally) — see drift-table-design.ts for
 // the keys. Every read is a GetItem or a keyed Query; writes are conditional and so idempotent.
 
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -31,6 +32,12 @@ export interface DynamoDriftStoreOptions {
   readonly retentionDays?: number;
   /** Most items one query request reads before it returns a (possibly short) page with a cursor. */
   readonly maxScanned?: number;
+  /**
+   * Single-writer mode (the local server, one process per data folder): change numbers come from
+   * memory, started after the highest number stored, instead of a counter item round trip per write.
+   * @default false (the shared counter item, safe with concurrent Lambdas)
+   */
+  readonly singleWriter?: boolean;
 }
 
 /** A drift change with its position in the change sequence (the live feed's cursor). */
@@ -45,6 +52,18 @@ export interface DriftSummary {
   readonly lastEventTime: string | null;
 }
 
+/**
+ * Alert state of a drift ("sending" while claimed, "sent" after; see DriftStore.claimAlert), kept in
+ * its own item beside the drift: it has no index keys, so lists, the stream filter and the live
+ * feed never see it, and the drift item changes only when the drift does.
+ */
+const alertKey = (driftId: string) => `alert#${driftId}`;
+const ALERT_ATTR = 'alert';
+const ALERT_AT_ATTR = 'alertAt';
+const ALERT_BY_ATTR = 'alertBy';
+/** How long an unsettled alert claim blocks redeliveries from alerting. */
+export const ALERT_CLAIM_TTL_MS = 5 * 60_000;
+
 /** Everything but the raw event: lists stay small; GET by id returns the whole drift. */
 const LIST_ATTRIBUTES = Object.values(A).filter((a) => a !== A.rawEvent);
 
@@ -57,6 +76,8 @@ export class DynamoDriftStore implements DriftStore {
   readonly tableName: string;
   private readonly retentionDays: number;
   private readonly maxScanned: number;
+  private readonly singleWriter: boolean;
+  private lastSeq: Promise<number> | undefined;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -65,6 +86,7 @@ export class DynamoDriftStore implements DriftStore {
     this.tableName = options.tableName ?? DRIFTS_TABLE.defaultName;
     this.retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
     this.maxScanned = options.maxScanned ?? 5000;
+    this.singleWriter = options.singleWriter ?? false;
   }
 
   async putIfAbsent(drift: Drift): Promise<boolean> {
@@ -85,9 +107,66 @@ export class DynamoDriftStore implements DriftStore {
       );
       return seq;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return null;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // The SDK retries a put whose answer was lost (timeout, 5xx after the write): the item that
+      // blocks the retry may be our own first attempt, which carries the sequence number we drew.
+      const existing = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: { [A.id]: drift.id }, ConsistentRead: true }),
+      );
+      return existing.Item && seqOf(existing.Item) === seq ? seq : null;
     }
+  }
+
+  async claimAlert(id: string, at: string): Promise<boolean> {
+    // A claim older than ALERT_CLAIM_TTL_MS belongs to a delivery that died mid-alert: take it over.
+    const stale = new Date(Date.parse(at) - ALERT_CLAIM_TTL_MS).toISOString();
+    // The claim carries a token so that a retried claim whose first answer was lost knows it won.
+    const token = randomUUID();
+    const key = { [A.id]: alertKey(id) };
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET #alert = :sending, #alertAt = :at, #alertBy = :token, #expires = :expires',
+          ConditionExpression: 'attribute_not_exists(#alert) OR (#alert = :sending AND #alertAt < :stale)',
+          ExpressionAttributeNames: {
+            '#alert': ALERT_ATTR,
+            '#alertAt': ALERT_AT_ATTR,
+            '#alertBy': ALERT_BY_ATTR,
+            '#expires': A.expiresAt,
+          },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':at': at,
+            ':stale': stale,
+            ':token': token,
+            ':expires': Math.floor(Date.parse(at) / 1000) + this.retentionDays * 86_400,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      );
+      return existing.Item?.[ALERT_BY_ATTR] === token && existing.Item?.[ALERT_ATTR] === 'sending';
+    }
+  }
+
+  async settleAlert(id: string, sent: boolean): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { [A.id]: alertKey(id) },
+        UpdateExpression: sent ? 'SET #alert = :sent' : 'REMOVE #alert, #alertAt, #alertBy',
+        ExpressionAttributeNames: sent
+          ? { '#alert': ALERT_ATTR }
+          : { '#alert': ALERT_ATTR, '#alertAt': ALERT_AT_ATTR, '#alertBy': ALERT_BY_ATTR },
+        ...(sent ? { ExpressionAttributeValues: { ':sent': 'sent' } } : {}),
+      }),
+    );
   }
 
   async get(id: string): Promise<Drift | undefined> {
@@ -219,10 +298,34 @@ export class DynamoDriftStore implements DriftStore {
 
   /** The latest change sequence number handed out (0 before the first write). */
   async headSeq(): Promise<number> {
+    if (this.singleWriter) {
+      this.lastSeq ??= this.highestStoredSeq();
+      return this.lastSeq;
+    }
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: { [A.id]: COUNTER_ID } }),
     );
     return out.Item ? seqOf(out.Item) : 0;
+  }
+
+  /** The highest change number any drift holds (or the counter, if higher). */
+  private async highestStoredSeq(): Promise<number> {
+    const [newest, counter] = await Promise.all([
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: DRIFT_INDEXES.byChange.indexName,
+          KeyConditionExpression: '#p = :p',
+          ExpressionAttributeNames: { '#p': A.allPartition },
+          ExpressionAttributeValues: { ':p': ALL_PARTITION },
+          ScanIndexForward: false,
+          Limit: 1,
+        }),
+      ),
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: { [A.id]: COUNTER_ID } })),
+    ]);
+    const item = newest.Items?.[0];
+    return Math.max(item ? seqOf(item) : 0, counter.Item ? seqOf(counter.Item) : 0);
   }
 
   async summary(): Promise<DriftSummary> {
@@ -248,6 +351,13 @@ export class DynamoDriftStore implements DriftStore {
   }
 
   private async nextSeq(): Promise<number> {
+    if (this.singleWriter) {
+      // Chained synchronously, so concurrent writers still get distinct numbers.
+      this.lastSeq ??= this.highestStoredSeq();
+      const next = this.lastSeq.then((n) => n + 1);
+      this.lastSeq = next;
+      return next;
+    }
     const out = await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,

@@ -4,7 +4,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProcessedEvent } from '../../core/types.js';
 import type { EventLog } from '../../ports.js';
-import { isoMs } from './drift-item.js';
+import { boundedJson, isoMs } from './drift-item.js';
 import { EVENTS_TABLE as E } from './drift-table-design.js';
 
 export class DynamoEventLog implements EventLog {
@@ -25,11 +25,12 @@ export class DynamoEventLog implements EventLog {
     // One item per key: BatchWrite rejects a batch that writes the same key twice.
     const byKey = new Map<string, Record<string, unknown>>();
     for (const event of events) {
-      const sk = `${isoMs(event.time) ?? event.time}#${event.eventId}`;
+      // Event ids and times come from CloudTrail (attacker-sized): keys stay under DynamoDB's 1 KB.
+      const sk = `${isoMs(event.time) ?? event.time.slice(0, 40)}#${event.eventId.slice(0, 400)}`;
       byKey.set(sk, {
         [E.partitionKey.name]: E.partitionValue,
         [E.sortKey.name]: sk,
-        [E.bodyAttribute]: JSON.stringify(event),
+        [E.bodyAttribute]: boundedJson(event),
         [E.ttlAttribute]: expiresAt,
       });
     }

@@ -40,6 +40,7 @@ export class S3StateSource implements StateSource {
   private readonly location: S3Location;
   private readonly cache = new Map<string, { etag: string; text: string }>();
   private readonly concurrency: number;
+  private readonly keyFilter?: (key: string) => boolean;
 
   constructor(
     private readonly client: S3Client,
@@ -51,8 +52,6 @@ export class S3StateSource implements StateSource {
     this.concurrency = Math.max(1, options.concurrency ?? 8);
     this.keyFilter = options.keyFilter;
   }
-
-  private readonly keyFilter?: (key: string) => boolean;
 
   async load(): Promise<{ documents: StateDocument[]; errors: { file: string; message: string }[] }> {
     const { bucket, prefix } = this.location;
@@ -66,10 +65,16 @@ export class S3StateSource implements StateSource {
       keys = selectStateKeys([...listed, ...workspaces], prefix);
       if (this.keyFilter) keys = keys.filter(this.keyFilter);
     } catch (error) {
-      return { documents: [], errors: [{ file: this.description, message: `${this.description}: ${message(error)}` }] };
+      return {
+        documents: [],
+        errors: [{ file: this.description, message: `${this.description}: ${message(error)}` }],
+      };
     }
     if (keys.length === 0) {
-      errors.push({ file: this.description, message: `${this.description}: no Terraform state objects found` });
+      errors.push({
+        file: this.description,
+        message: `${this.description}: no Terraform state objects found`,
+      });
     }
     const current = new Set(keys);
     for (const key of this.cache.keys()) if (!current.has(key)) this.cache.delete(key);
@@ -97,7 +102,11 @@ export class S3StateSource implements StateSource {
     let token: string | undefined;
     do {
       const page: ListObjectsV2CommandOutput = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: prefix || undefined, ContinuationToken: token }),
+        new ListObjectsV2Command({
+          Bucket: this.location.bucket,
+          Prefix: prefix || undefined,
+          ContinuationToken: token,
+        }),
       );
       for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -131,9 +140,10 @@ export function selectStateKeys(listed: readonly string[], prefix: string): stri
     const base = workspace ? workspace[1] : key;
     // A workspace copy belongs to this source when its base key is under the prefix.
     if (workspace && !prefix.startsWith(WORKSPACE_PREFIX) && !base.startsWith(prefix)) continue;
+    if (isNotStateKey(base)) continue;
     if (isStateKey(base) || key === prefix || base === prefix) {
       chosen.add(key);
-    } else if (workspace && !isNotStateKey(base)) {
+    } else if (workspace) {
       // The S3 backend's env:/<ws>/<key>: the key is state whatever it is named, and so is the
       // default workspace's copy at <key> itself.
       chosen.add(key);

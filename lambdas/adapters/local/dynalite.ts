@@ -1,7 +1,7 @@
 // An in-process DynamoDB-compatible server (dynalite) on an ephemeral loopback port, persisted under
 // a data folder (in memory without one), with tfdrift's tables created from the shared design.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -47,10 +47,14 @@ export interface LocalDynamo {
 /** Starts dynalite (persisted at `path` when given) and creates any missing table. */
 export async function startLocalDynamo(options: { path?: string } = {}): Promise<LocalDynamo> {
   if (options.path) mkdirSync(options.path, { recursive: true });
+  const unlock = options.path ? lockDataFolder(options.path) : () => undefined;
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
+  }).catch((error) => {
+    unlock();
+    throw error;
   });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
@@ -65,6 +69,7 @@ export async function startLocalDynamo(options: { path?: string } = {}): Promise
     client.destroy();
     server.closeAllConnections?.();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    unlock();
   };
   try {
     await createTables(client, DEFAULT_TABLE_NAMES);
@@ -75,6 +80,42 @@ export async function startLocalDynamo(options: { path?: string } = {}): Promise
   return { endpoint, client, doc, tables: DEFAULT_TABLE_NAMES, close };
 }
 
+/**
+ * One process per data folder: LevelDB allows a single opener, and a second one fails deep inside
+ * dynalite. A pid file beside the folder turns that into a clear message; a stale one is taken over.
+ */
+function lockDataFolder(path: string): () => void {
+  const lockFile = `${path.replace(/[\\/]+$/, '')}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(lockFile, 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+        throw new Error(
+          `the data folder ${path} is in use by another tfdrift process (pid ${pid}); stop it or choose another folder with --data`,
+        );
+      }
+      if (pid === process.pid) {
+        throw new Error(`the data folder ${path} is already open in this process`);
+      }
+      rmSync(lockFile, { force: true }); // left by a process that is gone
+    }
+  }
+  throw new Error(`could not lock the data folder ${path} (${lockFile})`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function gsi(index: IndexDesign) {
   return {
     IndexName: index.indexName,
@@ -82,7 +123,10 @@ function gsi(index: IndexDesign) {
       { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
       { AttributeName: index.sortKey.name, KeyType: 'RANGE' as const },
     ],
-    Projection: { ProjectionType: index.projection },
+    Projection: {
+      ProjectionType: index.projection,
+      ...(index.nonKeyAttributes ? { NonKeyAttributes: [...index.nonKeyAttributes] } : {}),
+    },
   };
 }
 

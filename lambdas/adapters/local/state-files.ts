@@ -42,7 +42,10 @@ export class LocalStateFiles implements StateSource {
         continue;
       }
       if (files.length === 0) {
-        errors.push({ file: given, message: `${given}: no *.tfstate or *.tfstate.json files in this folder` });
+        errors.push({
+          file: given,
+          message: `${given}: no *.tfstate or *.tfstate.json files in this folder`,
+        });
       }
       for (const file of files) {
         if (seen.has(file)) continue;

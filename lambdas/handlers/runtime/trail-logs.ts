@@ -51,26 +51,34 @@ export function daysBetween(from: Date, to: Date): string[] {
   return days;
 }
 
-/** Keys of log files delivered in [from, to], across accounts (and organisation) and regions. */
-export async function trailLogKeys(
-  s3: S3Client,
-  bucket: string,
-  prefix: string,
-  from: Date,
-  to: Date,
-): Promise<string[]> {
-  const root = `${prefix ? `${prefix.replace(/\/+$/, '')}/` : ''}AWSLogs/`;
-  const accountFolders: string[] = [];
-  for (const folder of await folders(s3, bucket, root)) {
-    const name = folder.slice(root.length, -1);
-    if (name.startsWith('o-')) accountFolders.push(...(await folders(s3, bucket, folder)));
-    else accountFolders.push(folder);
+export interface TrailLayout {
+  /** Key prefix the trail writes under (before AWSLogs/). */
+  readonly prefix: string;
+  /** Accounts whose logs to read. */
+  readonly accounts: readonly string[];
+  readonly regions: readonly string[];
+  /** For an organisation trail: its member accounts are discovered under AWSLogs/<org-id>/. */
+  readonly organizationId?: string;
+}
+
+/**
+ * Keys of log files delivered in [from, to]. Each account, region and day is one exact prefix
+ * (AWSLogs/[<org-id>/]<account>/CloudTrail/<region>/YYYY/MM/DD/), so a run lists only the days it
+ * needs, never the bucket's history.
+ */
+export async function trailLogKeys(s3: S3Client, bucket: string, layout: TrailLayout, from: Date, to: Date): Promise<string[]> {
+  const root = `${layout.prefix ? `${layout.prefix.replace(/\/+$/, '')}/` : ''}AWSLogs/`;
+  const accountRoots = new Set(layout.accounts.map((a) => `${root}${a}/`));
+  if (layout.organizationId) {
+    const orgRoot = `${root}${layout.organizationId}/`;
+    for (const a of layout.accounts) accountRoots.add(`${orgRoot}${a}/`);
+    for (const folder of await folders(s3, bucket, orgRoot)) accountRoots.add(folder);
   }
   const found: string[] = [];
-  for (const account of accountFolders) {
-    for (const region of await folders(s3, bucket, `${account}CloudTrail/`)) {
+  for (const account of [...accountRoots].sort()) {
+    for (const region of layout.regions) {
       for (const day of daysBetween(from, to)) {
-        for (const key of await keys(s3, bucket, `${region}${day}`)) {
+        for (const key of await keys(s3, bucket, `${account}CloudTrail/${region}/${day}`)) {
           const t = fileTime(key);
           if (t !== null && t >= from.getTime() - 60_000 && t <= to.getTime()) found.push(key);
         }

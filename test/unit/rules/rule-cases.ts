@@ -5,11 +5,11 @@
 // requestParameters / responseElements as the page shows them and the page's address; the common
 // CloudTrail envelope (an IAM user calling through the AWS CLI) is added here.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Finding, Severity } from '../../../lambdas/core/types.js';
-import { positiveAndNegatives, repoRules, run, type StateResourceInput, stateOf } from './harness.js';
+import { CORPUS, positiveAndNegatives, repoRules, run, type StateResourceInput, stateOf } from './harness.js';
 
 export interface RuleCase {
   /** Expected rule id; also the test's name with `label`. */
@@ -21,6 +21,8 @@ export interface RuleCase {
   readonly severity: Severity;
   /** Expected resource type (defaults to the first state resource's type, or required for unmanaged). */
   readonly type?: string;
+  /** Expected resource types when one record touches several resources (sorted). */
+  readonly types?: string[];
   /** Expected changes: attribute → actual value (each must be present); `[]` = none expected. */
   readonly changes?: Record<string, unknown> | [];
   /** How many findings (default 1). */
@@ -40,6 +42,19 @@ interface DocEntry {
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/rules');
 
+/**
+ * Records from ../shared/corpus/cloudtrail, read from their copies in
+ * test/fixtures/rules/<service>/corpus/<source folder>__<file name> (licences in test/fixtures/SOURCES.md).
+ */
+export function corpusCopy(service: string): (corpusPath: string) => Record<string, unknown> {
+  return (corpusPath) => {
+    const file = join(FIXTURES, service, 'corpus', `${corpusPath.split('/')[0]}__${basename(corpusPath)}`);
+    if (!existsSync(file))
+      throw new Error(`copy ${join(CORPUS, corpusPath)} to ${file} (and add its licence line)`);
+    return JSON.parse(readFileSync(file, 'utf8'));
+  };
+}
+
 /** The doc-shaped records of one service, by entry name, as full CloudTrail records. */
 export function docRecords(service: string, eventSource: string): Record<string, Record<string, unknown>> {
   const file = join(FIXTURES, service, 'events.doc-shaped.json');
@@ -47,7 +62,8 @@ export function docRecords(service: string, eventSource: string): Record<string,
   const out: Record<string, Record<string, unknown>> = {};
   for (const [name, entry] of Object.entries(entries)) {
     if (typeof entry === 'string') continue; // the file's note
-    if (!entry.doc?.startsWith('https://')) throw new Error(`${file}: entry ${name} names no documentation page`);
+    if (!entry.doc?.startsWith('https://'))
+      throw new Error(`${file}: entry ${name} names no documentation page`);
     out[name] = envelope(name, entry, eventSource);
   }
   return out;
@@ -92,17 +108,21 @@ export function ruleCases(ruleFile: string, cases: readonly RuleCase[]): void {
       expect(finding.ruleId).toBe(c.rule);
       expect(finding.kind).toBe(c.kind);
       expect(finding.severity).toBe(c.severity);
-      expect(finding.resource.type).toBe(c.type ?? c.state[0]?.type);
+      if (!c.types) expect(finding.resource.type).toBe(c.type ?? c.state[0]?.type);
       if (Array.isArray(c.changes)) expect(finding.changes).toEqual([]);
       else if (c.changes) {
         const actual = Object.fromEntries(finding.changes.map((ch) => [ch.attribute, ch.actual]));
         expect(actual).toMatchObject(c.changes);
       }
     }
+    if (c.types) expect(positive.map((f) => f.resource.type).sort()).toEqual(c.types);
     expect(failed.outcome).toMatchObject({ result: 'ignored', reason: 'failed-call' });
     expect(terraform.outcome).toMatchObject({ result: 'ignored', reason: 'terraform' });
     if (c.unchanged) {
-      expect(run(c.record, stateOf(...c.unchanged)).outcome).toMatchObject({ result: 'ignored', reason: 'no-change' });
+      expect(run(c.record, stateOf(...c.unchanged)).outcome).toMatchObject({
+        result: 'ignored',
+        reason: 'no-change',
+      });
     }
   });
 

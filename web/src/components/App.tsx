@@ -212,7 +212,15 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
   const onStatusChanged = useCallback((drift: Drift) => {
     setPage((p) => ({ ...p, rows: p.rows.map((row) => (row.id === drift.id ? drift : row)) }));
   }, []);
-  const closeDetail = useCallback(() => navigate((s) => ({ ...s, drift: null })), [navigate]);
+  const closeDetail = useCallback(() => {
+    const id = latest.current.url.drift;
+    navigate((s) => ({ ...s, drift: null }));
+    // Back to the row the detail came from, for keyboard users.
+    if (id)
+      requestAnimationFrame(() =>
+        document.querySelector<HTMLElement>(`tr[data-drift-id="${CSS.escape(id)}"]`)?.focus(),
+      );
+  }, [navigate]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -267,7 +275,9 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
             />
             <div className="pager">
               <span className="pager-info">
-                {page.total !== undefined ? `${page.total} drift${page.total === 1 ? '' : 's'}` : ''}
+                {page.total !== undefined
+                  ? `${page.total} drift${page.total === 1 ? '' : 's'}`
+                  : `${page.rows.length} shown`}
                 {page.cursors.length > 1 ? ` · page ${page.cursors.length}` : ''}
               </span>
               <button

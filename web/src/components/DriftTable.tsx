@@ -125,9 +125,11 @@ export function DriftTable(props: DriftTableProps) {
                     onClick={() => onSort(column.key, active && order === 'desc' ? 'asc' : 'desc')}
                   >
                     {column.label}
-                    <span className="sort-mark" aria-hidden="true">
-                      {active ? (order === 'asc' ? '▲' : '▼') : '↕'}
-                    </span>
+                    {active && (
+                      <span className="sort-mark" aria-hidden="true">
+                        {order === 'asc' ? '▲' : '▼'}
+                      </span>
+                    )}
                   </button>
                 </th>
               );

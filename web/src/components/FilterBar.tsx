@@ -170,6 +170,7 @@ export function FilterBar({ filters, types, onChange }: FilterBarProps) {
             resource: {filters.resource}
             <button
               type="button"
+              className="chip-clear"
               aria-label="Clear resource filter"
               onClick={() => onChange({ ...filters, resource: '' })}
             >

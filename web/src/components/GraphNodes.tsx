@@ -15,6 +15,10 @@ export type GroupNodeData = {
   readonly detail: string;
   readonly count: number;
   readonly unmanaged: boolean;
+  readonly drifted: number;
+  readonly worst: Severity | null;
+  /** Zoomed-out large graph: the group stands in for its resources. */
+  readonly overview: boolean;
 };
 
 export type ResourceNode = Node<ResourceNodeData, 'resource'>;
@@ -42,6 +46,17 @@ export const ResourceNodeView = memo(function ResourceNodeView({ data }: NodePro
 });
 
 export const GroupNodeView = memo(function GroupNodeView({ data }: NodeProps<GroupNode>) {
+  if (data.overview) {
+    return (
+      <div className={`gn-overview${data.worst ? ` sev-${data.worst}` : ''}`}>
+        <div className="gn-overview-label">{data.label}</div>
+        <div className="gn-overview-detail">{data.detail}</div>
+        <div className="gn-overview-count">
+          {data.count} resources{data.drifted ? ` · ${data.drifted} drifted` : ''}
+        </div>
+      </div>
+    );
+  }
   return (
     <div className="gn-header">
       <span className="gn-label">{data.label}</span>

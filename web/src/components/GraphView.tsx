@@ -9,6 +9,7 @@ import {
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
+  useStore,
 } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { type Layout, layoutGraph, NODE_HEIGHT, NODE_WIDTH, structureKey } from '../lib/layout.js';
@@ -31,10 +32,23 @@ function shortName(node: GraphNode): string {
     : withoutModule;
 }
 
+/** Above this many resources, only what is in view is mounted, and zooming out shows groups only. */
 const LARGE_GRAPH = 400;
+/** Below this zoom a large graph shows its groups (with drift counts) instead of 2,000 tiny nodes. */
+const OVERVIEW_ZOOM = 0.32;
+
+const MINIMAP_SIZE = { width: 168, height: 112 };
+
+const shallowSize = (a: { width: number; height: number }, b: { width: number; height: number }) =>
+  a.width === b.width && a.height === b.height;
+
+const SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 } as const;
 
 function minimapClass(node: Node): string {
-  if (node.type === 'group') return 'mm-group';
+  if (node.type === 'group') {
+    const worst = (node as GroupNode).data.worst;
+    return worst ? `mm-group sev-${worst}` : 'mm-group';
+  }
   const severity = (node as ResourceNode).data.severity;
   return severity && (node as ResourceNode).data.open > 0 ? `mm-node sev-${severity}` : 'mm-node';
 }
@@ -47,17 +61,41 @@ function GraphCanvas({ graph, selectedNode, onSelectNode }: GraphViewProps & { r
   if (cache.current?.key !== key) cache.current = { key, layout: layoutGraph(graph.nodes, graph.edges) };
   const layout = cache.current.layout;
   const byId = useMemo(() => new Map(graph.nodes.map((node) => [node.id, node])), [graph]);
+  const large = graph.nodes.length > LARGE_GRAPH;
+  // Re-renders only when the zoom crosses the threshold, not on every frame.
+  const zoomedOut = useStore((state) => state.transform[2] < OVERVIEW_ZOOM);
+  const overview = large && zoomedOut;
+  const groupDrift = useMemo(() => {
+    const drift = new Map<string, { drifted: number; worst: GraphNode['drift']['severity'] }>();
+    for (const node of graph.nodes) {
+      const group = layout.nodes.get(node.id)?.group;
+      if (!group || node.drift.open === 0) continue;
+      const current = drift.get(group) ?? { drifted: 0, worst: null };
+      const severity = node.drift.severity;
+      const worse = severity && (!current.worst || SEVERITY_RANK[severity] > SEVERITY_RANK[current.worst]);
+      drift.set(group, { drifted: current.drifted + 1, worst: worse ? severity : current.worst });
+    }
+    return drift;
+  }, [graph, layout]);
 
   const nodes = useMemo(() => {
     const groups: GroupNode[] = layout.groups.map((group) => ({
       id: group.id,
       type: 'group',
       position: group.position,
-      data: { label: group.label, detail: group.detail, count: group.count, unmanaged: group.unmanaged },
+      data: {
+        label: group.label,
+        detail: group.detail,
+        count: group.count,
+        unmanaged: group.unmanaged,
+        drifted: groupDrift.get(group.id)?.drifted ?? 0,
+        worst: groupDrift.get(group.id)?.worst ?? null,
+        overview,
+      },
       // Fixed sizes: nothing waits for DOM measurement, and the minimap can draw every node.
       width: group.width,
       height: group.height,
-      className: group.unmanaged ? 'rf-group unmanaged' : 'rf-group',
+      className: `rf-group${group.unmanaged ? ' unmanaged' : ''}${overview ? ' overview' : ''}`,
       selectable: false,
       focusable: false,
     }));
@@ -85,11 +123,12 @@ function GraphCanvas({ graph, selectedNode, onSelectNode }: GraphViewProps & { r
           managed: node.managed,
         },
         className: classes.join(' '),
+        hidden: overview,
         ariaLabel: `${node.address ?? node.resourceId ?? node.id}${severity ? `, ${node.drift.open} open drift(s)` : ''}`,
       });
     }
     return [...groups, ...resources] as Node[];
-  }, [layout, graph, selectedNode]);
+  }, [layout, graph, selectedNode, groupDrift, overview]);
 
   const edges = useMemo<Edge[]>(
     () =>
@@ -112,12 +151,20 @@ function GraphCanvas({ graph, selectedNode, onSelectNode }: GraphViewProps & { r
 
   // Follow selections made elsewhere (table, URL): bring the node into view.
   const lastFocused = useRef<string | null>(null);
+  const paneSize = useRef({ width: 0, height: 0 });
+  paneSize.current = useStore((state) => ({ width: state.width, height: state.height }), shallowSize);
   useEffect(() => {
     if (!selectedNode || selectedNode === lastFocused.current) return;
     const centre = layout.centres.get(selectedNode);
     if (!centre) return;
     lastFocused.current = selectedNode;
-    flow.setCenter(centre.x, centre.y, { zoom: Math.max(flow.getZoom(), 0.9), duration: 350 });
+    // Leave the view alone when the node is already on screen and readable.
+    const { x, y, zoom } = flow.getViewport();
+    const pane = paneSize.current;
+    const screen = { x: centre.x * zoom + x, y: centre.y * zoom + y };
+    const visible = screen.x > 0 && screen.y > 0 && screen.x < pane.width && screen.y < pane.height;
+    if (visible && zoom >= 0.5) return;
+    flow.setCenter(centre.x, centre.y, { zoom: Math.max(zoom, 0.8), duration: 350 });
   }, [selectedNode, layout, flow]);
 
   const [search, setSearch] = useState('');
@@ -148,12 +195,27 @@ function GraphCanvas({ graph, selectedNode, onSelectNode }: GraphViewProps & { r
       nodesConnectable={false}
       elementsSelectable={false}
       onlyRenderVisibleElements={graph.nodes.length > LARGE_GRAPH}
+      onKeyDown={(event) => {
+        // Keyboard: Tab to a node, Enter selects it (as a click does).
+        const target = event.target as HTMLElement;
+        if (event.key !== 'Enter' || !target.classList.contains('react-flow__node')) return;
+        const resource = byId.get(target.dataset.id ?? '');
+        if (resource) {
+          lastFocused.current = resource.id;
+          onSelectNode(resource);
+        }
+      }}
       onNodeClick={(_event, node) => {
         const resource = byId.get(node.id);
         if (resource) {
           lastFocused.current = node.id;
           onSelectNode(resource);
+          return;
         }
+        // A group in the overview: zoom into it.
+        const group = layout.groups.find((item) => item.id === node.id);
+        if (group && overview)
+          flow.fitBounds({ ...group.position, width: group.width, height: group.height }, { duration: 350 });
       }}
     >
       <Panel position="top-left" className="graph-search">
@@ -172,7 +234,7 @@ function GraphCanvas({ graph, selectedNode, onSelectNode }: GraphViewProps & { r
           <ul className="graph-search-results">
             {matches.map((node) => (
               <li key={node.id}>
-                <button type="button" onClick={() => focusNode(node)}>
+                <button type="button" className="result" onClick={() => focusNode(node)}>
                   {node.address ?? node.resourceId ?? node.id}
                 </button>
               </li>
@@ -192,7 +254,7 @@ function GraphCanvas({ graph, selectedNode, onSelectNode }: GraphViewProps & { r
       </Panel>
       <Background gap={24} size={1} />
       <Controls showInteractive={false} />
-      <MiniMap pannable zoomable nodeClassName={minimapClass} />
+      <MiniMap pannable zoomable nodeClassName={minimapClass} style={MINIMAP_SIZE} />
     </ReactFlow>
   );
 }

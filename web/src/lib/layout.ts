@@ -194,8 +194,8 @@ export function layoutGraph(nodes: readonly GraphNode[], edges: readonly GraphEd
     return {
       id,
       unmanaged,
-      label: unmanaged ? 'Unmanaged (in no state file)' : (first.module ?? 'root module'),
-      detail: unmanaged ? 'created outside Terraform' : first.stateFile ? baseName(first.stateFile) : '',
+      label: unmanaged ? 'Unmanaged' : (first.module ?? 'root module'),
+      detail: unmanaged ? 'in no state file' : first.stateFile ? baseName(first.stateFile) : '',
       block,
       width: Math.max(block.width + 2 * GROUP_PAD, 260),
       height: block.height + GROUP_PAD + GROUP_HEADER,

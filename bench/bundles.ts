@@ -1,0 +1,87 @@
+// Lambda bundles: each handler built with esbuild exactly as the stack builds it (lib/bundling.ts),
+// then its minified size and its cold `import()` time in a fresh Node process (median of RUNS
+// spawns; the AWS SDK resolves from node_modules, as it resolves from the runtime in Lambda).
+// Targets: detect ≤ 450 KB, cold import ≤ 80 ms. Prints JSON on stdout.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { esbuildOptions, HANDLERS, HANDLERS_DIR, REPO_ROOT } from '../lib/bundling.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const OUT = join(REPO_ROOT, 'bench', 'out', 'bundles');
+const TARGET_KB = 450;
+const TARGET_MS = 80;
+
+// What the stack sets: module scope reads these and fails fast without them. Nothing is called.
+const LAMBDA_ENV = {
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_LAMBDA_FUNCTION_NAME: 'bench',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  DRIFTS_TABLE: 'tfdrift-drifts',
+  EVENTS_TABLE: 'tfdrift-events',
+  CONNECTIONS_TABLE: 'tfdrift-connections',
+  TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:tfdrift-alerts',
+  STATE_SOURCES: JSON.stringify([{ bucket: 'acme-tfstate', prefixes: ['prod/'] }]),
+  DETECT_CONFIG: '{}',
+  WS_ENDPOINT: 'https://abc123.execute-api.eu-west-1.amazonaws.com/live',
+  USER_POOL_ID: 'eu-west-1_TfDrift01',
+  USER_POOL_CLIENT_ID: '4tfdrifttestclient0000000a',
+  TRAIL_BUCKET: 'acme-trail',
+  TRAIL_ACCOUNTS: '123456789012',
+  TRAIL_REGIONS: 'eu-west-1,us-east-1',
+};
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const CHILD = `const t = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t));`;
+
+function coldImportMs(file: string): number {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD, file], {
+      env: { PATH: process.env.PATH, ...LAMBDA_ENV },
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`import of ${file} failed: ${run.stderr}`);
+    times.push(Number(run.stdout));
+  }
+  return median(times);
+}
+
+async function bundle(entry: string, outfile: string, external?: string[]): Promise<number> {
+  const options = esbuildOptions(entry, outfile);
+  await build(external ? { ...options, external } : options);
+  return statSync(outfile).size / 1024;
+}
+
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+const handlers: Record<string, { sizeKB: number; coldImportMs: number }> = {};
+for (const name of HANDLERS) {
+  const outfile = join(OUT, name, 'index.mjs');
+  const sizeKB = await bundle(join(HANDLERS_DIR, `${name}.ts`), outfile);
+  handlers[name] = { sizeKB: Math.round(sizeKB * 10) / 10, coldImportMs: Math.round(coldImportMs(outfile) * 10) / 10 };
+}
+// The alternative the stack rejects: the detect function with its SDK clients bundled (pinned).
+const pinned = await bundle(join(HANDLERS_DIR, 'detect.ts'), join(OUT, 'detect-pinned-sdk', 'index.mjs'), []);
+
+const detect = handlers.detect;
+console.log(
+  JSON.stringify(
+    {
+      bench: 'bundles',
+      runs: RUNS,
+      node: process.version,
+      handlers,
+      detectWithPinnedSdkKB: Math.round(pinned * 10) / 10,
+      targets: { detectKB: TARGET_KB, coldImportMs: TARGET_MS },
+      pass: detect.sizeKB <= TARGET_KB && Object.values(handlers).every((h) => h.coldImportMs <= TARGET_MS),
+    },
+    null,
+    2,
+  ),
+);

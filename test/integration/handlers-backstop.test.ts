@@ -1,0 +1,102 @@
+// The backstop function: re-reads the trail's gzipped log files of the last window from S3 (s3rver)
+// and feeds them to the detect service; a second run over the same files stores and alerts nothing.
+
+import { gzipSync } from 'node:zlib';
+import { CreateBucketCommand, type ListObjectsV2CommandInput, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadRulesFromDir } from '../../lambdas/adapters/local/rule-files.js';
+import { daysBetween, fileTime, trailLogKeys } from '../../lambdas/handlers/runtime/trail-logs.js';
+import { fixtureJson, type HandlerWorld, startHandlerWorld } from './handlers-env.js';
+
+vi.mock('../../lambdas/services/bundled-rules.js', () => {
+  const rules = loadRulesFromDir();
+  return { bundledRules: () => rules };
+});
+
+const TRAIL_BUCKET = 'acme-org-trail';
+const sns = mockClient(SNSClient);
+let world: HandlerWorld;
+let backstop: typeof import('../../lambdas/handlers/backstop.js');
+
+const suspend = fixtureJson('live/s3-suspend-versioning.json');
+// The file CloudTrail delivered a few minutes after the call, and an older one outside the window.
+const inWindow =
+  'trail/AWSLogs/111111111111/CloudTrail/us-east-1/2024/01/15/111111111111_CloudTrail_us-east-1_20240115T1050Z_Gx7N2c3tKq1eA9zB.json.gz';
+const tooOld =
+  'trail/AWSLogs/111111111111/CloudTrail/us-east-1/2024/01/15/111111111111_CloudTrail_us-east-1_20240115T0100Z_Hy8O3d4uLr2fB0aC.json.gz';
+
+beforeAll(async () => {
+  world = await startHandlerWorld();
+  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  await world.s3.send(new CreateBucketCommand({ Bucket: TRAIL_BUCKET }));
+  for (const [key, records] of [
+    [inWindow, [suspend]],
+    [tooOld, [{ ...suspend, eventID: '12345678-1234-1234-1234-999999999999', eventTime: '2024-01-15T00:55:00Z' }]],
+  ] as const) {
+    const body = gzipSync(JSON.stringify({ Records: records }));
+    await world.s3.send(new PutObjectCommand({ Bucket: TRAIL_BUCKET, Key: key, Body: body }));
+  }
+  Object.assign(process.env, {
+    TRAIL_BUCKET,
+    TRAIL_PREFIX: 'trail/',
+    TRAIL_ACCOUNTS: '111111111111,222222222222',
+    TRAIL_REGIONS: 'eu-west-1,us-east-1',
+    BACKSTOP_WINDOW_MINUTES: '75',
+  });
+  backstop = await import('../../lambdas/handlers/backstop.js');
+}, 60_000);
+afterAll(async () => {
+  sns.restore();
+  await world?.stop();
+});
+
+describe('backstop handler', () => {
+  it('detects drift from the log files of the window, once', async () => {
+    // Act: the scheduled event's time is the end of the window.
+    const first = await backstop.handler({ time: '2024-01-15T11:30:00Z' });
+    const second = await backstop.handler({ time: '2024-01-15T11:30:00Z' });
+    // Assess
+    expect(first).toEqual({ files: 1, processed: 1, created: 1, errors: 0 });
+    expect(second).toEqual({ files: 1, processed: 1, created: 0, errors: 0 });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  it('reads delivery times from log file names and spans midnight', () => {
+    expect(new Date(fileTime(inWindow)!).toISOString()).toBe('2024-01-15T10:50:00.000Z');
+    expect(daysBetween(new Date('2024-01-15T23:30:00Z'), new Date('2024-01-16T00:20:00Z'))).toEqual([
+      '2024/01/15/',
+      '2024/01/16/',
+    ]);
+  });
+
+  it('discovers the member accounts of an organisation trail', async () => {
+    // Prepare: s3rver cannot list common prefixes more than one level deep, so this listing is
+    // answered from a key list the way S3 answers it (Delimiter "/" → CommonPrefixes).
+    const all = [
+      'AWSLogs/o-abc1234567/333333333333/CloudTrail/eu-west-1/2024/01/15/333333333333_CloudTrail_eu-west-1_20240115T1100Z_a.json.gz',
+      'AWSLogs/o-abc1234567/444444444444/CloudTrail/eu-west-1/2024/01/15/444444444444_CloudTrail_eu-west-1_20240115T1105Z_b.json.gz',
+      'AWSLogs/o-abc1234567/444444444444/CloudTrail/eu-west-1/2024/01/14/444444444444_CloudTrail_eu-west-1_20240114T1105Z_c.json.gz',
+    ];
+    const s3 = {
+      send: async ({ input }: { input: ListObjectsV2CommandInput }) => {
+        const under = all.filter((k) => k.startsWith(input.Prefix ?? ''));
+        if (!input.Delimiter) return { Contents: under.map((Key) => ({ Key })) };
+        const rest = under.map((k) => k.slice((input.Prefix ?? '').length));
+        const prefixes = [...new Set(rest.filter((r) => r.includes('/')).map((r) => `${input.Prefix}${r.split('/')[0]}/`))];
+        return { CommonPrefixes: prefixes.map((Prefix) => ({ Prefix })) };
+      },
+    } as unknown as S3Client;
+    // Act
+    const keys = await trailLogKeys(
+      s3,
+      'org-trail',
+      { prefix: '', accounts: ['111111111111'], regions: ['eu-west-1'], organizationId: 'o-abc1234567' },
+      new Date('2024-01-15T10:30:00Z'),
+      new Date('2024-01-15T11:30:00Z'),
+    );
+    // Assess
+    expect(keys).toEqual(all.slice(0, 2));
+  });
+});

@@ -1,0 +1,190 @@
+// The live-feed functions: $connect / $disconnect against dynalite, the broadcast function on a
+// DynamoDB stream record (API Gateway's management API mocked at the SDK boundary: one connection
+// gone), and the $connect authorizer verifying Cognito-shaped JWTs signed with a local RSA key.
+
+import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  ApiGatewayManagementApiClient,
+  GoneException,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { APIGatewayRequestAuthorizerEvent, DynamoDBStreamEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeLiveMessage, MAX_MESSAGE_BYTES } from '../../lambdas/adapters/aws/apigw-sender.js';
+import { DynamoConnections } from '../../lambdas/adapters/aws/dynamo-connections.js';
+import { toItem } from '../../lambdas/adapters/aws/drift-item.js';
+import { sampleDrift } from '../support/drift-samples.js';
+import { type HandlerWorld, startHandlerWorld } from './handlers-env.js';
+
+const management = mockClient(ApiGatewayManagementApiClient);
+let world: HandlerWorld;
+let connections: DynamoConnections;
+let handlers: {
+  connect: typeof import('../../lambdas/handlers/ws-connect.js');
+  disconnect: typeof import('../../lambdas/handlers/ws-disconnect.js');
+  broadcast: typeof import('../../lambdas/handlers/broadcast.js');
+  authorizer: typeof import('../../lambdas/handlers/ws-authorizer.js');
+};
+
+beforeAll(async () => {
+  world = await startHandlerWorld();
+  connections = new DynamoConnections(world.dynamo.doc, { tableName: process.env.CONNECTIONS_TABLE });
+  handlers = {
+    connect: await import('../../lambdas/handlers/ws-connect.js'),
+    disconnect: await import('../../lambdas/handlers/ws-disconnect.js'),
+    broadcast: await import('../../lambdas/handlers/broadcast.js'),
+    authorizer: await import('../../lambdas/handlers/ws-authorizer.js'),
+  };
+}, 60_000);
+afterAll(async () => {
+  management.restore();
+  await world?.stop();
+});
+
+function wsEvent(eventType: 'CONNECT' | 'DISCONNECT', connectionId: string) {
+  return {
+    requestContext: {
+      routeKey: eventType === 'CONNECT' ? '$connect' : '$disconnect',
+      eventType,
+      extendedRequestId: 'ext-1',
+      requestTime: '25/Nov/2026:09:00:00 +0000',
+      messageDirection: 'IN',
+      stage: 'live',
+      connectedAt: 1795597200000,
+      requestTimeEpoch: 1795597200000,
+      requestId: 'req-1',
+      domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
+      connectionId,
+      apiId: 'abc123',
+      authorizer: eventType === 'CONNECT' ? { principalId: 'user-sub-1', sub: 'user-sub-1' } : undefined,
+    },
+    isBase64Encoded: false,
+  };
+}
+
+describe('$connect and $disconnect', () => {
+  it('registers a connection with its user and forgets it again', async () => {
+    // Act
+    await handlers.connect.handler(wsEvent('CONNECT', 'conn-a=') as never);
+    const listed = await connections.list();
+    await handlers.disconnect.handler(wsEvent('DISCONNECT', 'conn-a=') as never);
+    // Assess
+    expect(listed).toContain('conn-a=');
+    expect(await connections.list()).not.toContain('conn-a=');
+  });
+});
+
+describe('broadcast', () => {
+  it('sends a changed drift to every connection and drops the one API Gateway reports gone', async () => {
+    // Prepare
+    await handlers.connect.handler(wsEvent('CONNECT', 'live-1=') as never);
+    await handlers.connect.handler(wsEvent('CONNECT', 'gone-1=') as never);
+    management
+      .on(PostToConnectionCommand, { ConnectionId: 'gone-1=' })
+      .rejects(new GoneException({ message: 'Gone', $metadata: { httpStatusCode: 410 } }));
+    management.on(PostToConnectionCommand, { ConnectionId: 'live-1=' }).resolves({});
+    const drift = sampleDrift(7);
+    const event: DynamoDBStreamEvent = {
+      Records: [
+        {
+          eventID: 'c4ca4238a0b923820dcc509a6f75849b',
+          eventName: 'INSERT',
+          eventVersion: '1.1',
+          eventSource: 'aws:dynamodb',
+          awsRegion: 'eu-west-1',
+          dynamodb: {
+            ApproximateCreationDateTime: 1795597200,
+            Keys: { id: { S: drift.id } },
+            NewImage: marshall(toItem(drift, 42), { removeUndefinedValues: true }) as never,
+            SequenceNumber: '111',
+            SizeBytes: 2048,
+            StreamViewType: 'NEW_IMAGE',
+          },
+          eventSourceARN: 'arn:aws:dynamodb:eu-west-1:123456789012:table/tfdrift-drifts/stream/2026-11-25T00:00:00.000',
+        },
+      ],
+    };
+    // Act
+    const result = await handlers.broadcast.handler(event);
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    const sent = management.commandCalls(PostToConnectionCommand).map((c) => c.args[0].input);
+    expect(sent.map((s) => s.ConnectionId).sort()).toEqual(['gone-1=', 'live-1=']);
+    const message = JSON.parse(Buffer.from(sent[0].Data as Uint8Array).toString('utf8'));
+    expect(message).toMatchObject({ type: 'drift', cursor: '42', drift: { id: drift.id, status: 'open' } });
+    const remaining = await connections.list();
+    expect(remaining).toContain('live-1=');
+    expect(remaining).not.toContain('gone-1=');
+  });
+
+  it('trims the raw event from a message over the 128 KB WebSocket limit', () => {
+    // Prepare
+    const drift = { ...sampleDrift(8), rawEvent: { requestParameters: { policy: 'x'.repeat(200_000) } } };
+    // Act
+    const text = encodeLiveMessage({ type: 'drift', drift, cursor: '9' });
+    // Assess
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+    const message = JSON.parse(text);
+    expect(message.drift.rawEvent).toBeUndefined();
+    expect(message.drift).toMatchObject({ id: drift.id, truncated: true, changes: drift.changes });
+  });
+});
+
+describe('$connect authorizer', () => {
+  const issuer = `https://cognito-idp.eu-west-1.amazonaws.com/${process.env.USER_POOL_ID ?? 'eu-west-1_TfDrift01'}`;
+  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const kid = 'tfdrift-test-key';
+
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  function jwt(claims: Record<string, unknown>, key: KeyObject = keys.privateKey): string {
+    const head = `${b64({ alg: 'RS256', kid, typ: 'JWT' })}.${b64(claims)}`;
+    return `${head}.${createSign('RSA-SHA256').update(head).sign(key).toString('base64url')}`;
+  }
+  const now = () => Math.floor(Date.now() / 1000);
+  const idToken = (over: Record<string, unknown> = {}) => ({
+    sub: 'a1b2c3d4-5678-90ab-cdef-111111111111',
+    iss: issuer,
+    aud: process.env.USER_POOL_CLIENT_ID,
+    token_use: 'id',
+    email: 'alice@example.com',
+    auth_time: now() - 60,
+    iat: now() - 60,
+    exp: now() + 3600,
+    ...over,
+  });
+  const connectEvent = (token?: string): APIGatewayRequestAuthorizerEvent =>
+    ({
+      type: 'REQUEST',
+      methodArn: 'arn:aws:execute-api:eu-west-1:123456789012:abc123/live/$connect',
+      headers: { Host: 'abc123.execute-api.eu-west-1.amazonaws.com', 'Sec-WebSocket-Version': '13' },
+      queryStringParameters: token === undefined ? {} : { token },
+      requestContext: { routeKey: '$connect', eventType: 'CONNECT', connectionId: 'conn-z=', apiId: 'abc123', stage: 'live' },
+    }) as never;
+
+  beforeAll(() => {
+    // Prepare: the verifier's JWKS cache holds our public key, as if fetched from the pool's jwks.json.
+    const jwk = { ...keys.publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
+    handlers.authorizer.verifier.cacheJwks({ keys: [jwk as never] });
+  });
+
+  it('allows a valid ID token of the dashboard client', async () => {
+    const result = await handlers.authorizer.handler(connectEvent(jwt(idToken())));
+    expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: connectEvent().methodArn });
+    expect(result.principalId).toBe('a1b2c3d4-5678-90ab-cdef-111111111111');
+  });
+
+  it.each([
+    ['an expired token', () => jwt(idToken({ exp: now() - 10, iat: now() - 4000 }))],
+    ['a token signed by another key', () => jwt(idToken(), stranger.privateKey)],
+    ['a token for another client', () => jwt(idToken({ aud: 'someotherclient0000000000a' }))],
+    ['a token from another user pool', () => jwt(idToken({ iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other' }))],
+    ['garbage', () => 'not.a.jwt'],
+    ['no token', () => undefined],
+  ])('denies %s', async (_name, token) => {
+    const result = await handlers.authorizer.handler(connectEvent(token()));
+    expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
+  });
+});

@@ -1,0 +1,101 @@
+// rules/cloudwatch.yaml (monitoring.amazonaws.com): PutMetricAlarm from the corpus (cloudtrail-tracker),
+// doc-shaped records (test/fixtures/rules/cloudwatch/) for the rest.
+
+import { describe, expect, it } from 'vitest';
+import { created, deleted, modified, res } from './case-builders.js';
+import { corpusRecord, findings, stateOf } from './harness.js';
+import { docRecords, type RuleCase, ruleCases } from './rule-cases.js';
+
+const doc = docRecords('cloudwatch', 'monitoring.amazonaws.com');
+const putAlarm = corpusRecord('cloudtrail-tracker/lambda/tests/sample-cloudtrail-event__135.json');
+const ASG_ALARM = 'awsec2-as-group-171-High-CPU-Utilization';
+const alarm = (name: string, extra = {}) =>
+  res('aws_cloudwatch_metric_alarm', name, {
+    alarm_name: name,
+    arn: `arn:aws:cloudwatch:us-east-1:111122223333:alarm:${name}`,
+    actions_enabled: true,
+    tags: { env: 'prod' },
+    ...extra,
+  });
+
+const cases: RuleCase[] = [
+  modified(
+    'cloudwatch.alarm.put',
+    putAlarm,
+    alarm(ASG_ALARM, { threshold: 10, period: 3600, evaluation_periods: 2 }),
+    'medium',
+    { threshold: 20 },
+  ),
+  created('cloudwatch.alarm.put', putAlarm, 'aws_cloudwatch_metric_alarm', 'medium', 'alarm no state holds'),
+  deleted('cloudwatch.alarm.delete', doc.DeleteAlarms, alarm('root-login')),
+  modified(
+    'cloudwatch.alarm.disable-actions',
+    doc.DisableAlarmActions,
+    alarm('root-login'),
+    'high',
+    { actions_enabled: false },
+    alarm('root-login', { actions_enabled: false }),
+  ),
+  modified(
+    'cloudwatch.alarm.enable-actions',
+    doc.EnableAlarmActions,
+    alarm('root-login', { actions_enabled: false }),
+    'low',
+    { actions_enabled: true },
+  ),
+  modified(
+    'cloudwatch.composite-alarm.put',
+    doc.PutCompositeAlarm,
+    res('aws_cloudwatch_composite_alarm', 'service-down', { alarm_rule: 'ALARM(a)', actions_enabled: true }),
+    'medium',
+    {
+      actions_enabled: false,
+    },
+  ),
+  modified(
+    'cloudwatch.dashboard.put',
+    doc.PutDashboard,
+    res('aws_cloudwatch_dashboard', 'ops', { dashboard_body: '{"widgets":[{"type":"text"}]}' }),
+    'low',
+    {
+      dashboard_body: { widgets: [] },
+    },
+  ),
+  deleted('cloudwatch.dashboard.delete', doc.DeleteDashboards, res('aws_cloudwatch_dashboard', 'ops'), 'low'),
+  modified(
+    'cloudwatch.metric-stream.put',
+    doc.PutMetricStream,
+    res('aws_cloudwatch_metric_stream', 'to-siem', {
+      firehose_arn: 'arn:aws:firehose:us-east-1:111122223333:deliverystream/siem',
+      output_format: 'json',
+    }),
+    'low',
+    {
+      firehose_arn: 'arn:aws:firehose:us-east-1:111122223333:deliverystream/other',
+    },
+  ),
+  deleted(
+    'cloudwatch.metric-stream.delete',
+    doc.DeleteMetricStream,
+    res('aws_cloudwatch_metric_stream', 'to-siem'),
+  ),
+  modified(
+    'cloudwatch.metric-stream.stop',
+    doc.StopMetricStreams,
+    res('aws_cloudwatch_metric_stream', 'to-siem'),
+    'medium',
+    [],
+  ),
+  modified('cloudwatch.tags.add', doc.TagResource, alarm('root-login'), 'low', { 'tags.owner': 'sec' }),
+  modified('cloudwatch.tags.remove', doc.UntagResource, alarm('root-login'), 'low', { 'tags.env': null }),
+];
+
+describe('rules/cloudwatch.yaml', () => {
+  ruleCases('rules/cloudwatch.yaml', cases);
+
+  it('reports only the managed alarms of a DeleteAlarms batch', () => {
+    expect(findings(doc.DeleteAlarms, stateOf(alarm('root-login'))).map((f) => f.resource.id)).toEqual([
+      'root-login',
+    ]);
+  });
+});
