@@ -61,8 +61,10 @@ describe('the local server beyond loopback', () => {
     );
   });
 
-  it.each(BAD_AUTH)('refuses every API path with %s', async (_name, headers, query) => {
-    for (const [method, path] of API_PATHS) {
+  it.each(BAD_AUTH)('refuses the API with %s', async (name, headers, query) => {
+    // Every path for the missing header; a read and a write for each other kind of bad token.
+    const paths = name === 'no header' ? API_PATHS : API_PATHS.filter(([m, p]) => p === '/api/v1/drifts' || (m === 'POST' && p === '/api/v1/events'));
+    for (const [method, path] of paths) {
       const res = await fetch(`${server.url}${path}${query}`, { method, headers, body: method === 'POST' ? '{}' : undefined });
       expect(res.status, `${method} ${path}`).toBe(401);
       expect(await res.json()).toEqual({
@@ -71,12 +73,12 @@ describe('the local server beyond loopback', () => {
     }
   });
 
-  it('answers with the right token, in the header or the query', async () => {
+  it('answers with the right token in the header, and not in an HTTP query (URLs end up in logs)', async () => {
     const byHeader = await fetch(`${server.url}/api/v1/state`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(byHeader.status).toBe(200);
     expect(((await byHeader.json()) as { resources: number }).resources).toBe(15);
     const byQuery = await fetch(`${server.url}/api/v1/summary?token=${TOKEN}`);
-    expect(byQuery.status).toBe(200);
+    expect(byQuery.status).toBe(401);
   });
 
   it('refuses an unauthenticated huge upload without reading it', async () => {
@@ -139,17 +141,21 @@ describe('request size limits', () => {
   });
 
   it('refuses a body over the limit sent in chunks without a length', async () => {
-    const chunk = new TextEncoder().encode(' '.repeat(1024));
+    const chunk = new TextEncoder().encode(' '.repeat(16 * 1024));
+    const chunks = 4096; // 64 MB offered
     let sent = 0;
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
-        if (sent++ < 64) controller.enqueue(chunk);
+        if (sent++ < chunks) controller.enqueue(chunk);
         else controller.close();
       },
     });
-    const res = await fetch(`${open.url}/api/v1/events`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
-    expect(res.status).toBe(413);
-    expect(sent).toBeLessThan(64); // stopped reading early
+    const res = await fetch(`${open.url}/api/v1/events`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit).catch(
+      (error: Error) => ({ status: `closed: ${error.message}` }),
+    );
+    // The server answers 413 and closes; the client may see the answer or the closed socket first.
+    expect([413, 'closed: fetch failed']).toContain(res.status);
+    expect(sent).toBeLessThan(chunks); // the server stopped reading long before the end
   });
 
   it('has a default limit of 1 MB on the authenticated server too', async () => {

@@ -200,7 +200,7 @@ describe(`fuzz (seed ${SEED})`, () => {
       return { input };
     });
     expect(stats.iterations).toBeGreaterThan(100);
-  }, 30_000);
+  }, MAX_MS + 20_000);
 
   it('event text reader: damaged documents give error items, never throws', () => {
     const texts = RECORDS.map((r) => JSON.stringify({ Records: [r, r] }));
@@ -212,7 +212,7 @@ describe(`fuzz (seed ${SEED})`, () => {
       return { input, expected: items.some((i) => !i.ok) };
     });
     expect(stats.iterations).toBeGreaterThan(100);
-  }, 30_000);
+  }, MAX_MS + 20_000);
 
   it('state parser + index: results or StateError, nothing else', () => {
     const docs = STATES.map((t) => JSON.parse(t) as unknown);
@@ -233,5 +233,5 @@ describe(`fuzz (seed ${SEED})`, () => {
       return { input: text };
     });
     expect(stats.iterations).toBeGreaterThan(100);
-  }, 30_000);
+  }, MAX_MS + 20_000);
 });

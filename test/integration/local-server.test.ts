@@ -291,6 +291,45 @@ describe('local server over HTTP and WebSocket', () => {
   });
 });
 
+describe('local server dashboard files', () => {
+  it('serves config.json and the built dashboard with a strict CSP, and says how to build it when missing', async () => {
+    const web = mkdtempSync(join(tmpdir(), 'tfdrift-web-'));
+    mkdirSync(join(web, 'assets'));
+    writeFileSync(join(web, 'index.html'), '<!doctype html><title>tfdrift</title>');
+    writeFileSync(join(web, 'assets', 'app.js'), 'console.log(1)');
+    const site = await startServer({
+      port: 0,
+      dataDir: null,
+      rulesDir,
+      webRoot: web,
+      logger: createLogger('silent'),
+    });
+    try {
+      const config = await fetch(`${site.url}/config.json`);
+      expect(await config.json()).toEqual({ apiBase: '/api/v1', wsUrl: '/ws', auth: null });
+      const index = await fetch(`${site.url}/`);
+      expect(index.status).toBe(200);
+      expect(index.headers.get('content-security-policy')).toBe(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+      );
+      expect(index.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(index.headers.get('referrer-policy')).toBe('no-referrer');
+      expect((await fetch(`${site.url}/assets/app.js`)).headers.get('content-type')).toBe(
+        'text/javascript; charset=utf-8',
+      );
+      expect((await fetch(`${site.url}/assets/..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);
+      expect((await fetch(`${site.url}/nope.js`)).status).toBe(404);
+      rmSync(join(web, 'index.html'));
+      const missing = await fetch(`${site.url}/`);
+      expect(missing.status).toBe(503);
+      expect(await missing.text()).toContain('npm run build:web');
+    } finally {
+      await site.close();
+      rmSync(web, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('local server access control', () => {
   it('refuses to bind beyond loopback without a token', async () => {
     await expect(
