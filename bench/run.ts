@@ -9,6 +9,7 @@ const BENCHES: Record<string, string> = {
   stateIndex: 'state-index.ts',
   liveLatency: 'live-latency.ts',
   bundles: 'bundles.ts',
+  soak: 'soak.ts',
 };
 
 const only = process.argv.slice(2);

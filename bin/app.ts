@@ -3,11 +3,11 @@
 //   npx cdk deploy --all -c tfdrift:config=tfdrift.yaml
 
 import { Annotations, App } from 'aws-cdk-lib';
-import { ensureWebDist } from '../lib/web-dist.js';
 import { RegionForwarderStack } from '../lib/constructs/region-forwarder.js';
 import { cloudTrailPatterns, deployedRuleSet, ruleBundleProblem } from '../lib/rule-patterns.js';
 import { forwarderRegions, settingsFromContext } from '../lib/settings.js';
 import { TfdriftStack } from '../lib/tfdrift-stack.js';
+import { ensureWebDist } from '../lib/web-dist.js';
 
 const app = new App();
 const settings = settingsFromContext({

@@ -91,6 +91,19 @@ export interface DriftStore {
    */
   claimAlert?(id: string, at: string): Promise<boolean>;
   settleAlert?(id: string, sent: boolean): Promise<void>;
+  /**
+   * Reverts seen (optional), for events delivered out of order: keeps, per key (one attribute of
+   * one resource), the latest call that set it back to the state's value; older marks change nothing.
+   */
+  recordRevert?(key: string, mark: RevertMark): Promise<void>;
+  latestRevert?(key: string): Promise<RevertMark | undefined>;
+}
+
+/** A call that set an attribute back to the value in state. `time` is ISO with milliseconds. */
+export interface RevertMark {
+  readonly time: string;
+  readonly eventId: string;
+  readonly name: string;
 }
 
 export interface Notifier {

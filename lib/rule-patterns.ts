@@ -20,7 +20,9 @@ export function deployedRuleSet(rulesDir = RULES_DIR): RuleSet {
 export function ruleBundleProblem(ruleSet: RuleSet, rulesDir = RULES_DIR): string | null {
   const bundle = join(rulesDir, 'rules.json');
   if (!existsSync(bundle)) return 'rules/rules.json is missing: run npm run rules:build';
-  const bundled = compileRuleSet(JSON.parse(readFileSync(bundle, 'utf8')) as { file: string; content: RuleFile }[]);
+  const bundled = compileRuleSet(
+    JSON.parse(readFileSync(bundle, 'utf8')) as { file: string; content: RuleFile }[],
+  );
   const ids = (set: RuleSet) => JSON.stringify(set.rules.map((r) => [r.id, r.eventSource, r.eventNames]));
   return ids(bundled) === ids(ruleSet) ? null : 'rules/rules.json is stale: run npm run rules:build';
 }

@@ -159,13 +159,16 @@ export function settingsFromContext(
   if (typeof raw === 'string') raw = parseText(raw, where);
   const path = context.configPath ?? (raw as { config?: unknown }).config;
   if (path !== undefined) {
-    if (typeof path !== 'string' || path === '') throw new SettingsError('tfdrift:config must be a file path');
+    if (typeof path !== 'string' || path === '')
+      throw new SettingsError('tfdrift:config must be a file path');
     where = path;
     let text: string;
     try {
       text = readFileSync(resolve(baseDir, path), 'utf8');
     } catch (error) {
-      throw new SettingsError(`${path}: cannot read settings file (${(error as NodeJS.ErrnoException).code})`);
+      throw new SettingsError(
+        `${path}: cannot read settings file (${(error as NodeJS.ErrnoException).code})`,
+      );
     }
     raw = { ...(raw as object), ...(parseText(text, where) as object) };
   }
@@ -200,15 +203,21 @@ export function parseSettings(input: unknown, where = 'tfdrift settings'): Tfdri
     ...(s as object),
     stateBuckets: ((s.stateBuckets ?? []) as unknown[]).map(stateBucket),
     alertEmails: ((s.alertEmails ?? []) as unknown[]).map((a) =>
-      typeof a === 'string' ? { address: a, minSeverity: 'high' as const } : { minSeverity: 'high', ...(a as object) },
+      typeof a === 'string'
+        ? { address: a, minSeverity: 'high' as const }
+        : { minSeverity: 'high', ...(a as object) },
     ) as AlertEmailSettings[],
   };
   delete (settings as { config?: unknown }).config;
   if (settings.createTrail && settings.trailBucket) {
-    throw new SettingsError(`${where}: trailBucket names an existing trail; it cannot be combined with createTrail`);
+    throw new SettingsError(
+      `${where}: trailBucket names an existing trail; it cannot be combined with createTrail`,
+    );
   }
   if (Boolean(settings.domainName) !== Boolean(settings.certificateArn)) {
-    throw new SettingsError(`${where}: domainName and certificateArn go together (the certificate must be in us-east-1)`);
+    throw new SettingsError(
+      `${where}: domainName and certificateArn go together (the certificate must be in us-east-1)`,
+    );
   }
   const duplicates = settings.stateBuckets.map((b) => b.bucket).filter((b, i, all) => all.indexOf(b) !== i);
   if (duplicates.length) throw new SettingsError(`${where}: stateBuckets: ${duplicates[0]} is listed twice`);

@@ -34,6 +34,7 @@ import { LiveFeed } from './constructs/live-feed.js';
 import { QueryApi } from './constructs/query-api.js';
 import { StateAccess } from './constructs/state-access.js';
 import { Trail } from './constructs/trail.js';
+import { nagAccount, nagRegion } from './nag.js';
 import { cloudTrailPatterns, stateWritePatterns } from './rule-patterns.js';
 import type { TfdriftSettings } from './settings.js';
 
@@ -98,7 +99,9 @@ export class TfdriftStack extends Stack {
       DRIFTS_TABLE: this.store.drifts.tableName,
       EVENTS_TABLE: this.store.events.tableName,
       TOPIC_ARN: this.alerts.topic.topicArn,
-      STATE_SOURCES: JSON.stringify(settings.stateBuckets.map(({ bucket, prefixes }) => ({ bucket, prefixes }))),
+      STATE_SOURCES: JSON.stringify(
+        settings.stateBuckets.map(({ bucket, prefixes }) => ({ bucket, prefixes })),
+      ),
       DETECT_CONFIG: JSON.stringify({
         ignore: { principals: settings.ignorePrincipals },
         terraformPrincipals: settings.terraformRoleArns,
@@ -116,7 +119,8 @@ export class TfdriftStack extends Stack {
       handler.acknowledgeIndexGrant(this.store.drifts);
       Validations.of(handler).acknowledge({
         id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason: 'Publishing to the KMS-encrypted alerts topic needs GenerateDataKey* on that one key (CDK grantPublish).',
+        reason:
+          'Publishing to the KMS-encrypted alerts topic needs GenerateDataKey* on that one key (CDK grantPublish).',
       });
     };
 
@@ -127,7 +131,8 @@ export class TfdriftStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(60),
       environment: detectorEnv,
-      noDlqReason: 'Asynchronous failures go to an on-failure destination (the ingest dead-letter queue, with an alarm).',
+      noDlqReason:
+        'Asynchronous failures go to an on-failure destination (the ingest dead-letter queue, with an alarm).',
     });
     grantDetector(this.detect);
 
@@ -169,7 +174,8 @@ export class TfdriftStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(29),
       environment: detectorEnv,
-      noDlqReason: 'Invoked synchronously by API Gateway: the caller gets the error; there is nothing to dead-letter.',
+      noDlqReason:
+        'Invoked synchronously by API Gateway: the caller gets the error; there is nothing to dead-letter.',
     });
     grantDetector(query);
     this.queryApi = new QueryApi(this, 'QueryApi', {
@@ -192,7 +198,14 @@ export class TfdriftStack extends Stack {
       trailBucket = Bucket.fromBucketName(this, 'TrailBucket', settings.trailBucket);
     }
     if (trailBucket) {
-      this.backstop = this.addBackstop(trailBucket, trailKey, detectorEnv, retention, settings, grantDetector);
+      this.backstop = this.addBackstop(
+        trailBucket,
+        trailKey,
+        detectorEnv,
+        retention,
+        settings,
+        grantDetector,
+      );
     }
   }
 
@@ -222,12 +235,14 @@ export class TfdriftStack extends Stack {
         // Overlap two runs so a file written late is still read once.
         BACKSTOP_WINDOW_MINUTES: String(settings.backstopMinutes * 2 + 15),
       },
-      noDlqReason: 'Its schedule target has a dead-letter queue; a failed run is redone by the next (overlapping) one.',
+      noDlqReason:
+        'Its schedule target has a dead-letter queue; a failed run is redone by the next (overlapping) one.',
     });
     grantDetector(backstop);
     const logs = `${settings.trailPrefix ? `${settings.trailPrefix.replace(/\/$/, '')}/` : ''}AWSLogs/*`;
     bucket.grantRead(backstop.fn, logs);
-    const readLogs = 'Read-only access to the trail log files (CDK grantRead limited to the AWSLogs/ prefix).';
+    const readLogs =
+      'Read-only access to the trail log files (CDK grantRead limited to the AWSLogs/ prefix).';
     Validations.of(backstop).acknowledge(
       { id: 'AwsSolutions-IAM5[Action::s3:GetObject*]', reason: readLogs },
       { id: 'AwsSolutions-IAM5[Action::s3:GetBucket*]', reason: readLogs },
@@ -238,11 +253,20 @@ export class TfdriftStack extends Stack {
       },
     );
     key?.grantDecrypt(backstop.fn);
-    const dlq = new DeadLetter(this, 'BackstopDeadLetter', { alarmTopic: this.alerts.topic, what: 'backstop runs' });
+    const dlq = new DeadLetter(this, 'BackstopDeadLetter', {
+      alarmTopic: this.alerts.topic,
+      what: 'backstop runs',
+    });
     new Rule(this, 'BackstopSchedule', {
       description: 'tfdrift: backstop run',
       schedule: Schedule.rate(Duration.minutes(settings.backstopMinutes)),
-    }).addTarget(new LambdaFunction(backstop.fn, { retryAttempts: 2, maxEventAge: Duration.hours(1), deadLetterQueue: dlq.queue }));
+    }).addTarget(
+      new LambdaFunction(backstop.fn, {
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(1),
+        deadLetterQueue: dlq.queue,
+      }),
+    );
     return backstop;
   }
 
@@ -250,7 +274,8 @@ export class TfdriftStack extends Stack {
   private acknowledgeDeploymentFunction(): void {
     const deployment = this.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
     if (!deployment) return;
-    const cdkOwned = 'CDK BucketDeployment function: runs only during deployment to copy the dashboard files; its code and policy are CDK-managed.';
+    const cdkOwned =
+      'CDK BucketDeployment function: runs only during deployment to copy the dashboard files; its code and policy are CDK-managed.';
     const site = this.getLogicalId(this.site.bucket.node.defaultChild as CfnBucket);
     const ids = [
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -261,7 +286,7 @@ export class TfdriftStack extends Stack {
       'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
       'AwsSolutions-IAM5[Action::s3:Abort*]',
       `AwsSolutions-IAM5[Resource::<${site}.Arn>/*]`,
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-${this.synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-${Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account}-${Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region}/*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-${this.synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-${nagAccount(this)}-${nagRegion(this)}/*]`,
       'AwsSolutions-L1',
       'Serverless-LambdaDLQ',
       'Serverless-LambdaLatestVersion',

@@ -18,6 +18,7 @@ import {
   type Finding,
   type IgnoreReason,
   type ProcessedEvent,
+  type RestoredValues,
   SENSITIVE,
   SEVERITIES,
   type Severity,
@@ -88,10 +89,12 @@ export function detectEvent(event: CloudTrailEvent, ctx: DetectContext): Process
   const byResource = new Map<string, Finding>();
   const reasons: IgnoreReason[] = [];
   const ruleErrors: string[] = [];
+  const restored: RestoredValues[] = [];
   for (const rule of rules) {
     try {
       const result = evaluateRule(rule, event, ctx);
       if (result.reason) reasons.push(result.reason);
+      if (result.restored) restored.push(...result.restored);
       for (const finding of result.findings) {
         const existing = byResource.get(finding.id);
         byResource.set(finding.id, existing ? mergeFindings(existing, finding) : finding);
@@ -101,12 +104,13 @@ export function detectEvent(event: CloudTrailEvent, ctx: DetectContext): Process
       ruleErrors.push(`rule ${rule.id}: ${(error as Error).message}`);
     }
   }
+  const reverts = restored.length > 0 ? { restored } : {};
   if (byResource.size > 0) {
     const findings = [...byResource.values()].sort((a, b) => resourceKey(a).localeCompare(resourceKey(b)));
-    return { ...base, outcome: { result: 'drift', findings } };
+    return { ...base, outcome: { result: 'drift', findings }, ...reverts };
   }
   if (ruleErrors.length > 0) return { ...base, outcome: { result: 'error', error: ruleErrors.join('; ') } };
-  return ignored(mostTelling(reasons));
+  return { ...ignored(mostTelling(reasons)), ...reverts };
 }
 
 const REASON_ORDER: readonly IgnoreReason[] = [
@@ -125,6 +129,7 @@ function mostTelling(reasons: IgnoreReason[]): IgnoreReason {
 interface RuleResult {
   readonly findings: Finding[];
   readonly reason?: IgnoreReason;
+  readonly restored?: RestoredValues[];
 }
 
 interface Identity {
@@ -152,6 +157,7 @@ function evaluateRule(rule: CompiledRule, event: CloudTrailEvent, ctx: DetectCon
       continue;
     }
     const findings: Finding[] = [];
+    const restored: RestoredValues[] = [];
     let reason: IgnoreReason | undefined;
     for (const resource of resources) {
       if (isIgnoredResource(ctx.config, resource.type, resource.address, resource.id)) {
@@ -164,13 +170,20 @@ function evaluateRule(rule: CompiledRule, event: CloudTrailEvent, ctx: DetectCon
         continue;
       }
       const compared = compareAttributes(target.attributes ?? [], resource, event.raw, ctx.config);
+      if (compared.restored.length > 0) {
+        restored.push({
+          address: resource.address,
+          stateFile: resource.stateFile,
+          attributes: compared.restored,
+        });
+      }
       if (compared.extracted && compared.changes.length === 0) {
         reason = compared.ignored ? 'ignored-attribute' : 'no-change';
         continue;
       }
       findings.push(buildFinding(rule, event, severity, 'modified', stateRef(resource), compared.changes));
     }
-    return { findings, reason };
+    return { findings, reason, ...(restored.length > 0 ? { restored } : {}) };
   }
 
   const creates = rule.change === 'create' || rule.targets.some((t) => t.change === 'create');
@@ -242,13 +255,16 @@ function evaluateItems(
   const { when: _when, ...unconditional } = rule;
   const findings: Finding[] = [];
   const reasons: IgnoreReason[] = [];
+  const restored: RestoredValues[] = [];
   for (const item of items) {
     const result = evaluateRule({ ...unconditional, targets: [item] }, event, ctx);
     findings.push(...result.findings);
     if (result.reason) reasons.push(result.reason);
+    if (result.restored) restored.push(...result.restored);
   }
-  if (findings.length > 0) return { findings };
-  return { findings, reason: reasons.length > 0 ? mostTelling(reasons) : 'not-in-state' };
+  const reverts = restored.length > 0 ? { restored } : {};
+  if (findings.length > 0) return { findings, ...reverts };
+  return { findings, reason: reasons.length > 0 ? mostTelling(reasons) : 'not-in-state', ...reverts };
 }
 
 function severityFor(rule: CompiledRule, event: CloudTrailEvent, config: DetectConfig): Severity {
@@ -381,6 +397,8 @@ interface Compared {
   /** True when the event carried at least one comparable value. */
   readonly extracted: boolean;
   readonly changes: AttributeChange[];
+  /** Attributes the event set to the value the state holds (a hand-made revert of earlier drift). */
+  readonly restored: string[];
   /** True when a difference was dropped because the config ignores that attribute. */
   readonly ignored: boolean;
 }
@@ -408,6 +426,7 @@ function compareAttributes(
   config: DetectConfig,
 ): Compared {
   const changes: AttributeChange[] = [];
+  const restored: string[] = [];
   let extracted = false;
   let ignored = false;
   for (const spec of specs) {
@@ -433,6 +452,7 @@ function compareAttributes(
         const expected = normalise(expectedRaw);
         const actual = normalise(value);
         if (!sameValue(expected, actual)) push(spec.attribute, expected, actual);
+        else restored.push(spec.attribute);
         break;
       }
       case 'merge-map': {
@@ -466,7 +486,7 @@ function compareAttributes(
       }
     }
   }
-  return { extracted, changes, ignored };
+  return { extracted, changes, ignored, restored };
 }
 
 function setItems(value: unknown): Map<string, unknown> {

@@ -6,9 +6,11 @@ import { SENSITIVE } from './types.js';
 const SECRET_NAME =
   /(password|passwd|passphrase|secret|private_?key|token|credential|api_?key|key_material|connection_string|auth_?string|sasl|ssh_key)/i;
 
-// Names that match SECRET_NAME but hold settings, not secrets: the instance metadata option
-// `http_tokens` / `HttpTokens` is "required" or "optional" (IMDSv2), and IMDSv1 coming back is drift to show.
-const NOT_SECRET_NAMES = /http_?tokens/gi;
+// Names that match SECRET_NAME but hold settings about secrets, not secrets: IMDSv2's `http_tokens`
+// ("required"/"optional"), password policies (lengths, ages, character classes), token lifetimes,
+// and the names/ARNs of Secrets Manager secrets. Showing their values is what makes the drift useful.
+const NOT_SECRET_NAMES =
+  /http_?tokens|minimum_?password_?length|password_?reuse_?prevention|max_?password_?age|allow_?users_?to_?change_?password|password_?policy|password_?reset_?required|password_?last_?used|temporary_?password_?validity_?days|hard_?expiry|require_?(lowercase|uppercase|numbers|symbols)_?(characters)?|(access_?|id_?|refresh_?)?token_?validity(_?units)?|token_?version|secret_?(id|arn|name)|secret_?rotation|recovery_?window|no_?password_?required/gi;
 
 /** True when an attribute path (any segment) names a secret. */
 export function isSecretName(attributePath: string): boolean {

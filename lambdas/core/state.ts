@@ -64,11 +64,12 @@ export function tryParseState(text: string, file: string): ParsedState | StateLo
 }
 
 function parseJson(text: string, file: string): unknown {
-  if (text.trim().length === 0) {
+  if (!/\S/.test(text)) {
     throw new StateError(`${file}: empty file (expected a Terraform state; run \`terraform state pull\`)`);
   }
   try {
-    return JSON.parse(text);
+    // A byte-order mark (editors, PowerShell redirection) is not JSON but loses nothing.
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     // V8 quotes the text around the error; state text may hold secrets, so only the position stays.

@@ -137,6 +137,15 @@ export interface ProcessedEvent {
   readonly outcome: EventOutcome;
   /** True when the event was a Terraform write: callers should reload state. */
   readonly stateWrite?: boolean;
+  /** Managed attributes the call set back to the value in state: earlier drift of them is over. */
+  readonly restored?: readonly RestoredValues[];
+}
+
+/** Attributes of one managed resource that a call set to the value the state holds. */
+export interface RestoredValues {
+  readonly address: string;
+  readonly stateFile: string;
+  readonly attributes: readonly string[];
 }
 
 export const SENSITIVE = '(sensitive)';

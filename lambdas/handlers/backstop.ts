@@ -2,9 +2,9 @@
 // re-reads the log files of the last window and feeds them to the same detect service; drift writes
 // are conditional on the drift id, so an event seen before adds nothing and alerts nobody.
 
+import { s3Client } from './runtime/clients.js';
 import { createDetectorRuntime } from './runtime/detector.js';
 import { numberEnv, requireEnv } from './runtime/env.js';
-import { s3Client } from './runtime/clients.js';
 import { readTrailLog, trailLogKeys } from './runtime/trail-logs.js';
 
 const runtime = createDetectorRuntime();
@@ -45,6 +45,13 @@ export async function handler(event: { time?: string } = {}): Promise<BackstopRe
     }
   }
   runtime.events.take();
-  runtime.logger.info('backstop run', { from: from.toISOString(), to: to.toISOString(), files: files.length, processed, created, errors });
+  runtime.logger.info('backstop run', {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    files: files.length,
+    processed,
+    created,
+    errors,
+  });
   return { files: files.length, processed, created, errors };
 }

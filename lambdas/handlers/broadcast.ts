@@ -10,20 +10,33 @@ import { dynamoDocumentClient } from './runtime/clients.js';
 import { requireEnv } from './runtime/env.js';
 import { jsonLogger } from './runtime/logger.js';
 
-const connections = new DynamoConnections(dynamoDocumentClient(), { tableName: requireEnv('CONNECTIONS_TABLE') });
-const sender = new ApiGatewaySender(new ApiGatewayManagementApiClient({ endpoint: requireEnv('WS_ENDPOINT') }));
+const connections = new DynamoConnections(dynamoDocumentClient(), {
+  tableName: requireEnv('CONNECTIONS_TABLE'),
+});
+const sender = new ApiGatewaySender(
+  new ApiGatewayManagementApiClient({ endpoint: requireEnv('WS_ENDPOINT') }),
+);
 const logger = jsonLogger({ function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'broadcast' });
 
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
     try {
-      const change = changeFromStreamImage(record.dynamodb?.NewImage as Parameters<typeof changeFromStreamImage>[0]);
+      const change = changeFromStreamImage(
+        record.dynamodb?.NewImage as Parameters<typeof changeFromStreamImage>[0],
+      );
       if (!change) continue;
-      const result = await broadcastDrift({ connections, sender, logger, concurrency: 10 }, change.drift, change.cursor);
+      const result = await broadcastDrift(
+        { connections, sender, logger, concurrency: 10 },
+        change.drift,
+        change.cursor,
+      );
       logger.info('drift broadcast', { driftId: change.drift.id, ...result });
     } catch (error) {
-      logger.error('broadcast failed', { error: (error as Error).message, sequence: record.dynamodb?.SequenceNumber });
+      logger.error('broadcast failed', {
+        error: (error as Error).message,
+        sequence: record.dynamodb?.SequenceNumber,
+      });
       // Stream order matters: retry from here; later records would only be sent twice.
       batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
       break;

@@ -1,8 +1,8 @@
 // Lambda REQUEST authorizer of the WebSocket $connect route: the Cognito JWT arrives as `?token=`
 // (browsers cannot set headers on a WebSocket). Valid → Allow on this route; anything else → Deny.
 
-import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { requireEnv } from './runtime/env.js';
 import { jsonLogger } from './runtime/logger.js';
 
@@ -14,7 +14,12 @@ export const verifier = CognitoJwtVerifier.create({
 });
 const logger = jsonLogger({ function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'ws-authorizer' });
 
-function policy(principalId: string, effect: 'Allow' | 'Deny', resource: string, sub?: string): APIGatewayAuthorizerResult {
+function policy(
+  principalId: string,
+  effect: 'Allow' | 'Deny',
+  resource: string,
+  sub?: string,
+): APIGatewayAuthorizerResult {
   return {
     principalId,
     policyDocument: {

@@ -5,7 +5,9 @@ import { DynamoConnections } from '../adapters/aws/dynamo-connections.js';
 import { dynamoDocumentClient } from './runtime/clients.js';
 import { requireEnv } from './runtime/env.js';
 
-const connections = new DynamoConnections(dynamoDocumentClient(), { tableName: requireEnv('CONNECTIONS_TABLE') });
+const connections = new DynamoConnections(dynamoDocumentClient(), {
+  tableName: requireEnv('CONNECTIONS_TABLE'),
+});
 
 type ConnectEvent = APIGatewayProxyWebsocketEventV2 & {
   requestContext: { authorizer?: { principalId?: string; sub?: string } };

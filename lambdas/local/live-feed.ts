@@ -63,6 +63,8 @@ export class LiveFeed {
       query: (q) => base.query(q),
       history: (key) => base.history(key),
       listOpen: () => base.listOpen(),
+      recordRevert: (key, mark) => base.recordRevert?.(key, mark) ?? Promise.resolve(),
+      latestRevert: (key) => base.latestRevert?.(key) ?? Promise.resolve(undefined),
     };
     // Pings find dashboards that vanished without closing (sleeping laptops, dropped networks).
     this.heartbeat = setInterval(() => {

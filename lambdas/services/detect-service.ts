@@ -5,11 +5,21 @@ import { extractEach, normaliseRecord } from '../core/cloudtrail.js';
 import type { DetectConfig } from '../core/config.js';
 import { type DetectContext, type DetectError, detectEvent } from '../core/detect.js';
 import { type EventPattern, matchesPattern } from '../core/event-pattern.js';
+import { stableHash } from '../core/hash.js';
 import { scrubSecrets } from '../core/redact.js';
 import { eventPatterns, type RuleSet } from '../core/rules.js';
 import type { StateIndex } from '../core/state-types.js';
-import type { CloudTrailEvent, Drift, Finding, ProcessedEvent } from '../core/types.js';
-import type { Clock, DriftStore, EventLog, LiveMessage, Logger, Notifier, StateProvider } from '../ports.js';
+import type { CloudTrailEvent, Drift, Finding, ProcessedEvent, RestoredValues } from '../core/types.js';
+import type {
+  Clock,
+  DriftStore,
+  EventLog,
+  LiveMessage,
+  Logger,
+  Notifier,
+  RevertMark,
+  StateProvider,
+} from '../ports.js';
 import { resolutionOf } from './reevaluate.js';
 
 export interface DetectServiceDeps {
@@ -66,6 +76,17 @@ export function bridgeEnvelope(event: CloudTrailEvent): Record<string, unknown> 
   };
 }
 
+/** ISO time with milliseconds (string order is time order), or null when unparsable. */
+function isoTime(time: string): string | null {
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+/** The revert key of one attribute of one resource (hashed: addresses and paths can be long). */
+function revertKey(stateFile: string, address: string, attribute: string): string {
+  return stableHash(`${stateFile}\u0000${address}\u0000${attribute}`);
+}
+
 function recordId(record: unknown): string | null {
   const id = record && typeof record === 'object' ? (record as Record<string, unknown>).eventID : undefined;
   return typeof id === 'string' ? id : null;
@@ -120,6 +141,11 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
         : null;
     const created = seq !== null;
     if (created) deps.publish?.({ type: 'drift', drift, cursor: String(seq) });
+    if (created) {
+      // Delivered late: a call after this one already set the values back.
+      const later = await laterRevert(drift);
+      if (later) await resolveAsReverted(drift.id, later);
+    }
     if (!(await alertOnce(drift, created))) tally.alertsFailed += 1;
     return created;
   }
@@ -148,6 +174,53 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
     }
     if (tracked) await settleAlert.call(deps.store, drift.id, true);
     return true;
+  }
+
+  /**
+   * A call set attributes back to the state's values: drifts of exactly those attributes made before
+   * it are over. The revert is remembered, so a drift delivered after it (out of order) is resolved
+   * as it is stored: the final status follows event time, not arrival.
+   */
+  async function applyReverts(event: CloudTrailEvent, restored: readonly RestoredValues[]): Promise<void> {
+    const time = isoTime(event.time);
+    if (!time) return;
+    const mark: RevertMark = { time, eventId: event.id, name: event.name };
+    for (const r of restored) {
+      for (const attribute of r.attributes) {
+        await deps.store.recordRevert?.(revertKey(r.stateFile, r.address, attribute), mark);
+      }
+      for (const drift of await deps.store.history(r.address)) {
+        const at = isoTime(drift.event.time);
+        if (drift.status === 'resolved' || drift.kind !== 'modified' || drift.changes.length === 0) continue;
+        if (drift.resource.stateFile !== r.stateFile || !at || at >= time) continue;
+        if (drift.changes.every((c) => r.attributes.includes(c.attribute)))
+          await resolveAsReverted(drift.id, mark);
+      }
+    }
+  }
+
+  /** The latest revert of every attribute a drift changed, when each came after the drift's event. */
+  async function laterRevert(drift: Drift): Promise<RevertMark | undefined> {
+    const { address, stateFile } = drift.resource;
+    const time = isoTime(drift.event.time);
+    if (!deps.store.latestRevert || drift.kind !== 'modified' || !address || !stateFile || !time)
+      return undefined;
+    let latest: RevertMark | undefined;
+    for (const change of drift.changes) {
+      const mark = await deps.store.latestRevert(revertKey(stateFile, address, change.attribute));
+      if (!mark || mark.time <= time) return undefined;
+      if (!latest || mark.time > latest.time) latest = mark;
+    }
+    return latest;
+  }
+
+  async function resolveAsReverted(id: string, mark: RevertMark): Promise<void> {
+    await deps.store.setStatus(id, {
+      status: 'resolved',
+      by: 'tfdrift',
+      comment: `reverted by ${mark.name} (event ${mark.eventId}) at ${mark.time}`,
+      at: deps.clock.now().toISOString(),
+    });
   }
 
   async function handle(records: readonly unknown[]): Promise<HandleResult> {
@@ -184,6 +257,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
       }
       processed.push(result);
       if (result.stateWrite) stateWrite = true;
+      if (result.restored) await applyReverts(event, result.restored);
       if (result.outcome.result === 'error')
         errors.push({ eventId: event.id, message: result.outcome.error });
       if (result.outcome.result !== 'drift') continue;

@@ -2,6 +2,7 @@
 // headers), the built SPA plus a generated /config.json, and the Cognito user pool that signs users in.
 
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AccessLevel,
   AllowedMethods,
@@ -16,7 +17,6 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AccountRecovery,
   CfnUserPoolUser,
@@ -85,14 +85,18 @@ export class DashboardSite extends Construct {
     Validations.of(this.userPool).acknowledge(
       {
         id: 'AwsSolutions-COG8',
-        reason: 'Threat protection (Plus tier) is billed per user; a handful of admin-created users with strong passwords is the default. Enable the Plus plan in Cognito when policy demands it.',
+        reason:
+          'Threat protection (Plus tier) is billed per user; a handful of admin-created users with strong passwords is the default. Enable the Plus plan in Cognito when policy demands it.',
       },
       {
         id: 'AwsSolutions-COG2',
-        reason: 'MFA is optional by design (TOTP available to every user); organisations requiring it set MFA to required in the pool.',
+        reason:
+          'MFA is optional by design (TOTP available to every user); organisations requiring it set MFA to required in the pool.',
       },
     );
-    this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.authDomainPrefix } });
+    this.domain = this.userPool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: props.authDomainPrefix },
+    });
     props.users.forEach((email, index) => {
       new CfnUserPoolUser(this, `User${index}`, {
         userPoolId: this.userPool.userPoolId,
@@ -167,7 +171,9 @@ export class DashboardSite extends Construct {
       logFilePrefix: 'cdn/',
       ...customDomain,
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(this.bucket, { originAccessLevels: [AccessLevel.READ] }),
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket, {
+          originAccessLevels: [AccessLevel.READ],
+        }),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
@@ -176,24 +182,37 @@ export class DashboardSite extends Construct {
       },
       // The SPA routes in the browser: unknown paths get index.html.
       errorResponses: [
-        { httpStatus: 403, responseHttpStatus: 200, responsePagePath: '/index.html', ttl: Duration.seconds(0) },
-        { httpStatus: 404, responseHttpStatus: 200, responsePagePath: '/index.html', ttl: Duration.seconds(0) },
+        {
+          httpStatus: 403,
+          responseHttpStatus: 200,
+          responsePagePath: '/index.html',
+          ttl: Duration.seconds(0),
+        },
+        {
+          httpStatus: 404,
+          responseHttpStatus: 200,
+          responsePagePath: '/index.html',
+          ttl: Duration.seconds(0),
+        },
       ],
     });
     const cdnAck = [
       {
         id: 'AwsSolutions-CFR1',
-        reason: 'Dashboard users may work from anywhere; every data request needs a Cognito token, the site holds only static files.',
+        reason:
+          'Dashboard users may work from anywhere; every data request needs a Cognito token, the site holds only static files.',
       },
       {
         id: 'AwsSolutions-CFR2',
-        reason: 'Static files only; data sits behind Cognito-authorised APIs with throttling. Attach a WAF web ACL when policy demands it.',
+        reason:
+          'Static files only; data sits behind Cognito-authorised APIs with throttling. Attach a WAF web ACL when policy demands it.',
       },
     ];
     if (!customDomain.certificate) {
       cdnAck.push({
         id: 'AwsSolutions-CFR4',
-        reason: 'The default *.cloudfront.net certificate fixes the TLS floor; set domainName + certificateArn to enforce TLSv1.2_2021.',
+        reason:
+          'The default *.cloudfront.net certificate fixes the TLS floor; set domainName + certificateArn to enforce TLSv1.2_2021.',
       });
     }
     Validations.of(this.distribution).acknowledge(...cdnAck);

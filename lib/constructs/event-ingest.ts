@@ -22,17 +22,24 @@ export const MAX_RULES = 200;
 
 /** The core's pattern (EventBridge JSON field names) as the CDK's camelCase EventPattern. */
 export function toCdkPattern(pattern: EventPattern): CdkEventPattern {
-  const { 'detail-type': detailType, source, detail, account, region, resources, ...rest } = pattern as Record<
-    string,
-    unknown
-  >;
-  if (Object.keys(rest).length > 0) throw new Error(`unsupported event pattern field(s): ${Object.keys(rest).join(', ')}`);
+  const {
+    'detail-type': detailType,
+    source,
+    detail,
+    account,
+    region,
+    resources,
+    ...rest
+  } = pattern as Record<string, unknown>;
+  if (Object.keys(rest).length > 0)
+    throw new Error(`unsupported event pattern field(s): ${Object.keys(rest).join(', ')}`);
   return { detailType, source, detail, account, region, resources } as CdkEventPattern;
 }
 
 /** A dead-letter queue is the end of the line: it has no DLQ or redrive policy of its own. */
 export function acknowledgeDeadLetterQueue(queue: Construct): void {
-  const reason = 'This queue is itself a dead-letter queue (of an EventBridge target, a Lambda destination or SNS).';
+  const reason =
+    'This queue is itself a dead-letter queue (of an EventBridge target, a Lambda destination or SNS).';
   Validations.of(queue).acknowledge(
     { id: 'AwsSolutions-SQS3', reason },
     { id: 'Serverless-SQSRedrivePolicy', reason },
@@ -85,12 +92,16 @@ export class EventIngest extends Construct {
     super(scope, id);
     const all = [...props.patterns, ...(props.extraPatterns ?? [])];
     if (all.length > MAX_RULES) {
-      throw new Error(`EventIngest: ${all.length} event patterns exceed the budget of ${MAX_RULES} rules per bus`);
+      throw new Error(
+        `EventIngest: ${all.length} event patterns exceed the budget of ${MAX_RULES} rules per bus`,
+      );
     }
     all.forEach((pattern, index) => {
       const size = JSON.stringify(pattern).length;
       if (size > MAX_PATTERN_CHARS) {
-        throw new Error(`EventIngest: pattern ${index} is ${size} characters (EventBridge allows ${MAX_PATTERN_CHARS})`);
+        throw new Error(
+          `EventIngest: pattern ${index} is ${size} characters (EventBridge allows ${MAX_PATTERN_CHARS})`,
+        );
       }
       const rule = new Rule(this, `Rule${index}`, {
         description: `tfdrift: ${describePattern(pattern)}`.slice(0, 512),

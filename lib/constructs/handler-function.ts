@@ -9,7 +9,14 @@ import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ARCHITECTURE, type HandlerName, HANDLERS_DIR, nodejsBundling, REPO_ROOT, RUNTIME } from '../bundling.js';
+import {
+  ARCHITECTURE,
+  HANDLERS_DIR,
+  type HandlerName,
+  nodejsBundling,
+  REPO_ROOT,
+  RUNTIME,
+} from '../bundling.js';
 
 export interface HandlerFunctionProps {
   readonly handler: HandlerName;
@@ -54,7 +61,7 @@ export class HandlerFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,
-      bundling: nodejsBundling(),
+      bundling: nodejsBundling(props.handler),
       environment: {
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         ...props.environment,
@@ -69,11 +76,13 @@ export class HandlerFunction extends Construct {
       },
       {
         id: 'AwsSolutions-L1',
-        reason: 'nodejs22.x is the pinned runtime (supported into 2027); moving to nodejs24.x is a deliberate, benchmarked upgrade.',
+        reason:
+          'nodejs22.x is the pinned runtime (supported into 2027); moving to nodejs24.x is a deliberate, benchmarked upgrade.',
       },
       {
         id: 'Serverless-LambdaLatestVersion',
-        reason: 'nodejs22.x is the pinned runtime (supported into 2027); moving to nodejs24.x is a deliberate, benchmarked upgrade.',
+        reason:
+          'nodejs22.x is the pinned runtime (supported into 2027); moving to nodejs24.x is a deliberate, benchmarked upgrade.',
       },
       { id: 'Serverless-LambdaDLQ', reason: props.noDlqReason },
     );
@@ -84,7 +93,8 @@ export class HandlerFunction extends Construct {
     const logicalId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnTable);
     Validations.of(this).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
-      reason: 'Queries use the global secondary indexes of this one table (lambdas/adapters/aws/drift-table-design.ts).',
+      reason:
+        'Queries use the global secondary indexes of this one table (lambdas/adapters/aws/drift-table-design.ts).',
     });
   }
 }

@@ -6,17 +6,19 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { type CfnApi, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { ALL_PARTITION, DRIFT_ATTR } from '../../lambdas/adapters/aws/drift-table-design.js';
+import { nagAccount, nagRegion } from '../nag.js';
 import type { DeadLetter } from './event-ingest.js';
 import { HandlerFunction } from './handler-function.js';
 
-const SYNC = 'Invoked synchronously by API Gateway: the caller gets the error; there is nothing to dead-letter.';
+const SYNC =
+  'Invoked synchronously by API Gateway: the caller gets the error; there is nothing to dead-letter.';
 
 export interface LiveFeedProps {
   readonly drifts: Table;
@@ -42,7 +44,10 @@ export class LiveFeed extends Construct {
       logRetention: props.logRetention,
       timeout: Duration.seconds(10),
       noDlqReason: SYNC,
-      environment: { USER_POOL_ID: props.userPool.userPoolId, USER_POOL_CLIENT_ID: props.client.userPoolClientId },
+      environment: {
+        USER_POOL_ID: props.userPool.userPoolId,
+        USER_POOL_CLIENT_ID: props.client.userPoolClientId,
+      },
     });
     const connect = new HandlerFunction(this, 'Connect', {
       handler: 'ws-connect',
@@ -83,7 +88,8 @@ export class LiveFeed extends Construct {
     });
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
-      reason: 'Only $connect can carry an authorizer (and does: the Cognito JWT); $disconnect belongs to an already authorised connection.',
+      reason:
+        'Only $connect can carry an authorizer (and does: the Cognito JWT); $disconnect belongs to an already authorised connection.',
     });
     const noStageLogs =
       'WebSocket access logs need the account-wide API Gateway CloudWatch role, which this stack does not own; connects are logged by the authorizer and connect functions.';
@@ -98,15 +104,16 @@ export class LiveFeed extends Construct {
       logRetention: props.logRetention,
       timeout: Duration.seconds(60),
       environment: { ...connectionsEnv, WS_ENDPOINT: this.stage.callbackUrl },
-      noDlqReason: 'Stream-invoked: failed batches go to the event source mapping\'s on-failure queue.',
+      noDlqReason: "Stream-invoked: failed batches go to the event source mapping's on-failure queue.",
     });
     props.connections.grantReadWriteData(this.broadcast.fn);
     this.broadcast.acknowledgeIndexGrant(props.connections);
     this.stage.grantManagementApiAccess(this.broadcast.fn);
     const stack = Stack.of(this);
     Validations.of(this.broadcast).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${stack.region}:${stack.account}:<${stack.getLogicalId(this.api.node.defaultChild as CfnApi)}>/live/*/@connections/*]`,
-      reason: 'PostToConnection/DeleteConnection on this API\'s live stage; connection ids are only known at run time.',
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${nagRegion(stack)}:${nagAccount(stack)}:<${stack.getLogicalId(this.api.node.defaultChild as CfnApi)}>/live/*/@connections/*]`,
+      reason:
+        "PostToConnection/DeleteConnection on this API's live stage; connection ids are only known at run time.",
     });
     // One batch per shard at a time (parallelizationFactor 1) bounds the fan-out's concurrency.
     this.broadcast.fn.addEventSource(

@@ -2,9 +2,9 @@
 // forward the matching CloudTrail events to the central region's default bus; detection is central.
 
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { EventPattern } from '../../lambdas/core/event-pattern.js';
 import { acknowledgeDeadLetterQueue, toCdkPattern } from './event-ingest.js';

@@ -27,7 +27,10 @@ export class StateAccess extends Construct {
           resources: settings.prefixes.flatMap((prefix) =>
             prefix === ''
               ? [bucket.arnForObjects('*')]
-              : [bucket.arnForObjects(objectPattern(prefix)), bucket.arnForObjects(`env:/*/${objectPattern(prefix)}`)],
+              : [
+                  bucket.arnForObjects(objectPattern(prefix)),
+                  bucket.arnForObjects(`env:/*/${objectPattern(prefix)}`),
+                ],
           ),
         }),
       );
@@ -43,7 +46,11 @@ export class StateAccess extends Construct {
           resources: [bucket.bucketArn],
           conditions: wholeBucket
             ? undefined
-            : { StringLike: { 's3:prefix': [...settings.prefixes.map((prefix) => `${listPrefix(prefix)}*`), 'env:/*'] } },
+            : {
+                StringLike: {
+                  's3:prefix': [...settings.prefixes.map((prefix) => `${listPrefix(prefix)}*`), 'env:/*'],
+                },
+              },
         }),
       );
       if (settings.kmsKeyArn) {
@@ -59,7 +66,8 @@ export class StateAccess extends Construct {
     for (const pattern of this.patterns) {
       Validations.of(owner).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${pattern}]`,
-        reason: 'Read-only (s3:GetObject) on the state prefix or glob the operator configured; state keys are not known in advance.',
+        reason:
+          'Read-only (s3:GetObject) on the state prefix or glob the operator configured; state keys are not known in advance.',
       });
     }
   }

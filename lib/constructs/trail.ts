@@ -2,7 +2,7 @@
 // log-file validation on. Most organisations already have a trail; then leave createTrail off.
 
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { ReadWriteType, Trail as CloudTrail } from 'aws-cdk-lib/aws-cloudtrail';
+import { Trail as CloudTrail, ReadWriteType } from 'aws-cdk-lib/aws-cloudtrail';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';

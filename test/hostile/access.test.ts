@@ -6,12 +6,12 @@
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { request } from 'node:http';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type RunningServer, startServer } from '../../lambdas/local/server.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../../lambdas/services/query-api.js';
-import { connectLive } from '../support/live-client.js';
 import { fixturePath, STATE_NAME, suspendEvent } from '../support/hostile-fixtures.js';
+import { connectLive } from '../support/live-client.js';
 
 const TOKEN = 'tfdrift-access-test-token-4d2c9e';
 const silent = { info() {}, warn() {}, error() {} };
@@ -21,8 +21,23 @@ let open: RunningServer;
 beforeAll(async () => {
   [server, open] = await Promise.all([
     // Bound beyond loopback (all interfaces), so the token is mandatory; reached via 127.0.0.1.
-    startServer({ port: 0, host: '0.0.0.0', token: TOKEN, dataDir: null, statePaths: [fixturePath(STATE_NAME)], logger: silent, alertsOut: { write: () => true } as never }),
-    startServer({ port: 0, dataDir: null, statePaths: [fixturePath(STATE_NAME)], logger: silent, maxBodyBytes: 4096, alertsOut: { write: () => true } as never }),
+    startServer({
+      port: 0,
+      host: '0.0.0.0',
+      token: TOKEN,
+      dataDir: null,
+      statePaths: [fixturePath(STATE_NAME)],
+      logger: silent,
+      alertsOut: { write: () => true } as never,
+    }),
+    startServer({
+      port: 0,
+      dataDir: null,
+      statePaths: [fixturePath(STATE_NAME)],
+      logger: silent,
+      maxBodyBytes: 4096,
+      alertsOut: { write: () => true } as never,
+    }),
   ]);
 });
 afterAll(async () => {
@@ -49,7 +64,11 @@ const BAD_AUTH: readonly [string, Record<string, string>, string][] = [
   ['a wrong token', { authorization: 'Bearer not-the-token' }, ''],
   ['a prefix of the token', { authorization: `Bearer ${TOKEN.slice(0, -1)}` }, ''],
   ['the token plus a character', { authorization: `Bearer ${TOKEN}x` }, ''],
-  ['Basic auth carrying the token', { authorization: `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}` }, ''],
+  [
+    'Basic auth carrying the token',
+    { authorization: `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}` },
+    '',
+  ],
   ['a wrong ?token=', {}, '?token=wrong'],
   ['an empty ?token=', {}, '?token='],
 ];
@@ -63,9 +82,16 @@ describe('the local server beyond loopback', () => {
 
   it.each(BAD_AUTH)('refuses the API with %s', async (name, headers, query) => {
     // Every path for the missing header; a read and a write for each other kind of bad token.
-    const paths = name === 'no header' ? API_PATHS : API_PATHS.filter(([m, p]) => p === '/api/v1/drifts' || (m === 'POST' && p === '/api/v1/events'));
+    const paths =
+      name === 'no header'
+        ? API_PATHS
+        : API_PATHS.filter(([m, p]) => p === '/api/v1/drifts' || (m === 'POST' && p === '/api/v1/events'));
     for (const [method, path] of paths) {
-      const res = await fetch(`${server.url}${path}${query}`, { method, headers, body: method === 'POST' ? '{}' : undefined });
+      const res = await fetch(`${server.url}${path}${query}`, {
+        method,
+        headers,
+        body: method === 'POST' ? '{}' : undefined,
+      });
       expect(res.status, `${method} ${path}`).toBe(401);
       expect(await res.json()).toEqual({
         error: { code: 'unauthorized', message: 'missing or wrong token: send Authorization: Bearer TOKEN' },
@@ -74,7 +100,9 @@ describe('the local server beyond loopback', () => {
   });
 
   it('answers with the right token in the header, and not in an HTTP query (URLs end up in logs)', async () => {
-    const byHeader = await fetch(`${server.url}/api/v1/state`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const byHeader = await fetch(`${server.url}/api/v1/state`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(byHeader.status).toBe(200);
     expect(((await byHeader.json()) as { resources: number }).resources).toBe(15);
     const byQuery = await fetch(`${server.url}/api/v1/summary?token=${TOKEN}`);
@@ -83,11 +111,15 @@ describe('the local server beyond loopback', () => {
 
   it('refuses an unauthenticated huge upload without reading it', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${server.url}/api/v1/events`, { method: 'POST', headers: { 'content-length': String(50 * 1024 * 1024) } }, (res) => {
-        resolve(res.statusCode ?? 0);
-        res.resume();
-        req.destroy();
-      });
+      const req = request(
+        `${server.url}/api/v1/events`,
+        { method: 'POST', headers: { 'content-length': String(50 * 1024 * 1024) } },
+        (res) => {
+          resolve(res.statusCode ?? 0);
+          res.resume();
+          req.destroy();
+        },
+      );
       req.on('error', reject);
       req.write(Buffer.alloc(64 * 1024)); // the rest never comes: the answer must not wait for it
     });
@@ -113,7 +145,9 @@ describe('the local server beyond loopback', () => {
     await byQuery.waitFor((m) => m.type === 'hello');
     await byQuery.close();
     const hello = await new Promise<string>((resolve, reject) => {
-      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
       ws.on('message', (data) => {
         resolve(JSON.parse(String(data)).type);
         ws.close();
@@ -128,7 +162,10 @@ describe('request size limits', () => {
   const events = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => suspendEvent(i)));
 
   it('accepts a body under the limit', async () => {
-    const res = await fetch(`${open.url}/api/v1/events`, { method: 'POST', body: JSON.stringify(suspendEvent(1)) });
+    const res = await fetch(`${open.url}/api/v1/events`, {
+      method: 'POST',
+      body: JSON.stringify(suspendEvent(1)),
+    });
     expect(res.status).toBe(200);
   });
 
@@ -150,9 +187,11 @@ describe('request size limits', () => {
         else controller.close();
       },
     });
-    const res = await fetch(`${open.url}/api/v1/events`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit).catch(
-      (error: Error) => ({ status: `closed: ${error.message}` }),
-    );
+    const res = await fetch(`${open.url}/api/v1/events`, {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+    } as RequestInit).catch((error: Error) => ({ status: `closed: ${error.message}` }));
     // The server answers 413 and closes; the client may see the answer or the closed socket first.
     expect([413, 'closed: fetch failed']).toContain(res.status);
     expect(sent).toBeLessThan(chunks); // the server stopped reading long before the end
@@ -211,9 +250,15 @@ describe('the Lambda $connect authorizer against hostile tokens', () => {
     }) as unknown as APIGatewayRequestAuthorizerEvent;
 
   beforeAll(async () => {
-    Object.assign(process.env, { USER_POOL_ID: poolId, USER_POOL_CLIENT_ID: clientId, AWS_REGION: 'eu-west-1' });
+    Object.assign(process.env, {
+      USER_POOL_ID: poolId,
+      USER_POOL_CLIENT_ID: clientId,
+      AWS_REGION: 'eu-west-1',
+    });
     authorizer = await import('../../lambdas/handlers/ws-authorizer.js');
-    authorizer.verifier.cacheJwks({ keys: [{ ...keys.publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } as never] });
+    authorizer.verifier.cacheJwks({
+      keys: [{ ...keys.publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } as never],
+    });
   });
 
   it('allows a valid token (the control case)', async () => {
@@ -226,11 +271,20 @@ describe('the Lambda $connect authorizer against hostile tokens', () => {
     ['empty', () => ''],
     ['malformed', () => 'eyJhbGciOi.garbage'],
     ['unsigned (alg none)', () => `${b64({ alg: 'none', kid })}.${b64(claims())}.`],
-    ['HS256 signed with the public key as secret', () => `${b64({ alg: 'HS256', kid })}.${b64(claims())}.AAAA`],
+    [
+      'HS256 signed with the public key as secret',
+      () => `${b64({ alg: 'HS256', kid })}.${b64(claims())}.AAAA`,
+    ],
     ['expired', () => sign({ alg: 'RS256', kid }, claims({ exp: now() - 1, iat: now() - 700 }))],
     ['not yet valid', () => sign({ alg: 'RS256', kid }, claims({ nbf: now() + 600 }))],
-    ['for another audience', () => sign({ alg: 'RS256', kid }, claims({ aud: 'another-client-000000000000' }))],
-    ['an access token of another client', () => sign({ alg: 'RS256', kid }, claims({ aud: undefined, token_use: 'access', client_id: 'x' }))],
+    [
+      'for another audience',
+      () => sign({ alg: 'RS256', kid }, claims({ aud: 'another-client-000000000000' })),
+    ],
+    [
+      'an access token of another client',
+      () => sign({ alg: 'RS256', kid }, claims({ aud: undefined, token_use: 'access', client_id: 'x' })),
+    ],
     ['from another issuer', () => sign({ alg: 'RS256', kid }, claims({ iss: 'https://evil.example/pool' }))],
     ['with an unknown key id', () => sign({ alg: 'RS256', kid: 'https://evil.example/jwks.json' }, claims())],
     ['100 KB long', () => `${b64({ alg: 'RS256', kid })}.${'A'.repeat(100_000)}.x`],

@@ -16,15 +16,15 @@ import { startLocalDynamo } from '../../lambdas/adapters/local/dynalite.js';
 import { loadRulesFromDir } from '../../lambdas/adapters/local/rule-files.js';
 import { LocalStateFiles } from '../../lambdas/adapters/local/state-files.js';
 import { parseConfig } from '../../lambdas/core/config.js';
-import type { LiveMessage } from '../../lambdas/ports.js';
 import { createLogger } from '../../lambdas/local/logger.js';
 import { runScan } from '../../lambdas/local/scan.js';
 import { type RunningServer, startServer } from '../../lambdas/local/server.js';
+import type { LiveMessage } from '../../lambdas/ports.js';
 import { createDetectService } from '../../lambdas/services/detect-service.js';
 import { createStateProvider } from '../../lambdas/services/state-provider.js';
-import { connectLive } from '../support/live-client.js';
 import { startAwsRecorder } from '../support/aws-recorder.js';
 import { canaryEvents, canaryState, leakedCanaries } from '../support/canaries.js';
+import { connectLive } from '../support/live-client.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tfdrift-canary-'));
 const stateDir = join(root, 'state');
@@ -49,16 +49,19 @@ function sink(): NodeJS.WritableStream & { text(): string } {
 }
 
 describe('secrets canary', () => {
-  it.each(['json', 'table', 'markdown'] as const)('scan --format %s shows the drifts and no canary', async (format) => {
-    const stdout = sink();
-    const stderr = sink();
-    const code = await runScan({ state: [stateDir], events: [eventsFile], format, stdout, stderr });
-    expect(code).toBe(2);
-    const out = stdout.text();
-    expect(out).toContain(format === 'markdown' ? 'aws\\_db\\_instance\\.main' : 'aws_db_instance.main');
-    expect(out).toContain(format === 'json' ? '"(sensitive)"' : 'sensitive');
-    expect(leakedCanaries(out + stderr.text())).toEqual([]);
-  });
+  it.each(['json', 'table', 'markdown'] as const)(
+    'scan --format %s shows the drifts and no canary',
+    async (format) => {
+      const stdout = sink();
+      const stderr = sink();
+      const code = await runScan({ state: [stateDir], events: [eventsFile], format, stdout, stderr });
+      expect(code).toBe(2);
+      const out = stdout.text();
+      expect(out).toContain(format === 'markdown' ? 'aws\\_db\\_instance\\.main' : 'aws_db_instance.main');
+      expect(out).toContain(format === 'json' ? '"(sensitive)"' : 'sensitive');
+      expect(leakedCanaries(out + stderr.text())).toEqual([]);
+    },
+  );
 
   it('the local server: API, WebSocket, console alerts, logs and the stored items hold no canary', async () => {
     const alerts = sink();
@@ -76,7 +79,10 @@ describe('secrets canary', () => {
       });
       const live = await connectLive(server.url);
       await live.waitFor((m) => m.type === 'hello');
-      const posted = await fetch(`${server.url}/api/v1/events`, { method: 'POST', body: JSON.stringify(EVENTS) });
+      const posted = await fetch(`${server.url}/api/v1/events`, {
+        method: 'POST',
+        body: JSON.stringify(EVENTS),
+      });
       expect(posted.status).toBe(200);
       seen.push(await posted.text());
       const drifts = await live.waitFor((m) => m.type === 'drift', 4);
@@ -89,7 +95,15 @@ describe('secrets canary', () => {
       });
       seen.push(await ack.text());
       await live.waitFor((m) => m.type === 'drift' && m.drift.status === 'acknowledged');
-      for (const path of ['/api/v1/drifts?limit=500', '/api/v1/graph', '/api/v1/state', '/api/v1/events', '/api/v1/summary', '/health', '/config.json']) {
+      for (const path of [
+        '/api/v1/drifts?limit=500',
+        '/api/v1/graph',
+        '/api/v1/state',
+        '/api/v1/events',
+        '/api/v1/summary',
+        '/health',
+        '/config.json',
+      ]) {
         const res = await fetch(`${server.url}${path}`);
         seen.push(await res.text());
       }
@@ -138,18 +152,29 @@ describe('secrets canary', () => {
         rules: loadRulesFromDir(),
         state: createStateProvider(new LocalStateFiles([stateDir]), { logger }),
         store: new DynamoDriftStore(dynamo.doc),
-        notifier: new SnsNotifier(recorder.sns(), { topicArn: 'arn:aws:sns:us-east-1:000000000000:t', dashboardUrl: 'https://d.example' }),
+        notifier: new SnsNotifier(recorder.sns(), {
+          topicArn: 'arn:aws:sns:us-east-1:000000000000:t',
+          dashboardUrl: 'https://d.example',
+        }),
         events: new DynamoEventLog(dynamo.doc),
         config: parseConfig(undefined),
         clock: { now: () => new Date() },
         logger,
       });
-      const result = await service.handle(EVENTS.map((detail) => ({ 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.rds', detail })));
+      const result = await service.handle(
+        EVENTS.map((detail) => ({ 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.rds', detail })),
+      );
       expect(result.created).toBe(4);
       expect(recorder.published).toHaveLength(4);
       const items = await dynamo.client.send(new ScanCommand({ TableName: dynamo.tables.drifts }));
       const events = await dynamo.client.send(new ScanCommand({ TableName: dynamo.tables.events }));
-      const everything = [JSON.stringify(recorder.published), JSON.stringify(items.Items), JSON.stringify(events.Items), JSON.stringify(result), ...logs].join('\n');
+      const everything = [
+        JSON.stringify(recorder.published),
+        JSON.stringify(items.Items),
+        JSON.stringify(events.Items),
+        JSON.stringify(result),
+        ...logs,
+      ].join('\n');
       expect(everything).toContain('(sensitive)');
       expect(leakedCanaries(everything)).toEqual([]);
     } finally {

@@ -3,10 +3,10 @@
 // failing as AWS fails them. Lambda's async delivery is simulated: an invocation that throws is
 // retried twice, then its event goes to the dead-letter list as received.
 
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiGatewaySender } from '../../lambdas/adapters/aws/apigw-sender.js';
 import { DynamoConnections } from '../../lambdas/adapters/aws/dynamo-connections.js';
@@ -15,10 +15,10 @@ import { DynamoEventLog } from '../../lambdas/adapters/aws/dynamo-event-log.js';
 import { S3StateSource } from '../../lambdas/adapters/aws/s3-state-source.js';
 import { SnsNotifier } from '../../lambdas/adapters/aws/sns-notifier.js';
 import { type LocalDynamo, startLocalDynamo } from '../../lambdas/adapters/local/dynalite.js';
+import { loadRulesFromDir } from '../../lambdas/adapters/local/rule-files.js';
 import { parseConfig } from '../../lambdas/core/config.js';
 import type { Drift } from '../../lambdas/core/types.js';
 import { broadcastDrift } from '../../lambdas/services/broadcast-service.js';
-import { loadRulesFromDir } from '../../lambdas/adapters/local/rule-files.js';
 import { createDetectService, type DetectService } from '../../lambdas/services/detect-service.js';
 import { createStateProvider } from '../../lambdas/services/state-provider.js';
 import { type S3rverProcess, startS3rver } from '../integration/s3rver-process.js';
@@ -43,7 +43,9 @@ beforeAll(async () => {
   [s3, recorder] = await Promise.all([startS3rver(), startAwsRecorder()]);
   const client = s3.client();
   await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'app/terraform.tfstate', Body: fixtureText(STATE_NAME) }));
+  await client.send(
+    new PutObjectCommand({ Bucket: BUCKET, Key: 'app/terraform.tfstate', Body: fixtureText(STATE_NAME) }),
+  );
   await client.send(
     new PutObjectCommand({
       Bucket: BUCKET,
@@ -65,9 +67,17 @@ afterEach(async () => {
 });
 
 function faultyDynamo(plan?: FaultPlan): { doc: DynamoDBDocumentClient; log?: FaultLog } {
-  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'local', credentials, maxAttempts: 4 });
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'local',
+    credentials,
+    maxAttempts: 4,
+  });
   const log = plan ? injectFaults(client, plan) : undefined;
-  return { doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), log };
+  return {
+    doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    log,
+  };
 }
 
 function faultyS3(plan?: FaultPlan): { client: S3Client; log?: FaultLog } {
@@ -193,7 +203,9 @@ describe('DynamoDB writes and SNS publishes under faults, with redelivery', () =
 
     expect(deadLetters).toEqual([]);
     const drifts = await storedDrifts();
-    expect(drifts.map((d) => d.event.id).sort()).toEqual(events.map((e) => (e.detail as { eventID: string }).eventID).sort());
+    expect(drifts.map((d) => d.event.id).sort()).toEqual(
+      events.map((e) => (e.detail as { eventID: string }).eventID).sort(),
+    );
     const ids = alertIds();
     expect(ids.sort()).toEqual(drifts.map((d) => d.id).sort());
     expect(new Set(ids).size).toBe(ids.length);
@@ -229,7 +241,12 @@ describe('DynamoDB writes and SNS publishes under faults, with redelivery', () =
   });
 
   it('sends an event whose error cannot be retried to the dead-letter path, intact', async () => {
-    const { doc, log } = faultyDynamo({ share: 1, kinds: ['denied'], seed: SEED, commands: ['PutItemCommand'] });
+    const { doc, log } = faultyDynamo({
+      share: 1,
+      kinds: ['denied'],
+      seed: SEED,
+      commands: ['PutItemCommand'],
+    });
     const service = detector(doc, faultySns().sns);
     const event = bridgeEnvelopeOf(suspendEvent(300, { userAgent: 'aws-cli/2 \u001b[31m<b>x</b>' }));
     const received = JSON.stringify(event);
@@ -252,12 +269,23 @@ describe('WebSocket posts under faults', () => {
     for (const id of ids) await connections.add(id);
     recorder.gone.add('c-gone');
     const apigw = recorder.apigw(4);
-    const log = injectFaults(apigw, { share: 0.4, kinds: ['throttle', 'server', 'timeout'], seed: SEED, limit: 4 });
+    const log = injectFaults(apigw, {
+      share: 0.4,
+      kinds: ['throttle', 'server', 'timeout'],
+      seed: SEED,
+      limit: 4,
+    });
     const drift = { id: 'd-ws', summary: 'x' } as unknown as Drift;
-    const result = await broadcastDrift({ connections, sender: new ApiGatewaySender(apigw), concurrency: 3 }, drift, '7');
+    const result = await broadcastDrift(
+      { connections, sender: new ApiGatewaySender(apigw), concurrency: 3 },
+      drift,
+      '7',
+    );
     expect(result).toEqual({ sent: 4, dropped: 1, failed: 0 });
     for (const id of ids.slice(0, 4)) {
-      expect(recorder.posted.get(id)?.map((m) => JSON.parse(m))).toEqual([{ type: 'drift', drift, cursor: '7' }]);
+      expect(recorder.posted.get(id)?.map((m) => JSON.parse(m))).toEqual([
+        { type: 'drift', drift, cursor: '7' },
+      ]);
     }
     expect((await connections.list()).sort()).toEqual(['c-1', 'c-2', 'c-3', 'c-4']);
     expect(log.faults.length).toBeGreaterThan(0);

@@ -39,13 +39,16 @@ const RECORDS: unknown[] = [
   ...readdirSync(golden, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .flatMap((d) => extractEach(readJson(join(golden, d.name, 'events.json'))))
-    .map((x) =>
-    'record' in x ? x.record : null,
-  ),
+    .map((x) => ('record' in x ? x.record : null)),
 ].filter((r) => r !== null);
-const STATES = readdirSync(join(FIXTURES, 'tfstate')).map((f) => readFileSync(join(FIXTURES, 'tfstate', f), 'utf8'));
+const STATES = readdirSync(join(FIXTURES, 'tfstate')).map((f) =>
+  readFileSync(join(FIXTURES, 'tfstate', f), 'utf8'),
+);
 const STATE_INDEX = buildStateIndex(
-  readdirSync(join(FIXTURES, 'tfstate')).map((f) => ({ file: f, text: readFileSync(join(FIXTURES, 'tfstate', f), 'utf8') })),
+  readdirSync(join(FIXTURES, 'tfstate')).map((f) => ({
+    file: f,
+    text: readFileSync(join(FIXTURES, 'tfstate', f), 'utf8'),
+  })),
 );
 
 // Values attackers and broken writers put where a field should be.
@@ -58,7 +61,7 @@ const HOSTILE: readonly (() => unknown)[] = [
   () => '',
   () => ' ',
   () => '*',
-  () => '${jndi:ldap://x}',
+  () => `$${'{'}jndi:ldap://x}`, // a Log4Shell probe, as text
   () => '<img src=x onerror=alert(1)>',
   () => '\u001b[31m\u202e\u0000\ud800',
   () => 'a'.repeat(20_000),
@@ -79,11 +82,17 @@ function clone<T>(value: T): T {
 }
 
 /** Paths to every node of a JSON value (bounded). */
-function nodes(value: unknown, path: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+function nodes(
+  value: unknown,
+  path: (string | number)[] = [],
+  out: (string | number)[][] = [],
+): (string | number)[][] {
   if (out.length > 400) return out;
   out.push(path);
-  if (Array.isArray(value)) value.forEach((v, i) => nodes(v, [...path, i], out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) nodes(v, [...path, k], out);
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) nodes(v, [...path, i], out);
+  } else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) nodes(v, [...path, k], out);
   return out;
 }
 
@@ -109,15 +118,24 @@ function mutate(value: unknown, rng: Rng): unknown {
     else if (op === 2) {
       // Type swap: string ↔ number ↔ array of itself.
       const current = path.reduce<unknown>((n, s) => (n as Record<string | number, unknown>)?.[s], out);
-      out = setAt(out, path, typeof current === 'string' ? Number(current) || [current] : JSON.stringify(current));
+      out = setAt(
+        out,
+        path,
+        typeof current === 'string' ? Number(current) || [current] : JSON.stringify(current),
+      );
     } else if (op === 3) {
       let deep: unknown = 'x';
-      for (let d = 0, depth = 50 + rng.int(3000); d < depth; d++) deep = rng.chance(0.5) ? { a: deep } : [deep];
+      for (let d = 0, depth = 50 + rng.int(3000); d < depth; d++)
+        deep = rng.chance(0.5) ? { a: deep } : [deep];
       out = setAt(out, path, deep);
     } else if (op === 4) {
       // Graft another record's subtree here (plausible but wrong).
       const other = rng.pick(RECORDS);
-      out = setAt(out, path, clone(rng.pick(nodes(other)).reduce<unknown>((n, s) => (n as never)?.[s], other)));
+      out = setAt(
+        out,
+        path,
+        clone(rng.pick(nodes(other)).reduce<unknown>((n, s) => (n as never)?.[s], other)),
+      );
     } else {
       out = setAt(out, path, rng.pick(HOSTILE)());
     }
@@ -148,7 +166,11 @@ interface FuzzStats {
 }
 
 /** Runs `body` until either bound; rethrows the first unexpected failure with the seed and input. */
-function fuzz(name: string, seed: number, body: (rng: Rng) => { input: unknown; expected?: boolean }): FuzzStats {
+function fuzz(
+  name: string,
+  seed: number,
+  body: (rng: Rng) => { input: unknown; expected?: boolean },
+): FuzzStats {
   const rng = seededRng(seed);
   const started = performance.now();
   const stats: FuzzStats = { iterations: 0, expectedErrors: 0, ms: 0 };
@@ -168,70 +190,91 @@ function fuzz(name: string, seed: number, body: (rng: Rng) => { input: unknown; 
     }
     const took = performance.now() - t0;
     if (took > SLOW_MS) {
-      throw new Error(`${name}: one input took ${Math.round(took)} ms (seed ${seed}, iteration ${stats.iterations}): ${String(JSON.stringify(input)).slice(0, 300)}`);
+      throw new Error(
+        `${name}: one input took ${Math.round(took)} ms (seed ${seed}, iteration ${stats.iterations}): ${String(JSON.stringify(input)).slice(0, 300)}`,
+      );
     }
     stats.iterations++;
   }
   stats.ms = Math.round(performance.now() - started);
-  expect(({} as Record<string, unknown>).polluted, `Object.prototype polluted (seed ${seed})`).toBeUndefined();
-  console.log(`fuzz ${name}: ${stats.iterations} iterations in ${stats.ms} ms, ${stats.expectedErrors} clear errors (seed ${seed})`);
+  expect(
+    ({} as Record<string, unknown>).polluted,
+    `Object.prototype polluted (seed ${seed})`,
+  ).toBeUndefined();
+  console.log(
+    `fuzz ${name}: ${stats.iterations} iterations in ${stats.ms} ms, ${stats.expectedErrors} clear errors (seed ${seed})`,
+  );
   return stats;
 }
 
 describe(`fuzz (seed ${SEED})`, () => {
-  it('normaliser + rule matcher + detector: results or InputError, nothing else', () => {
-    const stats = fuzz('detect', SEED, (rng) => {
-      const input = mutate(rng.pick(RECORDS), rng);
-      for (const item of extractEach(input)) {
-        if ('error' in item) return { input, expected: true };
-        let event: ReturnType<typeof normaliseRecord>;
+  it(
+    'normaliser + rule matcher + detector: results or InputError, nothing else',
+    () => {
+      const stats = fuzz('detect', SEED, (rng) => {
+        const input = mutate(rng.pick(RECORDS), rng);
+        for (const item of extractEach(input)) {
+          if ('error' in item) return { input, expected: true };
+          let event: ReturnType<typeof normaliseRecord>;
+          try {
+            event = normaliseRecord(item.record);
+          } catch (error) {
+            if (error instanceof InputError) return { input, expected: true };
+            throw error;
+          }
+          const envelope = bridgeEnvelope(event);
+          for (const pattern of PATTERNS) matchesPattern(pattern, envelope);
+          const outcome = detectEvent(event, { rules: RULES, state: STATE_INDEX, config: CONFIG });
+          expect(['drift', 'ignored', 'error']).toContain(outcome.outcome.result);
+          JSON.stringify(scrubSecrets(event.raw));
+        }
+        return { input };
+      });
+      expect(stats.iterations).toBeGreaterThan(100);
+    },
+    MAX_MS + 20_000,
+  );
+
+  it(
+    'event text reader: damaged documents give error items, never throws',
+    () => {
+      const texts = RECORDS.map((r) => JSON.stringify({ Records: [r, r] }));
+      const stats = fuzz('event-text', SEED + 1, (rng) => {
+        const input = damageText(rng.pick(texts), rng);
+        const items = parseEventText(input, 'fuzz.json');
+        expect(items.length).toBeGreaterThan(0);
+        for (const item of items) if (!item.ok) expect(item.error.startsWith('fuzz.json')).toBe(true);
+        return { input, expected: items.some((i) => !i.ok) };
+      });
+      expect(stats.iterations).toBeGreaterThan(100);
+    },
+    MAX_MS + 20_000,
+  );
+
+  it(
+    'state parser + index: results or StateError, nothing else',
+    () => {
+      const docs = STATES.map((t) => JSON.parse(t) as unknown);
+      const stats = fuzz('state', SEED + 2, (rng) => {
+        const text = rng.chance(0.5)
+          ? JSON.stringify(mutate(rng.pick(docs), rng))
+          : damageText(rng.pick(STATES), rng);
         try {
-          event = normaliseRecord(item.record);
+          const parsed = parseStateDocument(text, 'fuzz.tfstate');
+          const index = buildStateIndex([parsed]);
+          for (const r of index.resources.slice(0, 5)) {
+            if (r.id) index.byId(r.id);
+            index.byAddress(r.address);
+            index.byAttribute('bucket', String(r.id));
+          }
         } catch (error) {
-          if (error instanceof InputError) return { input, expected: true };
+          if (error instanceof StateError) return { input: text, expected: true };
           throw error;
         }
-        const envelope = bridgeEnvelope(event);
-        for (const pattern of PATTERNS) matchesPattern(pattern, envelope);
-        const outcome = detectEvent(event, { rules: RULES, state: STATE_INDEX, config: CONFIG });
-        expect(['drift', 'ignored', 'error']).toContain(outcome.outcome.result);
-        JSON.stringify(scrubSecrets(event.raw));
-      }
-      return { input };
-    });
-    expect(stats.iterations).toBeGreaterThan(100);
-  }, MAX_MS + 20_000);
-
-  it('event text reader: damaged documents give error items, never throws', () => {
-    const texts = RECORDS.map((r) => JSON.stringify({ Records: [r, r] }));
-    const stats = fuzz('event-text', SEED + 1, (rng) => {
-      const input = damageText(rng.pick(texts), rng);
-      const items = parseEventText(input, 'fuzz.json');
-      expect(items.length).toBeGreaterThan(0);
-      for (const item of items) if (!item.ok) expect(item.error.startsWith('fuzz.json')).toBe(true);
-      return { input, expected: items.some((i) => !i.ok) };
-    });
-    expect(stats.iterations).toBeGreaterThan(100);
-  }, MAX_MS + 20_000);
-
-  it('state parser + index: results or StateError, nothing else', () => {
-    const docs = STATES.map((t) => JSON.parse(t) as unknown);
-    const stats = fuzz('state', SEED + 2, (rng) => {
-      const text = rng.chance(0.5) ? JSON.stringify(mutate(rng.pick(docs), rng)) : damageText(rng.pick(STATES), rng);
-      try {
-        const parsed = parseStateDocument(text, 'fuzz.tfstate');
-        const index = buildStateIndex([parsed]);
-        for (const r of index.resources.slice(0, 5)) {
-          if (r.id) index.byId(r.id);
-          index.byAddress(r.address);
-          index.byAttribute('bucket', String(r.id));
-        }
-      } catch (error) {
-        if (error instanceof StateError) return { input: text, expected: true };
-        throw error;
-      }
-      return { input: text };
-    });
-    expect(stats.iterations).toBeGreaterThan(100);
-  }, MAX_MS + 20_000);
+        return { input: text };
+      });
+      expect(stats.iterations).toBeGreaterThan(100);
+    },
+    MAX_MS + 20_000,
+  );
 });

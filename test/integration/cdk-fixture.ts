@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
+import type { EventPattern } from '../../lambdas/core/event-pattern.js';
+import type { RuleSet } from '../../lambdas/core/rules.js';
 import { RegionForwarderStack } from '../../lib/constructs/region-forwarder.js';
 import { cloudTrailPatterns, deployedRuleSet } from '../../lib/rule-patterns.js';
 import { parseSettings } from '../../lib/settings.js';
-import type { RuleSet } from '../../lambdas/core/rules.js';
-import type { EventPattern } from '../../lambdas/core/event-pattern.js';
 import { TfdriftStack } from '../../lib/tfdrift-stack.js';
 import { placeholderWebDist } from '../../lib/web-dist.js';
 
@@ -57,5 +57,13 @@ export function buildTestApp(): SynthesisedApp {
     centralRegion: REGION,
     patterns: stack.patterns,
   });
-  return { app, stack, forwarder, dir, ruleSet, patterns, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    app,
+    stack,
+    forwarder,
+    dir,
+    ruleSet,
+    patterns,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

@@ -11,7 +11,9 @@ type Violations = ReturnType<NagPack['validateScope']>['violations'];
 
 /** Rule id → construct paths, readable in a failing assertion. */
 function summarise(violations: Violations): Record<string, string[]> {
-  return Object.fromEntries(violations.map((v) => [v.ruleName, v.violatingResources.map((r) => r.constructPath)]));
+  return Object.fromEntries(
+    violations.map((v) => [v.ruleName, v.violatingResources.map((r) => String(r.constructPath))]),
+  );
 }
 
 let synth: SynthesisedApp;
@@ -47,6 +49,8 @@ describe('cdk-nag', () => {
     // Act
     const { violations } = new AwsSolutionsChecks().validateScope(app);
     // Assess
-    expect(Object.keys(summarise(violations))).toEqual(expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']));
+    expect(Object.keys(summarise(violations))).toEqual(
+      expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']),
+    );
   });
 });

@@ -55,8 +55,12 @@ describe('parseSettings', () => {
   });
 
   it('refuses contradictions', () => {
-    expect(() => parseSettings({ createTrail: true, trailBucket: 'org-trail' })).toThrow(/cannot be combined/);
-    expect(() => parseSettings({ domainName: 'drift.example.com' })).toThrow(/domainName and certificateArn go together/);
+    expect(() => parseSettings({ createTrail: true, trailBucket: 'org-trail' })).toThrow(
+      /cannot be combined/,
+    );
+    expect(() => parseSettings({ domainName: 'drift.example.com' })).toThrow(
+      /domainName and certificateArn go together/,
+    );
     expect(() => parseSettings({ stateBuckets: ['a-state', 'a-state'] })).toThrow(/a-state is listed twice/);
     expect(() => parseSettings(['not', 'a', 'mapping'])).toThrow(/must be a mapping/);
   });
@@ -76,7 +80,9 @@ describe('settingsFromContext', () => {
 
   it('takes JSON from -c tfdrift=... and names a missing file', () => {
     expect(settingsFromContext({ tfdrift: '{"regions":["eu-west-1"]}' }).regions).toEqual(['eu-west-1']);
-    expect(() => settingsFromContext({ configPath: join(dir, 'missing.yaml') })).toThrow(/cannot read settings file \(ENOENT\)/);
+    expect(() => settingsFromContext({ configPath: join(dir, 'missing.yaml') })).toThrow(
+      /cannot read settings file \(ENOENT\)/,
+    );
   });
 });
 

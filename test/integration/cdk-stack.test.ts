@@ -6,7 +6,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONNECTIONS_TABLE, DRIFT_INDEXES, DRIFTS_TABLE } from '../../lambdas/adapters/aws/drift-table-design.js';
+import {
+  CONNECTIONS_TABLE,
+  DRIFT_INDEXES,
+  DRIFTS_TABLE,
+} from '../../lambdas/adapters/aws/drift-table-design.js';
 import { matchesPattern } from '../../lambdas/core/event-pattern.js';
 import { buildTestApp, type SynthesisedApp } from './cdk-fixture.js';
 
@@ -14,7 +18,13 @@ const CORPUS = join(import.meta.dirname, '../../../shared/corpus/cloudtrail');
 const CLOUDTRAIL = 'AWS API Call via CloudTrail';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
-type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+};
 
 let synth: SynthesisedApp;
 let template: Template;
@@ -41,7 +51,9 @@ function detectFunctionId(): string {
 
 /** Statements of the policies attached to the role of the function whose description starts so. */
 function statementsOf(description: string): Statement[] {
-  const [, fn] = resources('AWS::Lambda::Function').find(([, r]) => String(r.Properties.Description).startsWith(description))!;
+  const [, fn] = resources('AWS::Lambda::Function').find(([, r]) =>
+    String(r.Properties.Description).startsWith(description),
+  )!;
   const roleId = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
   return resources('AWS::IAM::Policy')
     .filter(([, p]) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
@@ -68,7 +80,9 @@ describe('event ingest', () => {
           Match.objectLike({
             Arn: { 'Fn::GetAtt': [detectFunctionId(), 'Arn'] },
             RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 },
-            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestDeadLetterQueue'), 'Arn'] } },
+            DeadLetterConfig: {
+              Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestDeadLetterQueue'), 'Arn'] },
+            },
           }),
         ],
       });
@@ -81,7 +95,10 @@ describe('event ingest', () => {
       EventPattern: {
         source: ['aws.s3'],
         'detail-type': ['Object Created'],
-        detail: { bucket: { name: ['acme-tfstate', 'acme-legacy-state'] }, object: { key: [{ suffix: '.tfstate' }] } },
+        detail: {
+          bucket: { name: ['acme-tfstate', 'acme-legacy-state'] },
+          object: { key: [{ suffix: '.tfstate' }] },
+        },
       },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [detectFunctionId(), 'Arn'] } })],
     });
@@ -96,7 +113,9 @@ describe('event ingest', () => {
     });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumRetryAttempts: 2,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestDeadLetter'), 'Arn'] } } },
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestDeadLetter'), 'Arn'] } },
+      },
     });
   });
 
@@ -105,13 +124,17 @@ describe('event ingest', () => {
     () => {
       // Prepare: every corpus record of a service the rules watch, in the envelope EventBridge delivers.
       const { ruleSet } = synth;
-      const patterns = (
-        resources('AWS::Events::Rule')
-          .map(([, r]) => r.Properties.EventPattern)
-          .filter((p) => JSON.stringify(p ?? {}).includes(CLOUDTRAIL))
-      ) as Parameters<typeof matchesPattern>[0][];
+      const patterns = resources('AWS::Events::Rule')
+        .map(([, r]) => r.Properties.EventPattern)
+        .filter((p) => JSON.stringify(p ?? {}).includes(CLOUDTRAIL)) as Parameters<
+        typeof matchesPattern
+      >[0][];
       const sources = new Set(ruleSet.rules.map((r) => r.eventSource));
-      const rows = readFileSync(join(CORPUS, 'INDEX.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+      const rows = readFileSync(join(CORPUS, 'INDEX.tsv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split('\t'));
       let writes = 0;
       let reads = 0;
       for (const [path, eventSource, eventName] of rows) {
@@ -153,7 +176,9 @@ describe('event ingest', () => {
     });
     template.hasResourceProperties('AWS::Events::EventBusPolicy', {
       Statement: Match.objectLike({
-        Principal: { AWS: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::210987654321:root']] }] },
+        Principal: {
+          AWS: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::210987654321:root']] }],
+        },
       }),
     });
   });
@@ -164,7 +189,9 @@ describe('event ingest', () => {
     forwarder.hasResourceProperties('AWS::Events::Rule', {
       Targets: [
         Match.objectLike({
-          Arn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':events:eu-west-1:')])] }),
+          Arn: Match.objectLike({
+            'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':events:eu-west-1:')])],
+          }),
           RoleArn: Match.anyValue(),
           DeadLetterConfig: Match.anyValue(),
         }),
@@ -175,7 +202,9 @@ describe('event ingest', () => {
 
 describe('functions', () => {
   it('runs every tfdrift function on nodejs22.x, arm64, with its own log group', () => {
-    const ours = resources('AWS::Lambda::Function').filter(([, r]) => String(r.Properties.Description).startsWith('tfdrift:'));
+    const ours = resources('AWS::Lambda::Function').filter(([, r]) =>
+      String(r.Properties.Description).startsWith('tfdrift:'),
+    );
     expect(ours).toHaveLength(7);
     for (const [, fn] of ours) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
@@ -184,6 +213,23 @@ describe('functions', () => {
       expect(fn.Properties.LoggingConfig).toMatchObject({ LogGroup: { Ref: expect.stringMatching(/Logs/) } });
     }
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+
+  it('ships the compiled rule set beside the handlers that detect, and only those', () => {
+    const [, detect] = resources('AWS::Lambda::Function').find(([id]) => id === detectFunctionId())!;
+    // The function's code object is the staged asset folder asset.<hash> zipped as <hash>.zip.
+    const key = String((detect.Properties.Code as { S3Key: string }).S3Key);
+    const dir = join(synth.dir, 'cdk.out', `asset.${key.replace(/\.zip$/, '')}`);
+    expect(existsSync(join(dir, 'index.mjs'))).toBe(true);
+    // A copy of rules/rules.json (which may be rebuilt meanwhile, so its shape is compared).
+    const copied = JSON.parse(readFileSync(join(dir, 'rules.json'), 'utf8')) as unknown;
+    expect(Array.isArray(copied)).toBe(true);
+    const [, connect] = resources('AWS::Lambda::Function').find(([, r]) =>
+      String(r.Properties.Description).startsWith('tfdrift: registers'),
+    )!;
+    const connectKey = String((connect.Properties.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
+    expect(existsSync(join(synth.dir, 'cdk.out', `asset.${connectKey}`, 'index.mjs'))).toBe(true);
+    expect(existsSync(join(synth.dir, 'cdk.out', `asset.${connectKey}`, 'rules.json'))).toBe(false);
   });
 
   it('reads state only from the configured buckets and prefixes', () => {
@@ -199,7 +245,9 @@ describe('functions', () => {
     expect(actions(list)).toEqual(['s3:ListBucket']);
     expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['prod/*', 'teams/*', 'env:/*'] } });
     // The second bucket is configured whole.
-    expect(JSON.stringify(statements.find((s) => s.Sid === 'ReadState1')!.Resource)).toContain(':s3:::acme-legacy-state/*');
+    expect(JSON.stringify(statements.find((s) => s.Sid === 'ReadState1')!.Resource)).toContain(
+      ':s3:::acme-legacy-state/*',
+    );
     // Nothing may write to state.
     expect(statements.flatMap(actions).filter((a) => /^s3:(Put|Delete)/.test(a))).toEqual([]);
   });
@@ -208,11 +256,16 @@ describe('functions', () => {
   const WILDCARD_ONLY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams'];
 
   it('grants no wildcard resource except for actions AWS only allows on *', () => {
-    const ours = resources('AWS::Lambda::Function').filter(([, r]) => String(r.Properties.Description).startsWith('tfdrift:'));
+    const ours = resources('AWS::Lambda::Function').filter(([, r]) =>
+      String(r.Properties.Description).startsWith('tfdrift:'),
+    );
     for (const [, fn] of ours) {
       const statements = statementsOf(String(fn.Properties.Description));
       const wildcard = statements.filter((st) => st.Resource === '*').flatMap(actions);
-      expect(wildcard.filter((a) => !WILDCARD_ONLY.includes(a)), String(fn.Properties.Description)).toEqual([]);
+      expect(
+        wildcard.filter((a) => !WILDCARD_ONLY.includes(a)),
+        String(fn.Properties.Description),
+      ).toEqual([]);
     }
   });
 
@@ -232,7 +285,14 @@ describe('functions', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
       FilterCriteria: {
-        Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { gAll: { S: ['drift'] } } } }) }],
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT', 'MODIFY'],
+              dynamodb: { NewImage: { gAll: { S: ['drift'] } } },
+            }),
+          },
+        ],
       },
     });
   });
@@ -258,7 +318,9 @@ describe('store', () => {
       ),
     });
     template.hasResource('AWS::DynamoDB::Table', {
-      Properties: Match.objectLike({ KeySchema: [{ AttributeName: DRIFTS_TABLE.partitionKey, KeyType: 'HASH' }] }),
+      Properties: Match.objectLike({
+        KeySchema: [{ AttributeName: DRIFTS_TABLE.partitionKey, KeyType: 'HASH' }],
+      }),
       DeletionPolicy: 'Retain',
     });
   });
@@ -267,7 +329,9 @@ describe('store', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: CONNECTIONS_TABLE.partitionKey.name, KeyType: 'HASH' }],
       TimeToLiveSpecification: { AttributeName: CONNECTIONS_TABLE.ttlAttribute, Enabled: true },
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byFeed', Projection: { ProjectionType: 'KEYS_ONLY' } })],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'byFeed', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+      ],
     });
   });
 });
@@ -277,7 +341,10 @@ describe('alerts', () => {
     template.hasResourceProperties('AWS::SNS::Topic', {
       KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('AlertsKey'), 'Arn'] },
     });
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, Description: 'tfdrift alert topic' });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      Description: 'tfdrift alert topic',
+    });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -320,7 +387,10 @@ describe('APIs', () => {
   it('puts a Cognito JWT authorizer on every HTTP route and limits CORS to the dashboard', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
-      JwtConfiguration: { Audience: [{ Ref: Match.stringLikeRegexp('DashboardUsersSpa') }], Issuer: Match.anyValue() },
+      JwtConfiguration: {
+        Audience: [{ Ref: Match.stringLikeRegexp('DashboardUsersSpa') }],
+        Issuer: Match.anyValue(),
+      },
     });
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[];
     const httpRoutes = routes.filter((r) => /^(GET|POST) \//.test(String(r.Properties.RouteKey)));
@@ -333,7 +403,14 @@ describe('APIs', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
       CorsConfiguration: Match.objectLike({
-        AllowOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('DashboardCdn'), 'DomainName'] }]] }],
+        AllowOrigins: [
+          {
+            'Fn::Join': [
+              '',
+              ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('DashboardCdn'), 'DomainName'] }],
+            ],
+          },
+        ],
       }),
     });
   });
@@ -342,12 +419,20 @@ describe('APIs', () => {
 describe('dashboard', () => {
   it('serves the private bucket through CloudFront with origin access control and HTTPS only', () => {
     template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
-      OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always' }),
+      OriginAccessControlConfig: Match.objectLike({
+        OriginAccessControlOriginType: 's3',
+        SigningBehavior: 'always',
+      }),
     });
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
-        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue(), S3OriginConfig: { OriginAccessIdentity: '' } })],
+        Origins: [
+          Match.objectLike({
+            OriginAccessControlId: Match.anyValue(),
+            S3OriginConfig: { OriginAccessIdentity: '' },
+          }),
+        ],
       }),
     });
     template.hasResourceProperties('AWS::S3::Bucket', {
@@ -362,14 +447,18 @@ describe('dashboard', () => {
 
   it('sends CSP, HSTS, frame and content-type headers', () => {
     const [policy] = resources('AWS::CloudFront::ResponseHeadersPolicy');
-    const security = (policy[1].Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Record<string, never> })
-      .SecurityHeadersConfig;
+    const security = (
+      policy[1].Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Record<string, never> }
+    ).SecurityHeadersConfig;
     const csp = JSON.stringify(security.ContentSecurityPolicy);
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain('unsafe-inline');
-    expect(security.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 63072000, IncludeSubdomains: true });
+    expect(security.StrictTransportSecurity).toMatchObject({
+      AccessControlMaxAgeSec: 63072000,
+      IncludeSubdomains: true,
+    });
     expect(security.FrameOptions).toMatchObject({ FrameOption: 'DENY' });
     expect(security.ContentTypeOptions).toMatchObject({ Override: true });
   });

@@ -2,18 +2,17 @@
 // and feeds them to the detect service; a second run over the same files stores and alerts nothing.
 
 import { gzipSync } from 'node:zlib';
-import { CreateBucketCommand, type ListObjectsV2CommandInput, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  type ListObjectsV2CommandInput,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadRulesFromDir } from '../../lambdas/adapters/local/rule-files.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daysBetween, fileTime, trailLogKeys } from '../../lambdas/handlers/runtime/trail-logs.js';
 import { fixtureJson, type HandlerWorld, startHandlerWorld } from './handlers-env.js';
-
-vi.mock('../../lambdas/services/bundled-rules.js', () => {
-  const rules = loadRulesFromDir();
-  return { bundledRules: () => rules };
-});
 
 const TRAIL_BUCKET = 'acme-org-trail';
 const sns = mockClient(SNSClient);
@@ -33,7 +32,10 @@ beforeAll(async () => {
   await world.s3.send(new CreateBucketCommand({ Bucket: TRAIL_BUCKET }));
   for (const [key, records] of [
     [inWindow, [suspend]],
-    [tooOld, [{ ...suspend, eventID: '12345678-1234-1234-1234-999999999999', eventTime: '2024-01-15T00:55:00Z' }]],
+    [
+      tooOld,
+      [{ ...suspend, eventID: '12345678-1234-1234-1234-999999999999', eventTime: '2024-01-15T00:55:00Z' }],
+    ],
   ] as const) {
     const body = gzipSync(JSON.stringify({ Records: records }));
     await world.s3.send(new PutObjectCommand({ Bucket: TRAIL_BUCKET, Key: key, Body: body }));
@@ -84,7 +86,9 @@ describe('backstop handler', () => {
         const under = all.filter((k) => k.startsWith(input.Prefix ?? ''));
         if (!input.Delimiter) return { Contents: under.map((Key) => ({ Key })) };
         const rest = under.map((k) => k.slice((input.Prefix ?? '').length));
-        const prefixes = [...new Set(rest.filter((r) => r.includes('/')).map((r) => `${input.Prefix}${r.split('/')[0]}/`))];
+        const prefixes = [
+          ...new Set(rest.filter((r) => r.includes('/')).map((r) => `${input.Prefix}${r.split('/')[0]}/`)),
+        ];
         return { CommonPrefixes: prefixes.map((Prefix) => ({ Prefix })) };
       },
     } as unknown as S3Client;

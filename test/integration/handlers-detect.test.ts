@@ -5,7 +5,6 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadRulesFromDir } from '../../lambdas/adapters/local/rule-files.js';
 import {
   bridgeEvent,
   fixtureJson,
@@ -16,13 +15,6 @@ import {
   STATE_KEY,
   startHandlerWorld,
 } from './handlers-env.js';
-
-// The functions import the compiled bundle (rules/rules.json, built by `npm run rules:build`); the
-// tests compile the rule files themselves so they never depend on the bundle being current.
-vi.mock('../../lambdas/services/bundled-rules.js', () => {
-  const rules = loadRulesFromDir();
-  return { bundledRules: () => rules };
-});
 
 const sns = mockClient(SNSClient);
 let world: HandlerWorld;
@@ -83,7 +75,9 @@ describe('detect handler', () => {
     expect(publishes).toHaveLength(1);
     expect(publishes[0].args[0].input).toMatchObject({
       TopicArn: 'arn:aws:sns:eu-west-1:123456789012:tfdrift-alerts',
-      MessageAttributes: { severity: { DataType: 'String', StringValue: expect.stringMatching(/^(low|medium|high|critical)$/) } },
+      MessageAttributes: {
+        severity: { DataType: 'String', StringValue: expect.stringMatching(/^(low|medium|high|critical)$/) },
+      },
     });
     // The EMF line of the first invocation: one event, one drift, lag from the record's eventTime.
     const emf = lines.find((line) => line.includes('"CloudWatchMetrics"'))!;
@@ -97,7 +91,9 @@ describe('detect handler', () => {
     const response = await query.handler(httpEvent('GET', '/api/v1/drifts', { limit: '10' }));
     // Assess
     expect(response.statusCode).toBe(200);
-    const body = JSON.parse(String(response.body)) as { items: { event: { id: string }; resource: { id: string } }[] };
+    const body = JSON.parse(String(response.body)) as {
+      items: { event: { id: string }; resource: { id: string } }[];
+    };
     expect(body.items).toHaveLength(1);
     expect(body.items[0].event.id).toBe(suspend.eventID);
     expect(body.items[0].resource.id).toBe('tfdrift-falco-test-data-943198b9');
@@ -127,7 +123,9 @@ describe('detect handler', () => {
     const saved = process.env.DRIFTS_TABLE;
     delete process.env.DRIFTS_TABLE;
     // Act + Assess
-    await expect(import('../../lambdas/handlers/detect.js')).rejects.toThrow('environment variable DRIFTS_TABLE is not set');
+    await expect(import('../../lambdas/handlers/detect.js')).rejects.toThrow(
+      'environment variable DRIFTS_TABLE is not set',
+    );
     process.env.DRIFTS_TABLE = saved;
   });
 });

@@ -2,10 +2,17 @@
 // through the environment variables the stack sets and the SDK's own endpoint variables — and
 // real-shaped Lambda events built around corpus-derived CloudTrail records.
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_TABLE_NAMES, type LocalDynamo, startLocalDynamo } from '../../lambdas/adapters/local/dynalite.js';
+import {
+  DEFAULT_TABLE_NAMES,
+  type LocalDynamo,
+  startLocalDynamo,
+} from '../../lambdas/adapters/local/dynalite.js';
+import { readRuleFiles } from '../../lambdas/adapters/local/rule-files.js';
+import { parseRuleFile } from '../../lambdas/core/rule-load.js';
 import { type S3rverProcess, startS3rver } from './s3rver-process.js';
 
 export const FIXTURES = join(import.meta.dirname, '../fixtures');
@@ -28,6 +35,17 @@ export interface HandlerWorld {
   stop(): Promise<void>;
 }
 
+/**
+ * The rule set compiled from rules/*.yaml the way `npm run rules:build` writes rules/rules.json (the
+ * tests never depend on the committed bundle being current), in a file of its own.
+ */
+export function writeCompiledRules(dir: string): string {
+  const files = readRuleFiles().map(({ file, text }) => ({ file, content: parseRuleFile(file, text) }));
+  const path = join(dir, 'rules.json');
+  writeFileSync(path, JSON.stringify(files));
+  return path;
+}
+
 /** Starts both servers, seeds the state, and sets every variable the functions read. */
 export async function startHandlerWorld(): Promise<HandlerWorld> {
   const [dynamo, s3rver] = await Promise.all([startLocalDynamo(), startS3rver()]);
@@ -37,6 +55,7 @@ export async function startHandlerWorld(): Promise<HandlerWorld> {
     await s3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: key, Body: text }));
   };
   await putState(fixtureText('tfstate/tfdrift-falco-detector.tfstate'));
+  const rulesDir = mkdtempSync(join(tmpdir(), 'tfdrift-rules-'));
   Object.assign(process.env, {
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'S3RVER',
@@ -50,6 +69,7 @@ export async function startHandlerWorld(): Promise<HandlerWorld> {
     DRIFTS_TABLE: DEFAULT_TABLE_NAMES.drifts,
     EVENTS_TABLE: DEFAULT_TABLE_NAMES.events,
     CONNECTIONS_TABLE: DEFAULT_TABLE_NAMES.connections,
+    TFDRIFT_RULES_FILE: writeCompiledRules(rulesDir),
     TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:tfdrift-alerts',
     STATE_SOURCES: JSON.stringify([{ bucket: STATE_BUCKET, prefixes: ['prod/'] }]),
     DETECT_CONFIG: JSON.stringify({ terraformPrincipals: ['arn:aws:iam::*:role/terraform-ci'] }),
@@ -67,6 +87,7 @@ export async function startHandlerWorld(): Promise<HandlerWorld> {
     stop: async () => {
       s3.destroy();
       await Promise.all([dynamo.close(), s3rver.stop()]);
+      rmSync(rulesDir, { recursive: true, force: true });
     },
   };
 }

@@ -13,8 +13,8 @@ import type { APIGatewayRequestAuthorizerEvent, DynamoDBStreamEvent } from 'aws-
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeLiveMessage, MAX_MESSAGE_BYTES } from '../../lambdas/adapters/aws/apigw-sender.js';
-import { DynamoConnections } from '../../lambdas/adapters/aws/dynamo-connections.js';
 import { toItem } from '../../lambdas/adapters/aws/drift-item.js';
+import { DynamoConnections } from '../../lambdas/adapters/aws/dynamo-connections.js';
 import { sampleDrift } from '../support/drift-samples.js';
 import { type HandlerWorld, startHandlerWorld } from './handlers-env.js';
 
@@ -102,7 +102,8 @@ describe('broadcast', () => {
             SizeBytes: 2048,
             StreamViewType: 'NEW_IMAGE',
           },
-          eventSourceARN: 'arn:aws:dynamodb:eu-west-1:123456789012:table/tfdrift-drifts/stream/2026-11-25T00:00:00.000',
+          eventSourceARN:
+            'arn:aws:dynamodb:eu-west-1:123456789012:table/tfdrift-drifts/stream/2026-11-25T00:00:00.000',
         },
       ],
     };
@@ -161,7 +162,13 @@ describe('$connect authorizer', () => {
       methodArn: 'arn:aws:execute-api:eu-west-1:123456789012:abc123/live/$connect',
       headers: { Host: 'abc123.execute-api.eu-west-1.amazonaws.com', 'Sec-WebSocket-Version': '13' },
       queryStringParameters: token === undefined ? {} : { token },
-      requestContext: { routeKey: '$connect', eventType: 'CONNECT', connectionId: 'conn-z=', apiId: 'abc123', stage: 'live' },
+      requestContext: {
+        routeKey: '$connect',
+        eventType: 'CONNECT',
+        connectionId: 'conn-z=',
+        apiId: 'abc123',
+        stage: 'live',
+      },
     }) as never;
 
   beforeAll(() => {
@@ -172,7 +179,10 @@ describe('$connect authorizer', () => {
 
   it('allows a valid ID token of the dashboard client', async () => {
     const result = await handlers.authorizer.handler(connectEvent(jwt(idToken())));
-    expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: connectEvent().methodArn });
+    expect(result.policyDocument.Statement[0]).toMatchObject({
+      Effect: 'Allow',
+      Resource: connectEvent().methodArn,
+    });
     expect(result.principalId).toBe('a1b2c3d4-5678-90ab-cdef-111111111111');
   });
 
@@ -180,7 +190,10 @@ describe('$connect authorizer', () => {
     ['an expired token', () => jwt(idToken({ exp: now() - 10, iat: now() - 4000 }))],
     ['a token signed by another key', () => jwt(idToken(), stranger.privateKey)],
     ['a token for another client', () => jwt(idToken({ aud: 'someotherclient0000000000a' }))],
-    ['a token from another user pool', () => jwt(idToken({ iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other' }))],
+    [
+      'a token from another user pool',
+      () => jwt(idToken({ iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other' })),
+    ],
     ['garbage', () => 'not.a.jwt'],
     ['no token', () => undefined],
   ])('denies %s', async (_name, token) => {

@@ -17,9 +17,14 @@ const S3rver = require(process.argv[1]);
 const S3Object = require(require('node:path').join(require('node:path').dirname(process.argv[1]), 'models/object.js'));
 const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: process.argv[2] });
 server.run().then((address) => process.stdout.write(JSON.stringify({ port: address.port }) + '\\n'));
-process.on('SIGTERM', () => server.close().finally(() => process.exit(0)));
+// The data folder goes with the server, also when the test process dies without calling stop().
+const quit = () => server.close().finally(() => {
+  require('node:fs').rmSync(process.argv[2], { recursive: true, force: true });
+  process.exit(0);
+});
+process.on('SIGTERM', quit);
 // The IPC channel closes when the test process ends, however it ends: no orphan server.
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', quit);
 // Bulk seeding straight into the store (no HTTP): thousands of filler objects in well under a second.
 process.on('message', async ({ bucket, keys, body }) => {
   const content = Buffer.from(body);
@@ -74,7 +79,7 @@ export async function startS3rver(): Promise<S3rverProcess> {
         child.send({ bucket, keys, body });
       }),
     stop: async () => {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await exited;

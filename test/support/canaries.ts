@@ -18,7 +18,10 @@ export const EVENT_CANARIES = {
   newPassword: 'CANARY-7f3a-event-new-password',
 } as const;
 
-export const ALL_CANARIES: readonly string[] = [...Object.values(STATE_CANARIES), ...Object.values(EVENT_CANARIES)];
+export const ALL_CANARIES: readonly string[] = [
+  ...Object.values(STATE_CANARIES),
+  ...Object.values(EVENT_CANARIES),
+];
 
 /** The parts of every canary that must not leak either (a prefix match is enough to find one). */
 export function leakedCanaries(text: string): string[] {
@@ -74,7 +77,14 @@ export function canaryState(): string {
     ],
   };
   return JSON.stringify(
-    { version: 4, terraform_version: '1.9.5', serial: 3, lineage: 'canary', outputs: {}, resources: [db, key] },
+    {
+      version: 4,
+      terraform_version: '1.9.5',
+      serial: 3,
+      lineage: 'canary',
+      outputs: {},
+      resources: [db, key],
+    },
     null,
     2,
   );
@@ -82,7 +92,9 @@ export function canaryState(): string {
 
 /** Real ModifyDBInstance records (golden secrets-never-leave) carrying event-side canaries, and a key change. */
 export function canaryEvents(): Record<string, unknown>[] {
-  const golden = fixtureJson('../golden/secrets-never-leave/events.json') as { Records: Record<string, unknown>[] };
+  const golden = fixtureJson('../golden/secrets-never-leave/events.json') as {
+    Records: Record<string, unknown>[];
+  };
   const [password, settings] = golden.Records;
   return [
     {

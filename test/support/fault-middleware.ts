@@ -51,7 +51,12 @@ export function awsError(kind: FaultKind, command: string, deniedName = 'AccessD
     case 'throttle':
       return make('ThrottlingException', 'Rate exceeded', 400, 'client');
     case 'server':
-      return make('InternalServerError', 'We encountered an internal error. Please try again.', 500, 'server');
+      return make(
+        'InternalServerError',
+        'We encountered an internal error. Please try again.',
+        500,
+        'server',
+      );
     case 'timeout':
       return Object.assign(new Error(`socket timed out (injected into ${command})`), {
         name: 'TimeoutError',
@@ -66,9 +71,10 @@ export function awsError(kind: FaultKind, command: string, deniedName = 'AccessD
 interface MiddlewareClient {
   readonly middlewareStack: {
     add(
-      middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (
-        args: unknown,
-      ) => Promise<unknown>,
+      middleware: (
+        next: (args: unknown) => Promise<unknown>,
+        context: { commandName?: string },
+      ) => (args: unknown) => Promise<unknown>,
       options: { step: 'deserialize'; name: string; priority: 'high' },
     ): void;
   };

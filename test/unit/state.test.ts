@@ -109,6 +109,11 @@ describe('parseStateDocument errors', () => {
     expect(fail(broken)).not.toThrowError(/hunter2/);
   });
 
+  it('reads a state that starts with a byte-order mark', () => {
+    const text = `\ufeff${fixture('driftctl-aws-sqs-queue.tfstate')}`;
+    expect(parseStateDocument(text, 'bom.tfstate').resources).toHaveLength(2);
+  });
+
   it('rejects an empty file', () => {
     expect(fail('  \n')).toThrowError('s3://b/k.tfstate: empty file');
   });

@@ -24,7 +24,14 @@ export function encodeLiveMessage(message: LiveMessage, maxBytes = MAX_MESSAGE_B
   const d = message.drift;
   return JSON.stringify({
     ...message,
-    drift: { id: d.id, kind: d.kind, severity: d.severity, status: d.status, summary: d.summary.slice(0, 1000), truncated: true },
+    drift: {
+      id: d.id,
+      kind: d.kind,
+      severity: d.severity,
+      status: d.status,
+      summary: d.summary.slice(0, 1000),
+      truncated: true,
+    },
   });
 }
 
@@ -40,7 +47,10 @@ export class ApiGatewaySender implements ConnectionSender {
   async send(connectionId: string, message: LiveMessage): Promise<boolean> {
     try {
       await this.client.send(
-        new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(encodeLiveMessage(message)) }),
+        new PostToConnectionCommand({
+          ConnectionId: connectionId,
+          Data: Buffer.from(encodeLiveMessage(message)),
+        }),
       );
       return true;
     } catch (error) {

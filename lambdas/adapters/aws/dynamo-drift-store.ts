@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { InputError } from '../../core/errors.js';
 import type { Drift, Severity } from '../../core/types.js';
-import type { DriftPage, DriftQuery, DriftStore, StatusChange } from '../../ports.js';
+import type { DriftPage, DriftQuery, DriftStore, RevertMark, StatusChange } from '../../ports.js';
 import { type DriftItem, fromItem, isoMs, seqOf, toItem } from './drift-item.js';
 import { comparator, decodeCursor, encodeCursor, matchesQuery } from './drift-query.js';
 import {
@@ -153,6 +153,43 @@ export class DynamoDriftStore implements DriftStore {
       );
       return existing.Item?.[ALERT_BY_ATTR] === token && existing.Item?.[ALERT_ATTR] === 'sending';
     }
+  }
+
+  async recordRevert(key: string, mark: RevertMark): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [A.id]: `revert#${key}` },
+          UpdateExpression: 'SET #time = :time, #event = :event, #name = :name, #expires = :expires',
+          ConditionExpression: 'attribute_not_exists(#time) OR #time < :time',
+          ExpressionAttributeNames: {
+            '#time': 'time',
+            '#event': 'eventId',
+            '#name': 'name',
+            '#expires': A.expiresAt,
+          },
+          ExpressionAttributeValues: {
+            ':time': mark.time,
+            ':event': mark.eventId.slice(0, 400),
+            ':name': mark.name.slice(0, 200),
+            ':expires': Math.floor(Date.now() / 1000) + this.retentionDays * 86_400,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error; // a later revert is kept
+    }
+  }
+
+  async latestRevert(key: string): Promise<RevertMark | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { [A.id]: `revert#${key}` }, ConsistentRead: true }),
+    );
+    const item = out.Item;
+    return item && typeof item.time === 'string'
+      ? { time: item.time, eventId: String(item.eventId), name: String(item.name) }
+      : undefined;
   }
 
   async settleAlert(id: string, sent: boolean): Promise<void> {

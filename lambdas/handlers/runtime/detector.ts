@@ -7,12 +7,12 @@ import { SnsNotifier } from '../../adapters/aws/sns-notifier.js';
 import { parseConfig } from '../../core/config.js';
 import type { ProcessedEvent } from '../../core/types.js';
 import type { EventLog, Logger } from '../../ports.js';
-import { bundledRules } from '../../services/bundled-rules.js';
 import { createDetectService, type DetectService } from '../../services/detect-service.js';
 import { type CachingStateProvider, createStateProvider } from '../../services/state-provider.js';
 import { dynamoDocumentClient, s3Client, snsClient } from './clients.js';
 import { jsonEnv, numberEnv, requireEnv } from './env.js';
 import { jsonLogger } from './logger.js';
+import { loadCompiledRules, rulesFilePath } from './rules.js';
 import { combineSources, type StateLocation, stateSources } from './state-sources.js';
 
 /** Outcomes of the events recorded since the last `take()`: the detect function's metrics. */
@@ -60,6 +60,7 @@ export function createDetectorRuntime(env: NodeJS.ProcessEnv = process.env): Det
   const config = parseConfig(jsonEnv<unknown>('DETECT_CONFIG', env), 'DETECT_CONFIG');
   const retentionDays = numberEnv('RETENTION_DAYS', 365, env);
   const logger = jsonLogger({ function: env.AWS_LAMBDA_FUNCTION_NAME ?? 'tfdrift' });
+  const rules = loadCompiledRules(rulesFilePath(env));
 
   const doc = dynamoDocumentClient();
   const store = new DynamoDriftStore(doc, { tableName: driftsTable, retentionDays });
@@ -67,7 +68,7 @@ export function createDetectorRuntime(env: NodeJS.ProcessEnv = process.env): Det
   const state = createStateProvider(combineSources(stateSources(s3Client(env), locations)), { logger });
   const notifier = new SnsNotifier(snsClient(), { topicArn, dashboardUrl: env.DASHBOARD_URL || undefined });
   const detect = createDetectService({
-    rules: bundledRules(),
+    rules,
     state,
     store,
     notifier,

@@ -7,7 +7,8 @@ export class MissingEnvError extends Error {
 
 export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
   const value = env[name];
-  if (value === undefined || value === '') throw new MissingEnvError(`environment variable ${name} is not set`);
+  if (value === undefined || value === '')
+    throw new MissingEnvError(`environment variable ${name} is not set`);
   return value;
 }
 

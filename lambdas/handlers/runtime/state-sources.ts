@@ -26,7 +26,9 @@ function listHead(glob: string): string {
 export function stateSources(client: S3Client, locations: readonly StateLocation[]): StateSource[] {
   return locations.flatMap(({ bucket, prefixes }) =>
     prefixes.map((prefix) => {
-      const keyFilter = isGlob(prefix) ? (key: string) => globMatch(prefix, key.replace(WORKSPACE, '')) : undefined;
+      const keyFilter = isGlob(prefix)
+        ? (key: string) => globMatch(prefix, key.replace(WORKSPACE, ''))
+        : undefined;
       return new S3StateSource(client, { bucket, prefix: listHead(prefix) }, { keyFilter });
     }),
   );

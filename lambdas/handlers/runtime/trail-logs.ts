@@ -24,7 +24,9 @@ async function keys(s3: S3Client, bucket: string, prefix: string): Promise<strin
   const out: string[] = [];
   let token: string | undefined;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
     for (const o of page.Contents ?? []) if (o.Key) out.push(o.Key);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
@@ -66,7 +68,13 @@ export interface TrailLayout {
  * (AWSLogs/[<org-id>/]<account>/CloudTrail/<region>/YYYY/MM/DD/), so a run lists only the days it
  * needs, never the bucket's history.
  */
-export async function trailLogKeys(s3: S3Client, bucket: string, layout: TrailLayout, from: Date, to: Date): Promise<string[]> {
+export async function trailLogKeys(
+  s3: S3Client,
+  bucket: string,
+  layout: TrailLayout,
+  from: Date,
+  to: Date,
+): Promise<string[]> {
   const root = `${layout.prefix ? `${layout.prefix.replace(/\/+$/, '')}/` : ''}AWSLogs/`;
   const accountRoots = new Set(layout.accounts.map((a) => `${root}${a}/`));
   if (layout.organizationId) {
@@ -92,6 +100,7 @@ export async function trailLogKeys(s3: S3Client, bucket: string, layout: TrailLa
 export async function readTrailLog(s3: S3Client, bucket: string, key: string): Promise<unknown> {
   const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const bytes = Buffer.from((await response.Body?.transformToByteArray()) ?? []);
-  const text = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
+  const text =
+    bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
   return JSON.parse(text);
 }

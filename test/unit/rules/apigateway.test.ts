@@ -25,9 +25,21 @@ const cases: RuleCase[] = [
   modified(
     'apigateway.rest-api.update',
     doc.UpdateRestApi,
-    res('aws_api_gateway_rest_api', API),
-    'medium',
-    [],
+    res('aws_api_gateway_rest_api', API, { policy: '' }),
+    'critical',
+    {
+      policy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: ['*'] },
+            Action: ['execute-api:Invoke'],
+            Resource: ['execute-api:/*'],
+          },
+        ],
+      },
+    },
   ),
   deleted('apigateway.rest-api.delete', doc.DeleteRestApi, res('aws_api_gateway_rest_api', API), 'high'),
   created(
@@ -35,7 +47,24 @@ const cases: RuleCase[] = [
     custodian('event-cloud-trail-create-rest-stage'),
     'aws_api_gateway_stage',
   ),
-  modified('apigateway.stage.update', doc.UpdateStage, stage(API, 'prod'), 'medium', []),
+  modified(
+    'apigateway.stage.update',
+    doc.UpdateStage,
+    stage(API, 'prod'),
+    'medium',
+    [],
+    undefined,
+    'unmapped patch path',
+  ),
+  modified(
+    'apigateway.stage.update',
+    doc.UpdateStageLogs,
+    stage(API, 'prod', { xray_tracing_enabled: true }),
+    'high',
+    { xray_tracing_enabled: false },
+    undefined,
+    'access logs removed',
+  ),
   deleted('apigateway.stage.delete', doc.DeleteStage, stage(API, 'prod'), 'high'),
   created('apigateway.deployment.create', doc.CreateDeployment, 'aws_api_gateway_deployment'),
   deleted('apigateway.deployment.delete', doc.DeleteDeployment, res('aws_api_gateway_deployment', 'dep100')),
@@ -43,9 +72,9 @@ const cases: RuleCase[] = [
   modified(
     'apigateway.resource.update',
     doc.UpdateResource,
-    res('aws_api_gateway_resource', 'res100'),
+    res('aws_api_gateway_resource', 'res100', { path_part: 'debug' }),
     'medium',
-    [],
+    { path_part: 'admin' },
   ),
   deleted('apigateway.resource.delete', doc.DeleteResource, res('aws_api_gateway_resource', 'res100')),
   modified(
@@ -60,9 +89,9 @@ const cases: RuleCase[] = [
   modified(
     'apigateway.method.update',
     doc.UpdateMethod,
-    res('aws_api_gateway_method', `agm-${METHOD}`),
-    'medium',
-    [],
+    res('aws_api_gateway_method', `agm-${METHOD}`, { authorization: 'COGNITO_USER_POOLS' }),
+    'high',
+    { authorization: 'NONE' },
   ),
   deleted('apigateway.method.delete', doc.DeleteMethod, res('aws_api_gateway_method', `agm-${METHOD}`)),
   modified(
@@ -78,9 +107,9 @@ const cases: RuleCase[] = [
   modified(
     'apigateway.integration.update',
     doc.UpdateIntegration,
-    res('aws_api_gateway_integration', `agi-${METHOD}`),
+    res('aws_api_gateway_integration', `agi-${METHOD}`, { uri: 'arn:aws:apigateway:x' }),
     'medium',
-    [],
+    { uri: 'https://collector.example.net/' },
   ),
   deleted(
     'apigateway.integration.delete',
@@ -91,9 +120,9 @@ const cases: RuleCase[] = [
   modified(
     'apigateway.authorizer.update',
     doc.UpdateAuthorizer,
-    res('aws_api_gateway_authorizer', 'auth01'),
+    res('aws_api_gateway_authorizer', 'auth01', { authorizer_result_ttl_in_seconds: 300 }),
     'medium',
-    [],
+    { authorizer_result_ttl_in_seconds: 3600 },
   ),
   deleted(
     'apigateway.authorizer.delete',
@@ -105,9 +134,10 @@ const cases: RuleCase[] = [
   modified(
     'apigateway.api-key.update',
     doc.UpdateApiKey,
-    res('aws_api_gateway_api_key', 'key100'),
+    res('aws_api_gateway_api_key', 'key100', { enabled: false }),
     'medium',
-    [],
+    { enabled: true },
+    res('aws_api_gateway_api_key', 'key100', { enabled: true }),
   ),
   deleted('apigateway.api-key.delete', doc.DeleteApiKey, res('aws_api_gateway_api_key', 'key100')),
   created('apigateway.usage-plan.create', doc.CreateUsagePlan, 'aws_api_gateway_usage_plan'),
@@ -134,9 +164,9 @@ const cases: RuleCase[] = [
   modified(
     'apigateway.domain-name.update',
     doc.UpdateDomainName,
-    res('aws_api_gateway_domain_name', 'api.example.com'),
-    'medium',
-    [],
+    res('aws_api_gateway_domain_name', 'api.example.com', { security_policy: 'TLS_1_2' }),
+    'high',
+    { security_policy: 'TLS_1_0' },
   ),
   deleted(
     'apigateway.domain-name.delete',

@@ -71,11 +71,10 @@ const cases: RuleCase[] = [
     state: [pool()],
     kind: 'modified',
     severity: 'high',
-    // password_policy values are shown as "(sensitive)": the core redacts secret-named attributes.
     changes: {
       mfa_configuration: 'OFF',
       deletion_protection: 'INACTIVE',
-      'password_policy[0].require_symbols': '(sensitive)',
+      'password_policy[0].require_symbols': false,
     },
   },
   {

@@ -949,8 +949,8 @@ const cases: RuleCase[] = [
     state: [passwordPolicy],
     kind: 'modified',
     severity: 'high',
-    // Secret-named attributes ("password") are redacted by the core even when they hold settings.
-    changes: { minimum_password_length: '(sensitive)', require_symbols: false },
+    // A password policy's settings are shown: only secrets are redacted.
+    changes: { minimum_password_length: 8, require_symbols: false },
   },
   {
     rule: 'iam.account-password-policy.delete',
@@ -1108,8 +1108,7 @@ const cases: RuleCase[] = [
     ],
     kind: 'modified',
     severity: 'low',
-    // "token" in the name makes the core redact it, though it is a setting.
-    changes: { global_endpoint_token_version: '(sensitive)' },
+    changes: { global_endpoint_token_version: 'v2Token' },
   },
 ];
 

@@ -80,6 +80,24 @@ const cases: RuleCase[] = [
     severity: 'high',
   },
   {
+    rule: 's3.bucket-policy.put',
+    label: 'policy logged as JSON text, public principal',
+    record: {
+      ...doc.DeleteBucketPolicy,
+      eventName: 'PutBucketPolicy',
+      requestParameters: { bucketName: 'app-data', bucketPolicy: policy('*') },
+    },
+    state: [
+      split('aws_s3_bucket_policy', 'app-data', {
+        policy: policy({ AWS: 'arn:aws:iam::111122223333:root' }),
+      }),
+    ],
+    kind: 'modified',
+    type: 'aws_s3_bucket_policy',
+    severity: 'critical',
+    unchanged: [split('aws_s3_bucket_policy', 'app-data', { policy: policy({ AWS: '*' }) })],
+  },
+  {
     rule: 's3.bucket-policy.delete',
     record: doc.DeleteBucketPolicy,
     state: [split('aws_s3_bucket_policy', 'app-data', { policy: policy('*') })],
