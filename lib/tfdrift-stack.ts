@@ -7,7 +7,6 @@ import {
   RemovalPolicy,
   Stack,
   type StackProps,
-  Token,
   Validations,
 } from 'aws-cdk-lib';
 import { CfnEventBusPolicy, Rule, Schedule } from 'aws-cdk-lib/aws-events';
