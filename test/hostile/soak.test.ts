@@ -19,8 +19,8 @@ describe('soak (short)', () => {
       expect(result.missingFromStore).toBe(0);
       expect(result.drifts).toBe(result.events);
       expect(result.missingFromClients).toBe(0);
-      // Loose: the test's own bookkeeping (every event id × every client) is in this heap too.
-      expect(result.heapEndMb - result.heapStartMb).toBeLessThan(200);
+      // Loose: the server's store grows by thousands of drifts; a leak per message would be far more.
+      expect(result.rssEndMb - result.rssStartMb).toBeLessThan(250);
       expect(Number.isFinite(result.p99Ms)).toBe(true);
     },
     (SECONDS + 90) * 1000,

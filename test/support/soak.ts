@@ -1,13 +1,16 @@
 // The soak run shared by test/hostile/soak.test.ts (short) and bench/soak.ts (full): the real local
-// server fed a steady stream of distinct drifting events over HTTP while WebSocket clients listen.
-// Measures what reached the store and every client, RSS at start and end, and event→client latency.
+// server (`tfdrift serve`, in its own process, as users run it) fed a steady stream of distinct
+// drifting events over HTTP while WebSocket clients listen. Measures what reached the store and
+// every client, the server's RSS at start and end, and event→client latency.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { startServer } from '../../lambdas/local/server.js';
 import { fixturePath, STATE_NAME, suspendEvent } from './hostile-fixtures.js';
+
+const REPO = join(import.meta.dirname, '../..');
 
 export interface SoakOptions {
   /** Events per second. */
@@ -27,17 +30,15 @@ export interface SoakResult {
   readonly missingFromStore: number;
   readonly missingFromClients: number;
   readonly postErrors: number;
+  /** The server process's resident memory after warm-up and at the end (NaN off Linux). */
   readonly rssStartMb: number;
   readonly rssEndMb: number;
-  readonly heapStartMb: number;
-  readonly heapEndMb: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
 }
 
 const TICK_MS = 50;
-const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -50,12 +51,16 @@ interface Listener {
   readonly seen: Map<string, number>;
 }
 
+// The event id of a drift message, without parsing the whole message (fifty clients share this
+// process: the harness must stay cheaper than the server it measures).
+const DRIFT_EVENT_ID = /^\{"type":"drift".*?"event":\{"id":"([^"]+)"/;
+
 function listen(url: string): Promise<Listener> {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`);
   const seen = new Map<string, number>();
   ws.on('message', (data) => {
-    const message = JSON.parse(String(data)) as { type: string; drift?: { event: { id: string } } };
-    if (message.type === 'drift' && message.drift) seen.set(message.drift.event.id, performance.now());
+    const id = DRIFT_EVENT_ID.exec(String(data))?.[1];
+    if (id !== undefined && !seen.has(id)) seen.set(id, performance.now());
   });
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve({ ws, seen }));
@@ -79,22 +84,62 @@ async function storedEventIds(url: string): Promise<Set<string>> {
   return ids;
 }
 
+/** Resident memory of a process in MB, from /proc (Linux). */
+function rssMb(pid: number | undefined): number {
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    return Math.round((kb / 1024) * 10) / 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** `tfdrift serve` on a free port; resolves with its URL once it listens. */
+function serve(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'bin/tfdrift.ts',
+      'serve',
+      '--port',
+      '0',
+      '--state',
+      fixturePath(STATE_NAME),
+      '--data',
+      dataDir,
+    ],
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, NO_COLOR: '1' } },
+  );
+  return new Promise((resolve, reject) => {
+    let head = '';
+    const onData = (chunk: Buffer) => {
+      head += String(chunk);
+      const url = /tfdrift serving on (http:\/\/\S+)/.exec(head)?.[1];
+      if (url) {
+        // Alerts keep coming on stdout: keep draining it, unread.
+        child.stdout?.off('data', onData);
+        child.stdout?.resume();
+        resolve({ child, url });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`tfdrift serve exited with ${code}`)));
+  });
+}
+
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tfdrift-soak-'));
-  const server = await startServer({
-    port: 0,
-    dataDir,
-    statePaths: [fixturePath(STATE_NAME)],
-    logger: { info() {}, warn() {}, error() {} },
-    alertsOut: { write: () => true } as unknown as NodeJS.WritableStream,
-  });
+  const { child, url } = await serve(dataDir);
+  const server = { url };
   const listeners: Listener[] = [];
   try {
     for (let i = 0; i < options.clients; i++) listeners.push(await listen(server.url));
-    // Warm up (JIT, first writes), then take the starting figures.
+    // Warm up (JIT, first writes), then take the starting figure.
     await fetch(`${server.url}/api/v1/events`, { method: 'POST', body: JSON.stringify(suspendEvent(0)) });
-    globalThis.gc?.();
-    const rssStart = process.memoryUsage();
+    await new Promise((r) => setTimeout(r, 500));
+    const rssStart = rssMb(child.pid);
 
     const sentAt = new Map<string, number>();
     let postErrors = 0;
@@ -132,8 +177,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const complete = () => listeners.every((l) => [...sentAt.keys()].every((id) => l.seen.has(id)));
     while (!complete() && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 100));
 
-    globalThis.gc?.();
-    const rssEnd = process.memoryUsage();
+    const rssEnd = rssMb(child.pid);
     const stored = await storedEventIds(server.url);
     const latencies: number[] = [];
     let missingFromClients = 0;
@@ -154,17 +198,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       missingFromStore: [...sentAt.keys()].filter((id) => !stored.has(id)).length,
       missingFromClients,
       postErrors,
-      rssStartMb: mb(rssStart.rss),
-      rssEndMb: mb(rssEnd.rss),
-      heapStartMb: mb(rssStart.heapUsed),
-      heapEndMb: mb(rssEnd.heapUsed),
+      rssStartMb: rssStart,
+      rssEndMb: rssEnd,
       p50Ms: Math.round(percentile(latencies, 50)),
       p99Ms: Math.round(percentile(latencies, 99)),
       maxMs: Math.round(latencies[latencies.length - 1] ?? Number.NaN),
     };
   } finally {
     for (const l of listeners) l.ws.terminate();
-    await server.close();
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

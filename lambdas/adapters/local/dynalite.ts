@@ -1,10 +1,9 @@
-// An in-process DynamoDB-compatible server (dynalite) on an ephemeral loopback port, persisted under
-// a data folder (in memory without one), with tfdrift's tables created from the shared design.
+// An in-process DynamoDB-compatible server (dynalite, in a worker thread) on an ephemeral loopback
+// port, persisted under a data folder (in memory without one), with tfdrift's tables created from the
+// shared design.
 
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -20,9 +19,6 @@ import {
   EVENTS_TABLE,
   type IndexDesign,
 } from '../aws/drift-table-design.js';
-
-type DynaliteFactory = (options: { path?: string; createTableMs?: number; deleteTableMs?: number }) => Server;
-const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
 
 export interface TableNames {
   readonly drifts: string;
@@ -48,15 +44,22 @@ export interface LocalDynamo {
 export async function startLocalDynamo(options: { path?: string } = {}): Promise<LocalDynamo> {
   if (options.path) mkdirSync(options.path, { recursive: true });
   const unlock = options.path ? lockDataFolder(options.path) : () => undefined;
-  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  }).catch((error) => {
+  const worker = new Worker(new URL('./dynalite-worker.cjs', import.meta.url), {
+    workerData: { path: options.path },
+  });
+  let port: number;
+  try {
+    port = await new Promise<number>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', (message: { port?: number; error?: string }) =>
+        message.port ? resolve(message.port) : reject(new Error(`dynalite did not start: ${message.error}`)),
+      );
+    });
+  } catch (error) {
+    await worker.terminate();
     unlock();
     throw error;
-  });
-  const { port } = server.address() as AddressInfo;
+  }
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
     endpoint,
@@ -67,8 +70,11 @@ export async function startLocalDynamo(options: { path?: string } = {}): Promise
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const close = async () => {
     client.destroy();
-    server.closeAllConnections?.();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      worker.once('message', () => resolve());
+      worker.postMessage('close');
+    });
+    await worker.terminate();
     unlock();
   };
   try {

@@ -2,10 +2,10 @@
 // Parsing ~1,000 rules of YAML takes seconds, so the validated result is cached as JSON keyed by
 // the exact texts of the rule files and the schema: an edited file can never be served stale.
 
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stableHash } from '../../core/hash.js';
 import { parseRuleFile } from '../../core/rule-load.js';
 import type { RuleFile } from '../../core/rule-types.js';
 import { compileRuleSet, type RuleSet } from '../../core/rules.js';
@@ -27,7 +27,10 @@ export function readRuleFiles(dir = DEFAULT_RULES_DIR): { file: string; text: st
 export function loadRulesFromDir(dir = DEFAULT_RULES_DIR): RuleSet {
   const files = readRuleFiles(dir);
   const schema = readFileSync(join(DEFAULT_RULES_DIR, 'schema.json'), 'utf8');
-  const key = stableHash([schema, ...files.flatMap((f) => [f.file, f.text])].join('\u0000'));
+  const key = createHash('sha256')
+    .update([schema, ...files.flatMap((f) => [f.file, f.text])].join('\u0000'))
+    .digest('hex')
+    .slice(0, 32);
   const cached = join(CACHE_DIR, `rules-${key}.json`);
   let parsed: { file: string; content: RuleFile }[] | undefined;
   try {
