@@ -42,6 +42,15 @@ function serveOptions(command: Command): Command {
     .option('--config <file>', 'detector config (ignore rules, Terraform principals)');
 }
 
+/** Ctrl-C closes the server cleanly: the data folder's lock is released and dynalite flushed. */
+function closeOnSignal(server: { close(): Promise<void> }): void {
+  const stop = () => {
+    server.close().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
 export function buildCli(): Command {
   const program = new Command('tfdrift')
     .description('Real-time Terraform drift detection for AWS: CloudTrail events against Terraform state')
@@ -92,7 +101,8 @@ export function buildCli(): Command {
       token: flags.token ?? process.env.TFDRIFT_TOKEN,
       configFile: flags.config,
     });
-    process.stdout.write(`tfdrift serving on ${server.url}\n`);
+    process.stdout.write(`tfdrift serving on ${server.openUrl}\n`);
+    closeOnSignal(server);
   });
 
   serveOptions(
@@ -101,12 +111,13 @@ export function buildCli(): Command {
       .description('serve the dashboard on a sample state with sample events arriving live'),
   ).action(async (flags: ServeFlags) => {
     const { startDemo } = await import('./demo.js');
-    await startDemo({
+    const demo = await startDemo({
       port: flags.port,
       host: flags.host,
       dataDir: flags.data,
       token: flags.token ?? process.env.TFDRIFT_TOKEN,
     });
+    closeOnSignal(demo);
   });
 
   const rules = program.command('rules').description('the detection rules');
