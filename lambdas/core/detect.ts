@@ -48,6 +48,19 @@ export function isTerraformCall(event: CloudTrailEvent, config: DetectConfig): b
   return anyGlob(config.terraformPrincipals, event.actor.arn, event.actor.roleArn) !== undefined;
 }
 
+/**
+ * The verdicts that need no normalisation: a failed call or a call CloudTrail marks read-only is
+ * never drift. Most of a trail is such calls, so batch readers check this first (same outcome as
+ * detectEvent, a fraction of the work).
+ */
+export function quickVerdict(raw: Record<string, unknown>): 'failed-call' | 'read-only' | null {
+  if (typeof raw.errorCode === 'string' && raw.errorCode !== '') return 'failed-call';
+  const readOnly = raw.readOnly;
+  if (readOnly === true || (typeof readOnly === 'string' && readOnly.toLowerCase() === 'true'))
+    return 'read-only';
+  return null;
+}
+
 export function detectEvents(events: Iterable<CloudTrailEvent>, ctx: DetectContext): DetectResult {
   const findings: Finding[] = [];
   const processed: ProcessedEvent[] = [];

@@ -7,7 +7,7 @@ import { readEvents } from '../adapters/local/event-files.js';
 import { loadRulesFromDir } from '../adapters/local/rule-files.js';
 import { normaliseRecord } from '../core/cloudtrail.js';
 import { type DetectConfig, parseConfig, withIgnoredPrincipals } from '../core/config.js';
-import { type DetectContext, detectEvent } from '../core/detect.js';
+import { type DetectContext, detectEvent, quickVerdict } from '../core/detect.js';
 import { ConfigError, StateError } from '../core/errors.js';
 import type { RuleSet } from '../core/rules.js';
 import { buildStateIndex } from '../core/state.js';
@@ -99,6 +99,12 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
   for await (const input of readEvents([...options.events], { stdin: options.stdin })) {
     if (!input.ok) {
       errors.push({ origin: input.origin, message: input.error });
+      continue;
+    }
+    const quick = quickVerdict(input.record);
+    if (quick) {
+      events++;
+      ignored[quick] = (ignored[quick] ?? 0) + 1;
       continue;
     }
     let processed: ReturnType<typeof detectEvent>;

@@ -8,7 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { loadRulesFromDir } from '../../lambdas/adapters/local/rule-files.js';
 import { normaliseRecord } from '../../lambdas/core/cloudtrail.js';
 import { DEFAULT_CONFIG, type DetectConfig, parseConfig } from '../../lambdas/core/config.js';
-import { type DetectContext, detectEvent, detectEvents, findingId } from '../../lambdas/core/detect.js';
+import {
+  type DetectContext,
+  detectEvent,
+  detectEvents,
+  findingId,
+  quickVerdict,
+} from '../../lambdas/core/detect.js';
 import type { CompiledRule, RuleSet } from '../../lambdas/core/rules.js';
 import { buildStateIndex } from '../../lambdas/core/state.js';
 import type { Finding, ProcessedEvent } from '../../lambdas/core/types.js';
@@ -271,5 +277,20 @@ describe('detectEvent', () => {
 
   it('says no-rule for write calls no rule covers', () => {
     expect(reasonOf(run({ ...modifyType, eventName: 'CreateVpc' }, stateOf(instance({}))))).toBe('no-rule');
+  });
+});
+
+describe('quickVerdict', () => {
+  it('agrees with detectEvent on failed and read-only calls, and leaves the rest to it', () => {
+    const state = stateOf(instance({}));
+    for (const record of [
+      asFailed(modifyType),
+      { ...modifyType, readOnly: 'True' },
+      { ...modifyType, readOnly: true },
+    ]) {
+      expect(quickVerdict(record)).toBe(reasonOf(run(record, state)));
+    }
+    expect(quickVerdict(modifyType)).toBeNull();
+    expect(quickVerdict({ ...modifyType, readOnly: false, errorCode: '' })).toBeNull();
   });
 });

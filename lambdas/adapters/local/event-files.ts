@@ -2,7 +2,7 @@
 // documents (S3 log files, envelopes, arrays) or JSON lines. A bad file, line or record becomes one
 // error item and reading goes on with the rest.
 
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { open, readdir, readFile as readFileBytes, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -96,8 +96,9 @@ async function* readFile(path: string): AsyncGenerator<EventInput> {
 async function readWhole(path: string, gzipped: boolean): Promise<string | null> {
   try {
     if ((await stat(path)).size > WHOLE_FILE_LIMIT) return null;
-    const bytes = await readFileBytes(path);
-    return (gzipped ? await gunzipAsync(bytes) : bytes).toString('utf8');
+    // readFileSync decodes natively into one flat string; the promise API decodes in JS chunks.
+    if (!gzipped) return readFileSync(path, 'utf8');
+    return (await gunzipAsync(await readFileBytes(path))).toString('utf8');
   } catch {
     return null;
   }
@@ -274,7 +275,8 @@ function parseLine(line: string, origin: string): EventInput[] {
  */
 export function parseEventText(text: string, origin: string): EventInput[] {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (body.trim() === '') return [{ ok: false, error: `${origin}: empty input: no JSON found`, origin }];
+  // /\S/ stops at the first character; trim() would copy a whole (often megabyte) log file.
+  if (!/\S/.test(body)) return [{ ok: false, error: `${origin}: empty input: no JSON found`, origin }];
   const whole = tryParse(body);
   if (whole.ok) return toInputs(whole.value, origin);
   const lines = body.split('\n');

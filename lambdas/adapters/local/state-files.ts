@@ -2,7 +2,7 @@
 // *.tfstate.json (which covers terraform.tfstate.d/<workspace>/terraform.tfstate). A file named
 // explicitly is read whatever its name. Unchanged files (same mtime and size) are not read again.
 
-import { type FSWatcher, promises as fs, statSync, watch } from 'node:fs';
+import { type FSWatcher, promises as fs, readFileSync, statSync, watch } from 'node:fs';
 import path from 'node:path';
 import type { StateDocument, StateSource } from '../../ports.js';
 
@@ -73,7 +73,9 @@ export class LocalStateFiles implements StateSource {
     const version = `${stat.mtimeMs}:${stat.size}`;
     const cached = this.cache.get(file);
     if (cached && cached.version === version) return { file, text: cached.text, version };
-    const text = await fs.readFile(file, 'utf8');
+    // Sync on purpose: readFileSync decodes natively into one flat string, several times faster than
+    // the promise API's chunked JS decoding on a large state (and JSON.parse blocks just as long).
+    const text = readFileSync(file, 'utf8');
     this.cache.set(file, { version, text });
     return { file, text, version };
   }
