@@ -1,6 +1,7 @@
 // Shapes of the HTTP API and live feed (docs/api.md). The domain types come from the core.
 import type { Drift, Severity } from '../../lambdas/core/types.js';
 
+export type { Graph, GraphEdge, GraphNode } from '../../lambdas/core/graph.js';
 export type {
   Actor,
   AttributeChange,
@@ -9,34 +10,7 @@ export type {
   DriftStatus,
   Severity,
 } from '../../lambdas/core/types.js';
-
-export interface GraphNode {
-  readonly id: string;
-  readonly address: string | null;
-  readonly type: string;
-  readonly module: string | null;
-  readonly stateFile: string | null;
-  readonly resourceId: string | null;
-  readonly managed: boolean;
-  readonly drift: { readonly open: number; readonly severity: Severity | null };
-}
-
-export interface GraphEdge {
-  readonly id: string;
-  readonly source: string;
-  readonly target: string;
-}
-
-export interface Graph {
-  readonly nodes: readonly GraphNode[];
-  readonly edges: readonly GraphEdge[];
-}
-
-export interface DriftPage {
-  readonly items: Drift[];
-  readonly nextCursor: string | null;
-  readonly total?: number;
-}
+export type { DriftPage, LiveMessage } from '../../lambdas/ports.js';
 
 export interface DriftDetail extends Drift {
   readonly history?: Drift[];
@@ -62,16 +36,5 @@ export interface RuntimeConfig {
   readonly auth: CognitoAuth | null;
   readonly consoleRegion?: string;
 }
-
-export type LiveMessage =
-  | { readonly type: 'hello'; readonly cursor: string }
-  | { readonly type: 'drift'; readonly drift: Drift; readonly cursor: string }
-  | {
-      readonly type: 'state';
-      readonly files: number;
-      readonly resources: number;
-      readonly errors: number;
-      readonly at: string;
-    };
 
 export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low'];

@@ -4,15 +4,12 @@
 
 import { describe } from 'vitest';
 import type { Severity } from '../../../lambdas/core/types.js';
+import { res } from './case-builders.js';
 import { fixtureRecord, type StateResourceInput } from './harness.js';
 import { docRecords, type RuleCase, ruleCases } from './rule-cases.js';
 
 const corpus = (name: string) => fixtureRecord(`autoscaling/corpus/${name}.json`);
 const doc = docRecords('autoscaling', 'autoscaling.amazonaws.com');
-const res = (type: string, id: string, attributes: Record<string, unknown> = {}): StateResourceInput => ({
-  type,
-  attributes: { id, ...attributes },
-});
 const G = 'web-asg';
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/web/73e2d6bc24d8a067';
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:asg-events';

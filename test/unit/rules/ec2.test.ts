@@ -8,58 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { validatePattern } from '../../../lambdas/core/event-pattern.js';
 import { parseRuleFile } from '../../../lambdas/core/rule-load.js';
 import type { Severity } from '../../../lambdas/core/types.js';
+import { created, deleted, modified, res } from './case-builders.js';
 import { findings, fixtureRecord, type StateResourceInput, stateOf } from './harness.js';
 import { docRecords, type RuleCase, ruleCases } from './rule-cases.js';
 
 const corpus = (name: string) => fixtureRecord(`ec2/corpus/${name}.json`);
 const doc = docRecords('ec2', 'ec2.amazonaws.com');
-const res = (type: string, id: string, attributes: Record<string, unknown> = {}): StateResourceInput => ({
-  type,
-  attributes: { id, ...attributes },
-});
-const created = (
-  rule: string,
-  record: Record<string, unknown>,
-  type: string,
-  severity: Severity,
-): RuleCase => ({
-  rule,
-  record,
-  state: [],
-  type,
-  kind: 'unmanaged',
-  severity,
-});
-const deleted = (
-  rule: string,
-  record: Record<string, unknown>,
-  resource: StateResourceInput,
-  severity: Severity,
-): RuleCase => ({
-  rule,
-  record,
-  state: [resource],
-  kind: 'deleted',
-  severity,
-});
-const modified = (
-  rule: string,
-  record: Record<string, unknown>,
-  resource: StateResourceInput,
-  severity: Severity,
-  changes: Record<string, unknown> | [],
-  unchanged?: StateResourceInput,
-  label?: string,
-): RuleCase => ({
-  rule,
-  label,
-  record,
-  state: [resource],
-  kind: 'modified',
-  severity,
-  changes,
-  ...(unchanged ? { unchanged: [unchanged] } : {}),
-});
 
 const I = 'i-0a1b2c3d4e5f60718';
 const LT = 'lt-0a1b2c3d4e5f60718';

@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Severity } from '../../../lambdas/core/types.js';
+import { res } from './case-builders.js';
 import { findings, fixtureRecord, type StateResourceInput, stateOf } from './harness.js';
 import { docRecords, type RuleCase, ruleCases } from './rule-cases.js';
 
@@ -26,10 +27,6 @@ const elb = (attributes: Record<string, unknown> = {}): StateResourceInput => ({
     tags: { Team: 'web' },
     ...attributes,
   },
-});
-const res = (type: string, id: string, attributes: Record<string, unknown> = {}): StateResourceInput => ({
-  type,
-  attributes: { id, ...attributes },
 });
 const mod = (
   rule: string,

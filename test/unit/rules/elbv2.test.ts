@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Severity } from '../../../lambdas/core/types.js';
+import { created, deleted } from './case-builders.js';
 import { findings, fixtureRecord, type StateResourceInput, stateOf } from './harness.js';
 import { docRecords, type RuleCase, ruleCases } from './rule-cases.js';
 
@@ -54,31 +55,6 @@ const mod = (
   severity,
   changes,
   ...(unchanged ? { unchanged: [unchanged] } : {}),
-});
-const created = (
-  rule: string,
-  record: Record<string, unknown>,
-  type: string,
-  severity: Severity,
-): RuleCase => ({
-  rule,
-  record,
-  state: [],
-  type,
-  kind: 'unmanaged',
-  severity,
-});
-const deleted = (
-  rule: string,
-  record: Record<string, unknown>,
-  resource: StateResourceInput,
-  severity: Severity,
-): RuleCase => ({
-  rule,
-  record,
-  state: [resource],
-  kind: 'deleted',
-  severity,
 });
 
 const cases: RuleCase[] = [

@@ -3,40 +3,12 @@
 
 import { describe } from 'vitest';
 import type { Severity } from '../../../lambdas/core/types.js';
+import { created, deleted, res } from './case-builders.js';
 import { fixtureRecord, type StateResourceInput } from './harness.js';
 import { docRecords, type RuleCase, ruleCases } from './rule-cases.js';
 
 const corpus = (name: string) => fixtureRecord(`vpc/corpus/${name}.json`);
 const doc = docRecords('vpc', 'ec2.amazonaws.com');
-const res = (type: string, id: string, attributes: Record<string, unknown> = {}): StateResourceInput => ({
-  type,
-  attributes: { id, ...attributes },
-});
-const created = (
-  rule: string,
-  record: Record<string, unknown>,
-  type: string,
-  severity: Severity,
-): RuleCase => ({
-  rule,
-  record,
-  state: [],
-  type,
-  kind: 'unmanaged',
-  severity,
-});
-const deleted = (
-  rule: string,
-  record: Record<string, unknown>,
-  resource: StateResourceInput,
-  severity: Severity,
-): RuleCase => ({
-  rule,
-  record,
-  state: [resource],
-  kind: 'deleted',
-  severity,
-});
 
 const V = 'vpc-0a1b2c3d4e5f60718';
 const TGW_RT = 'tgw-rtb-0a1b2c3d4e5f60718';
