@@ -26,6 +26,8 @@ export interface ScanReport {
   readonly findings: readonly Finding[];
   readonly summary: ScanSummary;
   readonly errors: readonly ScanError[];
+  /** Problems that did not stop the scan (e.g. a duplicate address inside a state file). */
+  readonly warnings?: readonly ScanError[];
 }
 
 export type ReportFormat = 'json' | 'table' | 'markdown';

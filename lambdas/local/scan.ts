@@ -15,7 +15,7 @@ import type { StateIndex } from '../core/state-types.js';
 import { type Finding, type IgnoreReason, SEVERITIES, type Severity } from '../core/types.js';
 import type { StateDocument } from '../ports.js';
 import { type ReportFormat, renderReport, type ScanError, type ScanReport, terminalText } from './report.js';
-import { readStateDocuments } from './state-input.js';
+import { combinedStateSource } from './state-source.js';
 
 export interface ScanOptions {
   readonly state: readonly string[];
@@ -83,13 +83,20 @@ class Progress {
 /** Loads the state, reads every event, detects. Input problems become report errors, not throws. */
 export async function scan(options: ScanOptions, rules: RuleSet, config: DetectConfig): Promise<ScanReport> {
   const errors: ScanError[] = [];
-  const { documents, errors: stateErrors } = await readStateDocuments(options.state, options.stdin);
+  const stdin = options.stdin;
+  const readStdin = stdin ? () => readAll(stdin) : undefined;
+  const { documents, errors: stateErrors } = await combinedStateSource(options.state, readStdin).load();
   const state: StateIndex = buildStateIndex(
     documents.map((d: StateDocument) => ({ file: d.file, text: d.text })),
   );
-  const stateProblems = [...stateErrors, ...state.errors];
-  // A scan against part of the state would call managed resources unmanaged: refuse instead.
-  if (stateProblems.length > 0) throw new StateError(stateProblems.map((e) => e.message).join('; '));
+  // A file that did not load at all is fatal: a scan against part of the state would call managed
+  // resources unmanaged. Problems inside a loaded file (a duplicate address) are warnings.
+  const loaded = new Set(state.files.map((f) => f.file));
+  const fatal = [...stateErrors, ...state.errors.filter((e) => !loaded.has(e.file))];
+  if (fatal.length > 0) throw new StateError(fatal.map((e) => e.message).join('; '));
+  const warnings = state.errors
+    .filter((e) => loaded.has(e.file))
+    .map((e) => ({ origin: e.file, message: e.message }));
 
   const ctx: DetectContext = { rules, state, config };
   const findings: Finding[] = [];
@@ -143,6 +150,7 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
       resources: state.resources.length,
     },
     errors,
+    warnings,
   };
 }
 
@@ -161,6 +169,7 @@ export async function runScan(options: ScanOptions): Promise<number> {
   }
   const format = options.format ?? 'table';
   stdout.write(renderReport(report, format, options.color ?? false));
+  for (const w of report.warnings ?? []) stderr.write(`tfdrift: warning: ${terminalText(w.message)}\n`);
   if (report.errors.length > 0) {
     // One line per problem: a truncated log makes the result incomplete, so the exit says error.
     for (const e of report.errors)
@@ -169,4 +178,10 @@ export async function runScan(options: ScanOptions): Promise<number> {
   }
   const threshold = SEVERITIES.indexOf(options.failOn ?? 'low');
   return report.findings.some((f) => SEVERITIES.indexOf(f.severity) >= threshold) ? EXIT_DRIFT : EXIT_CLEAN;
+}
+
+async function readAll(stream: AsyncIterable<Buffer | string>): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
 }

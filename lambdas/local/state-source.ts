@@ -4,10 +4,14 @@
 import { LocalStateFiles } from '../adapters/local/state-files.js';
 import type { StateSource } from '../ports.js';
 
-export function combinedStateSource(paths: readonly string[]): StateSource {
+/** `readStdin` replaces standard input for `-` (tests). */
+export function combinedStateSource(
+  paths: readonly string[],
+  readStdin?: () => Promise<string>,
+): StateSource {
   const local = paths.filter((p) => !p.startsWith('s3://'));
   const remote = paths.filter((p) => p.startsWith('s3://'));
-  const localSource = new LocalStateFiles(local);
+  const localSource = new LocalStateFiles(local, readStdin);
   let remoteSources: Promise<StateSource[]> | undefined;
   const loadRemote = async (): Promise<StateSource[]> => {
     const [{ S3Client }, { S3StateSource }] = await Promise.all([

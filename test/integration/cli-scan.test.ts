@@ -1,7 +1,7 @@
 // `tfdrift scan` as a user runs it: a real process, real files, exit codes 0 / 2 / 1.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -99,5 +99,17 @@ describe('tfdrift scan', () => {
     for (const rule of rules) {
       expect(Object.keys(rule)).toEqual(expect.arrayContaining(['id', 'eventSource', 'eventNames', 'resourceTypes', 'attributes']));
     }
+  });
+});
+
+describe('tfdrift scan with a state that has a duplicate address', () => {
+  it('warns on stderr and still scans', () => {
+    const state = JSON.parse(readFileSync(join(SAMPLE, 'state/main.tfstate'), 'utf8'));
+    state.resources.push(state.resources[0]);
+    const dup = join(tmp, 'dup.tfstate');
+    writeFileSync(dup, JSON.stringify(state));
+    const { code, stderr } = tfdrift(['scan', '--state', dup, '--events', join(SAMPLE, 'events.json')]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/warning: .*duplicate address/);
   });
 });
