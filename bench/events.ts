@@ -40,7 +40,8 @@ function identity(i: number): Record<string, unknown> {
 
 const TERRAFORM_UA =
   'APN/1.0 HashiCorp/1.0 Terraform/1.9.5 (+https://www.terraform.io) terraform-provider-aws/5.70.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.32.2 os/linux lang/go#1.23.1 md/GOOS#linux md/GOARCH#amd64 api/ec2#1.179.2';
-const CLI_UA = 'aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0 exe/x86_64.ubuntu.22 prompt/off command/ec2.modify-instance-attribute';
+const CLI_UA =
+  'aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0 exe/x86_64.ubuntu.22 prompt/off command/ec2.modify-instance-attribute';
 
 function base(i: number, source: string, name: string, ua: string): Record<string, unknown> {
   const second = String(i % 60).padStart(2, '0');
@@ -62,7 +63,11 @@ function base(i: number, source: string, name: string, ua: string): Record<strin
     managementEvent: true,
     recipientAccountId: ACCOUNT,
     eventCategory: 'Management',
-    tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${source.split('.')[0]}.eu-west-1.amazonaws.com` },
+    tlsDetails: {
+      tlsVersion: 'TLSv1.3',
+      cipherSuite: 'TLS_AES_128_GCM_SHA256',
+      clientProvidedHostHeader: `${source.split('.')[0]}.eu-west-1.amazonaws.com`,
+    },
   };
 }
 
@@ -79,7 +84,19 @@ function write(i: number, target: Target | undefined, ua: string): Record<string
       ...base(i, 'ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress', ua),
       requestParameters: {
         groupId: target.id,
-        ipPermissions: { items: [{ ipProtocol: 'tcp', fromPort: 443, toPort: 443, groups: {}, ipRanges: { items: [{ cidrIp: '10.0.0.0/8' }] }, ipv6Ranges: {}, prefixListIds: {} }] },
+        ipPermissions: {
+          items: [
+            {
+              ipProtocol: 'tcp',
+              fromPort: 443,
+              toPort: 443,
+              groups: {},
+              ipRanges: { items: [{ cidrIp: '10.0.0.0/8' }] },
+              ipv6Ranges: {},
+              prefixListIds: {},
+            },
+          ],
+        },
       },
       responseElements: { requestId: `req-${i}`, _return: true },
     };
@@ -104,11 +121,18 @@ export function generateEvents(count: number, targets: readonly Target[]): Recor
       records.push({
         ...base(i, 'ec2.amazonaws.com', 'DescribeInstances', CLI_UA),
         readOnly: true,
-        requestParameters: { instancesSet: {}, filterSet: { items: [{ name: 'tag:Name', valueSet: { items: [{ value: 'web' }] } }] } },
+        requestParameters: {
+          instancesSet: {},
+          filterSet: { items: [{ name: 'tag:Name', valueSet: { items: [{ value: 'web' }] } }] },
+        },
         responseElements: null,
       });
     } else if (bucket === 6) {
-      records.push({ ...write(i, target, CLI_UA), errorCode: 'Client.UnauthorizedOperation', errorMessage: 'You are not authorized to perform this operation.' });
+      records.push({
+        ...write(i, target, CLI_UA),
+        errorCode: 'Client.UnauthorizedOperation',
+        errorMessage: 'You are not authorized to perform this operation.',
+      });
     } else if (bucket === 7) {
       records.push(write(i, target, TERRAFORM_UA));
     } else {

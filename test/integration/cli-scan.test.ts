@@ -24,11 +24,21 @@ function tfdrift(args: string[], input?: string) {
 
 describe('tfdrift scan', () => {
   it('prints the findings of the README sample as JSON and exits 2', () => {
-    const { code, stdout } = tfdrift(['scan', '--state', join(SAMPLE, 'state'), '--events', join(SAMPLE, 'events.json'), '--format', 'json']);
+    const { code, stdout } = tfdrift([
+      'scan',
+      '--state',
+      join(SAMPLE, 'state'),
+      '--events',
+      join(SAMPLE, 'events.json'),
+      '--format',
+      'json',
+    ]);
     expect(code).toBe(2);
     const report = JSON.parse(stdout);
     expect(report.summary.events).toBe(4);
-    const kinds = report.findings.map((f: { kind: string; resource: { address: string } }) => `${f.kind} ${f.resource.address}`);
+    const kinds = report.findings.map(
+      (f: { kind: string; resource: { address: string } }) => `${f.kind} ${f.resource.address}`,
+    );
     expect(kinds).toContain('modified module.app.aws_instance.web[0]');
     expect(kinds).toContain('deleted aws_instance.worker');
     const types = new Set(report.findings.map((f: { actor: { type: string } }) => f.actor.type));
@@ -36,23 +46,51 @@ describe('tfdrift scan', () => {
   });
 
   it('prints a readable table and a markdown report', () => {
-    const table = tfdrift(['scan', '--state', join(SAMPLE, 'state'), '--events', join(SAMPLE, 'events.json')]);
+    const table = tfdrift([
+      'scan',
+      '--state',
+      join(SAMPLE, 'state'),
+      '--events',
+      join(SAMPLE, 'events.json'),
+    ]);
     expect(table.code).toBe(2);
     expect(table.stdout).toMatch(/^SEVERITY\s+KIND\s+RESOURCE/m);
     expect(table.stdout).toContain('instance_type: t2.micro → t2.xlarge');
-    const md = tfdrift(['scan', '--state', join(SAMPLE, 'state'), '--events', join(SAMPLE, 'events.json'), '--format', 'markdown']);
+    const md = tfdrift([
+      'scan',
+      '--state',
+      join(SAMPLE, 'state'),
+      '--events',
+      join(SAMPLE, 'events.json'),
+      '--format',
+      'markdown',
+    ]);
     expect(md.code).toBe(2);
     expect(md.stdout).toContain('| Severity | Kind | Resource |');
   });
 
   it('exits 0 on a clean log (read-only, failed and Terraform calls)', () => {
-    const { code, stdout } = tfdrift(['scan', '--state', join(SAMPLE, 'state'), '--events', join(SAMPLE, 'clean-events.json')]);
+    const { code, stdout } = tfdrift([
+      'scan',
+      '--state',
+      join(SAMPLE, 'state'),
+      '--events',
+      join(SAMPLE, 'clean-events.json'),
+    ]);
     expect(code).toBe(0);
     expect(stdout).toContain('no drift in 3 events');
   });
 
   it('exits 0 when every finding is below --fail-on', () => {
-    const { code } = tfdrift(['scan', '--state', join(SAMPLE, 'state'), '--events', join(SAMPLE, 'events.json'), '--fail-on', 'critical']);
+    const { code } = tfdrift([
+      'scan',
+      '--state',
+      join(SAMPLE, 'state'),
+      '--events',
+      join(SAMPLE, 'events.json'),
+      '--fail-on',
+      'critical',
+    ]);
     expect(code).toBe(0);
   });
 
@@ -68,7 +106,13 @@ describe('tfdrift scan', () => {
   it('prints one line and exits 1 on a corrupt state file', () => {
     const bad = join(tmp, 'corrupt.tfstate');
     writeFileSync(bad, '{"version": 4, "resources": [');
-    const { code, stdout, stderr } = tfdrift(['scan', '--state', bad, '--events', join(SAMPLE, 'events.json')]);
+    const { code, stdout, stderr } = tfdrift([
+      'scan',
+      '--state',
+      bad,
+      '--events',
+      join(SAMPLE, 'events.json'),
+    ]);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr.trim().split('\n')).toHaveLength(1);
@@ -97,7 +141,9 @@ describe('tfdrift scan', () => {
     const rules = JSON.parse(stdout);
     expect(rules.length).toBeGreaterThan(50);
     for (const rule of rules) {
-      expect(Object.keys(rule)).toEqual(expect.arrayContaining(['id', 'eventSource', 'eventNames', 'resourceTypes', 'attributes']));
+      expect(Object.keys(rule)).toEqual(
+        expect.arrayContaining(['id', 'eventSource', 'eventNames', 'resourceTypes', 'attributes']),
+      );
     }
   });
 });

@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validatePattern } from '../../../lambdas/core/event-pattern.js';
 import { parseRuleFile } from '../../../lambdas/core/rule-load.js';
-import type { Severity } from '../../../lambdas/core/types.js';
 import { created, deleted, modified, res } from './case-builders.js';
-import { findings, fixtureRecord, type StateResourceInput, stateOf } from './harness.js';
+import { findings, fixtureRecord, stateOf } from './harness.js';
 import { docRecords, type RuleCase, ruleCases } from './rule-cases.js';
 
 const corpus = (name: string) => fixtureRecord(`ec2/corpus/${name}.json`);

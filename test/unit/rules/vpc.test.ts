@@ -2,9 +2,8 @@
 // from the EC2 API reference (test/fixtures/rules/vpc/events.doc-shaped.json).
 
 import { describe } from 'vitest';
-import type { Severity } from '../../../lambdas/core/types.js';
 import { created, deleted, res } from './case-builders.js';
-import { fixtureRecord, type StateResourceInput } from './harness.js';
+import { fixtureRecord } from './harness.js';
 import { docRecords, type RuleCase, ruleCases } from './rule-cases.js';
 
 const corpus = (name: string) => fixtureRecord(`vpc/corpus/${name}.json`);
