@@ -179,7 +179,7 @@ function evaluateRule(rule: CompiledRule, event: CloudTrailEvent, ctx: DetectCon
       }
       const change = target.change ?? rule.change;
       if (change === 'delete') {
-        findings.push(buildFinding(rule, event, severity, 'deleted', stateRef(resource), []));
+        findings.push(buildFinding(rule, event, severity, 'deleted', stateRef(resource), [], ctx.state));
         continue;
       }
       const compared = compareAttributes(target.attributes ?? [], resource, event.raw, ctx.config);
@@ -194,7 +194,9 @@ function evaluateRule(rule: CompiledRule, event: CloudTrailEvent, ctx: DetectCon
         reason = compared.ignored ? 'ignored-attribute' : 'no-change';
         continue;
       }
-      findings.push(buildFinding(rule, event, severity, 'modified', stateRef(resource), compared.changes));
+      findings.push(
+        buildFinding(rule, event, severity, 'modified', stateRef(resource), compared.changes, ctx.state),
+      );
     }
     return { findings, reason, ...(restored.length > 0 ? { restored } : {}) };
   }
@@ -209,7 +211,7 @@ function evaluateRule(rule: CompiledRule, event: CloudTrailEvent, ctx: DetectCon
       const arn = identity.by === 'arn' ? identity.value : null;
       if (isIgnoredResource(ctx.config, type, null, id ?? arn)) continue;
       const ref = { type, address: null, id, arn, stateFile: null };
-      findings.push(buildFinding(rule, event, severity, 'unmanaged', ref, []));
+      findings.push(buildFinding(rule, event, severity, 'unmanaged', ref, [], ctx.state));
     }
     return { findings, reason: findings.length === 0 ? 'ignored-resource' : undefined };
   }
@@ -511,14 +513,37 @@ function sortedItems(items: Map<string, unknown>): unknown[] {
   return [...items.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, item]) => item);
 }
 
-function resourceKey(finding: Pick<Finding, 'resource'>): string {
+function resourceKey(finding: Pick<Finding, 'resource'>, stateIdentity?: string): string {
   const r = finding.resource;
-  return r.address ? `${r.stateFile ?? ''}#${r.address}` : `${r.type}:${r.id ?? r.arn ?? ''}`;
+  return r.address
+    ? `${stateIdentity ?? r.stateFile ?? ''}#${r.address}`
+    : `${r.type}:${r.id ?? r.arn ?? ''}`;
 }
 
-/** Deterministic: the same event and resource always give the same id (idempotent writes). */
-export function findingId(eventId: string, resource: Pick<Finding, 'resource'>): string {
-  return `d-${stableHash(`${eventId}\u0000${resourceKey(resource)}`)}`;
+/**
+ * Deterministic: the same event and resource always give the same id (idempotent writes).
+ * `stateIdentity` is the state's lineage, so the id does not change with the path a state is read
+ * from (./a.tfstate, /abs/a.tfstate, s3://...); without it the state file path is used.
+ */
+export function findingId(
+  eventId: string,
+  resource: Pick<Finding, 'resource'>,
+  stateIdentity?: string,
+): string {
+  return `d-${stableHash(`${eventId}\u0000${resourceKey(resource, stateIdentity)}`)}`;
+}
+
+const lineages = new WeakMap<StateIndex, Map<string, string>>();
+
+/** The lineage of a state file in the index (the file itself when the state has none). */
+function stateIdentityOf(state: StateIndex, file: string | null): string | undefined {
+  if (file === null) return undefined;
+  let byFile = lineages.get(state);
+  if (!byFile) {
+    byFile = new Map(state.files.filter((f) => f.lineage).map((f) => [f.file, `lineage:${f.lineage}`]));
+    lineages.set(state, byFile);
+  }
+  return byFile.get(file) ?? file;
 }
 
 function buildFinding(
@@ -528,10 +553,10 @@ function buildFinding(
   kind: DriftKind,
   resource: Finding['resource'],
   changes: AttributeChange[],
+  state: StateIndex,
 ): Finding {
-  const partial = { resource };
   return {
-    id: findingId(event.id, partial),
+    id: findingId(event.id, { resource }, stateIdentityOf(state, resource.stateFile)),
     kind,
     severity,
     ruleId: rule.id,

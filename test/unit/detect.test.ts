@@ -80,7 +80,7 @@ describe('detectEvent', () => {
     ]);
     expect(finding.actor.name).toBe('first.last');
     expect(finding.event).toMatchObject({ name: 'ModifyInstanceAttribute', time: '2019-10-02T22:08:46Z' });
-    expect(finding.id).toBe(findingId(modifyType.eventID, finding));
+    expect(finding.id).toBe(findingId(modifyType.eventID, finding, 'lineage:test'));
     expect(finding.summary).toContain('instance_type from t2.micro to t2.xlarge');
   });
 
@@ -90,6 +90,13 @@ describe('detectEvent', () => {
     expect(a.id).toBe(b.id);
     const other = findingsOf(run({ ...modifyType, eventID: 'another' }, stateOf(instance({}))))[0];
     expect(other.id).not.toBe(a.id);
+    // The same state read from another path (./a, /abs/a, s3://...) keeps its ids: they follow the lineage.
+    const elsewhere = detectEvent(normaliseRecord(modifyType), {
+      rules,
+      state: buildStateIndex([{ file: 's3://bucket/app/terraform.tfstate', text: stateOf(instance({})) }]),
+      config: DEFAULT_CONFIG,
+    });
+    expect(findingsOf(elsewhere)[0].id).toBe(a.id);
   });
 
   it('does not report a change to the value the state already holds', () => {
