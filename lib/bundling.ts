@@ -38,6 +38,11 @@ export const NODE_TARGET = 'node22';
 /** Nothing is left to the runtime: every dependency a handler imports is in its bundle. */
 export const EXTERNAL_MODULES: string[] = [];
 
+/** Lambda's credentials are in the environment: the SDK's full provider chain is not bundled. */
+export const CREDENTIALS_ALIAS = {
+  '@aws-sdk/credential-provider-node': join(HANDLERS_DIR, 'runtime', 'env-credentials.ts'),
+};
+
 /** The compiled rule set and the name it has beside each bundle. */
 export const RULES_SOURCE = 'rules/rules.json';
 export const RULES_FILE_NAME = 'rules.json';
@@ -60,6 +65,9 @@ export function nodejsBundling(handler: HandlerName): BundlingOptions {
     mainFields: ['module', 'main'],
     banner: REQUIRE_SHIM,
     externalModules: EXTERNAL_MODULES,
+    esbuildArgs: Object.fromEntries(
+      Object.entries(CREDENTIALS_ALIAS).map(([name, path]) => [`--alias:${name}`, path]),
+    ),
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
@@ -83,6 +91,7 @@ export function esbuildOptions(entry: string, outfile: string) {
     mainFields: ['module', 'main'],
     banner: { js: REQUIRE_SHIM },
     external: EXTERNAL_MODULES,
+    alias: CREDENTIALS_ALIAS,
     logLevel: 'error' as const,
   };
 }

@@ -31,6 +31,8 @@ export const OUT_OF_SCOPE: Readonly<Record<string, string>> = {
   'billingconsole.amazonaws.com': 'billing console reads',
   'inspector.amazonaws.com': 'findings, not resources',
   'fms.amazonaws.com': 'administrator look-ups',
+  // Not a service: streamalert redacted these records' eventSource to "...", so no rule can claim them.
+  '...': 'eventSource redacted in the source record (streamalert); the service is unknown',
 };
 
 interface IndexRow {
