@@ -8,8 +8,30 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { expect, it } from 'vitest';
+import { type EventPattern, matchesPattern } from '../../../lambdas/core/event-pattern.js';
+import { eventPatterns } from '../../../lambdas/core/rules.js';
 import type { Finding, Severity } from '../../../lambdas/core/types.js';
-import { CORPUS, positiveAndNegatives, repoRules, run, type StateResourceInput, stateOf } from './harness.js';
+import {
+  asFailed,
+  CORPUS,
+  positiveAndNegatives,
+  repoRules,
+  run,
+  type StateResourceInput,
+  stateOf,
+} from './harness.js';
+
+let patterns: EventPattern[] | undefined;
+
+/** True when a generated pattern matches the record as EventBridge delivers it. */
+function deliveredByPatterns(record: Record<string, unknown>): boolean {
+  patterns ??= eventPatterns(repoRules());
+  // Panther's test records carry `errorCode: ""` on success; CloudTrail omits the field.
+  const { errorCode, ...rest } = record;
+  const detail = errorCode === '' ? rest : record;
+  const envelope = { 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.test', detail };
+  return patterns.some((p) => matchesPattern(p, envelope));
+}
 
 export interface RuleCase {
   /** Expected rule id; also the test's name with `label`. */
@@ -118,6 +140,9 @@ export function ruleCases(ruleFile: string, cases: readonly RuleCase[]): void {
     if (c.types) expect(positive.map((f) => f.resource.type).sort()).toEqual(c.types);
     expect(failed.outcome).toMatchObject({ result: 'ignored', reason: 'failed-call' });
     expect(terraform.outcome).toMatchObject({ result: 'ignored', reason: 'terraform' });
+    // The EventBridge patterns generated from the rules deliver the call, and drop its failed form.
+    expect(deliveredByPatterns(c.record), 'no generated EventBridge pattern matches').toBe(true);
+    expect(deliveredByPatterns(asFailed(c.record)), 'a pattern matches the failed call').toBe(false);
     if (c.unchanged) {
       expect(run(c.record, stateOf(...c.unchanged)).outcome).toMatchObject({
         result: 'ignored',
