@@ -1,10 +1,11 @@
 // The live feed on one machine: a `ws` WebSocket per dashboard, fed by every drift write.
 //
 // Cursors are the drift store's change sequence numbers (decimal strings; see drift-table-design.ts):
-// kept in DynamoDB, so a restarted server resumes where it stopped. Every write that changes a drift
-// goes through one lane (allocate number → write → send), so messages leave in cursor order, and a
-// client that connects (or resumes with ?since=) gets its replay inside the same lane: nothing
-// written meanwhile can slip between the replay and the live messages.
+// kept in DynamoDB, so a restarted server resumes where it stopped. Writes run concurrently (their
+// numbers are drawn in call order), but each write's message is sent in call order, after every
+// earlier one: messages leave in cursor order. A client that connects (or resumes with ?since=) is
+// replayed, in that same order, every change up to the last one sent, and gets the rest live:
+// nothing written meanwhile is missed or sent twice.
 
 import type WebSocket from 'ws';
 import type { DriftChange, DynamoDriftStore } from '../adapters/aws/dynamo-drift-store.js';
@@ -38,27 +39,36 @@ export function parseSince(value: string | null): number | undefined {
 
 export class LiveFeed {
   private readonly clients = new Set<Client>();
-  private tail: Promise<unknown> = Promise.resolve();
+  /** Where the next write's message or replay takes its turn. */
+  private turn: Promise<unknown>;
+  /** The highest change number whose message has been sent (replays stop there). */
+  private sentSeq = 0;
   private readonly heartbeat: NodeJS.Timeout;
   /** The store as the services see it: writes go through the lane and reach every client. */
   readonly store: DriftStore;
 
   constructor(private readonly base: SequencedStore) {
+    // Before any write draws a number: every change up to the stored head has been "sent".
+    this.turn = base.headSeq().then((head) => {
+      this.sentSeq = head;
+    });
     this.store = {
       putIfAbsent: (drift) =>
-        this.inLane(async () => {
-          const seq = await base.putNew(drift);
-          if (seq !== null) this.send({ type: 'drift', drift: listed(drift), cursor: String(seq) });
-          return seq !== null;
-        }),
+        this.inTurn(
+          () => base.putNew(drift),
+          (seq) => {
+            if (seq !== null) this.sendChange(drift, seq);
+            return seq !== null;
+          },
+        ),
       setStatus: (id, change) =>
-        this.inLane(async () => {
-          const result = await base.changeStatus(id, change);
-          if (result && result.seq !== null) {
-            this.send({ type: 'drift', drift: listed(result.drift), cursor: String(result.seq) });
-          }
-          return result?.drift;
-        }),
+        this.inTurn(
+          () => base.changeStatus(id, change),
+          (result) => {
+            if (result && result.seq !== null) this.sendChange(result.drift, result.seq);
+            return result?.drift;
+          },
+        ),
       get: (id) => base.get(id),
       query: (q) => base.query(q),
       history: (key) => base.history(key),
@@ -84,11 +94,17 @@ export class LiveFeed {
     return this.clients.size;
   }
 
-  /** Serialises store writes and replays (see the header). */
-  private inLane<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(fn);
-    this.tail = result.catch(() => undefined);
+  /** Starts `work` now; runs `after` with its result once every earlier call's `after` has run. */
+  private inTurn<T, R>(work: () => Promise<T>, after: (value: T) => R | Promise<R>): Promise<R> {
+    const started = work();
+    const result = this.turn.then(async () => after(await started));
+    this.turn = result.catch(() => undefined);
     return result;
+  }
+
+  private sendChange(drift: Drift, seq: number): void {
+    this.sentSeq = Math.max(this.sentSeq, seq);
+    this.send({ type: 'drift', drift: listed(drift), cursor: String(seq) });
   }
 
   /** Sends to every connected client (those still replaying are added once their replay is done). */
@@ -112,27 +128,32 @@ export class LiveFeed {
     });
     ws.on('close', () => this.clients.delete(client));
     ws.on('error', () => this.clients.delete(client));
-    return this.inLane(async () => {
-      const head = await this.base.headSeq();
-      const start = since === undefined ? head : Math.min(since, head);
-      ws.send(JSON.stringify({ type: 'hello', cursor: String(start) } satisfies LiveMessage));
-      let after = start;
-      while (after < head) {
-        const changes: DriftChange[] = await this.base.changesSince(after, REPLAY_PAGE);
-        for (const change of changes) {
-          ws.send(
-            JSON.stringify({
-              type: 'drift',
-              drift: listed(change.drift),
-              cursor: String(change.seq),
-            } satisfies LiveMessage),
-          );
+    return this.inTurn(
+      async () => undefined,
+      async () => {
+        // Everything up to `head` has been sent to the others; later changes reach this client live.
+        const head = this.sentSeq;
+        const start = since === undefined ? head : Math.min(since, head);
+        ws.send(JSON.stringify({ type: 'hello', cursor: String(start) } satisfies LiveMessage));
+        let after = start;
+        while (after < head) {
+          const changes: DriftChange[] = await this.base.changesSince(after, REPLAY_PAGE);
+          for (const change of changes) {
+            if (change.seq > head) break;
+            ws.send(
+              JSON.stringify({
+                type: 'drift',
+                drift: listed(change.drift),
+                cursor: String(change.seq),
+              } satisfies LiveMessage),
+            );
+          }
+          if (changes.length < REPLAY_PAGE) break;
+          after = changes[changes.length - 1].seq;
         }
-        if (changes.length < REPLAY_PAGE) break;
-        after = changes[changes.length - 1].seq;
-      }
-      if (ws.readyState === ws.OPEN) this.clients.add(client);
-    });
+        if (ws.readyState === ws.OPEN) this.clients.add(client);
+      },
+    );
   }
 
   close(): void {

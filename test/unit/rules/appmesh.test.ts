@@ -32,7 +32,11 @@ const cases: RuleCase[] = [
   created('appmesh.virtual-node.create', custodian('create-virtualnode'), 'aws_appmesh_virtual_node'),
   modified('appmesh.virtual-node.update', doc.UpdateVirtualNode, node(), 'medium', []),
   deleted('appmesh.virtual-node.delete', doc.DeleteVirtualNode, node()),
-  created('appmesh.virtual-gateway.create', custodian('create-virtualgateway'), 'aws_appmesh_virtual_gateway'),
+  created(
+    'appmesh.virtual-gateway.create',
+    custodian('create-virtualgateway'),
+    'aws_appmesh_virtual_gateway',
+  ),
   modified('appmesh.virtual-gateway.update', doc.UpdateVirtualGateway, gateway(), 'medium', []),
   deleted('appmesh.virtual-gateway.delete', doc.DeleteVirtualGateway, gateway()),
   created('appmesh.routing.create', doc.CreateRoute, 'aws_appmesh_route'),

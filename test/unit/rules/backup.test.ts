@@ -14,9 +14,13 @@ const vault = () =>
     arn: `arn:aws:backup:us-east-1:${A}:backup-vault:prod-vault`,
     tags: { env: 'prod' },
   });
-const vaultPart = (type: string, extra = {}) => res(type, 'prod-vault', { backup_vault_name: 'prod-vault', ...extra });
+const vaultPart = (type: string, extra = {}) =>
+  res(type, 'prod-vault', { backup_vault_name: 'prod-vault', ...extra });
 const plan = () =>
-  res('aws_backup_plan', PLAN, { name: 'prod-plan', arn: `arn:aws:backup:us-east-1:${A}:backup-plan:${PLAN}` });
+  res('aws_backup_plan', PLAN, {
+    name: 'prod-plan',
+    arn: `arn:aws:backup:us-east-1:${A}:backup-plan:${PLAN}`,
+  });
 const lockConfig = (min: number) =>
   vaultPart('aws_backup_vault_lock_configuration', { min_retention_days: min, max_retention_days: 36500 });
 
@@ -29,13 +33,29 @@ const cases: RuleCase[] = [
     vaultPart('aws_backup_vault_policy', {
       policy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'backup:DeleteRecoveryPoint', Resource: '*' }],
+        Statement: [
+          { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'backup:DeleteRecoveryPoint', Resource: '*' },
+        ],
       }),
     }),
     'critical',
     {},
   ),
-  deleted('backup.vault-policy.delete', doc.DeleteBackupVaultAccessPolicy, vaultPart('aws_backup_vault_policy'), 'high'),
+  modified(
+    'backup.vault-policy.put',
+    doc.PutBackupVaultAccessPolicyDeny,
+    vaultPart('aws_backup_vault_policy', { policy: '{"Version":"2012-10-17","Statement":[]}' }),
+    'medium',
+    {},
+    undefined,
+    'deny-all policy is not public',
+  ),
+  deleted(
+    'backup.vault-policy.delete',
+    doc.DeleteBackupVaultAccessPolicy,
+    vaultPart('aws_backup_vault_policy'),
+    'high',
+  ),
   modified(
     'backup.vault-lock.put',
     doc.PutBackupVaultLockConfiguration,

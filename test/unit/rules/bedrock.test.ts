@@ -35,7 +35,13 @@ const logging = (extra = {}) =>
 
 const cases: RuleCase[] = [
   created('bedrock.guardrail.create', doc.CreateGuardrail, 'aws_bedrock_guardrail'),
-  modified('bedrock.guardrail.update', panther('aws_bedrock_guardrail_update_delete__1'), guardrail(), 'high', []),
+  modified(
+    'bedrock.guardrail.update',
+    panther('aws_bedrock_guardrail_update_delete__1'),
+    guardrail(),
+    'high',
+    [],
+  ),
   deleted('bedrock.guardrail.delete', panther('aws_bedrock_guardrail_update_delete__2'), guardrail(), 'high'),
   deleted(
     'bedrock.invocation-logging.delete',
@@ -43,10 +49,16 @@ const cases: RuleCase[] = [
     logging(),
     'high',
   ),
-  modified('bedrock.invocation-logging.put', doc.PutModelInvocationLoggingConfiguration, logging(), 'medium', {
-    'logging_config[0].text_data_delivery_enabled': false,
-    'logging_config[0].s3_config[0].bucket_name': 'model-logs-other',
-  }),
+  modified(
+    'bedrock.invocation-logging.put',
+    doc.PutModelInvocationLoggingConfiguration,
+    logging(),
+    'medium',
+    {
+      'logging_config[0].text_data_delivery_enabled': false,
+      'logging_config[0].s3_config[0].bucket_name': 'model-logs-other',
+    },
+  ),
   created(
     'bedrock.custom-model.create',
     corpusRecord('cloud-custodian/tests/data/cwe/event-cloud-trail-bedrock-create-customization-jobs.json'),

@@ -11,7 +11,8 @@ const corpusRecord = corpusCopy('cloudformation');
 const guide = (n: number) =>
   corpusRecord(`awsdocs-aws-cloudformation-user-guide/doc_source/cfn-api-logging-cloudtrail__${n}.json`);
 
-const STACK = 'arn:aws:cloudformation:us-east-1:012345678910:stack/my-test-stack/a38e6a60-b397-11e3-b0fc-08002755629e';
+const STACK =
+  'arn:aws:cloudformation:us-east-1:012345678910:stack/my-test-stack/a38e6a60-b397-11e3-b0fc-08002755629e';
 const stack = (extra = {}) =>
   res('aws_cloudformation_stack', STACK, { name: 'my-test-stack', iam_role_arn: '', tags: {}, ...extra });
 const stackSet = () =>

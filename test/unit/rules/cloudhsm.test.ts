@@ -8,7 +8,11 @@ import { corpusCopy, docRecords, type RuleCase, ruleCases } from './rule-cases.j
 const doc = docRecords('cloudhsm', 'cloudhsm.amazonaws.com');
 const corpusRecord = corpusCopy('cloudhsm');
 const cluster = () =>
-  res('aws_cloudhsm_v2_cluster', 'cluster-igklspoyj5v', { cluster_id: 'cluster-igklspoyj5v', hsm_type: 'hsm1.medium', tags: { env: 'prod' } });
+  res('aws_cloudhsm_v2_cluster', 'cluster-igklspoyj5v', {
+    cluster_id: 'cluster-igklspoyj5v',
+    hsm_type: 'hsm1.medium',
+    tags: { env: 'prod' },
+  });
 
 const cases: RuleCase[] = [
   created(
@@ -22,7 +26,10 @@ const cases: RuleCase[] = [
   deleted(
     'cloudhsm.hsm.delete',
     doc.DeleteHsm,
-    res('aws_cloudhsm_v2_hsm', 'hsm-ab1cd2ef3gh', { hsm_id: 'hsm-ab1cd2ef3gh', cluster_id: 'cluster-igklspoyj5v' }),
+    res('aws_cloudhsm_v2_hsm', 'hsm-ab1cd2ef3gh', {
+      hsm_id: 'hsm-ab1cd2ef3gh',
+      cluster_id: 'cluster-igklspoyj5v',
+    }),
     'high',
   ),
   modified('cloudhsm.tags.add', doc.TagResource, cluster(), 'low', { 'tags.owner': 'mallory' }),

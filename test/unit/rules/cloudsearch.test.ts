@@ -11,7 +11,9 @@ const domain = (extra = {}) =>
   res('aws_cloudsearch_domain', 'movies', {
     name: 'movies',
     multi_az: true,
-    scaling_parameters: [{ desired_instance_type: 'search.large', desired_replication_count: 1, desired_partition_count: 1 }],
+    scaling_parameters: [
+      { desired_instance_type: 'search.large', desired_replication_count: 1, desired_partition_count: 1 },
+    ],
     ...extra,
   });
 
@@ -42,7 +44,13 @@ const cases: RuleCase[] = [
       domain_name: 'movies',
       access_policy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'cloudsearch:search' }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+            Action: 'cloudsearch:search',
+          },
+        ],
       }),
     }),
     'critical',

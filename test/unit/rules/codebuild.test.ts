@@ -20,7 +20,9 @@ const project = (name: string, account = A, extra: Record<string, unknown> = {})
     queued_timeout: 480,
     service_role: `arn:aws:iam::${account}:role/codebuild-${name}`,
     project_visibility: 'PRIVATE',
-    environment: [{ image: 'aws/codebuild/standard:7.0', compute_type: 'BUILD_GENERAL1_SMALL', privileged_mode: false }],
+    environment: [
+      { image: 'aws/codebuild/standard:7.0', compute_type: 'BUILD_GENERAL1_SMALL', privileged_mode: false },
+    ],
     tags: {},
     ...extra,
   });
@@ -30,18 +32,12 @@ const policyArn = `arn:aws:codebuild:us-east-1:${A}:project/api-build`;
 
 const cases: RuleCase[] = [
   created('codebuild.project.create', doc.CreateProject, 'aws_codebuild_project'),
-  modified(
-    'codebuild.project.update',
-    doc.UpdateProject,
-    project('api-build'),
-    'high',
-    {
-      build_timeout: 480,
-      service_role: `arn:aws:iam::${A}:role/codebuild-admin`,
-      'environment[0].compute_type': 'BUILD_GENERAL1_LARGE',
-      'environment[0].privileged_mode': true,
-    },
-  ),
+  modified('codebuild.project.update', doc.UpdateProject, project('api-build'), 'high', {
+    build_timeout: 480,
+    service_role: `arn:aws:iam::${A}:role/codebuild-admin`,
+    'environment[0].compute_type': 'BUILD_GENERAL1_LARGE',
+    'environment[0].privileged_mode': true,
+  }),
   modified(
     'codebuild.project.visibility',
     panther(1),
@@ -77,7 +73,12 @@ const cases: RuleCase[] = [
     res('aws_codebuild_webhook', 'api-build', { project_name: 'api-build' }),
     'low',
   ),
-  created('codebuild.source-credential.import', doc.ImportSourceCredentials, 'aws_codebuild_source_credential', 'medium'),
+  created(
+    'codebuild.source-credential.import',
+    doc.ImportSourceCredentials,
+    'aws_codebuild_source_credential',
+    'medium',
+  ),
   deleted(
     'codebuild.source-credential.delete',
     doc.DeleteSourceCredentials,

@@ -26,7 +26,11 @@ const params = (ttl: string) =>
       { name: 'record-ttl-millis', value: '300000' },
     ],
   });
-const subnets = () => res('aws_dax_subnet_group', 'dax-subnets', { name: 'dax-subnets', subnet_ids: ['subnet-0aaa', 'subnet-0bbb'] });
+const subnets = () =>
+  res('aws_dax_subnet_group', 'dax-subnets', {
+    name: 'dax-subnets',
+    subnet_ids: ['subnet-0aaa', 'subnet-0bbb'],
+  });
 
 const cases: RuleCase[] = [
   created(

@@ -14,10 +14,20 @@ const privatePolicy = (arn: string) =>
   JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789123:role/app' }, Action: 'es:*', Resource: `${arn}/*` },
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::123456789123:role/app' },
+        Action: 'es:*',
+        Resource: `${arn}/*`,
+      },
     ],
   });
-const domain = (type: string, name: string, account = '111122223333', extra: Record<string, unknown> = {}) => {
+const domain = (
+  type: string,
+  name: string,
+  account = '111122223333',
+  extra: Record<string, unknown> = {},
+) => {
   const arn = `arn:aws:es:us-east-1:${account}:domain/${name}`;
   return res(type, arn, {
     arn,

@@ -8,7 +8,8 @@ import { corpusCopy, docRecords, type RuleCase, ruleCases } from './rule-cases.j
 
 const doc = docRecords('glue', 'glue.amazonaws.com');
 const corpusRecord = corpusCopy('glue');
-const custodian = (name: string) => corpusRecord(`cloud-custodian/tests/data/cwe/event-cloud-trail-${name}__1.json`);
+const custodian = (name: string) =>
+  corpusRecord(`cloud-custodian/tests/data/cwe/event-cloud-trail-${name}__1.json`);
 
 const CUSTODIAN_ACCOUNT = '644160558196';
 const A = '111122223333';
@@ -42,7 +43,11 @@ const job = () =>
     command: [{ name: 'glueetl', script_location: 's3://scripts/nightly.py' }],
   });
 const crawler = () =>
-  res('aws_glue_crawler', 'raw-crawler', { name: 'raw-crawler', role: 'glue-crawler', schedule: 'cron(0 1 * * ? *)' });
+  res('aws_glue_crawler', 'raw-crawler', {
+    name: 'raw-crawler',
+    role: 'glue-crawler',
+    schedule: 'cron(0 1 * * ? *)',
+  });
 
 const cases: RuleCase[] = [
   modified(

@@ -30,7 +30,8 @@ const cluster = (extra = {}) =>
     tags: { env: 'prod' },
     ...extra,
   });
-const config = () => res('aws_msk_configuration', CONF, { arn: CONF, name: 'events-config', description: 'events' });
+const config = () =>
+  res('aws_msk_configuration', CONF, { arn: CONF, name: 'events-config', description: 'events' });
 
 const cases: RuleCase[] = [
   created(

@@ -8,9 +8,17 @@ import { corpusCopy, docRecords, type RuleCase, ruleCases } from './rule-cases.j
 const doc = docRecords('macie2', 'macie2.amazonaws.com');
 const corpusRecord = corpusCopy('macie2');
 const account = (id: string, extra = {}) =>
-  res('aws_macie2_account', id, { status: 'ENABLED', finding_publishing_frequency: 'FIFTEEN_MINUTES', ...extra });
+  res('aws_macie2_account', id, {
+    status: 'ENABLED',
+    finding_publishing_frequency: 'FIFTEEN_MINUTES',
+    ...extra,
+  });
 const filter = (action = 'NOOP') =>
-  res('aws_macie2_findings_filter', '9b2d4f6a-0000-4000-8000-000000000002', { name: 'known-buckets', action, position: 1 });
+  res('aws_macie2_findings_filter', '9b2d4f6a-0000-4000-8000-000000000002', {
+    name: 'known-buckets',
+    action,
+    position: 1,
+  });
 
 const cases: RuleCase[] = [
   created('macie2.account.enable', doc.EnableMacie, 'aws_macie2_account'),
@@ -41,7 +49,14 @@ const cases: RuleCase[] = [
     { job_status: 'CANCELLED' },
   ),
   created('macie2.findings-filter.create', doc.CreateFindingsFilter, 'aws_macie2_findings_filter', 'high'),
-  modified('macie2.findings-filter.update', doc.UpdateFindingsFilter, filter(), 'high', { action: 'ARCHIVE' }, filter('ARCHIVE')),
+  modified(
+    'macie2.findings-filter.update',
+    doc.UpdateFindingsFilter,
+    filter(),
+    'high',
+    { action: 'ARCHIVE' },
+    filter('ARCHIVE'),
+  ),
   deleted('macie2.findings-filter.delete', doc.DeleteFindingsFilter, filter()),
   deleted(
     'macie2.custom-data-identifier.delete',

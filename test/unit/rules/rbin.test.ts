@@ -35,10 +35,14 @@ const cases: RuleCase[] = [
   modified(
     'rbin.rule.lock',
     guide(9),
-    rule('jkrnexample', { lock_configuration: [{ unlock_delay: [{ unlock_delay_value: 3, unlock_delay_unit: 'DAYS' }] }] }),
+    rule('jkrnexample', {
+      lock_configuration: [{ unlock_delay: [{ unlock_delay_value: 3, unlock_delay_unit: 'DAYS' }] }],
+    }),
     'medium',
     { 'lock_configuration[0].unlock_delay[0].unlock_delay_value': 7 },
-    rule('jkrnexample', { lock_configuration: [{ unlock_delay: [{ unlock_delay_value: 7, unlock_delay_unit: 'DAYS' }] }] }),
+    rule('jkrnexample', {
+      lock_configuration: [{ unlock_delay: [{ unlock_delay_value: 7, unlock_delay_unit: 'DAYS' }] }],
+    }),
   ),
   modified(
     'rbin.rule.unlock',

@@ -53,7 +53,15 @@ const cases: RuleCase[] = [
     cluster({ publicly_accessible: true, number_of_nodes: 4, automated_snapshot_retention_period: 0 }),
     'made public',
   ),
-  modified('redshift.cluster.modify', doc.ModifyClusterPassword, cluster(), 'medium', [], undefined, 'password'),
+  modified(
+    'redshift.cluster.modify',
+    doc.ModifyClusterPassword,
+    cluster(),
+    'medium',
+    [],
+    undefined,
+    'password',
+  ),
   deleted('redshift.cluster.delete', doc.DeleteCluster, cluster(), 'critical'),
   modified('redshift.cluster.iam-roles', doc.ModifyClusterIamRoles, cluster(), 'medium', []),
   deleted('redshift.logging.disable', doc.DisableLogging, logging(), 'high'),
@@ -66,7 +74,9 @@ const cases: RuleCase[] = [
     cluster({ logging: [{ enable: false, bucket_name: '' }] }),
     'provider v4 cluster block',
   ),
-  modified('redshift.logging.enable', doc.EnableLogging, logging(), 'low', { bucket_name: 'other-audit-logs' }),
+  modified('redshift.logging.enable', doc.EnableLogging, logging(), 'low', {
+    bucket_name: 'other-audit-logs',
+  }),
   modified(
     'redshift.parameter-group.modify',
     doc.ModifyClusterParameterGroup,

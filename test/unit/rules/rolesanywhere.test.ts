@@ -8,7 +8,9 @@ import { corpusCopy, docRecords, type RuleCase, ruleCases } from './rule-cases.j
 const doc = docRecords('rolesanywhere', 'rolesanywhere.amazonaws.com');
 const corpusRecord = corpusCopy('rolesanywhere');
 const stratus = (n: number) =>
-  corpusRecord(`stratus-red-team/docs/detonation-logs/aws.persistence.rolesanywhere-create-trust-anchor__${n}.json`);
+  corpusRecord(
+    `stratus-red-team/docs/detonation-logs/aws.persistence.rolesanywhere-create-trust-anchor__${n}.json`,
+  );
 
 const A = '111122223333';
 const TA = '1a2b3c4d-0000-4000-8000-00000000000a';

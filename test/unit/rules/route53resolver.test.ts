@@ -73,7 +73,9 @@ const cases: RuleCase[] = [
   deleted(
     'route53resolver.rule-association.delete',
     doc.DisassociateResolverRule,
-    res('aws_route53_resolver_rule_association', 'rslvr-rrassoc-97242eaf88example', { resolver_rule_id: RULE }),
+    res('aws_route53_resolver_rule_association', 'rslvr-rrassoc-97242eaf88example', {
+      resolver_rule_id: RULE,
+    }),
   ),
   deleted(
     'route53resolver.firewall-association.delete',

@@ -39,7 +39,9 @@ const cases: RuleCase[] = [
   deleted(
     'securityhub.standards.disable',
     doc.BatchDisableStandards,
-    res('aws_securityhub_standards_subscription', CIS, { standards_arn: 'arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0' }),
+    res('aws_securityhub_standards_subscription', CIS, {
+      standards_arn: 'arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0',
+    }),
     'high',
   ),
   modified(
@@ -57,7 +59,11 @@ const cases: RuleCase[] = [
   modified(
     'securityhub.insight.update',
     doc.UpdateInsight,
-    res('aws_securityhub_insight', INSIGHT, { arn: INSIGHT, name: 'Critical findings', group_by_attribute: 'ResourceId' }),
+    res('aws_securityhub_insight', INSIGHT, {
+      arn: INSIGHT,
+      name: 'Critical findings',
+      group_by_attribute: 'ResourceId',
+    }),
     'low',
     { name: 'Critical findings (muted)' },
   ),

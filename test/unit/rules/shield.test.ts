@@ -11,7 +11,11 @@ const A = '111122223333';
 const PID = 'a1b2c3d4-5104-46eb-bd03-example00001';
 const HC = 'arn:aws:route53:::healthcheck/abcd1234-0000-4000-8000-000000000001';
 const protection = (id = PID) =>
-  res('aws_shield_protection', id, { arn: `arn:aws:shield::${A}:protection/${id}`, name: 'web-alb', tags: { env: 'prod' } });
+  res('aws_shield_protection', id, {
+    arn: `arn:aws:shield::${A}:protection/${id}`,
+    name: 'web-alb',
+    tags: { env: 'prod' },
+  });
 const group = (extra = {}) =>
   res('aws_shield_protection_group', 'web', {
     protection_group_id: 'web',
@@ -27,7 +31,9 @@ const cases: RuleCase[] = [
   created('shield.protection.create', doc.CreateProtection, 'aws_shield_protection'),
   deleted(
     'shield.protection.delete',
-    corpusRecord('awsdocs-aws-waf-and-shield-advanced-developer-guide/doc_source/logging-using-cloudtrail__9.json'),
+    corpusRecord(
+      'awsdocs-aws-waf-and-shield-advanced-developer-guide/doc_source/logging-using-cloudtrail__9.json',
+    ),
     protection('12345678-5104-46eb-bd03-agh4j8rh3b6n'),
     'high',
   ),
@@ -38,7 +44,11 @@ const cases: RuleCase[] = [
     resource_type: 'APPLICATION_LOAD_BALANCER',
   }),
   deleted('shield.protection-group.delete', doc.DeleteProtectionGroup, group()),
-  created('shield.health-check.associate', doc.AssociateHealthCheck, 'aws_shield_protection_health_check_association'),
+  created(
+    'shield.health-check.associate',
+    doc.AssociateHealthCheck,
+    'aws_shield_protection_health_check_association',
+  ),
   deleted(
     'shield.health-check.disassociate',
     doc.DisassociateHealthCheck,
