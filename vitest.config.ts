@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // The JSON report lets .ci/run print the plain 'N passed, N failed' line CI reads.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test/.tmp/vitest-results.json' },
   },
 });
