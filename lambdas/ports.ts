@@ -47,16 +47,19 @@ export interface DriftQuery {
   readonly cursor?: string;
 }
 
-export type DriftSortField =
-  | 'time'
-  | 'severity'
-  | 'kind'
-  | 'address'
-  | 'type'
-  | 'attribute'
-  | 'actor'
-  | 'event'
-  | 'status';
+/** Columns the drift list sorts on (the HTTP API's `sort` values and the dashboard's columns). */
+export const DRIFT_SORT_FIELDS = [
+  'time',
+  'severity',
+  'kind',
+  'address',
+  'type',
+  'attribute',
+  'actor',
+  'event',
+  'status',
+] as const;
+export type DriftSortField = (typeof DRIFT_SORT_FIELDS)[number];
 
 export interface DriftPage {
   readonly items: Drift[];

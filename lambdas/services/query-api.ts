@@ -7,30 +7,21 @@ import { extractEach } from '../core/cloudtrail.js';
 import { InputError } from '../core/errors.js';
 import { buildGraph } from '../core/graph.js';
 import { DRIFT_KINDS, type DriftStatus, SEVERITIES, type Severity } from '../core/types.js';
-import type {
-  Clock,
-  DriftQuery,
-  DriftSortField,
-  DriftStore,
-  EventLog,
-  Logger,
-  StateProvider,
+import {
+  type Clock,
+  DRIFT_SORT_FIELDS,
+  type DriftQuery,
+  type DriftSortField,
+  type DriftStore,
+  type EventLog,
+  type Logger,
+  type StateProvider,
 } from '../ports.js';
 import type { HandleResult } from './detect-service.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const STATUSES: readonly DriftStatus[] = ['open', 'acknowledged', 'resolved'];
-const SORTS: readonly DriftSortField[] = [
-  'time',
-  'severity',
-  'kind',
-  'address',
-  'type',
-  'attribute',
-  'actor',
-  'event',
-  'status',
-];
+const SORTS: readonly DriftSortField[] = DRIFT_SORT_FIELDS;
 const DRIFT_PARAMS = [
   'status',
   'severity',

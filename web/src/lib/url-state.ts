@@ -1,20 +1,12 @@
 // View, filters and selection live in the URL hash so that links can be shared and
 // back/forward works. Auth tokens that arrive in the hash are taken out before this runs.
 
+import { DRIFT_SORT_FIELDS, type DriftSortField } from '../../../lambdas/ports.js';
+
 export type ViewMode = 'split' | 'graph' | 'table';
 
-export const SORT_KEYS = [
-  'time',
-  'severity',
-  'kind',
-  'address',
-  'type',
-  'attribute',
-  'actor',
-  'event',
-  'status',
-] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
+export const SORT_KEYS = DRIFT_SORT_FIELDS;
+export type SortKey = DriftSortField;
 
 export interface Filters {
   readonly status: readonly string[];
