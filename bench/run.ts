@@ -24,8 +24,10 @@ for (const [name, file] of Object.entries(BENCHES)) {
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       maxBuffer: 64 * 1024 * 1024,
     });
+    // A bench prints one JSON value last: one line, or pretty-printed from a line that opens it.
     const lines = out.trim().split('\n');
-    figures[name] = JSON.parse(lines[lines.length - 1]);
+    const start = lines.findLastIndex((line) => line.startsWith('{') || line.startsWith('['));
+    figures[name] = JSON.parse(lines.slice(start).join('\n'));
   } catch (error) {
     figures[name] = { error: (error as Error).message.split('\n')[0] };
   }

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { readEvents } from '../adapters/local/event-files.js';
+import { readEventBatches } from '../adapters/local/event-files.js';
 import { loadRulesFromDir } from '../adapters/local/rule-files.js';
 import { normaliseRecord } from '../core/cloudtrail.js';
 import { type DetectConfig, parseConfig, withIgnoredPrincipals } from '../core/config.js';
@@ -103,29 +103,31 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
   const ignored: Partial<Record<IgnoreReason, number>> = {};
   const progress = new Progress(options.stderr);
   let events = 0;
-  for await (const input of readEvents([...options.events], { stdin: options.stdin })) {
-    if (!input.ok) {
-      errors.push({ origin: input.origin, message: input.error });
-      continue;
-    }
-    const quick = quickVerdict(input.record);
-    if (quick) {
+  for await (const batch of readEventBatches([...options.events], { stdin: options.stdin })) {
+    for (const input of batch) {
+      if (!input.ok) {
+        errors.push({ origin: input.origin, message: input.error });
+        continue;
+      }
+      const quick = quickVerdict(input.record);
+      if (quick) {
+        events++;
+        ignored[quick] = (ignored[quick] ?? 0) + 1;
+        continue;
+      }
+      let processed: ReturnType<typeof detectEvent>;
+      try {
+        processed = detectEvent(normaliseRecord(input.record), ctx);
+      } catch (error) {
+        errors.push({ origin: input.origin, message: (error as Error).message });
+        continue;
+      }
       events++;
-      ignored[quick] = (ignored[quick] ?? 0) + 1;
-      continue;
+      const outcome = processed.outcome;
+      if (outcome.result === 'drift') findings.push(...outcome.findings);
+      else if (outcome.result === 'ignored') ignored[outcome.reason] = (ignored[outcome.reason] ?? 0) + 1;
+      else errors.push({ origin: `${input.origin} (event ${processed.eventId})`, message: outcome.error });
     }
-    let processed: ReturnType<typeof detectEvent>;
-    try {
-      processed = detectEvent(normaliseRecord(input.record), ctx);
-    } catch (error) {
-      errors.push({ origin: input.origin, message: (error as Error).message });
-      continue;
-    }
-    events++;
-    const outcome = processed.outcome;
-    if (outcome.result === 'drift') findings.push(...outcome.findings);
-    else if (outcome.result === 'ignored') ignored[outcome.reason] = (ignored[outcome.reason] ?? 0) + 1;
-    else errors.push({ origin: `${input.origin} (event ${processed.eventId})`, message: outcome.error });
     progress.update(events, findings.length);
   }
   progress.done();
