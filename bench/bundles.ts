@@ -6,18 +6,17 @@
 // Prints JSON on stdout.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
-import { readRuleFiles } from '../lambdas/adapters/local/rule-files.js';
-import { parseRuleFile } from '../lambdas/core/rule-load.js';
 import {
+  bundleHandler,
   esbuildOptions,
   HANDLERS,
-  HANDLERS_DIR,
-  READS_RULES,
+  type HandlerName,
   REPO_ROOT,
   RULES_FILE_NAME,
+  RULES_SOURCE,
 } from '../lib/bundling.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -63,37 +62,35 @@ function coldImportMs(file: string): number {
   return median(times);
 }
 
-// The rule set as `npm run rules:build` compiles it; the stack copies it beside every bundle.
-const compiledRules = JSON.stringify(
-  readRuleFiles().map(({ file, text }) => ({ file, content: parseRuleFile(file, text) })),
-);
-
 const kb = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
 
-/** Builds one handler; sizes of the bundle and of the JSON files copied beside it. */
-async function bundle(entry: string, outfile: string, external?: string[]) {
-  const options = esbuildOptions(entry, outfile);
-  await build(external ? { ...options, external } : options);
-  if (READS_RULES.some((h) => entry.endsWith(`/${h}.ts`))) {
-    writeFileSync(join(dirname(outfile), RULES_FILE_NAME), compiledRules);
-  }
-  const json = readdirSync(dirname(outfile))
-    .filter((f) => f.endsWith('.json'))
-    .reduce((sum, f) => sum + statSync(join(dirname(outfile), f)).size, 0);
-  return { sizeKB: kb(statSync(outfile).size), jsonKB: kb(json) };
+/** Sizes of a built handler folder: the .mjs code and the JSON data copied beside it. */
+function sizes(dir: string) {
+  const total = (ext: string) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith(ext))
+      .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+  return { sizeKB: kb(total('.mjs')), jsonKB: kb(total('.json')) };
 }
 
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 const handlers: Record<string, { sizeKB: number; jsonKB: number; coldImportMs: number }> = {};
 for (const name of HANDLERS) {
-  const outfile = join(OUT, name, 'index.mjs');
-  const sizes = await bundle(join(HANDLERS_DIR, `${name}.ts`), outfile);
-  handlers[name] = { ...sizes, coldImportMs: Math.round(coldImportMs(outfile) * 10) / 10 };
+  const dir = join(OUT, name);
+  await bundleHandler(name, dir);
+  handlers[name] = {
+    ...sizes(dir),
+    coldImportMs: Math.round(coldImportMs(join(dir, 'index.mjs')) * 10) / 10,
+  };
 }
 // The alternative the stack rejects: the detect function with the SDK left to the runtime.
-const runtimeSdkFile = join(OUT, 'detect-runtime-sdk', 'index.mjs');
-const runtimeSdk = await bundle(join(HANDLERS_DIR, 'detect.ts'), runtimeSdkFile, ['@aws-sdk/*', '@smithy/*']);
+const runtimeSdkDir = join(OUT, 'detect-runtime-sdk');
+const detectName: HandlerName = 'detect';
+await build({ ...esbuildOptions(detectName, runtimeSdkDir), external: ['@aws-sdk/*', '@smithy/*'] });
+copyFileSync(join(REPO_ROOT, RULES_SOURCE), join(runtimeSdkDir, RULES_FILE_NAME));
+const runtimeSdk = sizes(runtimeSdkDir);
+const runtimeSdkFile = join(runtimeSdkDir, 'index.mjs');
 
 const detect = handlers.detect;
 console.log(

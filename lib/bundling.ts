@@ -1,20 +1,23 @@
-// How every Lambda handler is bundled: shared by the stack (NodejsFunction) and bench/bundles.ts
-// (plain esbuild), so the benchmark measures exactly what is deployed.
+// How every Lambda handler is bundled: one esbuild build shared by the stack (a local bundling step of
+// each function's asset) and bench/bundles.ts, so the benchmark measures exactly what is deployed.
 //
 // The AWS SDK v3 clients a function uses are bundled (pinned to this repo's lockfile, tree-shaken),
 // not taken from the nodejs22.x runtime. Measured with bench/bundles.ts: importing the detect
 // function with the SDK resolved from node_modules (as the runtime resolves its own copy, full
 // clients with every command) took ~3x longer than the bundled file, and cold start is what the
-// detection lag pays. Cost: the S3, DynamoDB and SNS clients minify to ~495 KB together, so the
-// detect bundle is above its 450 KB target (see the report of bench/bundles.ts).
-// The compiled rule set (rules/rules.json, ~400 KB and growing with the rules) is data, not code: it
+// detection lag pays.
+// The build runs through esbuild's JS API (not NodejsFunction's CLI call) because it needs a plugin:
+// see treeShakeableSdkSchemas below.
+// The compiled rule set (rules/rules.json, ~500 KB and growing with the rules) is data, not code: it
 // is copied beside the bundle and read with JSON.parse at cold start (faster than parsing it as a
 // JS literal), see lambdas/handlers/runtime/rules.ts.
 
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions, Plugin } from 'esbuild';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const HANDLERS_DIR = join(REPO_ROOT, 'lambdas', 'handlers');
@@ -53,45 +56,83 @@ const REQUIRE_SHIM = "import{createRequire as __cr}from'node:module';const requi
 /** The handlers that run the detect service and so read the rule set. */
 export const READS_RULES: readonly HandlerName[] = ['detect', 'query-api', 'backstop'];
 
-/** NodejsFunction bundling props for one handler. */
-export function nodejsBundling(handler: HandlerName): BundlingOptions {
-  const copyRules = READS_RULES.includes(handler);
-  return {
-    forceDockerBundling: false,
-    minify: true,
-    sourceMap: false,
-    target: NODE_TARGET,
-    format: OutputFormat.ESM,
-    mainFields: ['module', 'main'],
-    banner: REQUIRE_SHIM,
-    externalModules: EXTERNAL_MODULES,
-    esbuildArgs: Object.fromEntries(
-      Object.entries(CREDENTIALS_ALIAS).map(([name, path]) => [`--alias:${name}`, path]),
-    ),
-    commandHooks: {
-      beforeBundling: () => [],
-      beforeInstall: () => [],
-      afterBundling: (inputDir: string, outputDir: string) =>
-        copyRules ? [`cp "${join(inputDir, RULES_SOURCE)}" "${join(outputDir, RULES_FILE_NAME)}"`] : [],
-    },
-  };
+/**
+ * The SDK clients describe every operation of their service as schema arrays in one module
+ * (schemas/schemas_0.js). Their trait objects use computed keys (`{[_h]: ...}` where `_h` is a string
+ * constant of that module), which esbuild cannot prove free of side effects, so it keeps every
+ * schema — all ~100 S3 operations for the two the state reader calls. Writing the constants as
+ * literal keys changes no value and lets esbuild drop the unused schemas (detect: −62 KB minified).
+ */
+export const treeShakeableSdkSchemas: Plugin = {
+  name: 'tree-shakeable-sdk-schemas',
+  setup(build) {
+    build.onLoad(
+      { filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ },
+      (args) => ({
+        contents: literalSchemaKeys(readFileSync(args.path, 'utf8')),
+        loader: 'js',
+      }),
+    );
+  },
+};
+
+/** `{[_h]: x}` → `{"http": x}` for every `const _h = "http";` of the module; anything else is kept. */
+export function literalSchemaKeys(source: string): string {
+  const constants = new Map<string, string>();
+  for (const [, name, literal] of source.matchAll(/^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm)) {
+    constants.set(name, literal);
+  }
+  return source.replace(/\[(_\w+)\]:/g, (computed, name: string) => {
+    const literal = constants.get(name);
+    return literal === undefined ? computed : `${literal}:`;
+  });
 }
 
-/** The same build as plain esbuild options (for the benchmark). */
-export function esbuildOptions(entry: string, outfile: string) {
+/** esbuild options of one handler's bundle (`<outdir>/index.mjs`). */
+export function esbuildOptions(handler: HandlerName, outdir: string): BuildOptions {
   return {
-    entryPoints: [entry],
-    outfile,
+    entryPoints: { index: join(HANDLERS_DIR, `${handler}.ts`) },
+    outdir,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
-    platform: 'node' as const,
+    platform: 'node',
     target: NODE_TARGET,
-    format: 'esm' as const,
+    format: 'esm',
     minify: true,
     sourcemap: false,
     mainFields: ['module', 'main'],
     banner: { js: REQUIRE_SHIM },
     external: EXTERNAL_MODULES,
     alias: CREDENTIALS_ALIAS,
-    logLevel: 'error' as const,
+    plugins: [treeShakeableSdkSchemas],
+    logLevel: 'error',
   };
+}
+
+/** Builds one handler into `outdir`: index.mjs, plus the rule set for the handlers that read it. */
+export async function bundleHandler(handler: HandlerName, outdir: string): Promise<void> {
+  const { build } = await import('esbuild');
+  mkdirSync(outdir, { recursive: true });
+  await build(esbuildOptions(handler, outdir));
+  if (READS_RULES.includes(handler))
+    copyFileSync(join(REPO_ROOT, RULES_SOURCE), join(outdir, RULES_FILE_NAME));
+}
+
+/**
+ * The same build, synchronously (CDK's local bundling step is synchronous and esbuild runs plugins
+ * only in async builds): a child process runs scripts/bundle-handler.ts. Throws with its output.
+ */
+export function bundleHandlerSync(handler: HandlerName, outdir: string): void {
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'bundle-handler.ts'), handler, outdir],
+    { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
+  );
+  if (run.status !== 0) {
+    throw new Error(`bundling the ${handler} function failed: ${run.stderr || run.error?.message}`);
+  }
+}
+
+export function isHandlerName(name: string): name is HandlerName {
+  return (HANDLERS as readonly string[]).includes(name);
 }

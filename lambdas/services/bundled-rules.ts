@@ -8,6 +8,6 @@ import { compileRuleSet, type RuleSet } from '../core/rules.js';
 let cached: RuleSet | undefined;
 
 export function bundledRules(): RuleSet {
-  cached ??= compileRuleSet(bundle as unknown as { file: string; content: RuleFile }[]);
+  cached ??= compileRuleSet(bundle as unknown as { file: string; content: RuleFile }[], { verified: true });
   return cached;
 }

@@ -1,22 +1,21 @@
 // One Lambda function as tfdrift deploys them all: bundled handler, nodejs22.x on arm64, its own
 // role (no managed policies: only its log group and what the caller grants) and its own log group.
 
-import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AssetHashType,
+  DockerImage,
+  Duration,
+  type ILocalBundling,
+  RemovalPolicy,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import type { CfnTable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Code, Function as LambdaFunction, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import {
-  ARCHITECTURE,
-  HANDLERS_DIR,
-  type HandlerName,
-  nodejsBundling,
-  REPO_ROOT,
-  RUNTIME,
-} from '../bundling.js';
+import { ARCHITECTURE, bundleHandlerSync, type HandlerName, REPO_ROOT, RUNTIME } from '../bundling.js';
 
 export interface HandlerFunctionProps {
   readonly handler: HandlerName;
@@ -31,8 +30,33 @@ export interface HandlerFunctionProps {
   readonly noDlqReason: string;
 }
 
+/**
+ * Builds the handler's bundle on this machine (lib/bundling.ts). CDK caches bundles by the JSON of the
+ * bundling options, so the handler's name is a field of this object, not only in its closure.
+ */
+class LocalHandlerBundling implements ILocalBundling {
+  constructor(readonly handler: HandlerName) {}
+
+  tryBundle(outputDir: string): boolean {
+    bundleHandlerSync(this.handler, outputDir);
+    return true;
+  }
+}
+
+/** The handler's asset; its hash is that of the bundle, so an unchanged build is not re-uploaded. */
+function handlerCode(handler: HandlerName): Code {
+  return Code.fromAsset(REPO_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the type; never pulled: the local build always runs (or throws).
+      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+      local: new LocalHandlerBundling(handler),
+    },
+  });
+}
+
 export class HandlerFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -48,11 +72,9 @@ export class HandlerFunction extends Construct {
     });
     // Instead of AWSLambdaBasicExecutionRole (any log group): only this function's own.
     this.logGroup.grantWrite(this.role);
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: join(HANDLERS_DIR, `${props.handler}.ts`),
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+    this.fn = new LambdaFunction(this, 'Function', {
+      code: handlerCode(props.handler),
+      handler: 'index.handler',
       description: props.description,
       runtime: RUNTIME,
       architecture: ARCHITECTURE,
@@ -61,7 +83,6 @@ export class HandlerFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,
-      bundling: nodejsBundling(props.handler),
       environment: {
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         ...props.environment,

@@ -1,13 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { build as esbuild, type Plugin } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseS3Url, S3StateSource, selectStateKeys } from '../../lambdas/adapters/aws/s3-state-source.js';
 import { createStateProvider } from '../../lambdas/services/state-provider.js';
+import { REPO_ROOT, treeShakeableSdkSchemas } from '../../lib/bundling.js';
 import { type S3rverProcess, startS3rver } from './s3rver-process.js';
 
 const fixture = (name: string) =>
@@ -160,6 +164,55 @@ describe('S3StateSource against s3rver', () => {
     const fourth = await provider.reload();
     expect(fourth.files.map((f) => f.file)).toEqual([`s3://${BUCKET}/stacks/db/terraform.tfstate`]);
     counting.destroy();
+  });
+
+  it('works the same when bundled as the Lambdas are (SDK schemas made tree-shakeable)', async () => {
+    const dir = mkdtempSync(join(REPO_ROOT, 'test', '.tmp', 'bundle-s3-'));
+    try {
+      const build = (plugins: Plugin[], out: string) =>
+        esbuild({
+          stdin: {
+            contents: `export { S3Client } from '@aws-sdk/client-s3';
+              export { S3StateSource } from './lambdas/adapters/aws/s3-state-source.ts';`,
+            resolveDir: REPO_ROOT,
+            loader: 'ts',
+          },
+          outfile: join(dir, out),
+          bundle: true,
+          platform: 'node',
+          format: 'esm',
+          minify: true,
+          mainFields: ['module', 'main'],
+          plugins,
+          logLevel: 'error',
+        });
+      await build([treeShakeableSdkSchemas], 'shaken.mjs');
+      await build([], 'plain.mjs');
+      const shaken = readFileSync(join(dir, 'shaken.mjs'), 'utf8');
+      // Schemas of operations the adapter never calls are gone; the ones it calls are kept.
+      expect(shaken.length).toBeLessThan(readFileSync(join(dir, 'plain.mjs'), 'utf8').length - 40_000);
+      expect(shaken).not.toContain('PutBucketLifecycleConfigurationRequest');
+      expect(shaken).toContain('ListObjectsV2Request');
+
+      const bundled = (await import(pathToFileURL(join(dir, 'shaken.mjs')).href)) as {
+        S3Client: typeof S3Client;
+        S3StateSource: typeof S3StateSource;
+      };
+      const client = new bundled.S3Client(s3.clientConfig);
+      const fromBundle = await new bundled.S3StateSource(client, `s3://${BUCKET}/stacks/`).load();
+      const fromSource = await new S3StateSource(s3.client(), `s3://${BUCKET}/stacks/`).load();
+      expect(fromBundle.errors).toEqual(fromSource.errors);
+      expect(fromBundle.documents.map((d) => [d.file, d.version, d.text.length])).toEqual(
+        fromSource.documents.map((d) => [d.file, d.version, d.text.length]),
+      );
+      const missing = await new bundled.S3StateSource(client, 's3://no-such-bucket/x').load();
+      expect(missing.errors).toEqual([
+        { file: 's3://no-such-bucket/x', message: 's3://no-such-bucket/x: bucket does not exist' },
+      ]);
+      client.destroy();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports a missing bucket as an error entry', async () => {

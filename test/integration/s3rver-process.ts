@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 
 const s3rverEntry = createRequire(import.meta.url).resolve('s3rver');
 
@@ -39,6 +39,8 @@ export interface S3rverProcess {
   readonly endpoint: string;
   /** A client set up the way s3rver needs (path style, checksums only when required). */
   client(): S3Client;
+  /** That client's configuration (for an S3Client from another copy of the SDK). */
+  readonly clientConfig: S3ClientConfig;
   /** Writes objects straight into s3rver's store (the bucket must exist): for bulk filler objects. */
   seed(bucket: string, keys: readonly string[], body: string): Promise<void>;
   stop(): Promise<void>;
@@ -62,17 +64,18 @@ export async function startS3rver(): Promise<S3rverProcess> {
     child.once('error', reject);
   });
   const endpoint = `http://127.0.0.1:${port}`;
+  const clientConfig: S3ClientConfig = {
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  };
   return {
     endpoint,
-    client: () =>
-      new S3Client({
-        endpoint,
-        region: 'us-east-1',
-        forcePathStyle: true,
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      }),
+    clientConfig,
+    client: () => new S3Client(clientConfig),
     seed: (bucket, keys, body) =>
       new Promise<void>((resolve) => {
         child.once('message', () => resolve());
