@@ -1,7 +1,7 @@
 // The full soak (issue #7): the local server under a steady 200 events/s for 5 minutes with 50
 // WebSocket clients. Prints one JSON line: {rate, seconds, clients, drifts, missingFromStore,
-// missingFromClients, rssStartMb, rssEndMb, p50Ms, p99Ms, ...}. The CI form is
-// test/hostile/soak.test.ts. Override with SOAK_RATE, SOAK_SECONDS, SOAK_CLIENTS, SOAK_DRAIN_SECONDS
+// missingFromClients, rssBeforeMb, rssStartMb (after warm-up), rssEndMb, rssMaxMb, rssTrendMbPerMin,
+// p50Ms, p99Ms, ...}. The CI form is test/hostile/soak.test.ts. Override with SOAK_RATE, SOAK_SECONDS, SOAK_CLIENTS, SOAK_DRAIN_SECONDS
 // (how long stragglers may take after the last event before they count as missing; default 180).
 
 import { runSoak } from '../test/support/soak.js';

@@ -30,9 +30,20 @@ export interface SoakResult {
   readonly missingFromStore: number;
   readonly missingFromClients: number;
   readonly postErrors: number;
-  /** The server process's resident memory after warm-up and at the end (NaN off Linux). */
+  /**
+   * The server process's resident memory (NaN off Linux): before any load, once warmed up (the
+   * first fifth of the run, at most 10 s, at full rate: JIT, caches, socket buffers), at the end of
+   * the run, and the highest sample (one a second). Flat memory: end ≈ start, not before ≈ end.
+   */
+  readonly rssBeforeMb: number;
   readonly rssStartMb: number;
   readonly rssEndMb: number;
+  readonly rssMaxMb: number;
+  /**
+   * The trend of the samples after warm-up (least-squares slope, MB per minute). Garbage collection
+   * swings RSS by tens of MB between two samples; the slope says whether it climbs.
+   */
+  readonly rssTrendMbPerMin: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
@@ -43,6 +54,17 @@ const TICK_MS = 50;
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Least-squares slope of y over x (NaN with fewer than two points). */
+function slope(points: readonly [number, number][]): number {
+  const n = points.length;
+  if (n < 2) return Number.NaN;
+  const mx = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const my = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  const sxy = points.reduce((sum, [x, y]) => sum + (x - mx) * (y - my), 0);
+  const sxx = points.reduce((sum, [x]) => sum + (x - mx) ** 2, 0);
+  return sxx === 0 ? Number.NaN : sxy / sxx;
 }
 
 interface Listener {
@@ -145,18 +167,31 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const { child, url } = await serve(dataDir);
   const server = { url };
   const listeners: Listener[] = [];
+  let sampler: NodeJS.Timeout | undefined;
   try {
     for (let i = 0; i < options.clients; i++) listeners.push(await listen(server.url));
-    // Warm up (JIT, first writes), then take the starting figure.
+    // One event first (the first writes create what every later one reuses), then the load.
     await fetch(`${server.url}/api/v1/events`, { method: 'POST', body: JSON.stringify(suspendEvent(0)) });
     await new Promise((r) => setTimeout(r, 500));
-    const rssStart = rssMb(child.pid);
+    const rssBefore = rssMb(child.pid);
+    const warmUpMs = Math.min(10_000, (options.seconds * 1000) / 5);
+    let rssStart = Number.NaN;
+    let rssMax = rssBefore;
+    const samples: [minute: number, mb: number][] = [];
 
     const sentAt = new Map<string, number>();
     let postErrors = 0;
     const inFlight = new Set<Promise<void>>();
     const total = Math.round(options.rate * options.seconds);
     const started = performance.now();
+    sampler = setInterval(() => {
+      const now = rssMb(child.pid);
+      rssMax = Math.max(rssMax, now);
+      const elapsed = performance.now() - started;
+      if (elapsed < warmUpMs) return;
+      if (Number.isNaN(rssStart)) rssStart = now;
+      samples.push([elapsed / 60_000, now]);
+    }, 1000);
     let next = 1;
     while (next <= total) {
       // Steady rate: send what the clock says is due, in one request per tick.
@@ -183,6 +218,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       await new Promise((r) => setTimeout(r, TICK_MS));
     }
     await Promise.all(inFlight);
+    const rssEnd = rssMb(child.pid);
+    clearInterval(sampler);
+    if (Number.isNaN(rssStart)) rssStart = rssBefore;
     // Drain: wait until every client has every drift (or the drain time is up).
     const drainUntil = performance.now() + (options.drainMs ?? 30_000);
     const ids = [...sentAt.keys()];
@@ -190,7 +228,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       listeners.every((l) => l.seen.size >= ids.length && ids.every((id) => l.seen.has(id)));
     while (!complete() && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 100));
 
-    const rssEnd = rssMb(child.pid);
     const stored = await storedEventIds(server.url);
     const latencies: number[] = [];
     let missingFromClients = 0;
@@ -211,13 +248,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       missingFromStore: [...sentAt.keys()].filter((id) => !stored.has(id)).length,
       missingFromClients,
       postErrors,
+      rssBeforeMb: rssBefore,
       rssStartMb: rssStart,
       rssEndMb: rssEnd,
+      rssMaxMb: rssMax,
+      rssTrendMbPerMin: Math.round(slope(samples) * 10) / 10,
       p50Ms: Math.round(percentile(latencies, 50)),
       p99Ms: Math.round(percentile(latencies, 99)),
       maxMs: Math.round(latencies[latencies.length - 1] ?? Number.NaN),
     };
   } finally {
+    clearInterval(sampler);
     for (const l of listeners) l.ws.terminate();
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');

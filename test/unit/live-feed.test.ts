@@ -1,0 +1,90 @@
+// The local live feed's socket writes: messages of writes that finish close together leave in one
+// socket write per client (corked), still in cursor order, and none waits long.
+
+import { describe, expect, it } from 'vitest';
+import { type Corkable, LiveFeed } from '../../lambdas/local/live-feed.js';
+import type { DriftStore } from '../../lambdas/ports.js';
+import { sampleDrift } from '../support/drift-samples.js';
+
+/** A socket that records what is written while corked and when it is flushed. */
+class RecordingSocket implements Corkable {
+  depth = 0;
+  flushes: string[][] = [];
+  pending: string[] = [];
+  cork() {
+    this.depth += 1;
+  }
+  uncork() {
+    this.depth -= 1;
+    if (this.depth === 0 && this.pending.length > 0) {
+      this.flushes.push(this.pending);
+      this.pending = [];
+    }
+  }
+  write(text: string) {
+    if (this.depth > 0) this.pending.push(text);
+    else this.flushes.push([text]);
+  }
+}
+
+/** Enough of a `ws` WebSocket: `send` writes through the socket, as ws does (corking each frame). */
+function fakeWebSocket(socket: RecordingSocket) {
+  return {
+    OPEN: 1,
+    readyState: 1,
+    bufferedAmount: 0,
+    on() {},
+    close() {},
+    send(text: string) {
+      socket.cork();
+      socket.write(text);
+      socket.uncork();
+    },
+  };
+}
+
+function sequencedStore() {
+  let seq = 0;
+  return {
+    headSeq: async () => 0,
+    // Numbers are drawn in call order; the writes then finish in any order.
+    putNew: async () => {
+      seq += 1;
+      const drawn = seq;
+      await new Promise((r) => setTimeout(r, Math.random() * 3));
+      return drawn;
+    },
+    changeStatus: async () => undefined,
+    changesSince: async () => [],
+  } as unknown as ConstructorParameters<typeof LiveFeed>[0] & DriftStore;
+}
+
+describe('LiveFeed socket writes', () => {
+  it('writes the messages of writes finishing together at once, in cursor order', async () => {
+    const feed = new LiveFeed(sequencedStore());
+    const sockets = [new RecordingSocket(), new RecordingSocket()];
+    for (const socket of sockets) await feed.attach(fakeWebSocket(socket) as never, undefined, socket);
+    for (const socket of sockets) socket.flushes = []; // the hello
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => feed.store.putIfAbsent(sampleDrift(i))));
+    await expect.poll(() => sockets.every((s) => s.flushes.flat().length === 20), { interval: 2 }).toBe(true);
+    const waited = performance.now() - t0;
+    for (const socket of sockets) {
+      expect(socket.depth).toBe(0);
+      expect(socket.flushes.length).toBeLessThan(10);
+      const cursors = socket.flushes.flat().map((text) => Number(JSON.parse(text).cursor));
+      expect(cursors).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    }
+    expect(waited).toBeLessThan(500);
+    feed.close();
+  });
+
+  it('sends without corking to a client whose socket it was not given', async () => {
+    const feed = new LiveFeed(sequencedStore());
+    const socket = new RecordingSocket();
+    await feed.attach(fakeWebSocket(socket) as never, undefined);
+    await feed.store.putIfAbsent(sampleDrift(1));
+    expect(socket.flushes.map((f) => f.length)).toEqual([1, 1]);
+    feed.close();
+  });
+});
