@@ -15,8 +15,10 @@ import type { DriftStore, LiveMessage } from '../ports.js';
 /** A client whose send buffer grows past this is too slow: it is dropped and can resume with since. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const REPLAY_PAGE = 500;
-/** How long live messages may wait to share one socket write with the next ones. */
+/** Under load, how long live messages may wait to share one socket write with the next ones. */
 const CORK_MS = 10;
+/** Load, as the mean gap between live messages: below this (over ~125 messages/s), messages wait. */
+const BUSY_GAP_MS = 8;
 
 type SequencedStore = Pick<DynamoDriftStore, 'putNew' | 'changeStatus' | 'changesSince' | 'headSeq'> &
   DriftStore;
@@ -54,11 +56,14 @@ export class LiveFeed {
   private sentSeq = 0;
   private readonly heartbeat: NodeJS.Timeout;
   /**
-   * Sockets corked during this event-loop turn. Under load many writes finish in one turn; their
-   * messages then leave in one system call per client instead of one each (at 200 drifts/s and 50
-   * dashboards, socket writes were the server's largest cost).
+   * Sockets corked until the next flush. Under load, the messages of the next few milliseconds leave
+   * in one system call per client instead of one each (at 200 drifts/s and 50 dashboards, socket
+   * writes were the server's largest cost); otherwise a message leaves at the end of its turn.
    */
   private readonly corked = new Set<Corkable>();
+  /** Moving average of the gap between live messages (ms). */
+  private gapMs = 100;
+  private lastSentAt = 0;
   /** The store as the services see it: writes go through the lane and reach every client. */
   readonly store: DriftStore;
 
@@ -125,6 +130,9 @@ export class LiveFeed {
   /** Sends to every connected client (those still replaying are added once their replay is done). */
   send(message: LiveMessage): void {
     const text = JSON.stringify(message);
+    const now = performance.now();
+    this.gapMs = 0.8 * this.gapMs + 0.2 * Math.min(now - this.lastSentAt, 100);
+    this.lastSentAt = now;
     for (const client of this.clients) {
       if (client.ws.readyState !== client.ws.OPEN) continue;
       if (client.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
@@ -138,7 +146,10 @@ export class LiveFeed {
 
   private corkForTurn(socket: Corkable | undefined): void {
     if (!socket || this.corked.has(socket)) return;
-    if (this.corked.size === 0) setTimeout(() => this.uncorkAll(), CORK_MS);
+    if (this.corked.size === 0) {
+      if (this.gapMs < BUSY_GAP_MS) setTimeout(() => this.uncorkAll(), CORK_MS);
+      else setImmediate(() => this.uncorkAll());
+    }
     socket.cork();
     this.corked.add(socket);
   }

@@ -1,5 +1,5 @@
-// The local live feed's socket writes: messages of writes that finish close together leave in one
-// socket write per client (corked), still in cursor order, and none waits long.
+// The local live feed's socket writes: under load, messages of writes that finish close together
+// leave in one socket write per client (corked), still in cursor order; when quiet, each leaves at once.
 
 import { describe, expect, it } from 'vitest';
 import { type Corkable, LiveFeed } from '../../lambdas/local/live-feed.js';
@@ -60,22 +60,39 @@ function sequencedStore() {
 }
 
 describe('LiveFeed socket writes', () => {
-  it('writes the messages of writes finishing together at once, in cursor order', async () => {
+  it('under load, writes the messages of writes finishing together at once, in cursor order', async () => {
     const feed = new LiveFeed(sequencedStore());
     const sockets = [new RecordingSocket(), new RecordingSocket()];
     for (const socket of sockets) await feed.attach(fakeWebSocket(socket) as never, undefined, socket);
     for (const socket of sockets) socket.flushes = []; // the hello
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: 20 }, (_, i) => feed.store.putIfAbsent(sampleDrift(i))));
-    await expect.poll(() => sockets.every((s) => s.flushes.flat().length === 20), { interval: 2 }).toBe(true);
+    const count = 100;
+    await Promise.all(Array.from({ length: count }, (_, i) => feed.store.putIfAbsent(sampleDrift(i))));
+    await expect
+      .poll(() => sockets.every((s) => s.flushes.flat().length === count), { interval: 2 })
+      .toBe(true);
     const waited = performance.now() - t0;
     for (const socket of sockets) {
       expect(socket.depth).toBe(0);
-      expect(socket.flushes.length).toBeLessThan(10);
+      expect(socket.flushes.length).toBeLessThan(count / 3);
       const cursors = socket.flushes.flat().map((text) => Number(JSON.parse(text).cursor));
-      expect(cursors).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(cursors).toEqual(Array.from({ length: count }, (_, i) => i + 1));
     }
     expect(waited).toBeLessThan(500);
+    feed.close();
+  });
+
+  it('when quiet, sends each message at the end of its turn', async () => {
+    const feed = new LiveFeed(sequencedStore());
+    const socket = new RecordingSocket();
+    await feed.attach(fakeWebSocket(socket) as never, undefined, socket);
+    socket.flushes = [];
+    for (let i = 0; i < 5; i++) {
+      await feed.store.putIfAbsent(sampleDrift(i));
+      await new Promise((r) => setImmediate(r));
+      expect(socket.flushes.flat()).toHaveLength(i + 1);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     feed.close();
   });
 
