@@ -65,7 +65,9 @@ describe('the compiled rule set', () => {
       content: RuleFile;
     }[];
     const broken = structuredClone(bundle.slice(0, 1));
-    const rule = broken[0].content.rules[0] as unknown as { targets: { identity: { transform?: string }[] }[] };
+    const rule = broken[0].content.rules[0] as unknown as {
+      targets: { identity: { transform?: string }[] }[];
+    };
     rule.targets[0].identity[0].transform = 'no-such-normaliser';
     expect(() => compileRuleSet(broken)).toThrowError(/unknown normaliser "no-such-normaliser"/);
     expect(compileRuleSet(broken, { verified: true }).rules).toHaveLength(broken[0].content.rules.length);
