@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -167,6 +167,7 @@ describe('S3StateSource against s3rver', () => {
   });
 
   it('works the same when bundled as the Lambdas are (SDK schemas made tree-shakeable)', async () => {
+    mkdirSync(join(REPO_ROOT, 'test', '.tmp'), { recursive: true });
     const dir = mkdtempSync(join(REPO_ROOT, 'test', '.tmp', 'bundle-s3-'));
     try {
       const build = (plugins: Plugin[], out: string) =>
