@@ -139,12 +139,12 @@ export class LiveFeed {
         client.ws.terminate();
         continue;
       }
-      this.corkForTurn(client.socket);
+      this.corkUntilFlush(client.socket);
       client.ws.send(text);
     }
   }
 
-  private corkForTurn(socket: Corkable | undefined): void {
+  private corkUntilFlush(socket: Corkable | undefined): void {
     if (!socket || this.corked.has(socket)) return;
     if (this.corked.size === 0) {
       if (this.gapMs < BUSY_GAP_MS) setTimeout(() => this.uncorkAll(), CORK_MS);
@@ -161,7 +161,7 @@ export class LiveFeed {
 
   /**
    * Greets a new client, replays every change after `since`, then keeps it on the live feed.
-   * Given the socket under `ws`, live messages of one event-loop turn are written together.
+   * Given the socket under `ws`, live messages under load are written to it together.
    */
   attach(ws: WebSocket, since: number | undefined, socket?: Corkable): Promise<void> {
     const client: Client = { ws, socket, alive: true };
