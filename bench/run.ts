@@ -10,6 +10,7 @@ const BENCHES: Record<string, string> = {
   liveLatency: 'live-latency.ts',
   bundles: 'bundles.ts',
   soak: 'soak.ts',
+  storeMemory: 'store-memory.ts',
 };
 
 const only = process.argv.slice(2);

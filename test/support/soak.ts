@@ -57,7 +57,7 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** Least-squares slope of y over x (NaN with fewer than two points). */
-function slope(points: readonly [number, number][]): number {
+export function slope(points: readonly [number, number][]): number {
   const n = points.length;
   if (n < 2) return Number.NaN;
   const mx = points.reduce((sum, [x]) => sum + x, 0) / n;
@@ -118,7 +118,7 @@ async function storedEventIds(url: string): Promise<Set<string>> {
 }
 
 /** Resident memory of a process in MB, from /proc (Linux). */
-function rssMb(pid: number | undefined): number {
+export function rssMb(pid: number | undefined): number {
   try {
     const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
     return Math.round((kb / 1024) * 10) / 10;
