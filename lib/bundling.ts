@@ -61,7 +61,7 @@ export const READS_RULES: readonly HandlerName[] = ['detect', 'query-api', 'back
  * (schemas/schemas_0.js). Their trait objects use computed keys (`{[_h]: ...}` where `_h` is a string
  * constant of that module), which esbuild cannot prove free of side effects, so it keeps every
  * schema — all ~100 S3 operations for the two the state reader calls. Writing the constants as
- * literal keys changes no value and lets esbuild drop the unused schemas (detect: −62 KB minified).
+ * literal keys changes no value and lets esbuild drop the unused schemas (detect: 460 → 404 KiB).
  */
 export const treeShakeableSdkSchemas: Plugin = {
   name: 'tree-shakeable-sdk-schemas',
