@@ -3,9 +3,8 @@
 // Scaling API reference (test/fixtures/rules/autoscaling/events.doc-shaped.json).
 
 import { describe } from 'vitest';
-import type { Severity } from '../../../lambdas/core/types.js';
-import { res } from './case-builders.js';
-import { fixtureRecord, type StateResourceInput } from './harness.js';
+import { deleted, modified, res } from './case-builders.js';
+import { fixtureRecord } from './harness.js';
 import { docRecords, type RuleCase, ruleCases } from './rule-cases.js';
 
 const corpus = (name: string) => fixtureRecord(`autoscaling/corpus/${name}.json`);
@@ -27,34 +26,6 @@ const asg = (attributes: Record<string, unknown> = {}) =>
     tag: [],
     ...attributes,
   });
-const mod = (
-  rule: string,
-  record: Record<string, unknown>,
-  resource: StateResourceInput,
-  severity: Severity,
-  changes: Record<string, unknown> | [],
-  unchanged?: StateResourceInput,
-): RuleCase => ({
-  rule,
-  record,
-  state: [resource],
-  kind: 'modified',
-  severity,
-  changes,
-  ...(unchanged ? { unchanged: [unchanged] } : {}),
-});
-const del = (
-  rule: string,
-  record: Record<string, unknown>,
-  resource: StateResourceInput,
-  severity: Severity,
-): RuleCase => ({
-  rule,
-  record,
-  state: [resource],
-  kind: 'deleted',
-  severity,
-});
 
 const cases: RuleCase[] = [
   {
@@ -65,7 +36,7 @@ const cases: RuleCase[] = [
     kind: 'unmanaged',
     severity: 'medium',
   },
-  mod(
+  modified(
     'autoscaling.group.update',
     doc.UpdateAutoScalingGroup,
     asg(),
@@ -81,9 +52,11 @@ const cases: RuleCase[] = [
       vpc_zone_identifier: ['subnet-0ffffffffffff0001', 'subnet-0b1c2d3e4f5a60718'],
     }),
   ),
-  del('autoscaling.group.delete', doc.DeleteAutoScalingGroup, asg(), 'high'),
-  mod('autoscaling.group.desired-capacity', doc.SetDesiredCapacity, asg(), 'low', { desired_capacity: 6 }),
-  mod(
+  deleted('autoscaling.group.delete', doc.DeleteAutoScalingGroup, asg(), 'high'),
+  modified('autoscaling.group.desired-capacity', doc.SetDesiredCapacity, asg(), 'low', {
+    desired_capacity: 6,
+  }),
+  modified(
     'autoscaling.group.suspend-processes',
     doc.SuspendProcesses,
     asg(),
@@ -93,7 +66,7 @@ const cases: RuleCase[] = [
     },
     asg({ suspended_processes: ['ReplaceUnhealthy', 'HealthCheck'] }),
   ),
-  mod(
+  modified(
     'autoscaling.group.resume-processes',
     doc.ResumeProcesses,
     asg({ suspended_processes: ['AZRebalance', 'HealthCheck'] }),
@@ -102,10 +75,10 @@ const cases: RuleCase[] = [
       suspended_processes: ['HealthCheck'],
     },
   ),
-  mod('autoscaling.group.enable-metrics', doc.EnableMetricsCollection, asg(), 'low', {
+  modified('autoscaling.group.enable-metrics', doc.EnableMetricsCollection, asg(), 'low', {
     enabled_metrics: ['GroupDesiredCapacity', 'GroupInServiceInstances'],
   }),
-  mod(
+  modified(
     'autoscaling.group.disable-metrics',
     doc.DisableMetricsCollection,
     asg({ enabled_metrics: ['GroupDesiredCapacity'] }),
@@ -114,13 +87,13 @@ const cases: RuleCase[] = [
       enabled_metrics: [],
     },
   ),
-  mod('autoscaling.group.attach-target-groups', doc.AttachLoadBalancerTargetGroups, asg(), 'medium', {
+  modified('autoscaling.group.attach-target-groups', doc.AttachLoadBalancerTargetGroups, asg(), 'medium', {
     target_group_arns: [
       'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/canary/0123456789abcdef',
       TG,
     ],
   }),
-  del(
+  deleted(
     'autoscaling.group.detach-target-groups',
     doc.DetachLoadBalancerTargetGroups,
     res('aws_autoscaling_attachment', 'web-asg-20260101000000000000000001', {
@@ -129,10 +102,10 @@ const cases: RuleCase[] = [
     }),
     'medium',
   ),
-  mod('autoscaling.group.attach-load-balancers', doc.AttachLoadBalancers, asg(), 'medium', {
+  modified('autoscaling.group.attach-load-balancers', doc.AttachLoadBalancers, asg(), 'medium', {
     load_balancers: ['legacy-elb'],
   }),
-  mod(
+  modified(
     'autoscaling.group.detach-load-balancers',
     doc.DetachLoadBalancers,
     asg({ load_balancers: ['legacy-elb'] }),
@@ -141,7 +114,7 @@ const cases: RuleCase[] = [
       load_balancers: [],
     },
   ),
-  mod(
+  modified(
     'autoscaling.group.warm-pool',
     doc.PutWarmPool,
     asg({ warm_pool: [{ min_size: 0, pool_state: 'Hibernated', max_group_prepared_capacity: -1 }] }),
@@ -151,7 +124,7 @@ const cases: RuleCase[] = [
       'warm_pool[0].pool_state': 'Stopped',
     },
   ),
-  mod(
+  modified(
     'autoscaling.tags.create-or-update',
     doc.CreateOrUpdateTags,
     asg({ tag: [{ key: 'Team', value: 'web', propagate_at_launch: true }] }),
@@ -161,7 +134,7 @@ const cases: RuleCase[] = [
     },
     asg({ tag: [{ key: 'Team', value: 'payments', propagate_at_launch: true }] }),
   ),
-  mod(
+  modified(
     'autoscaling.tags.delete',
     doc.DeleteTags,
     asg({ tag: [{ key: 'CostCenter', value: '42', propagate_at_launch: false }] }),
@@ -178,13 +151,13 @@ const cases: RuleCase[] = [
     kind: 'unmanaged',
     severity: 'low',
   },
-  del(
+  deleted(
     'autoscaling.launch-configuration.delete',
     doc.DeleteLaunchConfiguration,
     res('aws_launch_configuration', 'web-lc-2025', { name: 'web-lc-2025' }),
     'medium',
   ),
-  mod(
+  modified(
     'autoscaling.policy.put',
     corpus('cloudtrail-tracker__sample-cloudtrail-event__10'),
     res('aws_autoscaling_policy', 'Increase Group Size', {
@@ -198,7 +171,7 @@ const cases: RuleCase[] = [
     'medium',
     { scaling_adjustment: 1, cooldown: 120 },
   ),
-  del(
+  deleted(
     'autoscaling.policy.delete',
     doc.DeletePolicy,
     res('aws_autoscaling_policy', 'scale-out', {
@@ -235,13 +208,13 @@ const cases: RuleCase[] = [
     kind: 'deleted',
     severity: 'low',
   },
-  del(
+  deleted(
     'autoscaling.schedule.delete',
     doc.DeleteScheduledAction,
     res('aws_autoscaling_schedule', 'nightly-stop', { autoscaling_group_name: G }),
     'low',
   ),
-  mod(
+  modified(
     'autoscaling.lifecycle-hook.put',
     doc.PutLifecycleHook,
     res('aws_autoscaling_lifecycle_hook', 'drain', {
@@ -253,13 +226,13 @@ const cases: RuleCase[] = [
     'medium',
     { heartbeat_timeout: 600, default_result: 'ABANDON' },
   ),
-  del(
+  deleted(
     'autoscaling.lifecycle-hook.delete',
     doc.DeleteLifecycleHook,
     res('aws_autoscaling_lifecycle_hook', 'drain', { autoscaling_group_name: G }),
     'medium',
   ),
-  mod(
+  modified(
     'autoscaling.notification.put',
     doc.PutNotificationConfiguration,
     res('aws_autoscaling_notification', TOPIC, {
@@ -270,7 +243,7 @@ const cases: RuleCase[] = [
     'low',
     { group_names: ['batch-asg', G] },
   ),
-  mod(
+  modified(
     'autoscaling.notification.delete',
     doc.DeleteNotificationConfiguration,
     res('aws_autoscaling_notification', TOPIC, { topic_arn: TOPIC, group_names: [G, 'batch-asg'] }),

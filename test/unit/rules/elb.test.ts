@@ -2,8 +2,7 @@
 // (rules/elbv2.yaml); the last cases check that a v2-shaped call never reaches a classic rule.
 
 import { describe, expect, it } from 'vitest';
-import type { Severity } from '../../../lambdas/core/types.js';
-import { res } from './case-builders.js';
+import { modified, res } from './case-builders.js';
 import { findings, fixtureRecord, type StateResourceInput, stateOf } from './harness.js';
 import { docRecords, type RuleCase, ruleCases } from './rule-cases.js';
 
@@ -28,22 +27,6 @@ const elb = (attributes: Record<string, unknown> = {}): StateResourceInput => ({
     ...attributes,
   },
 });
-const mod = (
-  rule: string,
-  record: Record<string, unknown>,
-  resource: StateResourceInput,
-  severity: Severity,
-  changes: Record<string, unknown> | [],
-  unchanged?: StateResourceInput,
-): RuleCase => ({
-  rule,
-  record,
-  state: [resource],
-  kind: 'modified',
-  severity,
-  changes,
-  ...(unchanged ? { unchanged: [unchanged] } : {}),
-});
 
 const cases: RuleCase[] = [
   {
@@ -61,15 +44,15 @@ const cases: RuleCase[] = [
     kind: 'deleted',
     severity: 'high',
   },
-  mod('elb.load-balancer.attributes', doc.ModifyLoadBalancerAttributes, elb(), 'high', {
+  modified('elb.load-balancer.attributes', doc.ModifyLoadBalancerAttributes, elb(), 'high', {
     'access_logs[0].enabled': false,
   }),
-  mod('elb.load-balancer.health-check', doc.ConfigureHealthCheck, elb(), 'medium', {
+  modified('elb.load-balancer.health-check', doc.ConfigureHealthCheck, elb(), 'medium', {
     'health_check[0].target': 'HTTP:80/health',
     'health_check[0].healthy_threshold': 3,
   }),
-  mod('elb.load-balancer.listeners', doc.CreateLoadBalancerListeners, elb(), 'medium', []),
-  mod(
+  modified('elb.load-balancer.listeners', doc.CreateLoadBalancerListeners, elb(), 'medium', []),
+  modified(
     'elb.load-balancer.security-groups',
     doc.ApplySecurityGroupsToLoadBalancer,
     elb(),
@@ -79,10 +62,10 @@ const cases: RuleCase[] = [
     },
     elb({ security_groups: ['sg-0ffffffffffff0001', 'sg-0a1b2c3d4e5f60718'] }),
   ),
-  mod('elb.load-balancer.attach-subnets', doc.AttachLoadBalancerToSubnets, elb(), 'medium', {
+  modified('elb.load-balancer.attach-subnets', doc.AttachLoadBalancerToSubnets, elb(), 'medium', {
     subnets: ['subnet-0b1c2d3e4f5a60718', 'subnet-0ffffffffffff0001'],
   }),
-  mod(
+  modified(
     'elb.load-balancer.detach-subnets',
     doc.DetachLoadBalancerFromSubnets,
     elb({ subnets: ['subnet-0b1c2d3e4f5a60718', 'subnet-0ffffffffffff0001'] }),
@@ -91,13 +74,13 @@ const cases: RuleCase[] = [
       subnets: ['subnet-0b1c2d3e4f5a60718'],
     },
   ),
-  mod('elb.load-balancer.enable-zones', doc.EnableAvailabilityZonesForLoadBalancer, elb(), 'low', {
+  modified('elb.load-balancer.enable-zones', doc.EnableAvailabilityZonesForLoadBalancer, elb(), 'low', {
     availability_zones: ['us-east-1a', 'us-east-1c'],
   }),
-  mod('elb.load-balancer.disable-zones', doc.DisableAvailabilityZonesForLoadBalancer, elb(), 'medium', {
+  modified('elb.load-balancer.disable-zones', doc.DisableAvailabilityZonesForLoadBalancer, elb(), 'medium', {
     availability_zones: [],
   }),
-  mod(
+  modified(
     'elb.instances.register',
     corpus('awsdocs-aws-certificate-user-guide__ct-related__2'),
     { type: 'aws_elb', attributes: { id: 'LinuxTest', name: 'LinuxTest', instances: [] } },
@@ -153,7 +136,7 @@ const cases: RuleCase[] = [
     kind: 'unmanaged',
     severity: 'low',
   },
-  mod(
+  modified(
     'elb.policy.listener',
     doc.SetLoadBalancerPoliciesOfListener,
     res('aws_load_balancer_listener_policy', `${L}:443`, {
@@ -164,7 +147,7 @@ const cases: RuleCase[] = [
     'medium',
     { policy_names: ['ELBSecurityPolicy-TLS-1-0-2015-04'] },
   ),
-  mod(
+  modified(
     'elb.policy.backend-server',
     doc.SetLoadBalancerPoliciesForBackendServer,
     res('aws_load_balancer_backend_server_policy', `${L}:443`, {
@@ -175,8 +158,15 @@ const cases: RuleCase[] = [
     'medium',
     { policy_names: [] },
   ),
-  mod('elb.tags.add', doc.AddTags, elb(), 'low', { 'tags.Team': 'edge' }, elb({ tags: { Team: 'edge' } })),
-  mod('elb.tags.remove', doc.RemoveTags, elb(), 'low', { 'tags.Team': null }),
+  modified(
+    'elb.tags.add',
+    doc.AddTags,
+    elb(),
+    'low',
+    { 'tags.Team': 'edge' },
+    elb({ tags: { Team: 'edge' } }),
+  ),
+  modified('elb.tags.remove', doc.RemoveTags, elb(), 'low', { 'tags.Team': null }),
 ];
 
 describe('elb (classic) rules', () => {

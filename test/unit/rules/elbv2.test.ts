@@ -3,8 +3,7 @@
 // (test/fixtures/rules/elbv2/events.doc-shaped.json).
 
 import { describe, expect, it } from 'vitest';
-import type { Severity } from '../../../lambdas/core/types.js';
-import { created, deleted } from './case-builders.js';
+import { created, deleted, modified } from './case-builders.js';
 import { findings, fixtureRecord, type StateResourceInput, stateOf } from './harness.js';
 import { docRecords, type RuleCase, ruleCases } from './rule-cases.js';
 
@@ -40,22 +39,6 @@ const tg = (attributes: Record<string, unknown> = {}) =>
     tags: { Team: 'web' },
     ...attributes,
   });
-const mod = (
-  rule: string,
-  record: Record<string, unknown>,
-  resource: StateResourceInput,
-  severity: Severity,
-  changes: Record<string, unknown> | [],
-  unchanged?: StateResourceInput,
-): RuleCase => ({
-  rule,
-  record,
-  state: [resource],
-  kind: 'modified',
-  severity,
-  changes,
-  ...(unchanged ? { unchanged: [unchanged] } : {}),
-});
 
 const cases: RuleCase[] = [
   created(
@@ -65,7 +48,7 @@ const cases: RuleCase[] = [
     'medium',
   ),
   deleted('elbv2.load-balancer.delete', doc.DeleteLoadBalancer, lb(), 'high'),
-  mod(
+  modified(
     'elbv2.load-balancer.attributes',
     doc.ModifyLoadBalancerAttributes,
     lb(),
@@ -73,17 +56,17 @@ const cases: RuleCase[] = [
     { enable_deletion_protection: false, idle_timeout: 120 },
     lb({ enable_deletion_protection: false, idle_timeout: 120 }),
   ),
-  mod('elbv2.load-balancer.security-groups', doc.SetSecurityGroups, lb(), 'medium', {
+  modified('elbv2.load-balancer.security-groups', doc.SetSecurityGroups, lb(), 'medium', {
     security_groups: ['sg-0ffffffffffff0001'],
   }),
-  mod('elbv2.load-balancer.subnets', doc.SetSubnets, lb(), 'medium', {
+  modified('elbv2.load-balancer.subnets', doc.SetSubnets, lb(), 'medium', {
     subnets: ['subnet-0b1c2d3e4f5a60718', 'subnet-0ffffffffffff0001'],
   }),
-  mod('elbv2.load-balancer.ip-address-type', doc.SetIpAddressType, lb(), 'low', {
+  modified('elbv2.load-balancer.ip-address-type', doc.SetIpAddressType, lb(), 'low', {
     ip_address_type: 'dualstack',
   }),
   created('elbv2.listener.create', doc.CreateListener, 'aws_lb_listener', 'medium'),
-  mod(
+  modified(
     'elbv2.listener.modify',
     doc.ModifyListener,
     byArn('aws_lb_listener', LIS, {
@@ -111,14 +94,14 @@ const cases: RuleCase[] = [
     'medium',
   ),
   created('elbv2.rule.create', doc.CreateRule, 'aws_lb_listener_rule', 'medium'),
-  mod(
+  modified(
     'elbv2.rule.modify',
     doc.ModifyRule,
     byArn('aws_lb_listener_rule', RULE, { priority: 10 }),
     'medium',
     [],
   ),
-  mod(
+  modified(
     'elbv2.rule.priorities',
     doc.SetRulePriorities,
     byArn('aws_lb_listener_rule', RULE, { priority: 10 }),
@@ -127,11 +110,11 @@ const cases: RuleCase[] = [
   ),
   deleted('elbv2.rule.delete', doc.DeleteRule, byArn('aws_lb_listener_rule', RULE), 'medium'),
   created('elbv2.target-group.create', doc.CreateTargetGroup, 'aws_lb_target_group', 'low'),
-  mod('elbv2.target-group.modify', doc.ModifyTargetGroup, tg(), 'medium', {
+  modified('elbv2.target-group.modify', doc.ModifyTargetGroup, tg(), 'medium', {
     'health_check[0].path': '/ping',
     'health_check[0].interval': 10,
   }),
-  mod(
+  modified(
     'elbv2.target-group.attributes',
     doc.ModifyTargetGroupAttributes,
     tg(),
@@ -155,7 +138,7 @@ const cases: RuleCase[] = [
     },
     'medium',
   ),
-  mod(
+  modified(
     'elbv2.tags.add',
     corpus('cloud-custodian__event-cloud-trail-appelb-add-tags__1'),
     byArn(
@@ -166,7 +149,14 @@ const cases: RuleCase[] = [
     'low',
     { 'tags.WAF': 'Internal' },
   ),
-  mod('elbv2.tags.remove', doc.RemoveTags, tg(), 'low', { 'tags.Team': null }, tg({ tags: { Env: 'prod' } })),
+  modified(
+    'elbv2.tags.remove',
+    doc.RemoveTags,
+    tg(),
+    'low',
+    { 'tags.Team': null },
+    tg({ tags: { Env: 'prod' } }),
+  ),
 ];
 
 describe('elbv2 rules', () => {
