@@ -126,7 +126,7 @@ export function bundleHandlerSync(handler: HandlerName, outdir: string): void {
   const run = spawnSync(
     process.execPath,
     ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'bundle-handler.ts'), handler, outdir],
-    { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
+    { cwd: REPO_ROOT, encoding: 'utf8' },
   );
   if (run.status !== 0) {
     throw new Error(`bundling the ${handler} function failed: ${run.stderr || run.error?.message}`);
