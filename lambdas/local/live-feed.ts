@@ -68,10 +68,14 @@ export class LiveFeed {
   readonly store: DriftStore;
 
   constructor(private readonly base: SequencedStore) {
-    // Before any write draws a number: every change up to the stored head has been "sent".
-    this.turn = base.headSeq().then((head) => {
-      this.sentSeq = head;
-    });
+    // Before any write draws a number: every change up to the stored head has been "sent". If the
+    // store cannot say, the writes that follow fail on their own and report it; the lane goes on.
+    this.turn = base.headSeq().then(
+      (head) => {
+        this.sentSeq = head;
+      },
+      () => undefined,
+    );
     this.store = {
       putIfAbsent: (drift) =>
         this.inTurn(
@@ -117,6 +121,9 @@ export class LiveFeed {
   /** Starts `work` now; runs `after` with its result once every earlier call's `after` has run. */
   private inTurn<T, R>(work: () => Promise<T>, after: (value: T) => R | Promise<R>): Promise<R> {
     const started = work();
+    // A write may fail while an earlier turn is still pending: its failure is the caller's (through
+    // `result`), not an unhandled rejection in the meantime.
+    started.catch(() => undefined);
     const result = this.turn.then(async () => after(await started));
     this.turn = result.catch(() => undefined);
     return result;

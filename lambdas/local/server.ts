@@ -257,11 +257,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   baseUrl = `http://${shownHost}:${port}`;
 
-  // State changes on disk: reload, re-evaluate open drifts, announce.
+  // State changes on disk: reload, re-evaluate open drifts, announce. Closing waits for a reload
+  // under way, so it never reaches a store that is already gone.
+  let reloading: Promise<unknown> = Promise.resolve();
   const unwatch = watchStateFiles(
     statePaths.filter((p) => !p.startsWith('s3://')),
     () => {
-      detect
+      reloading = detect
         .reloadState()
         .catch((error) => logger.error('state reload failed', { error: (error as Error).message }));
     },
@@ -302,6 +304,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         server.closeAllConnections();
         await new Promise<void>((ok) => server.close(() => ok()));
         await follower.ready.catch(() => undefined);
+        await reloading;
         await events.flush();
         await dynamo.close();
       })();

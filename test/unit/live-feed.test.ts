@@ -96,6 +96,39 @@ describe('LiveFeed socket writes', () => {
     feed.close();
   });
 
+  it('gives a write that fails behind a slow one back to its caller, and leaves nothing unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let calls = 0;
+      const store = {
+        ...sequencedStore(),
+        headSeq: async () => {
+          throw new Error('store unreachable at start');
+        },
+        putNew: async () => {
+          calls += 1;
+          if (calls === 1) {
+            await new Promise((r) => setTimeout(r, 50));
+            return 1;
+          }
+          throw new Error('connect ECONNREFUSED');
+        },
+      } as unknown as ConstructorParameters<typeof LiveFeed>[0];
+      const feed = new LiveFeed(store);
+      const slow = feed.store.putIfAbsent(sampleDrift(1));
+      const failing = feed.store.putIfAbsent(sampleDrift(2));
+      await expect(failing).rejects.toThrowError('ECONNREFUSED');
+      await expect(slow).resolves.toBe(true);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).toEqual([]);
+      feed.close();
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('sends without corking to a client whose socket it was not given', async () => {
     const feed = new LiveFeed(sequencedStore());
     const socket = new RecordingSocket();
