@@ -109,7 +109,7 @@ describe('event ingest', () => {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('AlertsTopic') }],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('AlertsAlarmTopic') }],
     });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumRetryAttempts: 2,
@@ -343,7 +343,7 @@ describe('alerts', () => {
     });
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
-      Description: 'tfdrift alert topic',
+      Description: 'tfdrift alert topics',
     });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
@@ -490,8 +490,12 @@ describe('trail', () => {
   it('runs the backstop on a schedule with read access to the log files only', () => {
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(30 minutes)' });
     const statements = statementsOf('tfdrift: re-reads');
-    const reads = statements.filter((s) => actions(s).includes('s3:GetObject*'));
+    const reads = statements.filter((s) => actions(s).includes('s3:GetObject'));
     expect(JSON.stringify(reads.map((s) => s.Resource))).toContain('/AWSLogs/*');
+    const lists = statements.filter((s) => (s as { Sid?: string }).Sid === 'ListTrailLogs');
+    expect(lists.map((s) => s.Condition)).toEqual([{ StringLike: { 's3:prefix': ['AWSLogs/*'] } }]);
+    // Exactly these two on the trail bucket: no GetObject*, GetBucket* or List* wildcards.
+    expect(statements.flatMap(actions).filter((a) => /^s3:/.test(a) && a.includes('*'))).toEqual([]);
     expect(statements.flatMap(actions)).toContain('kms:Decrypt');
   });
 });
