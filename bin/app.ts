@@ -15,6 +15,9 @@ addTfdriftStacks(app, {
   settings,
   account: process.env.CDK_DEFAULT_ACCOUNT,
   region: resolveRegion({ context: app.node.tryGetContext('tfdrift:region'), env: process.env }),
+  stackSetForwarder:
+    app.node.tryGetContext('tfdrift:stackset') === 'true' ||
+    app.node.tryGetContext('tfdrift:stackset') === true,
   webDist: await ensureWebDist(),
 });
 app.synth();

@@ -27,7 +27,15 @@ export interface TfdriftAppProps {
   readonly webDist: string;
   /** The rule set to deploy. @default rules/ of this repository */
   readonly ruleSet?: RuleSet;
+  /**
+   * Synthesise only the account- and region-agnostic forwarder `TfdriftForwarder-StackSet`, the
+   * template a CloudFormation StackSet deploys to member accounts. @default false
+   */
+  readonly stackSetForwarder?: boolean;
 }
+
+/** Name of the StackSet forwarder stack (and the prefix of its rules' names). */
+export const STACKSET_FORWARDER = 'TfdriftForwarder-StackSet';
 
 export interface TfdriftStacks {
   readonly central?: TfdriftStack;
@@ -70,16 +78,23 @@ export function addTfdriftStacks(app: App, props: TfdriftAppProps): TfdriftStack
   const { settings, account, region } = props;
   const ruleSet = props.ruleSet ?? deployedRuleSet();
   const patterns = cloudTrailPatterns(ruleSet);
-  const forwarder = (other: string, centralRegion: string) =>
-    new RegionForwarderStack(app, `TfdriftForwarder-${other}`, {
-      env: { account, region: other },
-      description: `tfdrift: forwards CloudTrail writes from ${other} to ${centralRegion}`,
+  const forwarder = (other: string | undefined, centralRegion: string) =>
+    new RegionForwarderStack(app, other ? `TfdriftForwarder-${other}` : STACKSET_FORWARDER, {
+      env: other ? { account, region: other } : {},
+      description: `tfdrift: forwards CloudTrail writes from ${other ?? 'this region'} to ${centralRegion}`,
       centralRegion,
-      centralAccount: settings.centralAccount,
+      centralAccount: settings.centralAccount ?? account,
       patterns: forwarderPatterns(patterns),
       extraPatterns: stateWritePatterns(settings.stateBuckets.map((b) => b.bucket)),
       alarmEmails: settings.alertEmails.map((e) => e.address),
     });
+  if (props.stackSetForwarder) {
+    if (!settings.centralAccount && !account)
+      throw new SettingsError(
+        'tfdrift: the StackSet forwarder needs centralAccount (or credentials of the central account)',
+      );
+    return { forwarders: [forwarder(undefined, settings.centralRegion ?? region)] };
+  }
   if (isMemberDeployment(settings, account)) {
     const centralRegion = settings.centralRegion ?? region;
     return { forwarders: memberForwarderRegions(settings, region).map((r) => forwarder(r, centralRegion)) };

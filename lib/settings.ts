@@ -223,6 +223,11 @@ export function parseSettings(input: unknown, where = 'tfdrift settings'): Tfdri
       `${where}: trailBucket names an existing trail; it cannot be combined with createTrail`,
     );
   }
+  if (settings.trailKmsKeyArn && !settings.trailBucket) {
+    throw new SettingsError(
+      `${where}: trailKmsKeyArn is the key of an existing trail's bucket: set trailBucket too`,
+    );
+  }
   if (Boolean(settings.domainName) !== Boolean(settings.certificateArn)) {
     throw new SettingsError(
       `${where}: domainName and certificateArn go together (the certificate must be in us-east-1)`,

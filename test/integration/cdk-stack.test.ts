@@ -269,6 +269,26 @@ describe('functions', () => {
     }
   });
 
+  it('gives the detector functions exactly the DynamoDB calls their adapters make: no Scan, delete or batch on drifts', () => {
+    for (const description of ['tfdrift: CloudTrail', 'tfdrift: dashboard HTTP API', 'tfdrift: re-reads']) {
+      const dynamo = statementsOf(description).filter((st) =>
+        actions(st).some((a) => a.startsWith('dynamodb:')),
+      );
+      const onTable = (name: string) =>
+        dynamo
+          .filter((st) => JSON.stringify(st.Resource).includes(name))
+          .flatMap(actions)
+          .sort();
+      expect(onTable('StoreDrifts'), description).toEqual([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ]);
+      expect(onTable('StoreEvents'), description).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
+    }
+  });
+
   it('gives the live-feed functions only the connections table and the management API', () => {
     const broadcast = statementsOf('tfdrift: sends drift changes');
     expect(broadcast.flatMap(actions)).toContain('execute-api:ManageConnections');
