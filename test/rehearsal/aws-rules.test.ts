@@ -4,7 +4,10 @@
 // synthesised once per file (memoised) and removed at the end.
 
 import { statSync } from 'node:fs';
+import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addTfdriftStacks, STACKSET_FORWARDER } from '../../lib/app.js';
+import { parseSettings } from '../../lib/settings.js';
 import { ADMIN_GROUP } from '../../lib/tfdrift-stack.js';
 import type { CfnResource, SynthesizedProfile, SynthesizedStack } from './assembly.js';
 import { synthesizeProfile } from './assembly.js';
@@ -175,5 +178,35 @@ describe('deployment shape', () => {
     const key = 'arn:aws:kms:eu-west-1:111111111111:key/0f6d1234-12ab-34cd-56ef-1234567890ab';
     const policies = ofType(central, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p).includes(key));
     expect(policies.map(([id]) => id)).toEqual([expect.stringMatching(/^Backstop/)]);
+  });
+});
+
+describe('StackSet forwarder template', () => {
+  it('is one account- and region-agnostic stack that needs no bootstrap and forwards to the central bus', () => {
+    // Prepare / Act: what `cdk synth -c tfdrift:stackset=true` builds from a member's settings.
+    const app = new App();
+    const stacks = addTfdriftStacks(app, {
+      settings: parseSettings({ centralAccount: CENTRAL_ACCOUNT, centralRegion: 'eu-west-1' }),
+      region: 'eu-west-1',
+      webDist: 'unused',
+      stackSetForwarder: true,
+    });
+    const artifact = app.synth().getStackByName(STACKSET_FORWARDER);
+    // Assess
+    expect(stacks.central).toBeUndefined();
+    expect(stacks.forwarders.map((f) => f.stackName)).toEqual([STACKSET_FORWARDER]);
+    expect(artifact.environment.account).toBe('unknown-account');
+    expect(artifact.environment.region).toBe('unknown-region');
+    const template = artifact.template as SynthesizedStack['template'];
+    const stack: StackUnderCheck = {
+      stackName: STACKSET_FORWARDER,
+      account: '222222222222',
+      region: 'ap-south-1',
+      template,
+      templateBytes: Buffer.byteLength(JSON.stringify(template, undefined, 1)),
+    };
+    expect(runChecks(stack)).toEqual([]);
+    expect(JSON.stringify(template)).toContain(`:events:eu-west-1:${CENTRAL_ACCOUNT}:event-bus/default`);
+    expect(JSON.stringify(template)).toContain('"Ref":"AWS::AccountId"');
   });
 });
