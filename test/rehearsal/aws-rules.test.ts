@@ -6,7 +6,9 @@
 import { statSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchesPattern } from '../../lambdas/core/event-pattern.js';
 import { addTfdriftStacks, STACKSET_FORWARDER } from '../../lib/app.js';
+import { deployedRuleSet } from '../../lib/rule-patterns.js';
 import { parseSettings } from '../../lib/settings.js';
 import { ADMIN_GROUP } from '../../lib/tfdrift-stack.js';
 import type { CfnResource, SynthesizedProfile, SynthesizedStack } from './assembly.js';
@@ -95,6 +97,49 @@ describe('deployment shape', () => {
         const statements = (props(queuePolicy).PolicyDocument as { Statement: unknown[] }).Statement;
         expect(statements.length).toBeLessThanOrEqual(2);
       }
+    }
+  });
+
+  it("routes every rule's write call to the detector and to the forwarders, and no forged or failed one", () => {
+    // Prepare: the template's patterns and, per rule, the event EventBridge delivers for its calls.
+    const ruleSet = deployedRuleSet();
+    const realistic = synth('realistic');
+    const patternsOf = (name: string) =>
+      ofType(realistic.stacks.find((x) => x.stackName === name) as SynthesizedStack, 'AWS::Events::Rule')
+        .map(([, r]) => r.Properties?.EventPattern)
+        .filter(Boolean) as Parameters<typeof matchesPattern>[0][];
+    const central = patternsOf('Tfdrift');
+    const forwarder = patternsOf('TfdriftForwarder-us-east-1');
+    const envelope = (eventSource: string, eventName: string, extra: Record<string, unknown> = {}) => ({
+      source: `aws.${eventSource.replace(/\.amazonaws\.com$/, '')}`,
+      'detail-type': 'AWS API Call via CloudTrail',
+      account: '222222222222',
+      region: 'us-east-1',
+      detail: { eventSource, eventName, ...extra },
+    });
+    const calls = ruleSet.rules.flatMap((r) => r.eventNames.map((n) => [r.eventSource, n] as const));
+    expect(calls.length).toBeGreaterThan(500);
+    for (const [eventSource, eventName] of calls) {
+      // Act / Assess: delivered by both; refused when forged (a source PutEvents accepts) or failed.
+      const event = envelope(eventSource, eventName);
+      expect(
+        central.some((p) => matchesPattern(p, event)),
+        `${eventSource} ${eventName}`,
+      ).toBe(true);
+      expect(
+        forwarder.some((p) => matchesPattern(p, event)),
+        `${eventSource} ${eventName} forwarded`,
+      ).toBe(true);
+      const forged = { ...event, source: 'acme.cloudtrail' };
+      expect(
+        central.some((p) => matchesPattern(p, forged)),
+        `forged ${eventName}`,
+      ).toBe(false);
+      const failed = envelope(eventSource, eventName, { errorCode: 'AccessDenied' });
+      expect(
+        central.some((p) => matchesPattern(p, failed)),
+        `failed ${eventName}`,
+      ).toBe(false);
     }
   });
 
