@@ -1,9 +1,8 @@
 // One Lambda function as tfdrift deploys them all: bundled handler, nodejs22.x on arm64, its own
 // role (no managed policies: only its log group and what the caller grants) and its own log group.
 
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import {
   AssetHashType,
   DockerImage,
@@ -33,38 +32,38 @@ export interface HandlerFunctionProps {
   readonly noDlqReason: string;
 }
 
-/** Bundles built in this process (handler → a private copy), for apps synthesised more than once. */
-const builtBundles = new Map<HandlerName, string>();
-let bundleCache: string | undefined;
+/** Bundles built in this process (handler → its files, relative path → content), kept in memory. */
+const builtBundles = new Map<HandlerName, Map<string, Buffer>>();
 
-function cachedBundleDir(handler: HandlerName): string {
-  if (!bundleCache) {
-    const dir = mkdtempSync(join(tmpdir(), 'tfdrift-bundles-'));
-    bundleCache = dir;
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+function readTree(dir: string, base = dir, files = new Map<string, Buffer>()): Map<string, Buffer> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) readTree(path, base, files);
+    else files.set(relative(base, path), readFileSync(path));
   }
-  return join(bundleCache, handler);
+  return files;
 }
 
 /**
  * Builds the handler's bundle on this machine (lib/bundling.ts). CDK caches bundles by the JSON of the
  * bundling options, so the handler's name is a field of this object, not only in its closure. CDK's
  * cache lives in one cloud assembly; a process that synthesises several (the deploy rehearsal's
- * profiles) reuses its first build of each handler instead of running esbuild again.
+ * profiles) writes out its first build of each handler again instead of running esbuild again.
  */
 class LocalHandlerBundling implements ILocalBundling {
   constructor(readonly handler: HandlerName) {}
 
   tryBundle(outputDir: string): boolean {
     const cached = builtBundles.get(this.handler);
-    if (cached && existsSync(cached)) {
-      cpSync(cached, outputDir, { recursive: true });
+    if (cached) {
+      for (const [path, content] of cached) {
+        mkdirSync(dirname(join(outputDir, path)), { recursive: true });
+        writeFileSync(join(outputDir, path), content);
+      }
       return true;
     }
     bundleHandlerSync(this.handler, outputDir);
-    const copy = cachedBundleDir(this.handler);
-    cpSync(outputDir, copy, { recursive: true });
-    builtBundles.set(this.handler, copy);
+    builtBundles.set(this.handler, readTree(outputDir));
     return true;
   }
 }
