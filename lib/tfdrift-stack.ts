@@ -238,8 +238,8 @@ export class TfdriftStack extends Stack {
   private alarmOnFunctionErrors(): void {
     for (const handler of this.node.findAll()) {
       if (handler instanceof HandlerFunction) {
-        const id = handler.node.path.split('/').slice(1).join('');
-        this.alerts.alarmOnErrors(`${id}Errors`, handler.fn, handler.node.path.split('/').slice(1).join(' '));
+        const path = handler.node.path.split('/').slice(1); // e.g. LiveFeed/Broadcast
+        this.alerts.alarmOnErrors(`${path.join('')}Errors`, handler.fn, path.join(' '));
       }
     }
   }
