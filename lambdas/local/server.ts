@@ -1,4 +1,4 @@
-// The whole product on one machine (DESIGN.md §2): the HTTP API (the same query-api as the Lambda),
+// The whole product on one machine (docs/architecture.md): the HTTP API (the same query-api as the Lambda),
 // the live feed as a WebSocket on the same port, the dashboard, /health and /config.json; the drift
 // store is the DynamoDB adapter against an in-process dynalite persisted under the data folder.
 
