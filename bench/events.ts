@@ -1,4 +1,4 @@
-// Synthetic CloudTrail traffic for benchmarks, shaped like real records (../shared/corpus): a day's
+// Synthetic CloudTrail traffic for benchmarks, shaped like real records (test/fixtures/corpus): a day's
 // mix of reads, failed calls, Terraform's own writes and hand-made writes against managed resources.
 
 export interface Target {
