@@ -7,7 +7,8 @@ export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
 export interface LiveOptions {
   readonly wsUrl: string;
-  readonly token: () => string | null;
+  /** The token for `?token=`, asked for before every connect (so a reconnect gets a fresh one). */
+  readonly token: () => string | null | Promise<string | null>;
   readonly onMessage: (message: LiveMessage) => void;
   readonly onStatus: (status: LiveStatus, retryInMs?: number) => void;
 }
@@ -45,7 +46,7 @@ export class LiveFeed {
 
   start(): void {
     this.stopped = false;
-    this.connect();
+    void this.connect();
   }
 
   stop(): void {
@@ -55,11 +56,14 @@ export class LiveFeed {
     this.socket = null;
   }
 
-  private connect(): void {
+  private async connect(): Promise<void> {
+    this.timer = null;
     this.options.onStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
     let socket: WebSocket;
     try {
-      socket = new WebSocket(socketUrl(this.options.wsUrl, this.cursor, this.options.token()));
+      const token = await this.options.token();
+      if (this.stopped) return;
+      socket = new WebSocket(socketUrl(this.options.wsUrl, this.cursor, token));
     } catch {
       this.retry();
       return;
@@ -89,6 +93,6 @@ export class LiveFeed {
     const delay = backoffDelay(this.attempt);
     this.attempt += 1;
     this.options.onStatus(this.attempt > 6 ? 'offline' : 'reconnecting', delay);
-    this.timer = setTimeout(() => this.connect(), delay);
+    this.timer = setTimeout(() => void this.connect(), delay);
   }
 }
