@@ -205,7 +205,7 @@ describe('functions', () => {
     const ours = resources('AWS::Lambda::Function').filter(([, r]) =>
       String(r.Properties.Description).startsWith('tfdrift:'),
     );
-    expect(ours).toHaveLength(7);
+    expect(ours).toHaveLength(8);
     for (const [, fn] of ours) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -269,12 +269,49 @@ describe('functions', () => {
     }
   });
 
-  it('gives the live-feed functions only the connections table and the management API', () => {
+  // What the event source mapping needs of the stream (granted by CDK with the mapping).
+  const STREAM_READ = [
+    'dynamodb:DescribeStream',
+    'dynamodb:GetRecords',
+    'dynamodb:GetShardIterator',
+    'dynamodb:ListStreams',
+  ];
+  it('gives the live-feed functions only the table calls they make and the management API', () => {
+    const dynamo = (description: string) =>
+      statementsOf(description)
+        .flatMap(actions)
+        .filter((a) => a.startsWith('dynamodb:') && !STREAM_READ.includes(a))
+        .sort();
     const broadcast = statementsOf('tfdrift: sends drift changes');
     expect(broadcast.flatMap(actions)).toContain('execute-api:ManageConnections');
     expect(broadcast.flatMap(actions).some((a) => a.startsWith('sns:'))).toBe(false);
+    expect(dynamo('tfdrift: sends drift changes')).toEqual(['dynamodb:DeleteItem', 'dynamodb:Query']);
     const connect = statementsOf('tfdrift: registers');
     expect(connect.flatMap(actions).some((a) => a.startsWith('s3:') || a.startsWith('sns:'))).toBe(false);
+    expect(dynamo('tfdrift: registers')).toEqual(['dynamodb:PutItem']);
+    expect(dynamo('tfdrift: forgets')).toEqual(['dynamodb:DeleteItem']);
+    const resume = statementsOf('tfdrift: greets');
+    expect(resume.flatMap(actions)).toContain('execute-api:ManageConnections');
+    expect(dynamo('tfdrift: greets')).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    const byChange = resume.find((s) => actions(s).includes('dynamodb:Query'))!;
+    expect(JSON.stringify(byChange.Resource)).toContain('/index/byChange');
+  });
+
+  it('answers the resume message on its own route, through the resume function', () => {
+    const [routeId] = resources('AWS::ApiGatewayV2::Route').find(
+      ([, r]) => r.Properties.RouteKey === 'resume',
+    )!;
+    const route = resources('AWS::ApiGatewayV2::Route').find(([id]) => id === routeId)![1];
+    const integrationId = JSON.stringify(route.Properties.Target).match(/"Ref":"([^"]+)"/)![1];
+    const integration = resources('AWS::ApiGatewayV2::Integration').find(([id]) => id === integrationId)![1];
+    const [resumeId] = resources('AWS::Lambda::Function').find(([, r]) =>
+      String(r.Properties.Description).startsWith('tfdrift: greets'),
+    )!;
+    expect(JSON.stringify(integration.Properties.IntegrationUri)).toContain(resumeId);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'WEBSOCKET',
+      RouteSelectionExpression: '$request.body.action',
+    });
   });
 
   it('feeds the broadcast function from the drifts stream: bounded, bisecting, dead-lettered, drifts only', () => {

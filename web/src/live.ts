@@ -1,5 +1,6 @@
 // The live feed: one WebSocket, reconnected with exponential backoff and resumed from the last
-// cursor (`?since=`) so that nothing is missed while disconnected (docs/api.md).
+// cursor (`?since=` locally, a `resume` message in AWS) so that nothing is missed while disconnected
+// (docs/api.md).
 
 import type { LiveMessage } from './types.js';
 
@@ -71,6 +72,9 @@ export class LiveFeed {
     this.socket = socket;
     socket.onopen = () => {
       this.attempt = 0;
+      // API Gateway (AWS) cannot send during the connect, so it resumes on this message; the local
+      // server resumes from ?since= and ignores it (docs/api.md).
+      socket.send(JSON.stringify({ action: 'resume', ...(this.cursor ? { since: this.cursor } : {}) }));
       this.options.onStatus('live');
     };
     socket.onmessage = (event) => {
