@@ -92,8 +92,10 @@ export function buildCli(): Command {
     .option('--ignore-principal <arn...>', 'principal ARN globs whose calls are not drift')
     .option('--config <file>', 'detector config (YAML): ignore rules, Terraform principals, severities')
     .option('--rules <dir>', 'rule folder (default: the built-in rules)')
+    .option('--per-event', 'one finding per drifting event instead of net drift per resource and attribute')
     .action(async (flags) => {
       process.exitCode = await runScan({
+        mode: flags.perEvent ? 'per-event' : 'net',
         state: flags.state,
         events: flags.events,
         format: flags.format,
