@@ -109,7 +109,7 @@ describe('event ingest', () => {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('AlertsTopic') }],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('AlertsAlarmTopic') }],
     });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumRetryAttempts: 2,
@@ -264,6 +264,26 @@ describe('functions', () => {
     }
   });
 
+  it('gives the detector functions exactly the DynamoDB calls their adapters make: no Scan, delete or batch on drifts', () => {
+    for (const description of ['tfdrift: CloudTrail', 'tfdrift: dashboard HTTP API', 'tfdrift: re-reads']) {
+      const dynamo = statementsOf(description).filter((st) =>
+        actions(st).some((a) => a.startsWith('dynamodb:')),
+      );
+      const onTable = (name: string) =>
+        dynamo
+          .filter((st) => JSON.stringify(st.Resource).includes(name))
+          .flatMap(actions)
+          .sort();
+      expect(onTable('StoreDrifts'), description).toEqual([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ]);
+      expect(onTable('StoreEvents'), description).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
+    }
+  });
+
   // What the event source mapping needs of the stream (granted by CDK with the mapping).
   const STREAM_READ = [
     'dynamodb:DescribeStream',
@@ -375,7 +395,7 @@ describe('alerts', () => {
     });
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
-      Description: 'tfdrift alert topic',
+      Description: 'tfdrift alert topics',
     });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
@@ -522,8 +542,12 @@ describe('trail', () => {
   it('runs the backstop on a schedule with read access to the log files only', () => {
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(30 minutes)' });
     const statements = statementsOf('tfdrift: re-reads');
-    const reads = statements.filter((s) => actions(s).includes('s3:GetObject*'));
+    const reads = statements.filter((s) => actions(s).includes('s3:GetObject'));
     expect(JSON.stringify(reads.map((s) => s.Resource))).toContain('/AWSLogs/*');
+    const lists = statements.filter((s) => (s as { Sid?: string }).Sid === 'ListTrailLogs');
+    expect(lists.map((s) => s.Condition)).toEqual([{ StringLike: { 's3:prefix': ['AWSLogs/*'] } }]);
+    // Exactly these two on the trail bucket: no GetObject*, GetBucket* or List* wildcards.
+    expect(statements.flatMap(actions).filter((a) => /^s3:/.test(a) && a.includes('*'))).toEqual([]);
     expect(statements.flatMap(actions)).toContain('kms:Decrypt');
   });
 });
