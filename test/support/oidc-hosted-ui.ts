@@ -85,7 +85,10 @@ export async function startHostedUi(options: HostedUiOptions): Promise<HostedUi>
   const kid = randomUUID();
   const privateJwk = { ...privateKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
   const publicJwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
-  const users = new Map(options.users.map((user) => [user.username, user]));
+  // Cognito's `sub` is a UUID, not the user name.
+  const accounts = options.users.map((user) => ({ ...user, sub: randomUUID() }));
+  const byName = new Map(accounts.map((account) => [account.username, account]));
+  const bySub = new Map<string, (typeof accounts)[number]>(accounts.map((account) => [account.sub, account]));
   const grants: string[] = [];
   const authorizeRequests: HostedUiRequest[] = [];
   const allowsCode = client.allowedFlows.includes('code');
@@ -114,7 +117,7 @@ export async function startHostedUi(options: HostedUiOptions): Promise<HostedUi>
     // Cognito puts the scopes' claims in the ID token itself.
     conformIdTokenClaims: false,
     findAccount: (_ctx, sub) => {
-      const user = users.get(sub);
+      const user = bySub.get(sub);
       if (!user) return undefined;
       return {
         accountId: sub,
@@ -200,7 +203,7 @@ export async function startHostedUi(options: HostedUiOptions): Promise<HostedUi>
       return;
     }
     const form = await readForm(req);
-    const user = users.get(form.get('username') ?? '');
+    const user = byName.get(form.get('username') ?? '');
     if (!user || user.password !== form.get('password') || details.prompt.name !== 'login') {
       res.statusCode = 401;
       res.setHeader('content-type', 'text/html; charset=utf-8');
@@ -210,7 +213,7 @@ export async function startHostedUi(options: HostedUiOptions): Promise<HostedUi>
     await provider.interactionFinished(
       req,
       res,
-      { login: { accountId: user.username } },
+      { login: { accountId: user.sub } },
       { mergeWithLastSubmission: false },
     );
   };

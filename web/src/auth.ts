@@ -137,7 +137,12 @@ interface PendingSignIn {
   readonly hash: string;
 }
 
+/** Several requests refused at once each ask to sign in: only the first may (one state, one verifier). */
+let signingIn = false;
+
 export async function startCognitoLogin(auth: CognitoAuth): Promise<void> {
+  if (signingIn) return;
+  signingIn = true;
   const verifier = oauth.generateRandomCodeVerifier();
   const pending: PendingSignIn = { state: oauth.generateRandomState(), verifier, hash: location.hash };
   sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
