@@ -45,6 +45,8 @@ export interface ApiCall {
   readonly status: number;
   /** `sub` of the accepted token. */
   readonly sub?: string;
+  /** The token as sent (without `Bearer `). */
+  readonly token?: string;
 }
 
 export interface WsConnect {
@@ -75,8 +77,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
   const audiences = new Set(options.jwt.audience);
 
   /** The claims of an acceptable token, or null. */
-  const authorize = async (header: string | undefined): Promise<Record<string, unknown> | null> => {
-    const token = header?.replace(/^Bearer /, '');
+  const authorize = async (token: string | undefined): Promise<Record<string, unknown> | null> => {
     if (!token) return null;
     try {
       const claims = (await verifier.verify(token)) as Record<string, unknown>;
@@ -115,9 +116,10 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       res.end();
       return;
     }
-    const claims = await authorize(req.headers.authorization);
+    const token = req.headers.authorization?.replace(/^Bearer /, '');
+    const claims = await authorize(token);
     if (!claims) {
-      calls.push({ method: req.method ?? 'GET', path: url.pathname, status: 401 });
+      calls.push({ method: req.method ?? 'GET', path: url.pathname, status: 401, token });
       res.writeHead(401, { ...cors, 'content-type': 'application/json' });
       res.end('{"message":"Unauthorized"}');
       return;
@@ -133,6 +135,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       path: url.pathname,
       status: upstream.status,
       sub: String(claims.sub),
+      token,
     });
     res.writeHead(upstream.status, {
       ...cors,
