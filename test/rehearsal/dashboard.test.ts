@@ -404,6 +404,22 @@ describe('dashboard sign-in against the template (deploy rehearsal)', () => {
     expect(location(allowed).pathname).toMatch(/^\/login\//);
   });
 
+  it('shows a refusal from the hosted UI instead of asking again in a loop', async () => {
+    const { page } = await newSession();
+    const before = hostedUi.authorizeRequests.length;
+
+    await page.goto(`${siteOrigin}/?error=unauthorized_client&state=s1#view=graph`);
+
+    const fatal = page.locator('#root.fatal');
+    await fatal.waitFor();
+    expect(await fatal.textContent()).toBe(
+      'tfdrift could not start: sign-in refused by Cognito: unauthorized_client',
+    );
+    expect(page.url()).toBe(`${siteOrigin}/`);
+    expect(hostedUi.authorizeRequests.length).toBe(before);
+    await page.context().close();
+  });
+
   it('signs in with the code flow and PKCE, loads drifts through the JWT check, and gets a live drift over the WebSocket', async () => {
     const { page, problems } = await newSession();
     const callsBefore = gateway.calls.length;

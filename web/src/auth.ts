@@ -174,9 +174,22 @@ export async function completeSignIn(auth: CognitoAuth): Promise<void> {
   const raw = sessionStorage.getItem(PENDING_KEY);
   sessionStorage.removeItem(PENDING_KEY);
   const callback = new URL(location.href);
-  const pending = raw ? (JSON.parse(raw) as PendingSignIn) : null;
+  let pending: PendingSignIn | null = null;
+  try {
+    pending = raw ? (JSON.parse(raw) as PendingSignIn) : null;
+  } catch {
+    // Unreadable: treated as no sign-in under way.
+  }
   // Whatever happens, the code and state leave the address bar (and the history).
   history.replaceState(null, '', `${location.pathname}${pending?.hash ?? ''}`);
+  const refused = callback.searchParams.get('error');
+  if (refused) {
+    // Text only, and short: it comes from the URL.
+    const reason = callback.searchParams.get('error_description');
+    throw new Error(
+      `sign-in refused by Cognito: ${refused.slice(0, 64)}${reason ? ` (${reason.slice(0, 200)})` : ''}`,
+    );
+  }
   if (!pending) throw new Error('sign-in: this tab did not start a sign-in (or it was already used)');
   const as = server(auth);
   const client: oauth.Client = { client_id: auth.clientId };
