@@ -31,8 +31,8 @@ const PENDING_KEY = 'tfdrift.signin';
 
 /** Refresh when the token has less than this left (and never send one with less than this). */
 const REFRESH_MARGIN_MS = 60_000;
-/** The timer never fires sooner than this: a skewed clock must not spin refreshes. */
-const MIN_TIMER_MS = 5_000;
+/** The timer's shortest wait, for a token that is already within the margin when it is loaded. */
+const MIN_TIMER_MS = 1_000;
 
 let cognito: CognitoAuth | null = null;
 let refreshing: Promise<string | null> | null = null;
@@ -137,7 +137,12 @@ interface PendingSignIn {
   readonly hash: string;
 }
 
+/** Several requests refused at once each ask to sign in: only the first may (one state, one verifier). */
+let signingIn = false;
+
 export async function startCognitoLogin(auth: CognitoAuth): Promise<void> {
+  if (signingIn) return;
+  signingIn = true;
   const verifier = oauth.generateRandomCodeVerifier();
   const pending: PendingSignIn = { state: oauth.generateRandomState(), verifier, hash: location.hash };
   sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
@@ -169,9 +174,22 @@ export async function completeSignIn(auth: CognitoAuth): Promise<void> {
   const raw = sessionStorage.getItem(PENDING_KEY);
   sessionStorage.removeItem(PENDING_KEY);
   const callback = new URL(location.href);
-  const pending = raw ? (JSON.parse(raw) as PendingSignIn) : null;
+  let pending: PendingSignIn | null = null;
+  try {
+    pending = raw ? (JSON.parse(raw) as PendingSignIn) : null;
+  } catch {
+    // Unreadable: treated as no sign-in under way.
+  }
   // Whatever happens, the code and state leave the address bar (and the history).
   history.replaceState(null, '', `${location.pathname}${pending?.hash ?? ''}`);
+  const refused = callback.searchParams.get('error');
+  if (refused) {
+    // Text only, and short: it comes from the URL.
+    const reason = callback.searchParams.get('error_description');
+    throw new Error(
+      `sign-in refused by Cognito: ${refused.slice(0, 64)}${reason ? ` (${reason.slice(0, 200)})` : ''}`,
+    );
+  }
   if (!pending) throw new Error('sign-in: this tab did not start a sign-in (or it was already used)');
   const as = server(auth);
   const client: oauth.Client = { client_id: auth.clientId };
@@ -194,7 +212,7 @@ function keep(result: oauth.TokenEndpointResponse): string {
   sessionStorage.setItem(TOKEN_KEY, result.id_token);
   // Cognito does not rotate refresh tokens by default: keep the one we have when none comes back.
   if (result.refresh_token) sessionStorage.setItem(REFRESH_KEY, result.refresh_token);
-  schedule();
+  schedule(true);
   return result.id_token;
 }
 
@@ -226,16 +244,20 @@ function refreshOnce(auth: CognitoAuth): Promise<string | null> {
   return refreshing;
 }
 
-/** Renew the token a minute before it expires. */
-function schedule(): void {
+/**
+ * Renew the token a minute before it expires. A token fresh from Cognito that is already inside
+ * that minute means this clock runs ahead: no timer then (it would refresh in a loop), requests
+ * still refresh on demand.
+ */
+function schedule(fresh = false): void {
   if (timer) clearTimeout(timer);
   timer = null;
   const auth = cognito;
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (!auth || !token || !sessionStorage.getItem(REFRESH_KEY)) return;
-  const left = msLeft(token);
-  if (!Number.isFinite(left)) return;
-  timer = setTimeout(() => void refreshOnce(auth), Math.max(left - REFRESH_MARGIN_MS, MIN_TIMER_MS));
+  const wait = msLeft(token) - REFRESH_MARGIN_MS;
+  if (!Number.isFinite(wait) || (fresh && wait <= 0)) return;
+  timer = setTimeout(() => void refreshOnce(auth), Math.max(wait, MIN_TIMER_MS));
 }
 
 /** Use Cognito (from config.json) for refreshes, and start the refresh timer. */
