@@ -13,6 +13,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { LiveFeed } from '../../web/src/live.js';
 import { fixtureJson, fixtureText } from '../integration/handlers-env.js';
 import { type SynthesizedProfile, synthesizeProfile } from './assembly.js';
 import { profile } from './profiles.js';
@@ -59,6 +60,10 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (process.env.REHEARSAL_LOGS) {
+    for (const [id, fn] of world.functions)
+      for (const line of fn.logs) if (/warn|error/i.test(line)) console.log(id, line);
+  }
   await world?.stop();
   synth?.cleanup();
 });
@@ -219,6 +224,56 @@ describe('a CloudTrail write reaching the central stack', () => {
   });
 });
 
+describe('the tables the template defines', () => {
+  it('expire what the functions write by the attribute each table names for TTL, in epoch seconds', async () => {
+    // Prepare: a drift, its processed event, and an open live-feed connection.
+    const client = await openFeed({ token: idToken() });
+    const { event, eventId } = freshEvent();
+    await world.deliver(event);
+    const now = Date.now() / 1000;
+    // Act
+    const tables = world.names.ofType('AWS::DynamoDB::Table').map((id) => {
+      const p = world.names.properties<{
+        TimeToLiveSpecification?: { AttributeName: string; Enabled: boolean };
+      }>(id);
+      return { id, name: world.tableName(id), ttl: p.TimeToLiveSpecification };
+    });
+    const written = await Promise.all(
+      tables.map(async (t) => {
+        const out = await world.dynamo.client.send(
+          new ScanCommand({ TableName: t.name, ConsistentRead: true }),
+        );
+        const items = (out.Items ?? []).map((item) => unmarshall(item));
+        // The drifts table's bookkeeping items (change counter, alert claims) are not drifts.
+        const mine = t.id.includes('Drifts') ? items.filter((i) => i.gAll === 'drift') : items;
+        return { ...t, items: mine };
+      }),
+    );
+    await closeFeed(client);
+    // Assess
+    expect(tables.map((t) => t.id).sort()).toEqual([
+      expect.stringMatching(/^StoreConnections/),
+      expect.stringMatching(/^StoreDrifts/),
+      expect.stringMatching(/^StoreEvents/),
+    ]);
+    for (const table of written) {
+      expect(table.ttl, table.id).toMatchObject({ Enabled: true, AttributeName: expect.any(String) });
+      expect(table.items.length, `${table.id} holds what the functions wrote`).toBeGreaterThan(0);
+      for (const item of table.items) {
+        const expires = item[table.ttl?.AttributeName as string];
+        expect(typeof expires, `${table.id}.${table.ttl?.AttributeName}`).toBe('number');
+        expect(expires).toBeGreaterThan(now);
+        expect(expires).toBeLessThan(now + 400 * 86_400);
+      }
+    }
+    expect(
+      written
+        .find((t) => t.id.startsWith('StoreDrifts'))
+        ?.items.some((i) => String(i.body).includes(eventId)),
+    ).toBe(true);
+  });
+});
+
 describe('operators', () => {
   it('get every alarm notification of the stack by email (defect 5)', () => {
     // Prepare: CloudWatch publishes alarm state changes to the alarm's actions with no message
@@ -362,5 +417,77 @@ describe('the live feed', () => {
       back.messages.filter((m) => m.type === 'drift').every((m) => Number(m.cursor) > Number(cursor)),
     ).toBe(true);
     await closeFeed(back);
+  });
+
+  it("keeps the dashboard's own live client whole across a dropped connection and an outage", async () => {
+    // Prepare: the dashboard's LiveFeed (web/src/live.ts) on Node, with ws as its WebSocket.
+    const globals = globalThis as unknown as { WebSocket?: unknown; location?: unknown };
+    const saved = { WebSocket: globals.WebSocket, location: globals.location };
+    // A browser's WebSocket reports a failed handshake as an error event nobody has to handle.
+    globals.WebSocket = class BrowserWebSocket extends WebSocket {
+      constructor(url: string) {
+        super(url);
+        this.on('error', () => undefined);
+      }
+    };
+    globals.location = { href: 'http://127.0.0.1/' };
+    const messages: Record<string, unknown>[] = [];
+    let wake: () => void = () => undefined;
+    const until = async (accept: (m: Record<string, unknown>) => boolean, what: string) => {
+      const deadline = Date.now() + 8000;
+      while (!messages.some(accept)) {
+        if (Date.now() > deadline) throw new Error(`no ${what}; got ${JSON.stringify(messages)}`);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 100);
+        });
+      }
+      return messages.find(accept) as Record<string, unknown>;
+    };
+    const feed = new LiveFeed({
+      wsUrl: `${world.webSocket.url}/live`,
+      token: () => idToken(),
+      onMessage: (m) => {
+        messages.push(m as unknown as Record<string, unknown>);
+        wake();
+      },
+      onStatus: () => undefined,
+    });
+    try {
+      feed.start();
+      await until((m) => m.type === 'hello', 'first hello');
+      const first = freshEvent();
+      await world.deliver(first.event);
+      await world.pump();
+      const [a] = await driftsOfEvent(first.eventId);
+      const seenA = await until((m) => (m.drift as { id?: string })?.id === a.id, 'drift A live');
+      // Act: API Gateway drops the connection, and new connections fail for a while; meanwhile a
+      // drift is made and broadcast to nobody.
+      world.webSocket.unavailable = true;
+      const [connectionId] = world.webSocket.connections.keys();
+      const gone = world.webSocket.whenDisconnected(connectionId);
+      world.webSocket.drop(connectionId);
+      await gone;
+      const second = freshEvent();
+      await world.deliver(second.event);
+      const pumped = await world.pump();
+      world.webSocket.unavailable = false;
+      const [b] = await driftsOfEvent(second.eventId);
+      const replayB = await until((m) => (m.drift as { id?: string })?.id === b.id, 'drift B replayed');
+      // Assess
+      expect(pumped.delivered.some((r) => r.dynamodb?.NewImage?.id?.S === b.id)).toBe(true);
+      const hellos = messages.filter((m) => m.type === 'hello');
+      expect(hellos).toHaveLength(2);
+      expect(hellos[1]).toEqual({ type: 'hello', cursor: seenA.cursor });
+      expect(replayB).toMatchObject({ type: 'drift', cursor: String(b.seq), drift: { status: 'open' } });
+      expect(messages.indexOf(replayB)).toBeGreaterThan(messages.indexOf(hellos[1]));
+    } finally {
+      const open = [...world.webSocket.connections.keys()];
+      const closed = Promise.all(open.map((id) => world.webSocket.whenDisconnected(id)));
+      feed.stop();
+      await closed;
+      globals.WebSocket = saved.WebSocket;
+      globals.location = saved.location;
+    }
   });
 });

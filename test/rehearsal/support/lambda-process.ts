@@ -94,9 +94,14 @@ export async function startLambda(options: {
   await ready;
   const request = (body: Record<string, unknown>) =>
     new Promise<unknown>((resolve, reject) => {
+      if (!child.connected) return reject(new Error(`${options.logicalId} is stopped`));
       const id = nextId++;
       pending.set(id, { resolve, reject });
-      child.send({ id, ...body });
+      child.send({ id, ...body }, (error) => {
+        if (!error) return;
+        pending.delete(id);
+        reject(error);
+      });
     });
   return {
     logicalId: options.logicalId,

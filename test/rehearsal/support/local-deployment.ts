@@ -153,8 +153,8 @@ export async function deployLocally(
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   const stop = async () => {
-    await Promise.all(started.map((fn) => fn.stop()));
     await Promise.all([sns.stop(), webSocket.stop()]);
+    await Promise.all(started.map((fn) => fn.stop()));
     client.destroy();
     s3.destroy();
     await Promise.all([dynamo.close(), s3rver.stop()]);

@@ -136,6 +136,7 @@ export class WebSocketStandIn {
     const refuse = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     };
+    if (this.unavailable) return refuse(503, 'Service Unavailable');
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== `/${this.options.stageName}`) return refuse(403, 'Forbidden');
     const route = this.routes.get('$connect');
@@ -207,6 +208,14 @@ export class WebSocketStandIn {
         }
       });
     });
+  }
+
+  /** While true, every new connection is refused with 503 (an outage between client and API). */
+  unavailable = false;
+
+  /** Closes a connection from the API's side, as API Gateway does after its idle or 2-hour limit. */
+  drop(connectionId: string): void {
+    this.connections.get(connectionId)?.close(1001, 'Going away');
   }
 
   /** Resolves once $disconnect of the connection has run. */
