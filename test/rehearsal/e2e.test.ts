@@ -8,7 +8,7 @@
 // depend on each other's drifts; the state file is restored by the test that changes it.
 
 import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,7 +56,9 @@ beforeAll(async () => {
   world = await deployLocally(central, { objects });
   const driftsId = world.names.ofType('AWS::DynamoDB::Table').find((id) => id.includes('Drifts')) as string;
   drifts = world.tableName(driftsId);
-  topicArn = world.names.ref(world.names.ofType('AWS::SNS::Topic')[0]);
+  // The topic the detect function alerts through (its TOPIC_ARN, resolved).
+  topicArn = world.names.properties<{ Environment: { Variables: { TOPIC_ARN: string } } }>(detectId)
+    .Environment.Variables.TOPIC_ARN;
 }, 120_000);
 
 afterAll(async () => {
@@ -76,8 +78,16 @@ function freshEvent(): { event: BusEvent; eventId: string } {
 
 /** Drift items of the drifts table (the raw table: what any reader of it would see). */
 async function driftItems(): Promise<Record<string, unknown>[]> {
-  const out = await world.dynamo.client.send(new ScanCommand({ TableName: drifts, ConsistentRead: true }));
-  return (out.Items ?? []).map((item) => unmarshall(item)).filter((item) => item.gAll === 'drift');
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await world.dynamo.client.send(
+      new ScanCommand({ TableName: drifts, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
+    items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items.filter((item) => item.gAll === 'drift');
 }
 
 async function driftsOfEvent(eventId: string) {
@@ -162,11 +172,11 @@ async function closeFeed(client: LiveClient): Promise<void> {
 }
 
 beforeAll(async () => {
-  const authorizer = world.functions.get(
-    [...world.webSocket.routes.values()].find((r) => r.authorizer)?.authorizer?.functionId as string,
-  );
+  const authorizerId = world.webSocket.routes.get('$connect')?.authorizer?.functionId;
+  const authorizer = authorizerId && world.functions.get(authorizerId);
+  if (!authorizer) throw new Error('the $connect route has no authorizer function');
   const jwk = { ...signingKey.publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' };
-  await authorizer?.call('verifier', 'cacheJwks', { keys: [jwk] });
+  await authorizer.call('verifier', 'cacheJwks', { keys: [jwk] });
 });
 
 describe('a CloudTrail write reaching the central stack', () => {
@@ -214,12 +224,10 @@ describe('a CloudTrail write reaching the central stack', () => {
     const { event } = freshEvent();
     const forged = { ...event, source: 'acme.fake' };
     // Act
-    const genuineRules = world.rules.filter((r) =>
-      world.deliveriesFor(event).some((d) => d.ruleId === r.ruleId),
-    );
+    const genuine = world.deliveriesFor(event);
     const forgedDeliveries = world.deliveriesFor(forged);
     // Assess
-    expect(genuineRules).toHaveLength(1);
+    expect(genuine).toHaveLength(1);
     expect(forgedDeliveries).toEqual([]);
   });
 });
