@@ -11,7 +11,7 @@ import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { LiveFeed } from '../../web/src/live.js';
 import { fixtureJson, fixtureText } from '../integration/handlers-env.js';
@@ -138,7 +138,9 @@ function openFeed(query: Record<string, string>): Promise<LiveClient> {
     });
     ws.once('unexpected-response', (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
     ws.once('error', reject);
-    ws.once('open', () =>
+    ws.once('open', () => {
+      openClients.add(ws);
+      ws.once('close', () => openClients.delete(ws));
       resolve({
         ws,
         messages,
@@ -157,10 +159,19 @@ function openFeed(query: Record<string, string>): Promise<LiveClient> {
             };
             check();
           }),
-      }),
-    );
+      });
+    });
   });
 }
+
+/** Clients a test opened and has not closed (a failed test leaves them open). */
+const openClients = new Set<WebSocket>();
+
+afterEach(async () => {
+  for (const ws of openClients) {
+    await closeFeed({ ws, messages: [], waitFor: () => Promise.reject(new Error('closed')) });
+  }
+});
 
 async function closeFeed(client: LiveClient): Promise<void> {
   const id = world.webSocket.connectionIdOf(
@@ -452,6 +463,7 @@ describe('the live feed', () => {
       }
       return messages.find(accept) as Record<string, unknown>;
     };
+    const before = new Set(world.webSocket.connections.keys());
     const feed = new LiveFeed({
       wsUrl: `${world.webSocket.url}/live`,
       token: () => idToken(),
@@ -472,7 +484,7 @@ describe('the live feed', () => {
       // Act: API Gateway drops the connection, and new connections fail for a while; meanwhile a
       // drift is made and broadcast to nobody.
       world.webSocket.unavailable = true;
-      const [connectionId] = world.webSocket.connections.keys();
+      const [connectionId] = [...world.webSocket.connections.keys()].filter((id) => !before.has(id));
       const gone = world.webSocket.whenDisconnected(connectionId);
       world.webSocket.drop(connectionId);
       await gone;
@@ -490,7 +502,7 @@ describe('the live feed', () => {
       expect(replayB).toMatchObject({ type: 'drift', cursor: String(b.seq), drift: { status: 'open' } });
       expect(messages.indexOf(replayB)).toBeGreaterThan(messages.indexOf(hellos[1]));
     } finally {
-      const open = [...world.webSocket.connections.keys()];
+      const open = [...world.webSocket.connections.keys()].filter((id) => !before.has(id));
       const closed = Promise.all(open.map((id) => world.webSocket.whenDisconnected(id)));
       feed.stop();
       await closed;

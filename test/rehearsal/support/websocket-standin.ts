@@ -191,21 +191,24 @@ export class WebSocketStandIn {
       ws.on('message', (data) => {
         void this.message(connectionId, String(data));
       });
-      ws.on('close', () => {
+      ws.on('close', (code) => {
         this.connections.delete(connectionId);
         const disconnect = this.routes.get('$disconnect');
-        if (disconnect) {
-          void this.fn(disconnect.functionId)
-            .invoke({
-              requestContext: {
-                ...this.requestContext(connectionId, '$disconnect', 'DISCONNECT'),
-                disconnectStatusCode: 1005,
-              },
-              isBase64Encoded: false,
-            })
-            .catch(() => undefined)
-            .finally(() => this.disconnected.get(connectionId)?.());
-        }
+        const ran = disconnect
+          ? this.fn(disconnect.functionId)
+              .invoke({
+                requestContext: {
+                  ...this.requestContext(connectionId, '$disconnect', 'DISCONNECT'),
+                  disconnectStatusCode: code,
+                },
+                isBase64Encoded: false,
+              })
+              .catch(() => undefined)
+          : Promise.resolve();
+        void ran.finally(() => {
+          for (const resolve of this.disconnected.get(connectionId) ?? []) resolve();
+          this.disconnected.delete(connectionId);
+        });
       });
     });
   }
@@ -218,10 +221,13 @@ export class WebSocketStandIn {
     this.connections.get(connectionId)?.close(1001, 'Going away');
   }
 
-  /** Resolves once $disconnect of the connection has run. */
-  private readonly disconnected = new Map<string, () => void>();
+  private readonly disconnected = new Map<string, (() => void)[]>();
+  /** Resolves once $disconnect of the connection has run (at once for a connection not open). */
   whenDisconnected(connectionId: string): Promise<void> {
-    return new Promise((resolve) => this.disconnected.set(connectionId, resolve));
+    if (!this.connections.has(connectionId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.disconnected.set(connectionId, [...(this.disconnected.get(connectionId) ?? []), resolve]);
+    });
   }
 
   /** The route a message selects: `$request.body.<field>` of a JSON message, else $default. */
