@@ -17,6 +17,7 @@ import { encodeLiveMessage, MAX_MESSAGE_BYTES } from '../../lambdas/adapters/aws
 import { toItem } from '../../lambdas/adapters/aws/drift-item.js';
 import { DynamoConnections } from '../../lambdas/adapters/aws/dynamo-connections.js';
 import { DynamoDriftStore } from '../../lambdas/adapters/aws/dynamo-drift-store.js';
+import { REPLAY_PAGE } from '../../lambdas/services/broadcast-service.js';
 import { sampleDrift } from '../support/drift-samples.js';
 import { type HandlerWorld, startHandlerWorld } from './handlers-env.js';
 
@@ -188,6 +189,30 @@ describe('resume route', () => {
     ).toBe(true);
     await handlers.disconnect.handler(wsEvent('DISCONNECT', 'resume-1=') as never);
   });
+
+  it('replays a backlog longer than one page, each change once and in order', async () => {
+    // Prepare: more changes than one replay query reads.
+    management.resetHistory();
+    management.on(PostToConnectionCommand).resolves({});
+    const store = new DynamoDriftStore(world.dynamo.doc, { tableName: process.env.DRIFTS_TABLE });
+    const since = await store.headSeq();
+    const count = REPLAY_PAGE + 30;
+    const made: string[] = [];
+    for (let n = 0; n < count; n++) {
+      const drift = sampleDrift(1000 + n);
+      await store.putNew(drift);
+      made.push(drift.id);
+    }
+    // Act
+    await handlers.resume.handler(
+      wsEvent('MESSAGE', 'resume-5=', JSON.stringify({ action: 'resume', since: String(since) })) as never,
+    );
+    // Assess
+    const replayed = postedTo('resume-5=').slice(1);
+    expect(replayed.map((m) => (m.drift as { id: string }).id)).toEqual(made);
+    const cursors = replayed.map((m) => Number(m.cursor));
+    expect(cursors.every((c, i) => c > since && (i === 0 || c > cursors[i - 1]))).toBe(true);
+  }, 60_000);
 
   it('greets a connection that gives no cursor with the current one and replays nothing', async () => {
     // Prepare
