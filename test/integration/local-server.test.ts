@@ -290,6 +290,18 @@ describe('local server over HTTP and WebSocket', () => {
     ]);
     expect((await site.post('/drifts/d-unknown/resolve', {})).status).toBe(404);
     expect((await site.api('/drifts?status=open')).body.items).toHaveLength(5);
+    // The status filter still applies when the query is keyed on the resource.
+    const address = encodeURIComponent(target.resource.address!);
+    expect(other.resource.address).toBe(target.resource.address);
+    const ofResource = async (status: string) =>
+      (await site.api(`/drifts?resource=${address}${status}`)).body.items!.map((d) => d.id).sort();
+    const openOfResource = await ofResource('&status=open');
+    expect(openOfResource).toHaveLength(3);
+    expect(openOfResource).not.toContain(target.id);
+    expect(openOfResource).not.toContain(other.id);
+    expect(await ofResource('&status=resolved')).toEqual([other.id]);
+    expect(await ofResource('&status=acknowledged,resolved')).toEqual([target.id, other.id].sort());
+    expect(await ofResource('')).toHaveLength(5);
   });
 
   it('replays every change missed while disconnected when a client resumes with since', async () => {
