@@ -4,10 +4,9 @@
 import { extractEach, normaliseRecord } from '../core/cloudtrail.js';
 import type { DetectConfig } from '../core/config.js';
 import { type DetectContext, type DetectError, detectEvent } from '../core/detect.js';
-import { type EventPattern, matchesPattern } from '../core/event-pattern.js';
 import { stableHash } from '../core/hash.js';
 import { scrubSecrets } from '../core/redact.js';
-import { eventPatterns, type RuleSet } from '../core/rules.js';
+import { eventFilter, type RuleSet } from '../core/rules.js';
 import type { StateIndex } from '../core/state-types.js';
 import type { CloudTrailEvent, Drift, Finding, ProcessedEvent, RestoredValues } from '../core/types.js';
 import type {
@@ -93,7 +92,8 @@ function recordId(record: unknown): string | null {
 }
 
 export function createDetectService(deps: DetectServiceDeps): DetectService {
-  const patterns: EventPattern[] = eventPatterns(deps.rules);
+  // The EventBridge patterns, made per eventSource when its first event comes (not at cold start).
+  const filter = eventFilter(deps.rules);
   const { logger } = deps;
 
   async function reevaluate(): Promise<Drift[]> {
@@ -236,7 +236,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
       const record = item.record;
       try {
         const event = normaliseRecord(record);
-        if (patterns.some((p) => matchesPattern(p, bridgeEnvelope(event)))) events.push(event);
+        if (filter.matches(bridgeEnvelope(event))) events.push(event);
         else filtered += 1;
       } catch (error) {
         errors.push({ eventId: recordId(record), message: (error as Error).message });
