@@ -2,7 +2,8 @@
 // lib/bundling.ts) in a fresh Node process with the template's environment, against the cold import
 // of a plain bundle of the SDK clients it needs (bench/sdk-floor.ts, same esbuild options) — the two
 // alternate, RUNS times each, in the same run. Target: detect ≤ 1.0× the floor; bundle ≤ 450 KB.
-// Prints one JSON object.
+// BENCH_DETECT_DIR measures a detect function built before (index.mjs + rules.json), e.g. of
+// another commit, against the same floor. Prints one JSON object.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -55,15 +56,17 @@ function checkEnvMatchesStack(): void {
     throw new Error(`bench/cold-start.ts lacks detectorEnv variables: ${missing.join(', ')}`);
 }
 
-const CHILD = `const t = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t));`;
+// Wall time of the import, and its CPU time (user + system: steadier when the machine is shared).
+const CHILD = `const c = process.cpuUsage(); const t = performance.now(); await import(process.argv[1]); const w = performance.now() - t; const u = process.cpuUsage(c); process.stdout.write(JSON.stringify([w, (u.user + u.system) / 1000]));`;
 
-function coldImportMs(file: string): number {
+function coldImport(file: string): { wall: number; cpu: number } {
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD, file], {
     env: { PATH: process.env.PATH, ...LAMBDA_ENV, ...DETECTOR_ENV },
     encoding: 'utf8',
   });
   if (run.status !== 0) throw new Error(`import of ${file} failed: ${run.stderr}`);
-  return Number(run.stdout);
+  const [wall, cpu] = JSON.parse(run.stdout) as [number, number];
+  return { wall, cpu };
 }
 
 const kb = (file: string) => Math.round((statSync(file).size / 1024) * 10) / 10;
@@ -71,23 +74,27 @@ const kb = (file: string) => Math.round((statSync(file).size / 1024) * 10) / 10;
 checkEnvMatchesStack();
 const dir = mkdtempSync(join(tmpdir(), 'tfdrift-bench-cold-'));
 try {
-  const detectDir = join(dir, 'detect');
+  const detectDir = process.env.BENCH_DETECT_DIR || join(dir, 'detect');
   const floorDir = join(dir, 'sdk-floor');
-  await bundleHandler('detect', detectDir);
+  if (!process.env.BENCH_DETECT_DIR) await bundleHandler('detect', detectDir);
   await build({
     ...esbuildOptions('detect', floorDir),
     entryPoints: { index: join(REPO_ROOT, 'bench', 'sdk-floor.ts') },
   });
   const detectFile = join(detectDir, 'index.mjs');
   const floorFile = join(floorDir, 'index.mjs');
-  coldImportMs(floorFile); // page cache warm for both
-  coldImportMs(detectFile);
-  const detect: number[] = [];
-  const floor: number[] = [];
+  coldImport(floorFile); // page cache warm for both
+  coldImport(detectFile);
+  const detectRuns: { wall: number; cpu: number }[] = [];
+  const floorRuns: { wall: number; cpu: number }[] = [];
   for (let run = 0; run < RUNS; run++) {
-    floor.push(coldImportMs(floorFile));
-    detect.push(coldImportMs(detectFile));
+    floorRuns.push(coldImport(floorFile));
+    detectRuns.push(coldImport(detectFile));
   }
+  const detect = detectRuns.map((r) => r.wall);
+  const floor = floorRuns.map((r) => r.wall);
+  const detectCpu = detectRuns.map((r) => r.cpu);
+  const floorCpu = floorRuns.map((r) => r.cpu);
   const ratios = detect.map((d, i) => d / floor[i]);
   const ratio = median(detect) / median(floor);
   const sizeKB = kb(detectFile);
@@ -102,6 +109,9 @@ try {
       floorMs: spread(floor, 1),
       ratio: Number(ratio.toFixed(2)),
       pairRatio: spread(ratios, 2),
+      detectCpuMs: spread(detectCpu, 1),
+      floorCpuMs: spread(floorCpu, 1),
+      cpuRatio: Number((median(detectCpu) / median(floorCpu)).toFixed(2)),
       targets: { ratio: TARGET_RATIO, detectKB: TARGET_KB },
       pass: ratio <= TARGET_RATIO && sizeKB <= TARGET_KB,
     }),
