@@ -208,7 +208,7 @@ function evaluateRule(
     const identities = resolveIdentities(target.identity, event.raw);
     if (identities.length === 0) continue;
     sawIdentity = true;
-    const resources = lookUp(ctx.state, identities, target.types);
+    const resources = lookUp(ctx.state, identities, target.types, event);
     if (resources.length === 0) {
       unmanagedTarget ??= { target, identities };
       continue;
@@ -407,10 +407,67 @@ function holds(resource: StateResource, where: Identity['where']): boolean {
   );
 }
 
+/**
+ * Services whose resources are global: a call is logged in one region (mostly us-east-1) whatever
+ * it changes, so only the account scopes it.
+ */
+const GLOBAL_SOURCES: ReadonlySet<string> = new Set([
+  'iam.amazonaws.com',
+  'sts.amazonaws.com',
+  'route53.amazonaws.com',
+  'route53domains.amazonaws.com',
+  'cloudfront.amazonaws.com',
+  'organizations.amazonaws.com',
+  'shield.amazonaws.com',
+  'waf.amazonaws.com',
+  'globalaccelerator.amazonaws.com',
+  'budgets.amazonaws.com',
+  'account.amazonaws.com',
+]);
+
+/**
+ * A call changes a resource only in the call's account (recipientAccountId) and region (awsRegion);
+ * global services and global resources are scoped by account only. What the state does not tell
+ * (no ARN, no region, siblings that disagree) does not exclude.
+ */
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+function inScope(state: StateIndex, resource: StateResource, event: CloudTrailEvent): boolean {
+  const scope = state.scopeOf(resource);
+  // Only a well-formed account id or region name tells where a call acted; anything else tells nothing.
+  const account = event.raw.recipientAccountId;
+  const accountDiffers =
+    scope.account !== null &&
+    typeof account === 'string' &&
+    ACCOUNT_ID.test(account) &&
+    account !== scope.account;
+  const regionDiffers =
+    !scope.global &&
+    scope.region !== null &&
+    REGION_NAME.test(event.region) &&
+    !GLOBAL_SOURCES.has(event.source) &&
+    scope.region !== event.region;
+  if (!accountDiffers && !regionDiffers) return true;
+  // A call that names the resource's own ARN (request, `resources`) says where it acted.
+  return resource.arn !== null && namesArn(event, resource.arn);
+}
+
+function namesArn(event: CloudTrailEvent, arn: string): boolean {
+  const named = (value: unknown): boolean =>
+    typeof value === 'string'
+      ? value === arn
+      : Array.isArray(value)
+        ? value.some(named)
+        : value !== null && typeof value === 'object' && Object.values(value).some(named);
+  return named(event.raw.resources) || named(event.raw.requestParameters);
+}
+
 function lookUp(
   state: StateIndex,
   identities: readonly Identity[],
   types: readonly string[],
+  event: CloudTrailEvent,
 ): StateResource[] {
   const typeFilter = types.includes('*') ? undefined : types;
   const found = new Map<string, StateResource>();
@@ -424,7 +481,9 @@ function lookUp(
             ? state.byArn(value, typeFilter)
             : state.byAttribute(by, value, typeFilter);
     for (const resource of matches) {
-      if (holds(resource, where)) found.set(`${resource.stateFile}\u0000${resource.address}`, resource);
+      // An ARN names its account and region itself: an exact ARN match needs no scope check.
+      if (!holds(resource, where) || (by !== 'arn' && !inScope(state, resource, event))) continue;
+      found.set(`${resource.stateFile}\u0000${resource.address}`, resource);
     }
   }
   return [...found.values()];
