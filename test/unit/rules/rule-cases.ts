@@ -65,7 +65,7 @@ interface DocEntry {
 const FIXTURES = join(import.meta.dirname, '../../fixtures/rules');
 
 /**
- * Records from ../shared/corpus/cloudtrail, read from their copies in
+ * Records from the corpus (test/fixtures/corpus/cloudtrail), read from their copies in
  * test/fixtures/rules/<service>/corpus/<source folder>__<file name> (licences in test/fixtures/SOURCES.md).
  */
 export function corpusCopy(service: string): (corpusPath: string) => Record<string, unknown> {
