@@ -1,8 +1,8 @@
 // The CDK app (cdk.json "app"): see lib/app.ts for the stacks it creates.
-//   npx cdk deploy --all -c tfdrift:config=tfdrift.yaml
+//   npx cdk deploy --all -c tfdrift:config=tfdrift.yaml -c tfdrift:region=eu-west-1
 
 import { App } from 'aws-cdk-lib';
-import { addTfdriftStacks } from '../lib/app.js';
+import { addTfdriftStacks, resolveRegion } from '../lib/app.js';
 import { settingsFromContext } from '../lib/settings.js';
 import { ensureWebDist } from '../lib/web-dist.js';
 
@@ -14,7 +14,10 @@ const settings = settingsFromContext({
 addTfdriftStacks(app, {
   settings,
   account: process.env.CDK_DEFAULT_ACCOUNT,
-  region: process.env.CDK_DEFAULT_REGION ?? process.env.AWS_REGION ?? 'eu-west-1',
+  region: resolveRegion({ context: app.node.tryGetContext('tfdrift:region'), env: process.env }),
+  stackSetForwarder:
+    app.node.tryGetContext('tfdrift:stackset') === 'true' ||
+    app.node.tryGetContext('tfdrift:stackset') === true,
   webDist: await ensureWebDist(),
 });
 app.synth();

@@ -50,8 +50,15 @@ export interface TfdriftSettings {
   readonly sourceAccounts: readonly string[];
   /** Cognito hosted UI domain prefix (unique per region). @default 'tfdrift-' + account id */
   readonly authDomainPrefix?: string;
-  /** Account of the central stack, when forwarder stacks are deployed in member accounts. */
+  /**
+   * Account of the central stack. Set it only in a member account's settings: the app then
+   * synthesises forwarders alone (every watched region, the deploy region and us-east-1).
+   */
   readonly centralAccount?: string;
+  /** Region of the central stack, for a member account's forwarders. @default the deploy region */
+  readonly centralRegion?: string;
+  /** KMS key of an SSE-KMS encrypted trail bucket (decrypt is granted to the backstop). @default none */
+  readonly trailKmsKeyArn?: string;
   /** Dashboard host name (needs certificateArn: an ACM certificate in us-east-1). */
   readonly domainName?: string;
   readonly certificateArn?: string;
@@ -132,6 +139,8 @@ export const SETTINGS_SCHEMA = {
     sourceAccounts: { type: 'array', items: { type: 'string', pattern: '^\\d{12}$' } },
     authDomainPrefix: { type: 'string', pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$' },
     centralAccount: { type: 'string', pattern: '^\\d{12}$' },
+    centralRegion: region,
+    trailKmsKeyArn: { type: 'string', pattern: '^arn:aws[a-z-]*:kms:' },
     domainName: { type: 'string', pattern: '^[a-z0-9.-]+\\.[a-z]{2,}$' },
     certificateArn: { type: 'string', pattern: '^arn:aws[a-z-]*:acm:us-east-1:\\d{12}:certificate/' },
   },
@@ -214,6 +223,11 @@ export function parseSettings(input: unknown, where = 'tfdrift settings'): Tfdri
       `${where}: trailBucket names an existing trail; it cannot be combined with createTrail`,
     );
   }
+  if (settings.trailKmsKeyArn && !settings.trailBucket) {
+    throw new SettingsError(
+      `${where}: trailKmsKeyArn is the key of an existing trail's bucket: set trailBucket too`,
+    );
+  }
   if (Boolean(settings.domainName) !== Boolean(settings.certificateArn)) {
     throw new SettingsError(
       `${where}: domainName and certificateArn go together (the certificate must be in us-east-1)`,
@@ -240,6 +254,11 @@ export function listPrefix(glob: string): string {
 /** IAM object-ARN suffix for a prefix or glob: `env/` → `env/*`, `a/*.tfstate` stays as is. */
 export function objectPattern(glob: string): string {
   return /[*?]/.test(glob) ? glob : `${glob}*`;
+}
+
+/** A member account's forwarder regions: the watched ones, its deploy region and us-east-1. */
+export function memberForwarderRegions(settings: TfdriftSettings, deployRegion: string): string[] {
+  return [...new Set([...settings.regions, deployRegion, 'us-east-1'])].sort();
 }
 
 /** Regions that need a forwarder: the watched ones plus us-east-1 (global services), minus central. */

@@ -2,6 +2,7 @@
 // the dashboard, and the backstop that re-reads the trail's log files.
 
 import {
+  CfnOutput,
   DefaultStackSynthesizer,
   Duration,
   RemovalPolicy,
@@ -9,9 +10,11 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
+import { CfnUserPoolGroup } from 'aws-cdk-lib/aws-cognito';
 import { CfnEventBusPolicy, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -44,6 +47,21 @@ export interface TfdriftStackProps extends StackProps {
   /** CloudTrail patterns to deliver. @default generated from the deployed rule set */
   readonly patterns?: readonly EventPattern[];
 }
+
+/** Cognito group whose members may POST /api/v1/events (replaying events can resolve drift). */
+export const ADMIN_GROUP = 'tfdrift-admins';
+
+/**
+ * DynamoDB calls the detector service makes (lambdas/adapters/aws/dynamo-drift-store.ts and
+ * dynamo-event-log.ts): nothing scans or deletes.
+ */
+export const DRIFTS_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:Query',
+] as const;
+export const EVENTS_TABLE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:Query'] as const;
 
 /** Nearest CloudWatch Logs retention at or above the configured number of days. */
 export function logRetention(days: number): RetentionDays {
@@ -111,8 +129,8 @@ export class TfdriftStack extends Stack {
     };
     // Everything that runs the detect service: store drifts and events, alert, read state.
     const grantDetector = (handler: HandlerFunction) => {
-      this.store.drifts.grantReadWriteData(handler.fn);
-      this.store.events.grantReadWriteData(handler.fn);
+      this.store.drifts.grant(handler.fn, ...DRIFTS_TABLE_ACTIONS);
+      this.store.events.grant(handler.fn, ...EVENTS_TABLE_ACTIONS);
       this.alerts.topic.grantPublish(handler.fn);
       stateAccess.grantRead(handler.fn, handler);
       handler.acknowledgeIndexGrant(this.store.drifts);
@@ -136,7 +154,7 @@ export class TfdriftStack extends Stack {
     grantDetector(this.detect);
 
     const ingestDlq = new DeadLetter(this, 'IngestDeadLetter', {
-      alarmTopic: this.alerts.topic,
+      alarmTopic: this.alerts.alarmTopic,
       what: 'CloudTrail events',
     });
     // Events EventBridge delivered but the function failed on after its own retries.
@@ -154,7 +172,7 @@ export class TfdriftStack extends Stack {
     this.allowForwarders(settings);
 
     const streamDlq = new DeadLetter(this, 'FeedDeadLetter', {
-      alarmTopic: this.alerts.topic,
+      alarmTopic: this.alerts.alarmTopic,
       what: 'live-feed stream batches',
     });
     this.liveFeed = new LiveFeed(this, 'LiveFeed', {
@@ -172,11 +190,16 @@ export class TfdriftStack extends Stack {
       logRetention: retention,
       memorySize: 512,
       timeout: Duration.seconds(29),
-      environment: detectorEnv,
+      environment: { ...detectorEnv, ADMIN_GROUP },
       noDlqReason:
         'Invoked synchronously by API Gateway: the caller gets the error; there is nothing to dead-letter.',
     });
     grantDetector(query);
+    new CfnUserPoolGroup(this, 'AdminGroup', {
+      userPoolId: this.site.userPool.userPoolId,
+      groupName: ADMIN_GROUP,
+      description: 'tfdrift: may replay CloudTrail events through POST /api/v1/events',
+    });
     this.queryApi = new QueryApi(this, 'QueryApi', {
       handler: query.fn,
       userPool: this.site.userPool,
@@ -195,6 +218,7 @@ export class TfdriftStack extends Stack {
       trailKey = this.trail.key;
     } else if (settings.trailBucket) {
       trailBucket = Bucket.fromBucketName(this, 'TrailBucket', settings.trailBucket);
+      if (settings.trailKmsKeyArn) trailKey = Key.fromKeyArn(this, 'TrailKey', settings.trailKmsKeyArn);
     }
     if (trailBucket) {
       this.backstop = this.addBackstop(
@@ -206,6 +230,37 @@ export class TfdriftStack extends Stack {
         grantDetector,
       );
     }
+    this.alarmOnFunctionErrors();
+    this.addOutputs();
+  }
+
+  /** Every tfdrift function's errors reach an operator (the alarm topic). */
+  private alarmOnFunctionErrors(): void {
+    for (const handler of this.node.findAll()) {
+      if (handler instanceof HandlerFunction) {
+        const id = handler.node.path.split('/').slice(1).join('');
+        this.alerts.alarmOnErrors(`${id}Errors`, handler.fn, handler.node.path.split('/').slice(1).join(' '));
+      }
+    }
+  }
+
+  /** What an operator needs after `cdk deploy`. */
+  private addOutputs(): void {
+    new CfnOutput(this, 'DashboardUrl', { description: 'tfdrift dashboard', value: this.site.origin });
+    new CfnOutput(this, 'HttpApiUrl', { description: 'tfdrift HTTP API', value: this.queryApi.url });
+    new CfnOutput(this, 'WebSocketUrl', { description: 'tfdrift live feed', value: this.liveFeed.url });
+    new CfnOutput(this, 'UserPoolId', {
+      description: 'Cognito user pool of the dashboard users',
+      value: this.site.userPool.userPoolId,
+    });
+    new CfnOutput(this, 'UserPoolClientId', {
+      description: 'Cognito app client of the dashboard',
+      value: this.site.client.userPoolClientId,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'SNS topic of the operational alarms',
+      value: this.alerts.alarmTopic.topicArn,
+    });
   }
 
   /** Scheduled re-read of the trail's log files: EventBridge delivery is best effort, S3 is the record. */
@@ -238,22 +293,31 @@ export class TfdriftStack extends Stack {
         'Its schedule target has a dead-letter queue; a failed run is redone by the next (overlapping) one.',
     });
     grantDetector(backstop);
-    const logs = `${settings.trailPrefix ? `${settings.trailPrefix.replace(/\/$/, '')}/` : ''}AWSLogs/*`;
-    bucket.grantRead(backstop.fn, logs);
-    const readLogs =
-      'Read-only access to the trail log files (CDK grantRead limited to the AWSLogs/ prefix).';
-    Validations.of(backstop).acknowledge(
-      { id: 'AwsSolutions-IAM5[Action::s3:GetObject*]', reason: readLogs },
-      { id: 'AwsSolutions-IAM5[Action::s3:GetBucket*]', reason: readLogs },
-      { id: 'AwsSolutions-IAM5[Action::s3:List*]', reason: readLogs },
-      {
-        id: `AwsSolutions-IAM5[Resource::${bucket instanceof Bucket ? `<${this.getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>` : `arn:<AWS::Partition>:s3:::${settings.trailBucket}`}/${logs}]`,
-        reason: readLogs,
-      },
+    // Exactly what the backstop calls: ListObjectsV2 under <prefix>AWSLogs/ and GetObject of the files.
+    const logs = `${settings.trailPrefix ? `${settings.trailPrefix.replace(/\/+$/, '')}/` : ''}AWSLogs/`;
+    backstop.fn.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ListTrailLogs',
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${logs}*`] } },
+      }),
     );
+    backstop.fn.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ReadTrailLogs',
+        actions: ['s3:GetObject'],
+        resources: [bucket.arnForObjects(`${logs}*`)],
+      }),
+    );
+    Validations.of(backstop).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${bucket instanceof Bucket ? `<${this.getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>` : `arn:<AWS::Partition>:s3:::${settings.trailBucket}`}/${logs}*]`,
+      reason:
+        'Read-only (s3:GetObject) on the trail log files under AWSLogs/; their keys are not known in advance.',
+    });
     key?.grantDecrypt(backstop.fn);
     const dlq = new DeadLetter(this, 'BackstopDeadLetter', {
-      alarmTopic: this.alerts.topic,
+      alarmTopic: this.alerts.alarmTopic,
       what: 'backstop runs',
     });
     new Rule(this, 'BackstopSchedule', {

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_RULES_DIR, readRuleFiles } from '../lambdas/adapters/local/rule-files.js';
 import { parseRuleFile } from '../lambdas/core/rule-load.js';
-import { compileRuleSet, summariseRule } from '../lambdas/core/rules.js';
+import { compileRuleSet, serialiseRuleBundle, summariseRule } from '../lambdas/core/rules.js';
 
 const root = join(DEFAULT_RULES_DIR, '..');
 const files = readRuleFiles(DEFAULT_RULES_DIR).map(({ file, text }) => ({
@@ -13,7 +13,8 @@ const files = readRuleFiles(DEFAULT_RULES_DIR).map(({ file, text }) => ({
   content: parseRuleFile(file, text),
 }));
 const ruleSet = compileRuleSet(files);
-const bundle = `${JSON.stringify(files)}\n`;
+// One rule per line: the Lambdas index it without parsing it (core/rules.ts lazyRuleSet).
+const bundle = serialiseRuleBundle(files);
 
 const summaries = ruleSet.rules.map(summariseRule);
 const eventNames = new Set(summaries.flatMap((r) => r.eventNames.map((n) => `${r.eventSource}:${n}`)));

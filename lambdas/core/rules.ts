@@ -2,7 +2,7 @@
 // EventBridge patterns that deliver exactly those events.
 
 import { RuleError } from './errors.js';
-import type { EventPattern } from './event-pattern.js';
+import { type EventPattern, matchesPattern } from './event-pattern.js';
 import { parsePath } from './paths.js';
 import type { ChangeKind, RuleFile, RuleSpec, TargetSpec } from './rule-types.js';
 import { SEVERITIES, type Severity } from './types.js';
@@ -153,26 +153,248 @@ export function eventPatterns(ruleSet: RuleSet, maxChars = MAX_PATTERN_CHARS): E
     namesBySource.set(rule.eventSource, names);
   }
   const patterns: EventPattern[] = [];
-  const build = (source: string, names: string[]): EventPattern => ({
+  for (const [source, nameSet] of [...namesBySource].sort(([a], [b]) => a.localeCompare(b))) {
+    patterns.push(...sourcePatterns(source, nameSet, maxChars));
+  }
+  return patterns;
+}
+
+/** eventPatterns' patterns of one eventSource, for the names its rules handle. */
+function sourcePatterns(source: string, nameSet: ReadonlySet<string>, maxChars: number): EventPattern[] {
+  const patterns: EventPattern[] = [];
+  const build = (names: string[]): EventPattern => ({
     'detail-type': ['AWS API Call via CloudTrail'],
     detail: { eventSource: [source], eventName: names, errorCode: [{ exists: false }] },
   });
   // Sizes add up (one quoted name and a comma each), so chunks are cut in one pass.
-  for (const [source, nameSet] of [...namesBySource].sort(([a], [b]) => a.localeCompare(b))) {
-    const emptySize = JSON.stringify(build(source, [])).length;
-    let chunk: string[] = [];
-    let size = emptySize;
-    for (const name of [...nameSet].sort()) {
-      const added = JSON.stringify(name).length + (chunk.length > 0 ? 1 : 0);
-      if (chunk.length > 0 && size + added > maxChars) {
-        patterns.push(build(source, chunk));
-        chunk = [];
-        size = emptySize;
-      }
-      size += JSON.stringify(name).length + (chunk.length > 0 ? 1 : 0);
-      chunk.push(name);
+  const emptySize = JSON.stringify(build([])).length;
+  let chunk: string[] = [];
+  let size = emptySize;
+  for (const name of [...nameSet].sort()) {
+    const added = JSON.stringify(name).length + (chunk.length > 0 ? 1 : 0);
+    if (chunk.length > 0 && size + added > maxChars) {
+      patterns.push(build(chunk));
+      chunk = [];
+      size = emptySize;
     }
-    if (chunk.length > 0) patterns.push(build(source, chunk));
+    size += JSON.stringify(name).length + (chunk.length > 0 ? 1 : 0);
+    chunk.push(name);
   }
+  if (chunk.length > 0) patterns.push(build(chunk));
   return patterns;
+}
+
+// ---- the compiled bundle (rules/rules.json), read lazily ----
+//
+// `npm run rules:build` writes the bundle one rule per line, each rule's eventSource (when it has its
+// own) and eventNames first. It is still one JSON document ([{file, content}], as compileRuleSet
+// takes), but a reader can index it by eventSource + eventName from those leading keys alone and
+// JSON.parse a rule only when an event first needs it: a cold start parses none of ~500 KB of rules.
+
+/** The bundle text: a JSON array of rule files, one rule per line (see lazyRuleSet). */
+export function serialiseRuleBundle(files: readonly { file: string; content: RuleFile }[]): string {
+  const lines = ['['];
+  files.forEach(({ file, content }, f) => {
+    const { rules, ...head } = content;
+    // {"file":…,"content":{…head…,"rules":[   — the head's keys in their order, rules last.
+    const headJson = JSON.stringify(head);
+    const open = headJson === '{}' ? '{"rules":[' : `${headJson.slice(0, -1)},"rules":[`;
+    lines.push(`{"file":${JSON.stringify(file)},"content":${open}`);
+    rules.forEach((rule, r) => {
+      const { id, eventSource, eventNames, ...rest } = rule;
+      const ordered = { id, ...(eventSource === undefined ? {} : { eventSource }), eventNames, ...rest };
+      lines.push(JSON.stringify(ordered) + (r < rules.length - 1 ? ',' : ''));
+    });
+    lines.push(`]}}${f < files.length - 1 ? ',' : ''}`);
+  });
+  lines.push(']');
+  // ASCII only (\uXXXX escapes, the same JSON): one non-ASCII character would make the reader's
+  // string of the whole file two bytes a character, twice the memory and slower to scan.
+  return `${lines.join('\n')}\n`.replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** An EventBridge-pattern test per event, made per eventSource when an event of it first comes. */
+export interface EventFilter {
+  /** True when the rule set's EventBridge patterns (eventPatterns) match this envelope. */
+  matches(envelope: Record<string, unknown>): boolean;
+}
+
+interface LazyIndex {
+  /** The eventNames the rules of one eventSource handle (no rule parsed). */
+  eventNamesOf(eventSource: string): ReadonlySet<string>;
+}
+
+const LAZY = Symbol('lazy rule index');
+
+const JSON_STRING = String.raw`"(?:[^"\\]|\\.)*"`;
+// The leading keys serialiseRuleBundle writes: "id", the rule's own "eventSource" if any, "eventNames".
+// Matched at the start of a rule's line only: the rest of the line is not scanned.
+const RULE_HEAD = new RegExp(
+  String.raw`^\{"id":${JSON_STRING},(?:"eventSource":(${JSON_STRING}),)?"eventNames":\[((?:${JSON_STRING},?)*)\]`,
+);
+
+interface PendingRule {
+  readonly text: string;
+  readonly file: { readonly file: string; readonly service: string; readonly eventSource: string };
+  /** 1-based line of the bundle, for errors. */
+  readonly line: number;
+}
+
+/**
+ * The rule set of a bundle serialiseRuleBundle wrote (already checked by `npm run rules:build`):
+ * indexed from each line's leading keys, each rule parsed the first time an event needs it. Any other
+ * JSON of the same shape (a compact bundle) is parsed whole, as compileRuleSet with `verified`.
+ * A rule line that does not parse throws a RuleError naming its file and line when it is needed —
+ * the events of other rules are not held up by it.
+ */
+export function lazyRuleSet(text: string): RuleSet {
+  const indexed = indexBundle(text);
+  if (!indexed)
+    return compileRuleSet(JSON.parse(text) as { file: string; content: RuleFile }[], { verified: true });
+  const { pending, byEvent, namesBySource } = indexed;
+  const compiled: (CompiledRule | undefined)[] = new Array(pending.length);
+  const compile = (i: number): CompiledRule => {
+    const cachedRule = compiled[i];
+    if (cachedRule) return cachedRule;
+    const { text: ruleText, file, line } = pending[i];
+    let spec: RuleSpec;
+    try {
+      spec = JSON.parse(ruleText.endsWith(',') ? ruleText.slice(0, -1) : ruleText) as RuleSpec;
+    } catch (error) {
+      throw new RuleError(
+        `${file.file} (bundle line ${line}): rule does not parse: ${(error as Error).message}`,
+      );
+    }
+    const rule: CompiledRule = {
+      ...spec,
+      eventSource: spec.eventSource ?? file.eventSource,
+      service: file.service,
+      file: file.file,
+    };
+    compiled[i] = rule;
+    return rule;
+  };
+  const forEventCache = new Map<string, readonly CompiledRule[]>();
+  const none: readonly CompiledRule[] = [];
+  let all: readonly CompiledRule[] | undefined;
+  const lazyIndex: LazyIndex = { eventNamesOf: (source) => namesBySource.get(source) ?? new Set() };
+  const ruleSet: RuleSet & { [LAZY]: LazyIndex } = {
+    get rules() {
+      all ??= pending.map((_, i) => compile(i));
+      return all;
+    },
+    forEvent(source, name) {
+      const k = key(source, name);
+      let rules = forEventCache.get(k);
+      if (!rules) {
+        const positions = byEvent.get(k);
+        rules = positions ? positions.map(compile) : none;
+        forEventCache.set(k, rules);
+      }
+      return rules;
+    },
+    [LAZY]: lazyIndex,
+  };
+  return ruleSet;
+}
+
+/** The line index of a serialiseRuleBundle text, or null when the text is laid out otherwise. */
+function indexBundle(text: string) {
+  if (!text.startsWith('[\n')) return null;
+  const pending: PendingRule[] = [];
+  const byEvent = new Map<string, number[]>();
+  const namesBySource = new Map<string, Set<string>>();
+  let file: PendingRule['file'] | undefined;
+  let lineNo = 1;
+  let start = 2;
+  let closed = false;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    lineNo += 1;
+    const rule = file && line.startsWith('{"id":') ? RULE_HEAD.exec(line) : null;
+    if (rule && file) {
+      const [, ownSource, names] = rule;
+      const source = ownSource === undefined ? file.eventSource : (JSON.parse(ownSource) as string);
+      // "A","B" split as is, unless a name holds an escape.
+      const list =
+        names === ''
+          ? []
+          : names.includes('\\')
+            ? (JSON.parse(`[${names}]`) as string[])
+            : names.slice(1, -1).split('","');
+      const position = pending.length;
+      pending.push({ text: line, file, line: lineNo });
+      const sourceNames = namesBySource.get(source) ?? new Set<string>();
+      namesBySource.set(source, sourceNames);
+      for (const name of list) {
+        sourceNames.add(name);
+        const k = key(source, name);
+        const positions = byEvent.get(k);
+        if (positions) positions.push(position);
+        else byEvent.set(k, [position]);
+      }
+    } else if (!file && !closed && line.startsWith('{"file":')) {
+      let head: { file: string; content: { service?: string; eventSource?: string } };
+      try {
+        head = JSON.parse(`${line}]}}`);
+      } catch {
+        return null;
+      }
+      const { service, eventSource } = head.content;
+      file = { file: head.file, service: String(service), eventSource: String(eventSource) };
+    } else if (file && (line === ']}}' || line === ']}},')) {
+      file = undefined;
+    } else if (!file && !closed && line === ']') {
+      closed = true;
+    } else if (!(closed && line === '')) {
+      return null;
+    }
+  }
+  return closed ? { pending, byEvent, namesBySource } : null;
+}
+
+/**
+ * The rule set's EventBridge patterns (eventPatterns) as a test per envelope, each eventSource's
+ * patterns made when an event of it first comes: a pattern names one eventSource, so an envelope
+ * can only match those of its own. A lazy rule set gives each source's names without parsing rules.
+ */
+export function eventFilter(ruleSet: RuleSet): EventFilter {
+  const lazy = (ruleSet as Partial<Record<typeof LAZY, LazyIndex>>)[LAZY];
+  let namesBySource: Map<string, Set<string>> | undefined;
+  const namesOf = (source: string): ReadonlySet<string> => {
+    if (lazy) return lazy.eventNamesOf(source);
+    if (!namesBySource) {
+      namesBySource = new Map();
+      for (const rule of ruleSet.rules) {
+        const names = namesBySource.get(rule.eventSource) ?? new Set<string>();
+        for (const name of rule.eventNames) names.add(name);
+        namesBySource.set(rule.eventSource, names);
+      }
+    }
+    return namesBySource.get(source) ?? new Set();
+  };
+  const bySource = new Map<string, EventPattern[]>();
+  let everyPattern: EventPattern[] | undefined;
+  return {
+    matches(envelope) {
+      const source = (envelope.detail as { eventSource?: unknown } | undefined)?.eventSource;
+      if (typeof source !== 'string') {
+        // Not one eventSource string (EventBridge would match an array by any element): all patterns.
+        everyPattern ??= eventPatterns(ruleSet);
+        return everyPattern.some((p) => matchesPattern(p, envelope));
+      }
+      let patterns = bySource.get(source);
+      if (!patterns) {
+        patterns = sourcePatterns(source, namesOf(source), MAX_PATTERN_CHARS);
+        bySource.set(source, patterns);
+      }
+      return patterns.some((p) => matchesPattern(p, envelope));
+    },
+  };
 }

@@ -38,6 +38,18 @@ export interface StateLoadError {
   readonly message: string;
 }
 
+/**
+ * Where a managed resource lives, as far as its state tells: from its ARN, the provider v6 `region`
+ * attribute, or (when it stores neither) what the ARNs of its state file's resources under the same
+ * provider agree on. Null where nothing tells (then any account or region matches).
+ */
+export interface ResourceScope {
+  readonly account: string | null;
+  readonly region: string | null;
+  /** A global resource (an ARN without region: IAM, Route 53, CloudFront, …): scoped by account only. */
+  readonly global: boolean;
+}
+
 /** A read-only index over one or more state files. */
 export interface StateIndex {
   readonly resources: readonly StateResource[];
@@ -49,4 +61,6 @@ export interface StateIndex {
   /** Instances of the given types whose attribute `attribute` equals `value` (top-level, string compare). */
   byAttribute(attribute: string, value: string, types?: readonly string[]): StateResource[];
   byAddress(address: string): StateResource | undefined;
+  /** The account and region the resource lives in (see ResourceScope). */
+  scopeOf(resource: StateResource): ResourceScope;
 }

@@ -3,7 +3,13 @@
 // reuses the parsed attribute objects as they are (no cloning, no per-attribute work at build time).
 
 import { StateError } from './errors.js';
-import type { StateFileInfo, StateIndex, StateLoadError, StateResource } from './state-types.js';
+import type {
+  ResourceScope,
+  StateFileInfo,
+  StateIndex,
+  StateLoadError,
+  StateResource,
+} from './state-types.js';
 
 /** One state document after parsing: its instances, its facts, and non-fatal problems. */
 export interface ParsedState {
@@ -333,6 +339,8 @@ class Index implements StateIndex {
   private readonly arns = new Map<string, Entry>();
   private readonly addresses = new Map<string, StateResource>();
   private readonly attributeMaps = new Map<string, Map<string, Entry>>();
+  private readonly scopes = new WeakMap<StateResource, ResourceScope>();
+  private providerScopes: Map<string, { account: string | null; region: string | null }> | undefined;
 
   constructor(
     readonly resources: readonly StateResource[],
@@ -364,6 +372,63 @@ class Index implements StateIndex {
     return this.addresses.get(address);
   }
 
+  scopeOf(resource: StateResource): ResourceScope {
+    let scope = this.scopes.get(resource);
+    if (!scope) {
+      scope = this.computeScope(resource);
+      this.scopes.set(resource, scope);
+    }
+    return scope;
+  }
+
+  private computeScope(resource: StateResource): ResourceScope {
+    const arn = resource.arn ? arnScope(resource.arn) : null;
+    const own = regionAttribute(resource);
+    // An ARN with an empty region names a global resource (IAM, Route 53, CloudFront); S3's bucket
+    // ARNs carry neither region nor account, yet a bucket lives in one region.
+    const global = arn !== null && arn.region === null && !own && arn.service !== 's3';
+    const siblings = this.providerScope(resource);
+    return {
+      account: arn?.account ?? siblings.account,
+      region: global ? null : (own ?? arn?.region ?? siblings.region),
+      global,
+    };
+  }
+
+  /** Per state file and provider configuration: the one account and region its ARNs agree on. */
+  private providerScope(resource: StateResource): { account: string | null; region: string | null } {
+    if (!this.providerScopes) {
+      const seen = new Map<string, { accounts: Set<string>; regions: Set<string> }>();
+      for (const r of this.resources) {
+        const key = `${r.stateFile}\u0000${r.provider}`;
+        let entry = seen.get(key);
+        if (!entry) {
+          entry = { accounts: new Set(), regions: new Set() };
+          seen.set(key, entry);
+        }
+        const arn = r.arn ? arnScope(r.arn) : null;
+        if (arn?.account) entry.accounts.add(arn.account);
+        const region = regionAttribute(r) ?? arn?.region;
+        if (region) entry.regions.add(region);
+      }
+      this.providerScopes = new Map(
+        [...seen].map(([key, { accounts, regions }]) => [
+          key,
+          {
+            account: accounts.size === 1 ? [...accounts][0] : null,
+            region: regions.size === 1 ? [...regions][0] : null,
+          },
+        ]),
+      );
+    }
+    return (
+      this.providerScopes.get(`${resource.stateFile}\u0000${resource.provider}`) ?? {
+        account: null,
+        region: null,
+      }
+    );
+  }
+
   /** One map per attribute name, built on first use: most attributes are never looked up. */
   private attributeMap(attribute: string): Map<string, Entry> {
     let map = this.attributeMaps.get(attribute);
@@ -380,6 +445,21 @@ class Index implements StateIndex {
     this.attributeMaps.set(attribute, map);
     return map;
   }
+}
+
+/** arn:partition:service:region:account:resource → its parts; null when not an ARN. */
+function arnScope(arn: string): { service: string; region: string | null; account: string | null } | null {
+  const parts = arn.split(':', 5);
+  if (parts.length < 5 || parts[0] !== 'arn') return null;
+  // AWS-owned ARNs (arn:aws:iam::aws:policy/...) belong to no account of ours.
+  const account = /^\d{12}$/.test(parts[4]) ? parts[4] : null;
+  return { service: parts[2], region: parts[3] || null, account };
+}
+
+/** The provider v6 per-resource `region` (older providers store it on a few types, e.g. S3 buckets). */
+function regionAttribute(resource: StateResource): string | null {
+  const region = resource.attributes.region;
+  return typeof region === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region) ? region : null;
 }
 
 function push(map: Map<string, Entry>, key: string, resource: StateResource): void {

@@ -7,7 +7,10 @@ import type { Finding, IgnoreReason, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
 
 export interface ScanSummary {
+  /** Distinct events read (an eventID seen again is counted under `duplicates` instead). */
   readonly events: number;
+  /** Records skipped because their eventID was already read (the same log twice, redelivery). */
+  readonly duplicates: number;
   readonly findings: number;
   readonly byKind: Record<string, number>;
   readonly bySeverity: Record<Severity, number>;
@@ -67,7 +70,14 @@ function resourceText(finding: Finding): string {
 }
 
 function actorText(finding: Finding): string {
-  return finding.actor.name ?? finding.actor.arn ?? finding.actor.type;
+  const actors = finding.actors ?? [finding.actor];
+  return actors.map((a) => a.name ?? a.arn ?? a.type).join(', ');
+}
+
+/** The call name; a net finding also says how many events it folds (the last one is named). */
+function eventText(finding: Finding): string {
+  const count = finding.events?.length ?? 1;
+  return count > 1 ? `${finding.event.name} (+${count - 1} earlier)` : finding.event.name;
 }
 
 const SEVERITY_COLOR: Record<Severity, (s: string) => string> = {
@@ -89,7 +99,9 @@ function summaryLine(report: ScanReport): string {
       ? 'no drift'
       : `${s.findings} drift finding${s.findings === 1 ? '' : 's'} (${severities})`;
   const errors = s.errors > 0 ? `, ${s.errors} input error${s.errors === 1 ? '' : 's'}` : '';
-  return `${drift} in ${s.events} event${s.events === 1 ? '' : 's'} against ${s.resources} resources from ${s.stateFiles} state file${s.stateFiles === 1 ? '' : 's'}${errors}`;
+  const duplicates =
+    s.duplicates > 0 ? ` (${s.duplicates} duplicate record${s.duplicates === 1 ? '' : 's'} skipped)` : '';
+  return `${drift} in ${s.events} event${s.events === 1 ? '' : 's'}${duplicates} against ${s.resources} resources from ${s.stateFiles} state file${s.stateFiles === 1 ? '' : 's'}${errors}`;
 }
 
 function renderTable(report: ScanReport, color: boolean): string {
@@ -100,7 +112,7 @@ function renderTable(report: ScanReport, color: boolean): string {
     truncate(terminalText(resourceText(f)), 60),
     truncate(changeText(f), 70),
     truncate(terminalText(actorText(f)), 40),
-    truncate(terminalText(f.event.name), 40),
+    truncate(terminalText(eventText(f)), 40),
     terminalText(f.event.time),
   ]);
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -147,7 +159,7 @@ function renderMarkdown(report: ScanReport): string {
               .join('<br>')
           : markdownText(changeText(f));
       out.push(
-        `| **${f.severity}** | ${f.kind} | ${markdownText(resourceText(f))} | ${change} | ${markdownText(actorText(f))} | ${markdownText(f.event.name)} | ${markdownText(f.event.time)} |`,
+        `| **${f.severity}** | ${f.kind} | ${markdownText(resourceText(f))} | ${change} | ${markdownText(actorText(f))} | ${markdownText(eventText(f))} | ${markdownText(f.event.time)} |`,
       );
     }
     out.push('');

@@ -4,10 +4,9 @@
 import { extractEach, normaliseRecord } from '../core/cloudtrail.js';
 import type { DetectConfig } from '../core/config.js';
 import { type DetectContext, type DetectError, detectEvent } from '../core/detect.js';
-import { type EventPattern, matchesPattern } from '../core/event-pattern.js';
 import { stableHash } from '../core/hash.js';
 import { scrubSecrets } from '../core/redact.js';
-import { eventPatterns, type RuleSet } from '../core/rules.js';
+import { eventFilter, type RuleSet } from '../core/rules.js';
 import type { StateIndex } from '../core/state-types.js';
 import type { CloudTrailEvent, Drift, Finding, ProcessedEvent, RestoredValues } from '../core/types.js';
 import type {
@@ -93,7 +92,8 @@ function recordId(record: unknown): string | null {
 }
 
 export function createDetectService(deps: DetectServiceDeps): DetectService {
-  const patterns: EventPattern[] = eventPatterns(deps.rules);
+  // The EventBridge patterns, made per eventSource when its first event comes (not at cold start).
+  const filter = eventFilter(deps.rules);
   const { logger } = deps;
 
   async function reevaluate(): Promise<Drift[]> {
@@ -114,11 +114,39 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
     return resolved;
   }
 
+  // Terraform's own calls say a new state is coming. A provider that can (CachingStateProvider) only
+  // marks its state stale and checks for the new version now and then; re-evaluation waits for the
+  // state write itself (reloadState, on S3's Object Created), so a 500-call apply costs one.
+  const staleable = deps.state as StateProvider & { markStale?(): void };
+  /** A state-write notification reached this instance: re-evaluation is left to those. */
+  let notified = false;
+  /** The index the last handled events saw. */
+  let seen: StateIndex | null = null;
+
   async function reloadState(): Promise<Drift[]> {
+    notified = true;
     const index = await deps.state.reload();
+    seen = index;
     const resolved = await reevaluate();
     deps.onStateReload?.(index, resolved);
     return resolved;
+  }
+
+  /** The current state for a batch; without notifications, a new one found is re-evaluated here. */
+  async function currentState(): Promise<StateIndex> {
+    const index = await deps.state.current();
+    const changed = seen !== null && index !== seen;
+    seen = index;
+    if (changed && !notified) {
+      // State-write notifications are off (docs/deploy.md step 2): this check is what saw the write.
+      try {
+        const resolved = await reevaluate();
+        deps.onStateReload?.(index, resolved);
+      } catch (error) {
+        logger.error('re-evaluation failed', { error: (error as Error).message });
+      }
+    }
+    return index;
   }
 
   async function store(
@@ -236,7 +264,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
       const record = item.record;
       try {
         const event = normaliseRecord(record);
-        if (patterns.some((p) => matchesPattern(p, bridgeEnvelope(event)))) events.push(event);
+        if (filter.matches(bridgeEnvelope(event))) events.push(event);
         else filtered += 1;
       } catch (error) {
         errors.push({ eventId: recordId(record), message: (error as Error).message });
@@ -246,7 +274,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
     const processed: ProcessedEvent[] = [];
     let created = 0;
     let stateWrite = false;
-    const ctx: DetectContext = { rules: deps.rules, state: await deps.state.current(), config: deps.config };
+    const ctx: DetectContext = { rules: deps.rules, state: await currentState(), config: deps.config };
     for (const event of events) {
       let result: ProcessedEvent;
       try {
@@ -268,8 +296,10 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
     }
     if (processed.length > 0) await deps.events.record(processed);
     for (const error of errors) logger.warn('event not processed', { ...error });
-    if (stateWrite) {
+    if (stateWrite && staleable.markStale) {
       // Terraform wrote to a watched resource: its state file is about to change (or has).
+      staleable.markStale();
+    } else if (stateWrite) {
       try {
         await reloadState();
       } catch (error) {

@@ -1,12 +1,20 @@
-// Drift alerts: one SNS topic (KMS-encrypted, TLS only). Each email address subscribes with a filter
-// policy on the `severity` message attribute the notifier sets, so it only gets what it asked for.
+// Drift alerts and operational alarms, on two topics sharing one KMS key (TLS only):
+// - `topic`: drift alerts the detector publishes. Each email address subscribes with a filter policy
+//   on the `severity` message attribute the notifier sets, so it only gets what it asked for.
+// - `alarmTopic`: CloudWatch alarms (dead letters, function errors). Alarm notifications carry no
+//   message attributes, so its subscriptions have no filter: every alert address is an operator.
+// A topic policy replaces SNS's default one, so each says who may publish: the account's own
+// principals (through their IAM policies) and, on the alarm topic, CloudWatch for this account.
 
-import { Duration } from 'aws-cdk-lib';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AccountRootPrincipal, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SEVERITIES, type Severity } from '../../lambdas/core/types.js';
 import type { AlertEmailSettings } from '../settings.js';
@@ -22,37 +30,101 @@ export interface AlertsProps {
 }
 
 export class Alerts extends Construct {
+  /** Drift alerts (severity-filtered subscriptions). */
   readonly topic: Topic;
+  /** Operational alarms (unfiltered subscriptions). */
+  readonly alarmTopic: Topic;
   readonly key: Key;
+  /** Mail SNS could not deliver, kept 14 days. */
+  readonly undelivered: Queue;
 
   constructor(scope: Construct, id: string, props: AlertsProps) {
     super(scope, id);
-    // A customer managed key (not alias/aws/sns) so CloudWatch alarms can publish to the topic too.
-    this.key = new Key(this, 'Key', { enableKeyRotation: true, description: 'tfdrift alert topic' });
-    this.key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const account = Stack.of(this).account;
+    const thisAccount = { StringEquals: { 'aws:SourceAccount': account } };
+    // A customer managed key (not alias/aws/sns) so CloudWatch alarms can publish to the alarm topic.
+    this.key = new Key(this, 'Key', { enableKeyRotation: true, description: 'tfdrift alert topics' });
+    this.key.grant(
+      new ServicePrincipal('cloudwatch.amazonaws.com').withConditions(thisAccount),
+      'kms:Decrypt',
+      'kms:GenerateDataKey*',
+    );
     this.topic = new Topic(this, 'Topic', {
       displayName: 'tfdrift alerts',
       masterKey: this.key,
       enforceSSL: true,
     });
-    this.key.grant(new ServicePrincipal('sns.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: 'tfdrift operational alarms',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    for (const topic of [this.topic, this.alarmTopic]) {
+      topic.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'AccountPublishers',
+          principals: [new AccountRootPrincipal()],
+          actions: ['sns:Publish'],
+          resources: [topic.topicArn],
+        }),
+      );
+    }
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarms',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: thisAccount,
+      }),
+    );
 
-    // Mail that SNS could not deliver is kept for 14 days instead of being lost.
-    const undelivered = new Queue(this, 'Undelivered', {
+    this.undelivered = new Queue(this, 'Undelivered', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    acknowledgeDeadLetterQueue(undelivered);
+    acknowledgeDeadLetterQueue(this.undelivered);
     for (const email of props.emails) {
       this.topic.addSubscription(
         new EmailSubscription(email.address, {
-          deadLetterQueue: undelivered,
+          deadLetterQueue: this.undelivered,
           filterPolicy: {
             severity: SubscriptionFilter.stringFilter({ allowlist: severitiesFrom(email.minSeverity) }),
           },
         }),
       );
+      this.alarmTopic.addSubscription(
+        new EmailSubscription(email.address, { deadLetterQueue: this.undelivered }),
+      );
     }
+    this.alarmOnQueue('UndeliveredAlarm', this.undelivered, 'alert mails SNS could not deliver');
+  }
+
+  /** Alarm (to the alarm topic) as soon as one message waits in the queue. */
+  alarmOnQueue(id: string, queue: IQueue, what: string): Alarm {
+    return this.alarm(id, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), {
+      description: `tfdrift: ${what} wait in ${queue.node.path}`,
+    });
+  }
+
+  /** Alarm (to the alarm topic) when the function reports an error (an invocation that threw). */
+  alarmOnErrors(id: string, fn: IFunction, what: string): Alarm {
+    return this.alarm(id, fn.metricErrors({ period: Duration.minutes(5) }), {
+      description: `tfdrift: the ${what} function failed (${fn.node.path})`,
+    });
+  }
+
+  private alarm(id: string, metric: IMetric, options: { description: string }): Alarm {
+    const alarm = new Alarm(this, id, {
+      alarmDescription: options.description,
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    return alarm;
   }
 }

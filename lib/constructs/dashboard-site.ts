@@ -116,8 +116,10 @@ export class DashboardSite extends Construct {
       versioned: true,
       serverAccessLogsBucket: props.accessLogs,
       serverAccessLogsPrefix: 'site/',
+      // Deleted with the stack; CloudFormation cannot delete a bucket holding (versions of) objects,
+      // so CDK's custom resource empties it first. The files are rebuilt from the repository.
       removalPolicy: RemovalPolicy.DESTROY,
-      autoDeleteObjects: false,
+      autoDeleteObjects: true,
     });
 
     const authHost = `${props.authDomainPrefix}.auth.${region}.amazoncognito.com`;

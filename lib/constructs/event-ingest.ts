@@ -1,24 +1,64 @@
-// CloudTrail API calls → detect Lambda. One EventBridge rule per generated pattern (the core splits
-// patterns to fit EventBridge's size limit); every target retries, ages out, and dead-letters to SQS.
+// CloudTrail API calls → detect Lambda. One EventBridge rule per generated pattern (lib/rule-patterns.ts
+// packs them under the size limit); every target retries, ages out, and dead-letters to SQS.
 //
 // Quotas (EventBridge user guide, "Amazon EventBridge quotas"): an event pattern may be 2048
-// characters by default (adjustable to 4096), a bus holds 300 rules by default (adjustable), and
-// a rule has at most 5 targets. We stay under the default of both so no quota request is needed.
+// characters, a bus holds 300 rules (100 in af-south-1 and eu-south-1), a rule has at most 5
+// targets. The rules are named with one prefix so that ONE Lambda permission and ONE queue-policy
+// statement (ArnLike on `rule/<prefix>*`) serve them all: one per rule would exceed the 20 KB
+// Lambda policy and SQS's 20-statement queue policy (Lambda and SQS quotas pages).
 
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { type EventPattern as CdkEventPattern, Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import {
+  type EventPattern as CdkEventPattern,
+  type IRuleTarget,
+  Rule,
+  type RuleTargetConfig,
+} from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnPermission, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventPattern } from '../../lambdas/core/event-pattern.js';
 
 export const MAX_PATTERN_CHARS = 2048;
-/** Default rules-per-bus quota is 300; leave room for the user's own rules. */
-export const MAX_RULES = 200;
+/** Rules per bus: 100 in some regions (300 elsewhere); leave most of them to the account's own rules. */
+export const MAX_RULES = 50;
+
+/** A rule target whose permissions are granted once for all rules (see the header comment). */
+export class PreGrantedTarget implements IRuleTarget {
+  constructor(private readonly config: RuleTargetConfig) {}
+  bind(): RuleTargetConfig {
+    return this.config;
+  }
+}
+
+/**
+ * ARN pattern of the rules named `<prefix><n>` on the default bus of this stack's account and region.
+ * The rules' own ARNs cannot be listed in the policies they depend on, so the prefix is the reference.
+ */
+export function ruleArnPattern(scope: Construct, namePrefix: string): string {
+  return Stack.of(scope).formatArn({ service: 'events', resource: 'rule', resourceName: `${namePrefix}*` });
+}
+
+/** One queue-policy statement letting EventBridge dead-letter events of every `<prefix>*` rule. */
+export function allowRuleDeadLetters(queue: Queue, rulesArnPattern: string): void {
+  const stack = Stack.of(queue);
+  queue.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'EventBridgeDeadLetters',
+      principals: [new ServicePrincipal('events.amazonaws.com')],
+      actions: ['sqs:SendMessage'],
+      resources: [queue.queueArn],
+      conditions: {
+        ArnLike: { 'aws:SourceArn': rulesArnPattern },
+        StringEquals: { 'aws:SourceAccount': stack.account },
+      },
+    }),
+  );
+}
 
 /** The core's pattern (EventBridge JSON field names) as the CDK's camelCase EventPattern. */
 export function toCdkPattern(pattern: EventPattern): CdkEventPattern {
@@ -77,6 +117,8 @@ export class DeadLetter extends Construct {
 }
 
 export interface EventIngestProps {
+  /** Name prefix of the rules (unique in the account and region). @default `<stack name>-ingest-` */
+  readonly ruleNamePrefix?: string;
   /** Patterns generated from the rule set (`eventPatterns(ruleSet)`). */
   readonly patterns: readonly EventPattern[];
   /** Extra patterns delivered to the same target (e.g. state-bucket Object Created events). */
@@ -87,6 +129,7 @@ export interface EventIngestProps {
 
 export class EventIngest extends Construct {
   readonly rules: Rule[] = [];
+  readonly ruleNamePrefix: string;
 
   constructor(scope: Construct, id: string, props: EventIngestProps) {
     super(scope, id);
@@ -96,6 +139,21 @@ export class EventIngest extends Construct {
         `EventIngest: ${all.length} event patterns exceed the budget of ${MAX_RULES} rules per bus`,
       );
     }
+    this.ruleNamePrefix = props.ruleNamePrefix ?? `${Stack.of(this).stackName}-ingest-`;
+    const rulesArn = ruleArnPattern(this, this.ruleNamePrefix);
+    const permission = new CfnPermission(this, 'InvokeFromRules', {
+      action: 'lambda:InvokeFunction',
+      functionName: props.target.functionArn,
+      principal: 'events.amazonaws.com',
+      sourceArn: rulesArn,
+      sourceAccount: Stack.of(this).account,
+    });
+    allowRuleDeadLetters(props.deadLetter.queue, rulesArn);
+    const target = new PreGrantedTarget({
+      arn: props.target.functionArn,
+      retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: Duration.hours(2).toSeconds() },
+      deadLetterConfig: { arn: props.deadLetter.queue.queueArn },
+    });
     all.forEach((pattern, index) => {
       const size = JSON.stringify(pattern).length;
       if (size > MAX_PATTERN_CHARS) {
@@ -104,16 +162,12 @@ export class EventIngest extends Construct {
         );
       }
       const rule = new Rule(this, `Rule${index}`, {
+        ruleName: `${this.ruleNamePrefix}${index}`,
         description: `tfdrift: ${describePattern(pattern)}`.slice(0, 512),
         eventPattern: toCdkPattern(pattern),
+        targets: [target],
       });
-      rule.addTarget(
-        new LambdaFunction(props.target, {
-          retryAttempts: 8,
-          maxEventAge: Duration.hours(2),
-          deadLetterQueue: props.deadLetter.queue,
-        }),
-      );
+      rule.node.addDependency(permission);
       this.rules.push(rule);
     });
   }
@@ -121,6 +175,6 @@ export class EventIngest extends Construct {
 
 function describePattern(pattern: EventPattern): string {
   const detail = (pattern as { detail?: { eventSource?: unknown; bucket?: unknown } }).detail;
-  if (detail?.eventSource) return `CloudTrail writes of ${JSON.stringify(detail.eventSource)}`;
+  if (detail?.eventSource) return `CloudTrail writes of ${(detail.eventSource as string[]).join(', ')}`;
   return `events ${JSON.stringify((pattern as { source?: unknown }).source ?? [])}`;
 }

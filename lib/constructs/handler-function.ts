@@ -1,6 +1,9 @@
 // One Lambda function as tfdrift deploys them all: bundled handler, nodejs22.x on arm64, its own
 // role (no managed policies: only its log group and what the caller grants) and its own log group.
 
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   AssetHashType,
   DockerImage,
@@ -30,15 +33,38 @@ export interface HandlerFunctionProps {
   readonly noDlqReason: string;
 }
 
+/** Bundles built in this process (handler → a private copy), for apps synthesised more than once. */
+const builtBundles = new Map<HandlerName, string>();
+let bundleCache: string | undefined;
+
+function cachedBundleDir(handler: HandlerName): string {
+  if (!bundleCache) {
+    const dir = mkdtempSync(join(tmpdir(), 'tfdrift-bundles-'));
+    bundleCache = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return join(bundleCache, handler);
+}
+
 /**
  * Builds the handler's bundle on this machine (lib/bundling.ts). CDK caches bundles by the JSON of the
- * bundling options, so the handler's name is a field of this object, not only in its closure.
+ * bundling options, so the handler's name is a field of this object, not only in its closure. CDK's
+ * cache lives in one cloud assembly; a process that synthesises several (the deploy rehearsal's
+ * profiles) reuses its first build of each handler instead of running esbuild again.
  */
 class LocalHandlerBundling implements ILocalBundling {
   constructor(readonly handler: HandlerName) {}
 
   tryBundle(outputDir: string): boolean {
+    const cached = builtBundles.get(this.handler);
+    if (cached && existsSync(cached)) {
+      cpSync(cached, outputDir, { recursive: true });
+      return true;
+    }
     bundleHandlerSync(this.handler, outputDir);
+    const copy = cachedBundleDir(this.handler);
+    cpSync(outputDir, copy, { recursive: true });
+    builtBundles.set(this.handler, copy);
     return true;
   }
 }

@@ -1,8 +1,14 @@
 // An optional organisation-independent trail: multi-region, management write events, KMS-encrypted,
 // log-file validation on. Most organisations already have a trail; then leave createTrail off.
+//
+// The key and bucket policies are the ones the CloudTrail user guide prescribes, scoped to this one
+// trail with aws:SourceArn ("Configure AWS KMS key policies for CloudTrail", "Amazon S3 bucket policy
+// for CloudTrail"). The trail is an L1 resource with a fixed name: its ARN must appear in the policies
+// it depends on, and CDK's L2 trail adds its own bucket statements without that condition.
 
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Trail as CloudTrail, ReadWriteType } from 'aws-cdk-lib/aws-cloudtrail';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnTrail } from 'aws-cdk-lib/aws-cloudtrail';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -11,16 +17,55 @@ export interface TrailProps {
   /** Bucket receiving S3 server access logs of the trail bucket. */
   readonly accessLogs: IBucket;
   readonly retentionDays: number;
+  /** @default `<stack name>-trail` */
+  readonly trailName?: string;
 }
 
 export class Trail extends Construct {
   readonly bucket: Bucket;
   readonly key: Key;
-  readonly trail: CloudTrail;
+  readonly trail: CfnTrail;
+  readonly trailArn: string;
 
   constructor(scope: Construct, id: string, props: TrailProps) {
     super(scope, id);
+    const stack = Stack.of(this);
+    const trailName = props.trailName ?? `${stack.stackName}-trail`;
+    // Built, not referenced: the policies the trail depends on name it (a reference would be a cycle).
+    this.trailArn = stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: trailName });
+    const cloudTrail = new ServicePrincipal('cloudtrail.amazonaws.com');
+    const thisTrail = { 'aws:SourceArn': this.trailArn };
+
     this.key = new Key(this, 'Key', { enableKeyRotation: true, description: 'tfdrift CloudTrail logs' });
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudTrailEncryptLogs',
+        principals: [cloudTrail],
+        actions: ['kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: thisTrail,
+          StringLike: {
+            'kms:EncryptionContext:aws:cloudtrail:arn': stack.formatArn({
+              service: 'cloudtrail',
+              region: '*',
+              resource: 'trail',
+              resourceName: '*',
+            }),
+          },
+        },
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudTrailDescribeKey',
+        principals: [cloudTrail],
+        actions: ['kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { StringEquals: thisTrail },
+      }),
+    );
+
     this.bucket = new Bucket(this, 'Logs', {
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -31,13 +76,37 @@ export class Trail extends Construct {
       lifecycleRules: [{ expiration: Duration.days(props.retentionDays) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.trail = new CloudTrail(this, 'Trail', {
-      bucket: this.bucket,
-      encryptionKey: this.key,
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudTrailAclCheck',
+        principals: [cloudTrail],
+        actions: ['s3:GetBucketAcl'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringEquals: thisTrail },
+      }),
+    );
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudTrailWrite',
+        principals: [cloudTrail],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`AWSLogs/${stack.account}/*`)],
+        conditions: { StringEquals: { ...thisTrail, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+      }),
+    );
+
+    this.trail = new CfnTrail(this, 'Trail', {
+      trailName,
+      isLogging: true,
+      s3BucketName: this.bucket.bucketName,
+      kmsKeyId: this.key.keyArn,
       isMultiRegionTrail: true,
       includeGlobalServiceEvents: true,
-      managementEvents: ReadWriteType.WRITE_ONLY,
-      enableFileValidation: true,
+      enableLogFileValidation: true,
+      eventSelectors: [{ readWriteType: 'WriteOnly', includeManagementEvents: true }],
     });
+    // CloudTrail checks the bucket policy and the key when the trail is created.
+    if (this.bucket.policy) this.trail.node.addDependency(this.bucket.policy);
+    this.trail.node.addDependency(this.key);
   }
 }

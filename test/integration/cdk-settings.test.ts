@@ -4,10 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isMemberDeployment, resolveRegion } from '../../lib/app.js';
 import {
   DEFAULT_SETTINGS,
   forwarderRegions,
   listPrefix,
+  memberForwarderRegions,
   objectPattern,
   parseSettings,
   SettingsError,
@@ -63,6 +65,13 @@ describe('parseSettings', () => {
     );
     expect(() => parseSettings({ stateBuckets: ['a-state', 'a-state'] })).toThrow(/a-state is listed twice/);
     expect(() => parseSettings(['not', 'a', 'mapping'])).toThrow(/must be a mapping/);
+    expect(() => parseSettings({ trailKmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/k' })).toThrow(
+      /set trailBucket too/,
+    );
+    expect(
+      parseSettings({ trailBucket: 'org-trail', trailKmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/k' })
+        .trailKmsKeyArn,
+    ).toBe('arn:aws:kms:eu-west-1:111111111111:key/k');
   });
 });
 
@@ -97,5 +106,41 @@ describe('helpers', () => {
     const settings = parseSettings({ regions: ['eu-west-1', 'eu-central-1'] });
     expect(forwarderRegions(settings, 'eu-west-1')).toEqual(['eu-central-1', 'us-east-1']);
     expect(forwarderRegions(parseSettings({}), 'us-east-1')).toEqual([]);
+  });
+});
+
+describe('member accounts', () => {
+  it('forwards from every watched region, the deploy region and us-east-1', () => {
+    const settings = parseSettings({ regions: ['eu-central-1'], centralAccount: '111111111111' });
+    expect(memberForwarderRegions(settings, 'eu-west-1')).toEqual(['eu-central-1', 'eu-west-1', 'us-east-1']);
+    expect(memberForwarderRegions(parseSettings({}), 'us-east-1')).toEqual(['us-east-1']);
+  });
+
+  it('is a member deployment only when centralAccount names another account', () => {
+    const settings = parseSettings({ centralAccount: '111111111111' });
+    expect(isMemberDeployment(settings, '222222222222')).toBe(true);
+    expect(isMemberDeployment(settings, '111111111111')).toBe(false);
+    expect(isMemberDeployment(parseSettings({}), '222222222222')).toBe(false);
+  });
+});
+
+describe('resolveRegion', () => {
+  it('takes -c tfdrift:region, then AWS_REGION / AWS_DEFAULT_REGION, then a non-default CDK_DEFAULT_REGION', () => {
+    const env = { AWS_REGION: 'eu-central-1', CDK_DEFAULT_REGION: 'eu-west-2' };
+    expect(resolveRegion({ context: 'ap-south-1', env })).toBe('ap-south-1');
+    expect(resolveRegion({ env })).toBe('eu-central-1');
+    expect(resolveRegion({ env: { AWS_DEFAULT_REGION: 'us-west-2' } })).toBe('us-west-2');
+    expect(resolveRegion({ env: { CDK_DEFAULT_REGION: 'eu-west-2' } })).toBe('eu-west-2');
+    expect(resolveRegion({ context: 'us-east-1', env: { CDK_DEFAULT_REGION: 'us-east-1' } })).toBe(
+      'us-east-1',
+    );
+  });
+
+  it("refuses the CDK CLI's silent us-east-1 fallback and a value that is no region", () => {
+    expect(() => resolveRegion({ env: { CDK_DEFAULT_REGION: 'us-east-1' } })).toThrow(
+      /no region configured .*silently use us-east-1/,
+    );
+    expect(() => resolveRegion({ env: {} })).toThrow(SettingsError);
+    expect(() => resolveRegion({ context: 'Europe', env: {} })).toThrow(/"Europe" is not an AWS region/);
   });
 });

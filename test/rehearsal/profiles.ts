@@ -60,6 +60,7 @@ export const PROFILES: readonly RehearsalProfile[] = [
       terraformRoleArns: [`arn:aws:iam::${CENTRAL_ACCOUNT}:role/terraform-ci`],
       trailBucket: 'acme-org-cloudtrail',
       trailPrefix: 'org-trail',
+      trailKmsKeyArn: `arn:aws:kms:eu-west-1:${CENTRAL_ACCOUNT}:key/0f6d1234-12ab-34cd-56ef-1234567890ab`,
       organizationId: 'o-abc1234567',
       dashboardUsers: ['alice@example.com', 'bob@example.com'],
     }),

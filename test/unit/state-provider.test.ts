@@ -71,3 +71,108 @@ describe('createStateProvider', () => {
     ]);
   });
 });
+
+describe('a stale mark (Terraform wrote to a watched resource)', () => {
+  const sqs = { file: 'sqs.tfstate', text: fixture('driftctl-aws-sqs-queue.tfstate'), version: 'v1' };
+  const clock = () => {
+    let t = Date.parse('2026-03-01T09:00:00Z');
+    return { now: () => new Date(t), advance: (ms: number) => (t += ms) };
+  };
+
+  it('checks the source at most once per interval, until it sees a new version', async () => {
+    // Prepare
+    const source = new MemorySource([sqs]);
+    const time = clock();
+    const provider = createStateProvider(source, { now: time.now, staleRecheckMs: 10_000 });
+    const first = await provider.current();
+    // Act + Assess: a burst of calls within the interval costs no check.
+    for (let i = 0; i < 100; i++) {
+      provider.markStale();
+      expect(await provider.current()).toBe(first);
+    }
+    expect(source.loads).toBe(1);
+    expect(provider.isStale()).toBe(true);
+    // The interval passes: one check, the same version, still stale.
+    time.advance(10_000);
+    expect(await provider.current()).toBe(first);
+    expect(await provider.current()).toBe(first);
+    expect(source.loads).toBe(2);
+    expect(provider.isStale()).toBe(true);
+    // Terraform writes the state: the next due check picks it up and the mark ends.
+    source.documents = [{ ...sqs, version: 'v2' }];
+    time.advance(10_000);
+    const second = await provider.current();
+    expect(second).not.toBe(first);
+    expect(source.loads).toBe(3);
+    expect(provider.isStale()).toBe(false);
+    time.advance(60_000);
+    expect(await provider.current()).toBe(second);
+    expect(source.loads).toBe(3);
+  });
+
+  it('never checks again when nothing marked it stale', async () => {
+    const source = new MemorySource([sqs]);
+    const time = clock();
+    const provider = createStateProvider(source, { now: time.now, staleRecheckMs: 10_000 });
+    const first = await provider.current();
+    time.advance(3_600_000);
+    expect(await provider.current()).toBe(first);
+    expect(source.loads).toBe(1);
+    expect(provider.isStale()).toBe(false);
+  });
+
+  it('keeps the state it has when a check fails, and does not retry it on every event', async () => {
+    // Prepare
+    const source = new MemorySource([sqs]);
+    const time = clock();
+    const warnings: string[] = [];
+    const logger = { info: () => undefined, warn: (m: string) => warnings.push(m), error: () => undefined };
+    const provider = createStateProvider(source, { now: time.now, staleRecheckMs: 10_000, logger });
+    const first = await provider.current();
+    provider.markStale();
+    source.load = async () => {
+      source.loads++;
+      throw new Error('connect ECONNREFUSED');
+    };
+    time.advance(10_000);
+    // Act
+    const during = [await provider.current(), await provider.current()];
+    // Assess
+    expect(during).toEqual([first, first]);
+    expect(source.loads).toBe(2);
+    expect(warnings).toEqual(['stale state check failed']);
+    expect(provider.isStale()).toBe(true);
+  });
+
+  it('is not ended by a document that failed to load, and lapses after staleForMs', async () => {
+    // Prepare
+    const iam = {
+      file: 'iam.tfstate',
+      text: fixture('driftctl-aws-iam-role-policy-multiple.tfstate'),
+      version: 'v1',
+    };
+    const source = new MemorySource([sqs, iam]);
+    const time = clock();
+    const provider = createStateProvider(source, {
+      now: time.now,
+      staleRecheckMs: 1_000,
+      staleForMs: 60_000,
+    });
+    await provider.current();
+    provider.markStale();
+    // Act + Assess: one document unreadable for a while: still waiting for a new version.
+    source.documents = [sqs];
+    source.errors = [{ file: 'iam.tfstate', message: 'iam.tfstate: access denied' }];
+    time.advance(1_000);
+    await provider.current();
+    expect(provider.isStale()).toBe(true);
+    // No new version within the window: the mark is dropped.
+    time.advance(60_001);
+    await provider.current();
+    expect(provider.isStale()).toBe(false);
+    const loads = source.loads;
+    time.advance(1_000);
+    await provider.current();
+    expect(source.loads).toBe(loads);
+  });
+});

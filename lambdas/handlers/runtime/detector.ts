@@ -65,7 +65,12 @@ export function createDetectorRuntime(env: NodeJS.ProcessEnv = process.env): Det
   const doc = dynamoDocumentClient();
   const store = new DynamoDriftStore(doc, { tableName: driftsTable, retentionDays });
   const events = countingEventLog(new DynamoEventLog(doc, { tableName: eventsTable }));
-  const state = createStateProvider(combineSources(stateSources(s3Client(env), locations)), { logger });
+  // After Terraform's own calls, how often a warm instance checks S3 for the state they announce.
+  const staleRecheckMs = numberEnv('STATE_RECHECK_SECONDS', 10, env) * 1000;
+  const state = createStateProvider(combineSources(stateSources(s3Client(env), locations)), {
+    logger,
+    staleRecheckMs,
+  });
   const notifier = new SnsNotifier(snsClient(), { topicArn, dashboardUrl: env.DASHBOARD_URL || undefined });
   const detect = createDetectService({
     rules,

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { created, deleted, modified, res } from './case-builders.js';
 import { corpusRecord, run, stateOf } from './harness.js';
-import { docRecords, type RuleCase, ruleCases } from './rule-cases.js';
+import { docRecords, placedAt, type RuleCase, ruleCases } from './rule-cases.js';
 
 const doc = docRecords('efs', 'elasticfilesystem.amazonaws.com');
 const guide = (n: number) =>
@@ -115,7 +115,7 @@ describe('rules/efs.yaml', () => {
   ruleCases('rules/efs.yaml', cases);
 
   it('sees no change when DeleteTags names no key (the AWS guide example)', () => {
-    expect(run(guide(2), stateOf(fs('fs-00112233'))).outcome).toMatchObject({
+    expect(run(guide(2), stateOf(...placedAt(guide(2), [fs('fs-00112233')]))).outcome).toMatchObject({
       result: 'ignored',
       reason: 'no-change',
     });

@@ -17,9 +17,9 @@ export function repoRules(): RuleSet {
   return rules;
 }
 
-export const CORPUS = join(import.meta.dirname, '../../../../shared/corpus/cloudtrail');
+export const CORPUS = join(import.meta.dirname, '../../fixtures/corpus/cloudtrail');
 
-/** A record from ../shared/corpus/cloudtrail (path relative to it). */
+/** A record from the corpus copy test/fixtures/corpus/cloudtrail (path relative to it). */
 export function corpusRecord(path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(CORPUS, path), 'utf8'));
 }

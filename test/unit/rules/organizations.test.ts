@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { findings, stateOf } from './harness.js';
-import { corpusCopy, docRecords, type RuleCase, ruleCases } from './rule-cases.js';
+import { corpusCopy, docRecords, placedAt, type RuleCase, ruleCases } from './rule-cases.js';
 
 const doc = docRecords('organizations', 'organizations.amazonaws.com');
 const corpusRecord = corpusCopy('organizations');
@@ -283,10 +283,15 @@ describe('rules/organizations.yaml', () => {
       eventSource: 'iam.amazonaws.com',
       requestParameters: { policyArn: 'arn:aws:iam::111122223333:policy/x' },
     };
-    const state = stateOf(scp(DENY), {
-      type: 'aws_iam_policy',
-      attributes: { id: 'arn:aws:iam::111122223333:policy/x', arn: 'arn:aws:iam::111122223333:policy/x' },
-    });
+    const state = stateOf(
+      ...placedAt(doc.DeletePolicy, [
+        scp(DENY),
+        {
+          type: 'aws_iam_policy',
+          attributes: { id: 'arn:aws:iam::111122223333:policy/x', arn: 'arn:aws:iam::111122223333:policy/x' },
+        },
+      ]),
+    );
     expect(findings(iamCall, state).map((f) => [f.ruleId, f.resource.type])).toEqual([
       ['iam.policy.delete', 'aws_iam_policy'],
     ]);
