@@ -207,13 +207,22 @@ export const MODULE_TARGETS: Record<string, ModuleTarget> = {
   'lambdas/adapters/aws/apigw-sender.ts': { kind: 'connections', env: 'WS_ENDPOINT' },
 };
 
-export function targetOf(module: string, handler: string): ModuleTarget {
+/**
+ * The target of a module's commands in one function; the variable must be one the function's own
+ * code reads (so the table above cannot name a variable nothing passes to the module).
+ */
+export function targetOf(module: string, handler: string, bundleModules: readonly string[]): ModuleTarget {
   const target = MODULE_TARGETS[module];
   if (!target) {
     throw new Error(
       `${module} (in the ${handler} function) sends AWS SDK commands: name the variable of its resource in MODULE_TARGETS`,
     );
   }
+  const reads = bundleModules.some((m) =>
+    readFileSync(join(REPO_ROOT, m), 'utf8').includes(`'${target.env}'`),
+  );
+  if (!reads)
+    throw new Error(`the ${handler} function's code never reads ${target.env} (MODULE_TARGETS of ${module})`);
   return target;
 }
 

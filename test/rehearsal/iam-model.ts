@@ -474,7 +474,7 @@ async function functionChecks(
   const recorded = new Map<string, RecordedRequest[]>();
   for (const command of commands) {
     const action = actionOf(command);
-    const target = targetOf(command.module, handler);
+    const target = targetOf(command.module, handler, modules);
     const value = env[target.env];
     if (value === undefined) {
       throw new Error(

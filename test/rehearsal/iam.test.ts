@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SynthesizedProfile, synthesizeProfile } from './assembly.js';
 import { CfnResolver } from './cfn-resolve.js';
-import { DISCOVERED_MEMBER } from './iam-calls.js';
+import { actionOf, DISCOVERED_MEMBER, sdkCommands, targetOf } from './iam-calls.js';
 import {
   type CheckGroup,
   type CheckResult,
@@ -32,183 +32,228 @@ interface ProfileIam {
 
 const iam = new Map<string, ProfileIam>();
 
-beforeAll(async () => {
-  // All profiles at once: a member account's forwarders are checked against the bus policy of the
-  // central account of its organisation, which another profile deploys.
-  const synths: SynthesizedProfile[] = [];
-  try {
-    for (const profile of PROFILES) synths.push(synthesizeProfile(profile));
-    for (const synth of synths) {
-      const { checks, handlers, notOurs } = await profileChecks(synth, synths);
-      const results: CheckResult[] = [];
-      for (const check of checks) results.push(await simulate(check));
-      const count = (type: string) =>
-        synth.stacks.flatMap((s) => Object.values(s.template.Resources)).filter((r) => r.Type === type);
-      iam.set(synth.profile.name, {
-        results,
-        handlers,
-        notOurs,
-        forwarderRules: count('AWS::Events::Rule').filter((r) =>
-          JSON.stringify(r.Properties?.Targets ?? []).includes(':event-bus/'),
-        ).length,
-        trails: count('AWS::CloudTrail::Trail').length,
-      });
-      const allow = results.filter((r) => r.check.expect === 'allow').length;
-      const failed = results.filter((r) => !r.passed).length;
-      console.log(
-        `IAM rehearsal ${synth.profile.name}: ${results.length} calls simulated (${allow} must be allowed, ${results.length - allow} must be denied), ${failed} wrong`,
-      );
+describe('IAM rehearsal of the synthesized profiles', () => {
+  beforeAll(async () => {
+    // All profiles at once: a member account's forwarders are checked against the bus policy of the
+    // central account of its organisation, which another profile deploys.
+    const synths: SynthesizedProfile[] = [];
+    try {
+      for (const profile of PROFILES) synths.push(synthesizeProfile(profile));
+      for (const synth of synths) {
+        const { checks, handlers, notOurs } = await profileChecks(synth, synths);
+        const results: CheckResult[] = [];
+        for (const check of checks) results.push(await simulate(check));
+        const count = (type: string) =>
+          synth.stacks.flatMap((s) => Object.values(s.template.Resources)).filter((r) => r.Type === type);
+        iam.set(synth.profile.name, {
+          results,
+          handlers,
+          notOurs,
+          forwarderRules: count('AWS::Events::Rule').filter((r) =>
+            JSON.stringify(r.Properties?.Targets ?? []).includes(':event-bus/'),
+          ).length,
+          trails: count('AWS::CloudTrail::Trail').length,
+        });
+        const allow = results.filter((r) => r.check.expect === 'allow').length;
+        const failed = results.filter((r) => !r.passed).length;
+        console.log(
+          `IAM rehearsal ${synth.profile.name}: ${results.length} calls simulated (${allow} must be allowed, ${results.length - allow} must be denied), ${failed} wrong`,
+        );
+      }
+    } finally {
+      for (const synth of synths) synth.cleanup();
     }
-  } finally {
-    for (const synth of synths) synth.cleanup();
+  }, 600_000);
+
+  afterAll(() => iam.clear());
+
+  function profileIam(name: string): ProfileIam {
+    const found = iam.get(name);
+    if (!found) throw new Error(`profile ${name} was not simulated`);
+    return found;
   }
-}, 600_000);
 
-afterAll(() => iam.clear());
+  /** The checks of some groups (there must be some) and the ones the simulator decided wrongly. */
+  function group(name: string, groups: CheckGroup[], filter: (c: IamCheck) => boolean = () => true) {
+    const results = profileIam(name).results.filter((r) => groups.includes(r.check.group) && filter(r.check));
+    return { results, wrong: results.filter((r) => !r.passed).map(describeCheck) };
+  }
 
-function profileIam(name: string): ProfileIam {
-  const found = iam.get(name);
-  if (!found) throw new Error(`profile ${name} was not simulated`);
-  return found;
-}
+  describe.each(PROFILES.map((p) => p.name))('IAM rehearsal: %s', (name) => {
+    it('knows the code of every Node.js function the template deploys', () => {
+      const { handlers, notOurs } = profileIam(name);
+      expect(handlers.length).toBeGreaterThan(0);
+      // CDK's own functions (the dashboard's BucketDeployment) run Python; every Node.js one is ours.
+      expect(notOurs.filter((f) => f.runtime.startsWith('nodejs'))).toEqual([]);
+    });
 
-/** The checks of some groups (there must be some) and the ones the simulator decided wrongly. */
-function group(name: string, groups: CheckGroup[], filter: (c: IamCheck) => boolean = () => true) {
-  const results = profileIam(name).results.filter((r) => groups.includes(r.check.group) && filter(r.check));
-  return { results, wrong: results.filter((r) => !r.passed).map(describeCheck) };
-}
+    it('allows every call the functions\u2019 code sends and the Lambda runtime makes for them', () => {
+      const { results, wrong } = group(name, ['function-allow']);
+      expect(results.length).toBeGreaterThan(0);
+      expect(wrong).toEqual([]);
+    });
 
-describe.each(PROFILES.map((p) => p.name))('IAM rehearsal: %s', (name) => {
-  it('knows the code of every Node.js function the template deploys', () => {
-    const { handlers, notOurs } = profileIam(name);
-    expect(handlers.length).toBeGreaterThan(0);
-    // CDK's own functions (the dashboard's BucketDeployment) run Python; every Node.js one is ours.
-    expect(notOurs.filter((f) => f.runtime.startsWith('nodejs'))).toEqual([]);
+    it('denies writing state, and other buckets, tables, topics, keys and APIs', () => {
+      const { results, wrong } = group(name, ['function-deny']);
+      expect(results.length).toBeGreaterThan(0);
+      expect(wrong).toEqual([]);
+    });
+
+    it('[defect 12] denies each function the actions its code never sends on the resources of the stack', () => {
+      const { results, wrong } = group(name, ['function-least-privilege']);
+      expect(results.length).toBeGreaterThan(0);
+      expect(wrong).toEqual([]);
+    });
+
+    it('lets EventBridge invoke and dead-letter for the stack\u2019s rules only, and API Gateway invoke for its routes only', () => {
+      const { results, wrong } = group(name, ['eventbridge', 'apigateway']);
+      expect(results.filter((r) => r.check.expect === 'allow').length).toBeGreaterThan(0);
+      expect(results.filter((r) => r.check.expect === 'deny').length).toBeGreaterThan(0);
+      expect(wrong).toEqual([]);
+    });
+
+    it('[defect 5] lets CloudWatch alarms notify their topic through its key', () => {
+      const { results, wrong } = group(name, ['cloudwatch']);
+      expect(results.length).toBeGreaterThan(0);
+      expect(wrong).toEqual([]);
+    });
+
+    it('lets SNS use its topic key and dead-letter undeliverable mail', () => {
+      const { results, wrong } = group(name, ['sns']);
+      expect(results.length).toBeGreaterThan(0);
+      expect(wrong).toEqual([]);
+    });
+
+    it('[defect 12] keeps service grants on keys to this account (aws:SourceAccount)', () => {
+      const { results, wrong } = group(name, ['service-source-account']);
+      expect(results.length).toBeGreaterThan(0);
+      expect(wrong).toEqual([]);
+    });
+
+    it('[defect 3] lets CloudTrail deliver to the trail bucket with the trail key, and no other trail', () => {
+      const { trails } = profileIam(name);
+      const { results, wrong } = group(name, ['cloudtrail']);
+      // Only a profile that creates its trail has CloudTrail writing into the stack's resources.
+      expect(trails > 0).toBe(PROFILES.find((p) => p.name === name)?.settings.createTrail === true);
+      expect(results.length > 0).toBe(trails > 0);
+      expect(wrong).toEqual([]);
+    });
+
+    it('lets every forwarder rule put events on the central bus (another account\u2019s through its bus policy)', () => {
+      const { forwarderRules } = profileIam(name);
+      const { results, wrong } = group(name, ['forwarder']);
+      expect(results.length).toBe(forwarderRules);
+      expect(wrong).toEqual([]);
+    });
   });
 
-  it('allows every call the functions\u2019 code sends and the Lambda runtime makes for them', () => {
-    const { results, wrong } = group(name, ['function-allow']);
-    expect(results.length).toBeGreaterThan(0);
-    expect(wrong).toEqual([]);
-  });
+  describe('IAM rehearsal: calls derived from the code', () => {
+    const actions = (profile: string, handler: string, expectTo: 'allow' | 'deny') =>
+      new Set(
+        profileIam(profile)
+          .results.filter((r) => r.check.subject === handler && r.check.expect === expectTo)
+          .map((r) => r.check.action),
+      );
 
-  it('denies writing state, and other buckets, tables, topics, keys and APIs', () => {
-    const { results, wrong } = group(name, ['function-deny']);
-    expect(results.length).toBeGreaterThan(0);
-    expect(wrong).toEqual([]);
-  });
+    it('finds what the detect function sends, and only that', () => {
+      const sent = actions('realistic', 'detect', 'allow');
+      for (const action of [
+        'dynamodb:PutItem',
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:Query',
+        'dynamodb:BatchWriteItem',
+        'sns:Publish',
+        'kms:GenerateDataKey',
+        's3:GetObject',
+        's3:ListBucket',
+        'logs:PutLogEvents',
+      ]) {
+        expect(sent).toContain(action);
+      }
+      for (const action of [
+        'dynamodb:Scan',
+        'dynamodb:DeleteItem',
+        's3:PutObject',
+        'execute-api:ManageConnections',
+      ]) {
+        expect(sent).not.toContain(action);
+      }
+    });
 
-  it('[defect 12] denies each function the actions its code never sends on the resources of the stack', () => {
-    const { results, wrong } = group(name, ['function-least-privilege']);
-    expect(results.length).toBeGreaterThan(0);
-    expect(wrong).toEqual([]);
-  });
+    it('finds that the WebSocket authorizer calls no AWS API, and the backstop reads the trail', () => {
+      const authorizer = [...actions('realistic', 'ws-authorizer', 'allow')].sort();
+      expect(authorizer).toEqual([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+      const backstopReads = profileIam('realistic').results.filter(
+        (r) =>
+          r.check.subject === 'backstop' &&
+          r.check.expect === 'allow' &&
+          r.check.resource.includes('acme-org-cloudtrail'),
+      );
+      expect(backstopReads.map((r) => r.check.action)).toContain('s3:GetObject');
+      // Organisation trail: the member account found under AWSLogs/<org>/ is read too.
+      expect(
+        backstopReads.some((r) => r.check.resource.includes(`/AWSLogs/o-abc1234567/${DISCOVERED_MEMBER}/`)),
+      ).toBe(true);
+    });
 
-  it('lets EventBridge invoke and dead-letter for the stack\u2019s rules only, and API Gateway invoke for its routes only', () => {
-    const { results, wrong } = group(name, ['eventbridge', 'apigateway']);
-    expect(results.filter((r) => r.check.expect === 'allow').length).toBeGreaterThan(0);
-    expect(results.filter((r) => r.check.expect === 'deny').length).toBeGreaterThan(0);
-    expect(wrong).toEqual([]);
-  });
-
-  it('[defect 5] lets CloudWatch alarms notify their topic through its key', () => {
-    const { results, wrong } = group(name, ['cloudwatch']);
-    expect(results.length).toBeGreaterThan(0);
-    expect(wrong).toEqual([]);
-  });
-
-  it('lets SNS use its topic key and dead-letter undeliverable mail', () => {
-    const { results, wrong } = group(name, ['sns']);
-    expect(results.length).toBeGreaterThan(0);
-    expect(wrong).toEqual([]);
-  });
-
-  it('[defect 12] keeps service grants on keys to this account (aws:SourceAccount)', () => {
-    const { results, wrong } = group(name, ['service-source-account']);
-    expect(results.length).toBeGreaterThan(0);
-    expect(wrong).toEqual([]);
-  });
-
-  it('[defect 3] lets CloudTrail deliver to the trail bucket with the trail key, and no other trail', () => {
-    const { trails } = profileIam(name);
-    const { results, wrong } = group(name, ['cloudtrail']);
-    // Only a profile that creates its trail has CloudTrail writing into the stack's resources.
-    expect(trails > 0).toBe(PROFILES.find((p) => p.name === name)?.settings.createTrail === true);
-    expect(results.length > 0).toBe(trails > 0);
-    expect(wrong).toEqual([]);
-  });
-
-  it('lets every forwarder rule put events on the central bus (another account\u2019s through its bus policy)', () => {
-    const { forwarderRules } = profileIam(name);
-    const { results, wrong } = group(name, ['forwarder']);
-    expect(results.length).toBe(forwarderRules);
-    expect(wrong).toEqual([]);
+    it('prefers the state bucket key over guessing: SSE-KMS state is decrypted through S3 only', () => {
+      const decrypts = profileIam('realistic').results.filter(
+        (r) => r.check.subject === 'detect' && r.check.action === 'kms:Decrypt' && r.check.expect === 'allow',
+      );
+      expect(decrypts.map((r) => r.check.context['kms:ViaService'])).toContain('s3.eu-west-1.amazonaws.com');
+      expect(
+        decrypts.some((r) => r.check.resource.endsWith('key/1234abcd-12ab-34cd-56ef-1234567890ab')),
+      ).toBe(true);
+    });
   });
 });
 
-describe('IAM rehearsal: calls derived from the code', () => {
-  const actions = (profile: string, handler: string, expectTo: 'allow' | 'deny') =>
-    new Set(
-      profileIam(profile)
-        .results.filter((r) => r.check.subject === handler && r.check.expect === expectTo)
-        .map((r) => r.check.action),
-    );
+describe('IAM rehearsal: reading SDK commands from code', () => {
+  const connections = 'lambdas/adapters/aws/dynamo-connections.ts';
 
-  it('finds what the detect function sends, and only that', () => {
-    const sent = actions('realistic', 'detect', 'allow');
-    for (const action of [
-      'dynamodb:PutItem',
-      'dynamodb:GetItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:Query',
-      'dynamodb:BatchWriteItem',
-      'sns:Publish',
-      'kms:GenerateDataKey',
-      's3:GetObject',
-      's3:ListBucket',
-      'logs:PutLogEvents',
-    ]) {
-      expect(sent).toContain(action);
-    }
-    for (const action of [
-      'dynamodb:Scan',
-      'dynamodb:DeleteItem',
-      's3:PutObject',
-      'execute-api:ManageConnections',
-    ]) {
-      expect(sent).not.toContain(action);
-    }
-  });
-
-  it('finds that the WebSocket authorizer calls no AWS API, and the backstop reads the trail', () => {
-    const authorizer = [...actions('realistic', 'ws-authorizer', 'allow')].sort();
-    expect(authorizer).toEqual([
-      'logs:CreateLogStream',
-      'logs:PutLogEvents',
-      'xray:PutTelemetryRecords',
-      'xray:PutTraceSegments',
+  it('keeps only the commands of methods the bundle calls', () => {
+    // Act: the connect function's bundle holds the whole DynamoConnections class.
+    const connect = sdkCommands(connections, [connections, 'lambdas/handlers/ws-connect.ts']);
+    const broadcast = sdkCommands(connections, [
+      connections,
+      'lambdas/handlers/broadcast.ts',
+      'lambdas/services/broadcast-service.ts',
     ]);
-    const backstopReads = profileIam('realistic').results.filter(
-      (r) =>
-        r.check.subject === 'backstop' &&
-        r.check.expect === 'allow' &&
-        r.check.resource.includes('acme-org-cloudtrail'),
-    );
-    expect(backstopReads.map((r) => r.check.action)).toContain('s3:GetObject');
-    // Organisation trail: the member account found under AWSLogs/<org>/ is read too.
-    expect(
-      backstopReads.some((r) => r.check.resource.includes(`/AWSLogs/o-abc1234567/${DISCOVERED_MEMBER}/`)),
-    ).toBe(true);
+    // Assess
+    expect(connect.map((c) => c.command)).toEqual(['PutCommand']);
+    expect(broadcast.map((c) => `${c.command}${c.usesIndex ? ' on an index' : ''}`).sort()).toEqual([
+      'DeleteCommand',
+      'QueryCommand on an index',
+    ]);
+    expect(broadcast.every((c) => c.pkg === '@aws-sdk/lib-dynamodb')).toBe(true);
   });
 
-  it('prefers the state bucket key over guessing: SSE-KMS state is decrypted through S3 only', () => {
-    const decrypts = profileIam('realistic').results.filter(
-      (r) => r.check.subject === 'detect' && r.check.action === 'kms:Decrypt' && r.check.expect === 'allow',
+  it('refuses a command or a module it has no mapping for, naming it', () => {
+    expect(
+      actionOf({ module: 'm.ts', pkg: '@aws-sdk/lib-dynamodb', command: 'PutCommand', usesIndex: false }),
+    ).toBe('dynamodb:PutItem');
+    expect(() =>
+      actionOf({
+        module: 'm.ts',
+        pkg: '@aws-sdk/client-s3',
+        command: 'DeleteObjectCommand',
+        usesIndex: false,
+      }),
+    ).toThrow('m.ts sends DeleteObjectCommand (@aws-sdk/client-s3): add its IAM action to COMMAND_ACTIONS');
+    expect(() => targetOf('lambdas/adapters/aws/new-thing.ts', 'detect', [])).toThrow('MODULE_TARGETS');
+    expect(() => targetOf(connections, 'ws-authorizer', ['lambdas/handlers/ws-authorizer.ts'])).toThrow(
+      "the ws-authorizer function's code never reads CONNECTIONS_TABLE",
     );
-    expect(decrypts.map((r) => r.check.context['kms:ViaService'])).toContain('s3.eu-west-1.amazonaws.com');
-    expect(decrypts.some((r) => r.check.resource.endsWith('key/1234abcd-12ab-34cd-56ef-1234567890ab'))).toBe(
-      true,
-    );
+    expect(targetOf(connections, 'ws-connect', ['lambdas/handlers/ws-connect.ts'])).toEqual({
+      kind: 'table',
+      env: 'CONNECTIONS_TABLE',
+    });
   });
 });
 
