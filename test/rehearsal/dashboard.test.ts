@@ -363,7 +363,7 @@ describe('dashboard sign-in against the template (deploy rehearsal)', () => {
     expect(connectSrc?.split(' ')).toContain(`https://${deployedConfig.auth.domain}`);
   });
 
-  it('refuses what Cognito refuses for this client: the implicit grant, no PKCE, a foreign callback', async () => {
+  it('refuses the implicit grant (as Cognito does for this client) and a foreign callback, and wants PKCE S256', async () => {
     const callback = `${siteOrigin}/`;
     const challenge = {
       code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',

@@ -1,13 +1,20 @@
 // A local stand-in for Cognito's hosted UI, built on oidc-provider (a certified OpenID Connect
 // implementation), configured from one app client's settings as the template declares them:
-// - only the OAuth flows the client allows (`code` → the authorization-code grant; a
-//   `response_type` whose flow is not allowed is refused with `unauthorized_client`, as Cognito does);
-// - PKCE with S256 required, no client secret (token endpoint auth `none`) when GenerateSecret is false;
-// - only the client's callback and sign-out URLs; only its scopes;
+// - only the OAuth flows the client allows (AllowedOAuthFlows `code` → the authorization-code
+//   grant). A `response_type` whose flow is not allowed is redirected back with
+//   `error=unauthorized_client`, as Cognito's authorize endpoint does ("unauthorized_client – The
+//   client isn't allowed for code grant flow or for refreshing tokens",
+//   https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html);
+// - PKCE with S256 only (Cognito's only code_challenge_method, same page). Stricter than Cognito,
+//   which also takes a code request without PKCE: so a passing rehearsal proves the dashboard sends it;
+// - no client secret (token endpoint auth `none`) when GenerateSecret is false
+//   (https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html);
+// - only the client's callback and sign-out URLs (Cognito's /logout takes client_id + logout_uri,
+//   https://docs.aws.amazon.com/cognito/latest/developerguide/logout-endpoint.html); only its scopes;
 // - Cognito's paths (/oauth2/authorize, /oauth2/token, /logout, /.well-known/jwks.json), its issuer
 //   (https://cognito-idp.<region>.amazonaws.com/<pool id>), ID tokens with `token_use: id`,
-//   `cognito:username` and `email`, signed RS256; refresh tokens not rotated; the validity periods
-//   of the client.
+//   `cognito:username`, `email` and a UUID `sub`, signed RS256; refresh tokens not rotated; the
+//   client's validity periods.
 // Users sign in on a login page (username + password). No consent screen (Cognito has none).
 
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
