@@ -278,7 +278,7 @@ beforeAll(async () => {
 
   firstDrift = await postToBackend(await readFixture('s3-suspend-versioning.json'));
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}, 90_000);
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
