@@ -135,7 +135,12 @@ beforeAll(async () => {
   );
   authorizerJwt = resolve(httpAuthorizer.Properties.JwtConfiguration, values) as typeof authorizerJwt;
   const [httpApiId, httpApi] = byType('AWS::ApiGatewayV2::Api', (r) => r.Properties.ProtocolType === 'HTTP');
-  const cors = resolve(httpApi.Properties.CorsConfiguration, values) as Record<string, string[] & number>;
+  const cors = resolve(httpApi.Properties.CorsConfiguration, values) as {
+    AllowOrigins: string[];
+    AllowHeaders: string[];
+    AllowMethods: string[];
+    MaxAge: number;
+  };
   const headersPolicy = byType('AWS::CloudFront::ResponseHeadersPolicy')[1].Properties as {
     ResponseHeadersPolicyConfig: {
       SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: unknown } };
@@ -252,9 +257,9 @@ beforeAll(async () => {
     jwt: { issuer: authorizerJwt.Issuer, audience: authorizerJwt.Audience, jwks: hostedUi.jwks },
     cors: {
       allowOrigins: toLocalUrls(cors.AllowOrigins),
-      allowHeaders: cors.AllowHeaders as unknown as string[],
-      allowMethods: cors.AllowMethods as unknown as string[],
-      maxAge: cors.MaxAge as unknown as number,
+      allowHeaders: cors.AllowHeaders,
+      allowMethods: cors.AllowMethods,
+      maxAge: cors.MaxAge,
     },
     wsPath: new URL(deployedConfig.wsUrl).pathname,
     wsAuthorizer: (event) => wsAuthorizer(event),
