@@ -1,6 +1,7 @@
 // The dashboard's live feed client (web/src/live.ts) against the real local server's WebSocket:
 // after a dropped connection it reconnects with ?since=<last cursor> and receives the drift that
-// happened while it was away. Runs in Node with the `ws` client standing in for the browser's.
+// happened while it was away, asking for the token again before reconnecting. Runs in Node with the
+// `ws` client standing in for the browser's.
 
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -42,9 +43,11 @@ afterAll(async () => {
 it('resumes from the last cursor after a dropped connection and misses no drift', async () => {
   const messages: LiveMessage[] = [];
   const statuses: LiveStatus[] = [];
+  // Asked before every connect, and async like the dashboard's (which may refresh first).
+  let tokensGiven = 0;
   const feed = new LiveFeed({
     wsUrl: '/ws',
-    token: () => null,
+    token: async () => `token-${++tokensGiven}`,
     onMessage: (message) => messages.push(message),
     onStatus: (status) => statuses.push(status),
   });
@@ -79,6 +82,8 @@ it('resumes from the last cursor after a dropped connection and misses no drift'
       .reverse()
       .find((m) => 'cursor' in m) as { cursor: string };
     expect(new URL(urls[1]).searchParams.get('since')).toBe(lastCursorBeforeDrop.cursor);
+    // The reconnect asked for the token again rather than reusing the first one.
+    expect(urls.map((url) => new URL(url).searchParams.get('token'))).toEqual(['token-1', 'token-2']);
     expect(statuses).toEqual(['connecting', 'live', 'reconnecting', 'reconnecting', 'live']);
   } finally {
     feed.stop();

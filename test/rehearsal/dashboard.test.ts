@@ -135,7 +135,12 @@ beforeAll(async () => {
   );
   authorizerJwt = resolve(httpAuthorizer.Properties.JwtConfiguration, values) as typeof authorizerJwt;
   const [httpApiId, httpApi] = byType('AWS::ApiGatewayV2::Api', (r) => r.Properties.ProtocolType === 'HTTP');
-  const cors = resolve(httpApi.Properties.CorsConfiguration, values) as Record<string, string[] & number>;
+  const cors = resolve(httpApi.Properties.CorsConfiguration, values) as {
+    AllowOrigins: string[];
+    AllowHeaders: string[];
+    AllowMethods: string[];
+    MaxAge: number;
+  };
   const headersPolicy = byType('AWS::CloudFront::ResponseHeadersPolicy')[1].Properties as {
     ResponseHeadersPolicyConfig: {
       SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: unknown } };
@@ -252,9 +257,9 @@ beforeAll(async () => {
     jwt: { issuer: authorizerJwt.Issuer, audience: authorizerJwt.Audience, jwks: hostedUi.jwks },
     cors: {
       allowOrigins: toLocalUrls(cors.AllowOrigins),
-      allowHeaders: cors.AllowHeaders as unknown as string[],
-      allowMethods: cors.AllowMethods as unknown as string[],
-      maxAge: cors.MaxAge as unknown as number,
+      allowHeaders: cors.AllowHeaders,
+      allowMethods: cors.AllowMethods,
+      maxAge: cors.MaxAge,
     },
     wsPath: new URL(deployedConfig.wsUrl).pathname,
     wsAuthorizer: (event) => wsAuthorizer(event),
@@ -278,7 +283,7 @@ beforeAll(async () => {
 
   firstDrift = await postToBackend(await readFixture('s3-suspend-versioning.json'));
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}, 90_000);
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -335,6 +340,7 @@ async function signIn(page: Page, view = '#view=table'): Promise<void> {
 }
 
 const storedToken = (page: Page) => page.evaluate(() => sessionStorage.getItem('tfdrift.token'));
+const storedRefreshToken = (page: Page) => page.evaluate(() => sessionStorage.getItem('tfdrift.refresh'));
 const refreshGrants = () => hostedUi.grants.filter((grant) => grant === 'refresh_token').length;
 const liveStatus = (page: Page) => page.locator('[data-testid=live-status]').textContent();
 
@@ -363,7 +369,7 @@ describe('dashboard sign-in against the template (deploy rehearsal)', () => {
     expect(connectSrc?.split(' ')).toContain(`https://${deployedConfig.auth.domain}`);
   });
 
-  it('refuses what Cognito refuses for this client: the implicit grant, no PKCE, a foreign callback', async () => {
+  it('refuses the implicit grant (as Cognito does for this client) and a foreign callback, and wants PKCE S256', async () => {
     const callback = `${siteOrigin}/`;
     const challenge = {
       code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
@@ -513,6 +519,76 @@ describe('dashboard sign-in against the template (deploy rehearsal)', () => {
     expect(Number(claimsOf(String(after[0].token)).exp)).toBeGreaterThan(now + 3_000);
     expect(refreshGrants()).toBe(refreshes + 1);
     expect(await storedToken(page)).toBe(after[0].token);
+    await page.context().close();
+  });
+
+  it('keeps the session through a failed refresh (hosted UI unavailable) and refreshes on the next connect', async () => {
+    const { page } = await newSession();
+    await signIn(page);
+    await expect.poll(() => liveStatus(page)).toBe('Live');
+    const refreshToken = await storedRefreshToken(page);
+    const now = Math.floor(Date.now() / 1000);
+    const closeToExpiry = hostedUi.sign({
+      ...claimsOf(String(await storedToken(page))),
+      iat: now - 3_570,
+      exp: now + 45,
+    });
+    await page.evaluate((token) => sessionStorage.setItem('tfdrift.token', token), closeToExpiry);
+    const refreshes = refreshGrants();
+    const connectsBefore = gateway.connects.length;
+    hostedUi.failTokenRequests(1);
+
+    gateway.dropSockets();
+    await expect.poll(() => gateway.connects.length, { timeout: 10_000 }).toBe(connectsBefore + 1);
+
+    // The refresh failed: the token, still valid, is used; nothing is forgotten.
+    expect(gateway.connects[connectsBefore]).toEqual({ token: closeToExpiry, allowed: true });
+    expect(refreshGrants()).toBe(refreshes);
+    expect(await storedRefreshToken(page)).toBe(refreshToken);
+
+    gateway.dropSockets();
+    await expect.poll(() => gateway.connects.length, { timeout: 10_000 }).toBe(connectsBefore + 2);
+
+    expect(gateway.connects[connectsBefore + 1].allowed).toBe(true);
+    expect(gateway.connects[connectsBefore + 1].token).not.toBe(closeToExpiry);
+    expect(refreshGrants()).toBe(refreshes + 1);
+    await page.context().close();
+  });
+
+  it('signs in again when the refresh token was revoked, never connecting with the expired token', async () => {
+    const { page } = await newSession();
+    await signIn(page);
+    await expect.poll(() => liveStatus(page)).toBe('Live');
+    const revoked = String(await storedRefreshToken(page));
+    const revocation = await fetch(`${hostedUi.origin}/oauth2/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: revoked, client_id: CLIENT_ID }),
+    });
+    expect(revocation.status).toBe(200);
+    const now = Math.floor(Date.now() / 1000);
+    const expired = hostedUi.sign({
+      ...claimsOf(String(await storedToken(page))),
+      iat: now - 3_700,
+      exp: now - 100,
+    });
+    await page.evaluate((token) => sessionStorage.setItem('tfdrift.token', token), expired);
+    const errorsBefore = hostedUi.grantErrors.length;
+    const connectsBefore = gateway.connects.length;
+
+    gateway.dropSockets();
+    // Refused (invalid_grant): the tokens are dropped and the hosted UI, still signed in, sends the
+    // dashboard straight back with new ones.
+    await expect.poll(() => storedRefreshToken(page).catch(() => null), { timeout: 10_000 }).toMatch(/./);
+    await expect
+      .poll(() => storedRefreshToken(page).catch(() => revoked), { timeout: 10_000 })
+      .not.toBe(revoked);
+    await expect.poll(() => liveStatus(page).catch(() => null), { timeout: 10_000 }).toBe('Live');
+
+    expect(hostedUi.grantErrors.slice(errorsBefore)).toContain('invalid_grant');
+    const after = gateway.connects.slice(connectsBefore);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((connect) => connect.token !== expired && connect.allowed)).toBe(true);
     await page.context().close();
   });
 

@@ -1,13 +1,20 @@
 // A local stand-in for Cognito's hosted UI, built on oidc-provider (a certified OpenID Connect
 // implementation), configured from one app client's settings as the template declares them:
-// - only the OAuth flows the client allows (`code` → the authorization-code grant; a
-//   `response_type` whose flow is not allowed is refused with `unauthorized_client`, as Cognito does);
-// - PKCE with S256 required, no client secret (token endpoint auth `none`) when GenerateSecret is false;
-// - only the client's callback and sign-out URLs; only its scopes;
+// - only the OAuth flows the client allows (AllowedOAuthFlows `code` → the authorization-code
+//   grant). A `response_type` whose flow is not allowed is redirected back with
+//   `error=unauthorized_client`, as Cognito's authorize endpoint does ("unauthorized_client – The
+//   client isn't allowed for code grant flow or for refreshing tokens",
+//   https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html);
+// - PKCE with S256 only (Cognito's only code_challenge_method, same page). Stricter than Cognito,
+//   which also takes a code request without PKCE: so a passing rehearsal proves the dashboard sends it;
+// - no client secret (token endpoint auth `none`) when GenerateSecret is false
+//   (https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html);
+// - only the client's callback and sign-out URLs (Cognito's /logout takes client_id + logout_uri,
+//   https://docs.aws.amazon.com/cognito/latest/developerguide/logout-endpoint.html); only its scopes;
 // - Cognito's paths (/oauth2/authorize, /oauth2/token, /logout, /.well-known/jwks.json), its issuer
 //   (https://cognito-idp.<region>.amazonaws.com/<pool id>), ID tokens with `token_use: id`,
-//   `cognito:username` and `email`, signed RS256; refresh tokens not rotated; the validity periods
-//   of the client.
+//   `cognito:username`, `email` and a UUID `sub`, signed RS256; refresh tokens not rotated; the
+//   client's validity periods.
 // Users sign in on a login page (username + password). No consent screen (Cognito has none).
 
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
@@ -55,6 +62,10 @@ export interface HostedUi {
   readonly jwks: { keys: Record<string, unknown>[] };
   /** The grant types the token endpoint granted, in order. */
   readonly grants: string[];
+  /** The errors the token endpoint answered (`invalid_grant`, ...), in order. */
+  readonly grantErrors: string[];
+  /** Answer the next `count` token requests with 503, as an outage would. */
+  failTokenRequests(count: number): void;
   /** Authorization requests as received (query parameters). */
   readonly authorizeRequests: HostedUiRequest[];
   /** Sign a token with the hosted UI's own key (for tokens a test needs to be expired). */
@@ -90,6 +101,8 @@ export async function startHostedUi(options: HostedUiOptions): Promise<HostedUi>
   const byName = new Map(accounts.map((account) => [account.username, account]));
   const bySub = new Map<string, (typeof accounts)[number]>(accounts.map((account) => [account.sub, account]));
   const grants: string[] = [];
+  const grantErrors: string[] = [];
+  let tokenFailures = 0;
   const authorizeRequests: HostedUiRequest[] = [];
   const allowsCode = client.allowedFlows.includes('code');
 
@@ -164,7 +177,9 @@ export async function startHostedUi(options: HostedUiOptions): Promise<HostedUi>
       const session = ctx.oidc.session;
       if (!oidcClient || !session?.accountId) return undefined;
       const grantId = ctx.oidc.result?.consent?.grantId ?? session.grantIdFor(oidcClient.clientId);
-      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+      // A revoked refresh token takes its grant with it; the hosted UI session stays signed in.
+      const existing = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+      if (existing) return existing;
       const grant = new ctx.oidc.provider.Grant({
         clientId: oidcClient.clientId,
         accountId: session.accountId,
@@ -184,6 +199,9 @@ export async function startHostedUi(options: HostedUiOptions): Promise<HostedUi>
   const provider = new Provider(issuer, configuration);
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
     grants.push(String(ctx.oidc.params?.grant_type));
+  });
+  provider.on('grant.error', (_ctx: KoaContextWithOIDC, error: { error?: string }) => {
+    grantErrors.push(String(error.error));
   });
   const oidc = provider.callback();
 
@@ -262,6 +280,12 @@ export async function startHostedUi(options: HostedUiOptions): Promise<HostedUi>
     const handle = async (): Promise<void> => {
       if (url.pathname.startsWith('/login/')) return login(req, res, url);
       if (url.pathname === '/logout') return logout(req, res, url);
+      if (url.pathname === '/oauth2/token' && req.method === 'POST' && tokenFailures > 0) {
+        tokenFailures -= 1;
+        res.writeHead(503, { 'access-control-allow-origin': req.headers.origin ?? '*' });
+        res.end();
+        return;
+      }
       if (url.pathname === '/oauth2/authorize') {
         authorizeRequests.push({ path: url.pathname, params: Object.fromEntries(url.searchParams) });
         if (refusedFlow(res, url)) return;
@@ -281,7 +305,11 @@ export async function startHostedUi(options: HostedUiOptions): Promise<HostedUi>
     issuer,
     jwks: { keys: [publicJwk] },
     grants,
+    grantErrors,
     authorizeRequests,
+    failTokenRequests(count) {
+      tokenFailures = count;
+    },
     sign(claims) {
       const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
       const input = `${encode({ alg: 'RS256', kid, typ: 'JWT' })}.${encode(claims)}`;

@@ -230,9 +230,10 @@ async function refresh(auth: CognitoAuth): Promise<string | null> {
       requestOptions(auth),
     );
     return keep(await oauth.processRefreshTokenResponse(as, client, response));
-  } catch {
-    // Revoked or expired refresh token: forget everything; the next 401 signs in again.
-    setToken(null);
+  } catch (error) {
+    // Revoked or expired refresh token: forget everything; the next 401 signs in again. Anything
+    // else (offline, a 5xx) keeps the tokens for the next try.
+    if (error instanceof oauth.ResponseBodyError && error.error === 'invalid_grant') setToken(null);
     return null;
   }
 }
@@ -278,6 +279,18 @@ export async function freshToken(): Promise<string | null> {
     if (renewed && msLeft(renewed) > 0) return renewed;
   }
   return getToken();
+}
+
+/**
+ * For the live feed, which has no 401 to react to: with Cognito and no usable token left (the
+ * refresh token was revoked or expired), sign in again, and throw so that the feed waits instead
+ * of connecting without a token.
+ */
+export async function freshTokenOrSignIn(): Promise<string | null> {
+  const token = await freshToken();
+  if (token || !cognito) return token;
+  await startCognitoLogin(cognito);
+  throw new Error('signing in again');
 }
 
 /** Forget every token and end the hosted UI session too (it would sign the user straight back in). */

@@ -8,7 +8,10 @@ export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
 export interface LiveOptions {
   readonly wsUrl: string;
-  /** The token for `?token=`, asked for before every connect (so a reconnect gets a fresh one). */
+  /**
+   * The token for `?token=`, asked for before every connect (so a reconnect gets a fresh one).
+   * Throwing means "not now": the feed retries later.
+   */
   readonly token: () => string | null | Promise<string | null>;
   readonly onMessage: (message: LiveMessage) => void;
   readonly onStatus: (status: LiveStatus, retryInMs?: number) => void;

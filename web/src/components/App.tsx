@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Api, ApiError } from '../api.js';
-import { freshToken, setToken, signOut, startCognitoLogin } from '../auth.js';
+import { freshTokenOrSignIn, setToken, signOut, startCognitoLogin } from '../auth.js';
 import { nodeIdOf } from '../lib/format.js';
 import { matchesFilters } from '../lib/live-match.js';
 import { driftQuery, type UrlState } from '../lib/url-state.js';
@@ -172,7 +172,7 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
   useEffect(() => {
     const feed = new LiveFeed({
       wsUrl: config.wsUrl,
-      token: freshToken,
+      token: freshTokenOrSignIn,
       onMessage: (message) => onMessageRef.current(message),
       onStatus: setLive,
     });
