@@ -120,6 +120,8 @@ function idToken(key = signingKey.privateKey): string {
 
 interface LiveClient {
   readonly ws: WebSocket;
+  /** The client's TCP port (how the test finds its connection id in the stand-in). */
+  readonly port?: number;
   readonly messages: Record<string, unknown>[];
   /** Resolves with the first message (already received or yet to come) that `accept` accepts. */
   waitFor(accept: (m: Record<string, unknown>) => boolean, what: string): Promise<Record<string, unknown>>;
@@ -132,6 +134,10 @@ function openFeed(query: Record<string, string>): Promise<LiveClient> {
     const ws = new WebSocket(url);
     const messages: Record<string, unknown>[] = [];
     const waiters: (() => void)[] = [];
+    let port: number | undefined;
+    ws.once('upgrade', (res) => {
+      port = res.socket.localPort;
+    });
     ws.on('message', (data) => {
       messages.push(JSON.parse(String(data)) as Record<string, unknown>);
       for (const wake of waiters.splice(0)) wake();
@@ -139,10 +145,9 @@ function openFeed(query: Record<string, string>): Promise<LiveClient> {
     ws.once('unexpected-response', (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
     ws.once('error', reject);
     ws.once('open', () => {
-      openClients.add(ws);
-      ws.once('close', () => openClients.delete(ws));
-      resolve({
+      const client: LiveClient = {
         ws,
+        port,
         messages,
         waitFor: (accept, what) =>
           new Promise((found, fail) => {
@@ -159,24 +164,23 @@ function openFeed(query: Record<string, string>): Promise<LiveClient> {
             };
             check();
           }),
-      });
+      };
+      openClients.add(client);
+      ws.once('close', () => openClients.delete(client));
+      resolve(client);
     });
   });
 }
 
 /** Clients a test opened and has not closed (a failed test leaves them open). */
-const openClients = new Set<WebSocket>();
+const openClients = new Set<LiveClient>();
 
 afterEach(async () => {
-  for (const ws of openClients) {
-    await closeFeed({ ws, messages: [], waitFor: () => Promise.reject(new Error('closed')) });
-  }
+  for (const client of openClients) await closeFeed(client);
 });
 
 async function closeFeed(client: LiveClient): Promise<void> {
-  const id = world.webSocket.connectionIdOf(
-    (client.ws as unknown as { _socket: { localPort: number } })._socket.localPort,
-  );
+  const id = client.port === undefined ? undefined : world.webSocket.connectionIdOf(client.port);
   const gone = id ? world.webSocket.whenDisconnected(id) : Promise.resolve();
   client.ws.close();
   await gone;
