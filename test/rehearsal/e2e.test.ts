@@ -17,8 +17,16 @@ import { LiveFeed } from '../../web/src/live.js';
 import { fixtureJson, fixtureText } from '../integration/handlers-env.js';
 import { type SynthesizedProfile, synthesizeProfile } from './assembly.js';
 import { profile } from './profiles.js';
-import { type BusEvent, cloudTrailEvent, objectCreatedEvent } from './support/event-bus.js';
+import {
+  type BusEvent,
+  type BusRule,
+  cloudTrailEvent,
+  defaultBusRules,
+  objectCreatedEvent,
+  targetsOf,
+} from './support/event-bus.js';
 import { deployLocally, type LocalDeployment } from './support/local-deployment.js';
+import { TemplateNames } from './support/template-names.js';
 
 process.env.AWS_REGION ??= 'eu-west-1';
 process.env.CDK_DEFAULT_REGION ??= 'eu-west-1';
@@ -33,6 +41,10 @@ let stateBucket: string;
 let stateKey: string;
 let drifts: string;
 let topicArn: string;
+/** The default-bus rules of the forwarder stack of FORWARDED_REGION, and the bus they should reach. */
+let forwarderRules: BusRule[];
+let centralBus: string;
+const FORWARDED_REGION = 'us-west-2';
 
 /** The `realistic` profile's first state location, with a key its prefixes cover. */
 function stateLocation(sources: string): { bucket: string; key: string } {
@@ -54,6 +66,16 @@ beforeAll(async () => {
   for (const { bucket } of JSON.parse(sources) as { bucket: string }[]) objects[bucket] = {};
   objects[stateBucket][stateKey] = STATE_TEXT;
   world = await deployLocally(central, { objects });
+  const forwarder = synth.stacks.find((s) => s.region === FORWARDED_REGION);
+  if (!forwarder) throw new Error(`no forwarder stack in ${FORWARDED_REGION}`);
+  forwarderRules = defaultBusRules(
+    new TemplateNames(forwarder.template, {
+      account: forwarder.account,
+      region: forwarder.region,
+      stackName: forwarder.stackName,
+    }),
+  );
+  centralBus = `arn:aws:events:${central.region}:${central.account}:event-bus/default`;
   const driftsId = world.names.ofType('AWS::DynamoDB::Table').find((id) => id.includes('Drifts')) as string;
   drifts = world.tableName(driftsId);
   // The topic the detect function alerts through (its TOPIC_ARN, resolved).
@@ -71,9 +93,12 @@ afterAll(async () => {
 });
 
 /** The fixture record as a fresh CloudTrail event (its own eventID), in its EventBridge envelope. */
-function freshEvent(): { event: BusEvent; eventId: string } {
+function freshEvent(region = String(SUSPEND.awsRegion)): { event: BusEvent; eventId: string } {
   const eventId = randomUUID();
-  return { event: cloudTrailEvent({ ...SUSPEND, eventID: eventId }, randomUUID()), eventId };
+  return {
+    event: cloudTrailEvent({ ...SUSPEND, eventID: eventId, awsRegion: region }, randomUUID()),
+    eventId,
+  };
 }
 
 /** Drift items of the drifts table (the raw table: what any reader of it would see). */
@@ -120,6 +145,8 @@ function idToken(key = signingKey.privateKey): string {
 
 interface LiveClient {
   readonly ws: WebSocket;
+  /** The client's TCP port (how the test finds its connection id in the stand-in). */
+  readonly port?: number;
   readonly messages: Record<string, unknown>[];
   /** Resolves with the first message (already received or yet to come) that `accept` accepts. */
   waitFor(accept: (m: Record<string, unknown>) => boolean, what: string): Promise<Record<string, unknown>>;
@@ -132,6 +159,10 @@ function openFeed(query: Record<string, string>): Promise<LiveClient> {
     const ws = new WebSocket(url);
     const messages: Record<string, unknown>[] = [];
     const waiters: (() => void)[] = [];
+    let port: number | undefined;
+    ws.once('upgrade', (res) => {
+      port = res.socket.localPort;
+    });
     ws.on('message', (data) => {
       messages.push(JSON.parse(String(data)) as Record<string, unknown>);
       for (const wake of waiters.splice(0)) wake();
@@ -139,10 +170,9 @@ function openFeed(query: Record<string, string>): Promise<LiveClient> {
     ws.once('unexpected-response', (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
     ws.once('error', reject);
     ws.once('open', () => {
-      openClients.add(ws);
-      ws.once('close', () => openClients.delete(ws));
-      resolve({
+      const client: LiveClient = {
         ws,
+        port,
         messages,
         waitFor: (accept, what) =>
           new Promise((found, fail) => {
@@ -159,24 +189,23 @@ function openFeed(query: Record<string, string>): Promise<LiveClient> {
             };
             check();
           }),
-      });
+      };
+      openClients.add(client);
+      ws.once('close', () => openClients.delete(client));
+      resolve(client);
     });
   });
 }
 
 /** Clients a test opened and has not closed (a failed test leaves them open). */
-const openClients = new Set<WebSocket>();
+const openClients = new Set<LiveClient>();
 
 afterEach(async () => {
-  for (const ws of openClients) {
-    await closeFeed({ ws, messages: [], waitFor: () => Promise.reject(new Error('closed')) });
-  }
+  for (const client of openClients) await closeFeed(client);
 });
 
 async function closeFeed(client: LiveClient): Promise<void> {
-  const id = world.webSocket.connectionIdOf(
-    (client.ws as unknown as { _socket: { localPort: number } })._socket.localPort,
-  );
+  const id = client.port === undefined ? undefined : world.webSocket.connectionIdOf(client.port);
   const gone = id ? world.webSocket.whenDisconnected(id) : Promise.resolve();
   client.ws.close();
   await gone;
@@ -237,9 +266,38 @@ describe('a CloudTrail write reaching the central stack', () => {
     // Act
     const genuine = world.deliveriesFor(event);
     const forgedDeliveries = world.deliveriesFor(forged);
+    const forgedForwarded = targetsOf(forwarderRules, { ...forged, region: FORWARDED_REGION });
     // Assess
     expect(genuine).toHaveLength(1);
-    expect(forgedDeliveries).toEqual([]);
+    expect({ central: forgedDeliveries, forwarded: forgedForwarded }).toEqual({ central: [], forwarded: [] });
+  });
+});
+
+describe(`a write in a forwarded region (${FORWARDED_REGION})`, () => {
+  it('reaches the central bus through the forwarder stack, and makes its drift there', async () => {
+    // Prepare
+    const { event, eventId } = freshEvent(FORWARDED_REGION);
+    // Act: the forwarder region's bus sends it on; EventBridge keeps the envelope across regions.
+    const forwardedTo = targetsOf(forwarderRules, event);
+    const central = await world.deliver(event);
+    // Assess
+    expect(forwardedTo).toEqual([centralBus]);
+    expect(central.results).toEqual([{ kind: 'cloudtrail', drifts: 1 }]);
+    expect(await driftsOfEvent(eventId)).toHaveLength(1);
+  });
+
+  it('of a Terraform state file reaches the central bus through the forwarder stack (defect 11)', () => {
+    // Prepare: the state bucket's Object Created notifications go to the bucket region's default bus.
+    const event = objectCreatedEvent(stateBucket, stateKey, STATE_TEXT.length, 'e0f1', {
+      account: world.stack.account,
+      region: FORWARDED_REGION,
+    });
+    // Act
+    const forwardedTo = targetsOf(forwarderRules, event);
+    const central = world.deliveriesFor(event);
+    // Assess: the central rules take it once it is there; the forwarder must bring it.
+    expect(central.map((d) => d.functionId)).toEqual([expect.stringMatching(/^DetectFunction/)]);
+    expect(forwardedTo).toEqual([centralBus]);
   });
 });
 

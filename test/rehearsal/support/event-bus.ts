@@ -26,26 +26,41 @@ export interface Delivery {
 export interface BusRule {
   readonly ruleId: string;
   readonly pattern: EventPattern;
+  /** The Lambda functions of this template the rule targets. */
   readonly functionIds: readonly string[];
+  /** Every target's ARN, resolved (functions, other buses, ...). */
+  readonly targetArns: readonly string[];
 }
 
-/** The enabled pattern rules of the default bus and the functions they target. */
+const isFunction = (names: TemplateNames, arn: unknown) => {
+  const ref = JSON.stringify(arn).match(/"Fn::GetAtt":\["([^"]+)","Arn"\]/)?.[1];
+  return ref !== undefined && names.resource(ref).Type === 'AWS::Lambda::Function';
+};
+
+/** The enabled pattern rules of the default bus and what they target. */
 export function defaultBusRules(names: TemplateNames): BusRule[] {
   return names
     .ofType('AWS::Events::Rule')
     .map((ruleId) => ({ ruleId, props: names.resource(ruleId).Properties as Record<string, unknown> }))
     .filter(({ props }) => props.EventPattern && props.State !== 'DISABLED')
     .filter(({ props }) => props.EventBusName === undefined || props.EventBusName === 'default')
-    .map(({ ruleId, props }) => ({
-      ruleId,
-      pattern: props.EventPattern as EventPattern,
-      functionIds: ((props.Targets as { Arn: unknown }[]) ?? [])
-        .filter((t) => JSON.stringify(t.Arn).includes('"Arn"'))
-        .map((t) => names.functionIn(t.Arn)),
-    }));
+    .map(({ ruleId, props }) => {
+      const targets = (props.Targets as { Arn: unknown }[]) ?? [];
+      return {
+        ruleId,
+        pattern: props.EventPattern as EventPattern,
+        functionIds: targets.filter((t) => isFunction(names, t.Arn)).map((t) => names.functionIn(t.Arn)),
+        targetArns: targets.map((t) => String(names.resolve(t.Arn))),
+      };
+    });
 }
 
-/** Where the bus delivers `event`: one delivery per matching rule and target. */
+/** The ARNs the bus sends `event` to: one per matching rule and target. */
+export function targetsOf(rules: readonly BusRule[], event: BusEvent): string[] {
+  return rules.filter((rule) => matchesPattern(rule.pattern, event)).flatMap((rule) => rule.targetArns);
+}
+
+/** Where the bus delivers `event` among this template's functions: one per matching rule and target. */
 export function route(rules: readonly BusRule[], event: BusEvent): Delivery[] {
   return rules
     .filter((rule) => matchesPattern(rule.pattern, event))

@@ -188,6 +188,7 @@ export class WebSocketStandIn {
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.connections.set(connectionId, ws);
+      this.clientPorts.set(connectionId, req.socket.remotePort);
       ws.on('message', (data) => {
         void this.message(connectionId, String(data));
       });
@@ -263,14 +264,14 @@ export class WebSocketStandIn {
     this.lastAnswer.set(connectionId, answer);
   }
 
-  /** The connection id of an open client socket (the server side's peer). */
-  connectionIdOf(port: number): string | undefined {
-    for (const [id, ws] of this.connections) {
-      const remote = (ws as unknown as { _socket?: { remotePort?: number } })._socket?.remotePort;
-      if (remote === port) return id;
-    }
+  /** The connection id of the open connection whose client uses `clientPort`. */
+  connectionIdOf(clientPort: number): string | undefined {
+    for (const [id, port] of this.clientPorts) if (port === clientPort && this.connections.has(id)) return id;
     return undefined;
   }
+
+  /** The client's TCP port of each connection (API Gateway never tells a client its connection id). */
+  private readonly clientPorts = new Map<string, number | undefined>();
 
   private management(req: IncomingMessage, body: Buffer, res: import('node:http').ServerResponse): void {
     const match = (req.url ?? '').match(/^\/([^/]+)\/@connections\/([^/?]+)$/);
