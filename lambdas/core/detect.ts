@@ -532,7 +532,22 @@ interface Compared {
 type WithoutTarget<T> = T extends unknown ? Omit<T, 'resource' | 'ruleId' | 'severity'> : never;
 type EffectOf = WithoutTarget<AttributeEffect>;
 
-function stateValue(resource: StateResource, spec: AttributeSpec): unknown {
+const TAG_OPS: ReadonlySet<string> = new Set(['merge-map', 'replace-map', 'remove-keys']);
+
+/**
+ * The state's value for a spec. A map operation on `tags` reads `tags_all` when the state has it:
+ * the provider's default_tags are tags Terraform manages too (it would put a removed one back).
+ */
+function stateValue(resource: StateResource, spec: AttributeSpec, mapOp = false): unknown {
+  const tagsAll = resource.attributes.tags_all;
+  if (
+    mapOp &&
+    spec.state === undefined &&
+    spec.attribute === 'tags' &&
+    tagsAll &&
+    typeof tagsAll === 'object'
+  )
+    return tagsAll;
   const paths = spec.state === undefined ? [spec.attribute] : [spec.state].flat();
   for (const path of paths) {
     const value = valueAt(resource.attributes, path);
@@ -564,7 +579,7 @@ function compareAttributes(
     if (!found) continue;
     extracted = true;
     const normalise = NORMALISERS[spec.normalise ?? 'raw'];
-    const expectedRaw = stateValue(resource, spec);
+    const expectedRaw = stateValue(resource, spec, TAG_OPS.has(spec.op ?? 'set'));
     const secret = spec.sensitive === true || isSensitive(spec.attribute, resource.sensitive);
     const hidden = (attribute: string) => secret || isSensitive(attribute, resource.sensitive);
     const push = (attribute: string, expected: unknown, actual: unknown) => {
@@ -600,9 +615,21 @@ function compareAttributes(
           setTo(`${spec.attribute}.${k}`, current[k] ?? null, v);
         break;
       }
+      case 'replace-map': {
+        const current = tagMap(expectedRaw);
+        const next = tagMap(value);
+        for (const k of new Set([...Object.keys(current), ...Object.keys(next)]))
+          setTo(`${spec.attribute}.${k}`, current[k] ?? null, next[k] ?? null);
+        break;
+      }
       case 'remove-keys': {
         const current = tagMap(expectedRaw);
-        for (const k of tagKeys(value)) setTo(`${spec.attribute}.${k}`, current[k] ?? null, null);
+        const only = valuedKeys(value);
+        for (const k of tagKeys(value)) {
+          // EC2 DeleteTags naming a value deletes the tag only when it has that value.
+          const kept = only.has(k) && current[k] !== undefined && current[k] !== only.get(k);
+          setTo(`${spec.attribute}.${k}`, current[k] ?? null, kept ? current[k] : null);
+        }
         break;
       }
       case 'add-to-set':
@@ -632,6 +659,24 @@ function compareAttributes(
     }
   }
   return { extracted, changes, ignored, restored, effects };
+}
+
+/** Keys of a removal list that name a value too ([{key, value}]): those remove only that value. */
+function valuedKeys(value: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const list =
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>).items
+      : value;
+  if (!Array.isArray(list)) return out;
+  for (const item of list) {
+    if (!item || typeof item !== 'object') continue;
+    const t = item as Record<string, unknown>;
+    const key = t.key ?? t.Key;
+    const v = t.value ?? t.Value;
+    if (typeof key === 'string' && typeof v === 'string' && v !== '') out.set(key, v);
+  }
+  return out;
 }
 
 function setItems(value: unknown): Map<string, unknown> {

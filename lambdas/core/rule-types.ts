@@ -11,6 +11,11 @@ export type AttributeOp =
   | 'set'
   /** The event sets some keys of a map (tags): each differing key is a change `attr.key`. */
   | 'merge-map'
+  /**
+   * The event carries the whole new map (S3 PutBucketTagging): each key whose value differs is a
+   * change `attr.key`, keys the event leaves out are removed.
+   */
+  | 'replace-map'
   /** The event removes keys of a map (untag): each key present in state is a change. */
   | 'remove-keys'
   /** The event adds items to a set (e.g. SG rules): items not yet in state are drift. */

@@ -486,7 +486,7 @@ const cases: RuleCase[] = [
     state: [bucket('app-data', { tags: { team: 'payments' } })],
     kind: 'modified',
     severity: 'low',
-    changes: { tags: {} },
+    changes: { 'tags.team': null },
     unchanged: [bucket('app-data', { tags: {} })],
   },
   {
