@@ -41,19 +41,12 @@ export interface RenderOptions {
   readonly color?: boolean;
   /** Columns the table may use: the terminal's width. @default 120 */
   readonly width?: number;
-  /** Characters the markdown may use. @default MARKDOWN_LIMIT */
-  readonly markdownLimit?: number;
 }
 
-export function renderReport(
-  report: ScanReport,
-  format: ReportFormat,
-  options: boolean | RenderOptions = {},
-): string {
-  const { color = false, width, markdownLimit } = typeof options === 'boolean' ? { color: options } : options;
+export function renderReport(report: ScanReport, format: ReportFormat, options: RenderOptions = {}): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  if (format === 'markdown') return renderMarkdown(report, markdownLimit ?? MARKDOWN_LIMIT);
-  return renderTable(report, color, width ?? DEFAULT_TABLE_WIDTH);
+  if (format === 'markdown') return renderMarkdown(report, MARKDOWN_LIMIT);
+  return renderTable(report, options.color ?? false, options.width ?? DEFAULT_TABLE_WIDTH);
 }
 
 /** One input problem as one line, naming its file once (reader errors already start with it). */
@@ -234,51 +227,58 @@ function markdownRow(f: Finding): string {
 const more = (count: number, what: string) =>
   `_…and ${count} more ${what}: see the JSON artifact (\`tfdrift scan --format json\`)._`;
 
-/** The lines that fit in `budget` characters (newlines counted), ending with a "more" line if any were left out. */
-function fitLines(lines: readonly string[], budget: number, moreLine: (count: number) => string): string[] {
-  const size = (kept: readonly string[]) => kept.reduce((sum, l) => sum + l.length + 1, 0);
-  if (size(lines) <= budget) return [...lines];
+/** Characters that lines take joined by newlines, with the newline that ends the last. */
+const sizeOf = (lines: readonly string[]) => lines.reduce((sum, line) => sum + line.length + 1, 0);
+
+/**
+ * The first lines that fit in `budget` characters together with the line that counts the rest
+ * (null when every line fits).
+ */
+function fitLines(
+  lines: readonly string[],
+  budget: number,
+  moreLine: (count: number) => string,
+): { kept: string[]; more: string | null } {
+  if (sizeOf(lines) <= budget) return { kept: [...lines], more: null };
+  const room = budget - sizeOf([moreLine(lines.length)]);
   const kept: string[] = [];
   let used = 0;
   for (const line of lines) {
-    // Room for this line and the "more" line that follows it.
-    if (used + line.length + 1 + moreLine(lines.length).length + 1 > budget) break;
+    if (used + line.length + 1 > room) break;
     kept.push(line);
     used += line.length + 1;
   }
-  kept.push(moreLine(lines.length - kept.length));
-  return kept;
+  return { kept, more: moreLine(lines.length - kept.length) };
 }
 
 /**
  * A pull-request comment: findings most severe first, within `limit` characters (GitHub refuses a
  * longer comment). What does not fit is counted, and the JSON report (a CI artifact) has it all.
+ * The input errors come after the findings and always keep at least their heading and count.
  */
 function renderMarkdown(report: ScanReport, limit: number): string {
   const out = ['### tfdrift: Terraform drift report', '', summaryLine(report), ''];
   const errorHead = ['**Input errors**', ''];
   const errorLines = report.errors.map((e) => `- ${markdownText(errorText(e))}`);
   const moreErrors = (n: number) => more(n, `input error${n === 1 ? '' : 's'}`);
-  // The errors always keep their heading and at least their count.
-  const errorFloor =
-    errorLines.length > 0 ? errorHead.join('\n').length + moreErrors(errorLines.length).length + 4 : 0;
-  const used = () => out.join('\n').length + 1;
+  const errorFloor = errorLines.length > 0 ? sizeOf([...errorHead, moreErrors(errorLines.length), '']) : 0;
   if (report.findings.length > 0) {
     const head = [
       '| Severity | Kind | Resource | Change | Who | Event | Time |',
       '|---|---|---|---|---|---|---|',
     ];
     const rows = [...report.findings].sort(bySeverityThenTime).map(markdownRow);
-    const budget = limit - used() - head.join('\n').length - 3 - errorFloor;
-    const kept = fitLines(rows, budget, (n) => more(n, `finding${n === 1 ? '' : 's'}`));
-    // The "more" line sits below the table: a blank line ends the table first.
-    const tableRows = kept.length > 0 && !kept[kept.length - 1].startsWith('|') ? kept.slice(0, -1) : kept;
-    out.push(...head, ...tableRows, '');
-    if (tableRows.length < kept.length) out.push(kept[kept.length - 1], '');
+    // Below the table: a blank line ends it, then the count of what was left out and a blank line.
+    const budget = limit - sizeOf(out) - sizeOf([...head, '', '']) - errorFloor;
+    const { kept, more: moreFindings } = fitLines(rows, budget, (n) =>
+      more(n, `finding${n === 1 ? '' : 's'}`),
+    );
+    out.push(...head, ...kept, '');
+    if (moreFindings) out.push(moreFindings, '');
   }
   if (errorLines.length > 0) {
-    const budget = limit - used() - errorHead.join('\n').length - 3;
-    out.push(...errorHead, ...fitLines(errorLines, budget, moreErrors), '');
+    const { kept, more: rest } = fitLines(errorLines, limit - sizeOf([...out, ...errorHead, '']), moreErrors);
+    out.push(...errorHead, ...kept, ...(rest ? [rest] : []), '');
   }
   return `${out.join('\n')}\n`;
 }
