@@ -1,4 +1,4 @@
-// Synthetic CloudTrail traffic for benchmarks, shaped like real records (../shared/corpus): a day's
+// Synthetic CloudTrail traffic for benchmarks, shaped like real records (test/fixtures/corpus): a day's
 // mix of reads, failed calls, Terraform's own writes and hand-made writes against managed resources.
 
 export interface Target {
@@ -111,33 +111,59 @@ function write(i: number, target: Target | undefined, ua: string): Record<string
   };
 }
 
-/** `count` records: 60% reads, 10% failed, 10% Terraform's writes, 20% hand-made writes. */
-export function generateEvents(count: number, targets: readonly Target[]): Record<string, unknown>[] {
+export interface TrafficMix {
+  /** Share of hand-made writes against managed resources: the drift (default 0.2). */
+  readonly handWrites?: number;
+  /** Share of Terraform's own writes (default 0.1). */
+  readonly terraformWrites?: number;
+  /** Share of failed calls (default 0.1). The rest are reads. */
+  readonly failed?: number;
+}
+
+/** `count` records: reads, failed calls, Terraform's writes and hand-made writes, interleaved. */
+export function generateEvents(
+  count: number,
+  targets: readonly Target[],
+  mix: TrafficMix = {},
+): Record<string, unknown>[] {
   const records: Record<string, unknown>[] = [];
-  for (let i = 0; i < count; i++) {
-    const target = targets.length > 0 ? targets[(i * 7919) % targets.length] : undefined;
-    const bucket = i % 10;
-    if (bucket < 6) {
-      records.push({
-        ...base(i, 'ec2.amazonaws.com', 'DescribeInstances', CLI_UA),
-        readOnly: true,
-        requestParameters: {
-          instancesSet: {},
-          filterSet: { items: [{ name: 'tag:Name', valueSet: { items: [{ value: 'web' }] } }] },
-        },
-        responseElements: null,
-      });
-    } else if (bucket === 6) {
-      records.push({
-        ...write(i, target, CLI_UA),
-        errorCode: 'Client.UnauthorizedOperation',
-        errorMessage: 'You are not authorized to perform this operation.',
-      });
-    } else if (bucket === 7) {
-      records.push(write(i, target, TERRAFORM_UA));
-    } else {
-      records.push(write(i, target, CLI_UA));
-    }
-  }
+  for (let i = 0; i < count; i++) records.push(generateEvent(i, targets, mix));
   return records;
+}
+
+/** Record `i` of the traffic generateEvents makes (callers that stream build them one at a time). */
+export function generateEvent(
+  i: number,
+  targets: readonly Target[],
+  mix: TrafficMix = {},
+): Record<string, unknown> {
+  const hand = mix.handWrites ?? 0.2;
+  const terraform = mix.terraformWrites ?? 0.1;
+  const failed = mix.failed ?? 0.1;
+  const target = targets.length > 0 ? targets[(i * 7919) % targets.length] : undefined;
+  // A low-discrepancy position in [0, 1): each kind's share holds over any run of records.
+  const slot = (i * 0.6180339887498949) % 1;
+  if (slot < hand) return write(i, target, CLI_UA);
+  if (slot < hand + terraform) return write(i, target, TERRAFORM_UA);
+  if (slot < hand + terraform + failed) {
+    return {
+      ...write(i, target, CLI_UA),
+      errorCode: 'Client.UnauthorizedOperation',
+      errorMessage: 'You are not authorized to perform this operation.',
+    };
+  }
+  return {
+    ...base(i, 'ec2.amazonaws.com', 'DescribeInstances', CLI_UA),
+    readOnly: true,
+    requestParameters: {
+      instancesSet: {},
+      filterSet: { items: [{ name: 'tag:Name', valueSet: { items: [{ value: 'web' }] } }] },
+    },
+    responseElements: null,
+  };
+}
+
+/** A Terraform AWS provider call (its user agent), for burst benchmarks. */
+export function terraformWrite(i: number, target: Target): Record<string, unknown> {
+  return write(i, target, TERRAFORM_UA);
 }

@@ -70,7 +70,11 @@ async function measure(): Promise<void> {
     const eventID = `bench-${i}-${process.pid}`;
     const record = { ...template, eventID, eventTime: new Date().toISOString() };
     sentAt.set(eventID, performance.now());
-    const res = await fetch(`${server.url}/api/v1/events`, { method: 'POST', body: JSON.stringify(record) });
+    const res = await fetch(`${server.url}/api/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(record),
+    });
     await res.arrayBuffer();
     if (!res.ok) throw new Error(`POST /events answered ${res.status}`);
   }

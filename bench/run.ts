@@ -6,6 +6,8 @@ import { join } from 'node:path';
 
 const BENCHES: Record<string, string> = {
   scan: 'scan.ts',
+  coldStart: 'cold-start.ts',
+  applyBurst: 'apply-burst.ts',
   stateIndex: 'state-index.ts',
   liveLatency: 'live-latency.ts',
   bundles: 'bundles.ts',

@@ -1,96 +1,149 @@
-// Scan throughput: 100k CloudTrail events against a state of 20k resources, timed next to a plain
-// read + JSON.parse of the same bytes in the same process. Target: scan ≤ 1.5× parse.
-// Prints one JSON line of figures.
+// `tfdrift scan` as a user runs it: a fresh `node` process of the installed command, reading
+// gzipped CloudTrail log files laid out as a trail writes them against a state of 20k resources,
+// its report written to a file. Floor: a plain `node` process that reads, gunzips and JSON.parses
+// the same files (bench/floor-parse.mjs). Floor and scan alternate, RUNS times, at two drift shares
+// (about 1% and 25% of events); then peak RSS at EVENTS and at GROWTH_EVENTS shows whether memory
+// stays flat as the input grows.
+// Targets: scan ≤ 1.5× the floor (wall), peak RSS ≤ 300 MB, flat.
+//
+// The command: BENCH_CLI (e.g. "node dist/cli.js"); by default dist/cli.js when it has been built,
+// else bin/tfdrift.js (what `npm install -g` links as `tfdrift`).
+// Prints one JSON object.
 
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadRulesFromDir } from '../lambdas/adapters/local/rule-files.js';
-import { DEFAULT_CONFIG } from '../lambdas/core/config.js';
 import { buildStateIndex } from '../lambdas/core/state.js';
-import { scan } from '../lambdas/local/scan.js';
-import { generateEvents } from './events.js';
+import { measureProcess, median, type ProcessFigures, spread } from './measure.js';
 import { generateState } from './state-index.js';
+import { writeTrailFiles } from './trail-files.js';
 
+const REPO = join(import.meta.dirname, '..');
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
+const GROWTH_EVENTS = Number(process.env.BENCH_GROWTH_EVENTS ?? 400_000);
 const RESOURCES = Number(process.env.BENCH_RESOURCES ?? 20_000);
-const PER_FILE = 1000;
-const RUNS = 5;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SHARES = { light: 0.01, heavy: 0.25 };
+const TARGET_RATIO = 1.5;
+const EC2_TYPES = new Set([
+  'aws_instance',
+  'aws_security_group',
+  'aws_vpc',
+  'aws_subnet',
+  'aws_route_table',
+  'aws_internet_gateway',
+]);
+const TARGET_RSS_MB = 300;
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+export function cliCommand(env = process.env): string[] {
+  if (env.BENCH_CLI) return env.BENCH_CLI.split(' ').filter(Boolean);
+  const dist = join(REPO, 'dist', 'cli.js');
+  return [process.execPath, existsSync(dist) ? dist : join(REPO, 'bin', 'tfdrift.js')];
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'tfdrift-bench-scan-'));
 try {
+  const cli = cliCommand();
   const stateText = generateState(RESOURCES);
-  mkdirSync(join(dir, 'state'));
-  writeFileSync(join(dir, 'state', 'main.tfstate'), stateText);
+  const stateDir = join(dir, 'state');
+  mkdirSync(stateDir);
+  writeFileSync(join(stateDir, 'main.tfstate'), stateText);
   const index = buildStateIndex([{ file: 'main.tfstate', text: stateText }]);
-  const targets = index.resources.filter((r) => r.id).map((r) => ({ type: r.type, id: r.id as string }));
-  const records = generateEvents(EVENTS, targets);
-  mkdirSync(join(dir, 'events'));
-  let eventBytes = 0;
-  for (let i = 0; i < records.length; i += PER_FILE) {
-    const text = JSON.stringify({ Records: records.slice(i, i + PER_FILE) });
-    eventBytes += text.length;
-    writeFileSync(join(dir, 'events', `${String(i / PER_FILE).padStart(5, '0')}.json`), text);
-  }
-  const rules = loadRulesFromDir(process.env.BENCH_RULES);
+  // Writes go to the EC2 resources the generated calls (CreateTags, ModifyInstanceAttribute,
+  // AuthorizeSecurityGroupIngress) change, so the share of hand-made writes is the share of drift.
+  const targets = index.resources
+    .filter((r) => r.id && EC2_TYPES.has(r.type))
+    .map((r) => ({ type: r.type, id: r.id as string }));
+  const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' };
+  const outFile = join(dir, 'report.json');
 
-  // Wall time and process CPU time (steadier when other work shares the machine).
-  const cpuMs = () => {
-    const { user, system } = process.cpuUsage();
-    return (user + system) / 1000;
-  };
-  const parseOnce = () => {
-    const start = performance.now();
-    const cpu = cpuMs();
-    JSON.parse(readFileSync(join(dir, 'state', 'main.tfstate'), 'utf8'));
-    for (const name of readdirSync(join(dir, 'events')))
-      JSON.parse(readFileSync(join(dir, 'events', name), 'utf8'));
-    return { wall: performance.now() - start, cpu: cpuMs() - cpu };
-  };
-  let findings = 0;
-  const scanOnce = async () => {
-    const start = performance.now();
-    const cpu = cpuMs();
-    const report = await scan(
-      { state: [join(dir, 'state')], events: [join(dir, 'events')] },
-      rules,
-      DEFAULT_CONFIG,
+  const floor = (root: string) =>
+    measureProcess([process.execPath, join(REPO, 'bench', 'floor-parse.mjs'), stateDir, root], {
+      outFile,
+      env,
+    });
+  const scanOnce = (root: string, events: number) => {
+    const figures = measureProcess(
+      [...cli, 'scan', '--state', stateDir, '--events', root, '--format', 'json'],
+      {
+        outFile,
+        env,
+        cwd: REPO,
+      },
     );
-    findings = report.findings.length;
-    if (report.summary.events !== EVENTS)
-      throw new Error(`scanned ${report.summary.events} of ${EVENTS} events`);
-    return { wall: performance.now() - start, cpu: cpuMs() - cpu };
+    const report = JSON.parse(readFileSync(outFile, 'utf8')) as {
+      summary: { events: number; findings: number };
+    };
+    if (report.summary.events !== events)
+      throw new Error(`scan read ${report.summary.events} of ${events} events`);
+    return { ...figures, findings: report.summary.findings };
   };
+  const summary = (runs: ProcessFigures[]) => ({
+    wallMs: spread(runs.map((r) => r.wallMs)),
+    cpuMs: spread(runs.map((r) => r.cpuMs)),
+    maxRssMb: spread(runs.map((r) => r.maxRssMb)),
+  });
 
-  parseOnce();
-  await scanOnce(); // warm-up: JIT and file cache for both
-  const parseTimes: { wall: number; cpu: number }[] = [];
-  const scanTimes: { wall: number; cpu: number }[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    parseTimes.push(parseOnce());
-    scanTimes.push(await scanOnce());
+  const shares: Record<string, unknown> = {};
+  let lightRssMb = 0;
+  for (const [name, share] of Object.entries(SHARES)) {
+    const files = writeTrailFiles(join(dir, name), EVENTS, targets, { handWrites: share });
+    floor(files.root); // warm the page cache for both
+    const floors: ProcessFigures[] = [];
+    const scans: (ProcessFigures & { findings: number })[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      floors.push(floor(files.root));
+      scans.push(scanOnce(files.root, EVENTS));
+    }
+    // Ratio of each run's pair (same moment, same load), then their spread.
+    const ratios = scans.map((s, i) => s.wallMs / floors[i].wallMs);
+    const cpuRatios = scans.map((s, i) => s.cpuMs / floors[i].cpuMs);
+    const scanFigures = summary(scans);
+    if (name === 'light') lightRssMb = scanFigures.maxRssMb.median;
+    shares[name] = {
+      handWriteShare: share,
+      files: files.files,
+      gzMb: Number((files.gzBytes / 1e6).toFixed(1)),
+      jsonMb: Number((files.jsonBytes / 1e6).toFixed(1)),
+      findings: scans[0].findings,
+      driftShare: Number((scans[0].findings / EVENTS).toFixed(3)),
+      floor: summary(floors),
+      scan: scanFigures,
+      ratio: spread(ratios, 2),
+      cpuRatio: spread(cpuRatios, 2),
+    };
+    rmSync(join(dir, name), { recursive: true, force: true });
   }
-  const parseMs = median(parseTimes.map((t) => t.wall));
-  const scanMs = median(scanTimes.map((t) => t.wall));
-  const parseCpuMs = median(parseTimes.map((t) => t.cpu));
-  const scanCpuMs = median(scanTimes.map((t) => t.cpu));
+
+  // Memory as the input grows: the same traffic mix at GROWTH_EVENTS.
+  const growthFiles = writeTrailFiles(join(dir, 'growth'), GROWTH_EVENTS, targets, {
+    handWrites: SHARES.light,
+  });
+  const growthFloor = floor(growthFiles.root);
+  const growthRuns = [scanOnce(growthFiles.root, GROWTH_EVENTS), scanOnce(growthFiles.root, GROWTH_EVENTS)];
+  const growthRssMb = median(growthRuns.map((r) => r.maxRssMb));
+
+  const light = shares.light as { ratio: { median: number }; scan: { maxRssMb: { median: number } } };
+  const heavy = shares.heavy as typeof light;
   console.log(
     JSON.stringify({
+      command: cli.map((part) => part.replace(REPO, '.')).join(' '),
       events: EVENTS,
       stateResources: index.resources.length,
-      eventBytes,
-      stateBytes: stateText.length,
-      findings,
-      parseMs: Math.round(parseMs),
-      scanMs: Math.round(scanMs),
-      ratio: Number((scanMs / parseMs).toFixed(2)),
-      parseCpuMs: Math.round(parseCpuMs),
-      scanCpuMs: Math.round(scanCpuMs),
-      cpuRatio: Number((scanCpuMs / parseCpuMs).toFixed(2)),
-      eventsPerSecond: Math.round(EVENTS / (scanMs / 1000)),
-      target: 1.5,
+      runs: RUNS,
+      load: loadavg()[0],
+      ...shares,
+      growth: {
+        events: [EVENTS, GROWTH_EVENTS],
+        maxRssMb: [lightRssMb, Number(growthRssMb.toFixed(0))],
+        rssGrowth: Number((growthRssMb / lightRssMb).toFixed(2)),
+        ratio: Number((median(growthRuns.map((r) => r.wallMs)) / growthFloor.wallMs).toFixed(2)),
+      },
+      targets: { ratio: TARGET_RATIO, maxRssMb: TARGET_RSS_MB },
+      pass:
+        light.ratio.median <= TARGET_RATIO &&
+        heavy.ratio.median <= TARGET_RATIO &&
+        Math.max(light.scan.maxRssMb.median, heavy.scan.maxRssMb.median, growthRssMb) <= TARGET_RSS_MB,
     }),
   );
 } finally {

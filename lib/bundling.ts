@@ -28,6 +28,7 @@ export const HANDLERS = [
   'broadcast',
   'ws-connect',
   'ws-disconnect',
+  'ws-resume',
   'ws-authorizer',
   'query-api',
   'backstop',

@@ -1,4 +1,4 @@
-// Over every successful write event in ../shared/corpus/cloudtrail, the share that a rule matches or
+// Over every successful write event in test/fixtures/corpus/cloudtrail, the share that a rule matches or
 // that rules/not-drift/*.yaml explains (with the reason each unmatched call is not drift).
 // Prints JSON; `--list` adds every unexplained eventName.
 

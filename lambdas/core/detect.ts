@@ -36,6 +36,35 @@ export interface DetectError {
   readonly message: string;
 }
 
+/**
+ * What one call did to one managed attribute, judged against the state: the raw material of net
+ * drift (scan folds these per resource and attribute in time order). Values are redacted as in
+ * findings; `same` is decided on the real values before redaction.
+ */
+export type AttributeEffect =
+  | {
+      readonly op: 'set';
+      readonly resource: Finding['resource'];
+      readonly ruleId: string;
+      readonly severity: Severity;
+      readonly attribute: string;
+      readonly expected: unknown;
+      readonly actual: unknown;
+      /** The call left the attribute at the state's value. */
+      readonly same: boolean;
+    }
+  | {
+      /** Set items added or removed (security-group rules): applied to the running set. */
+      readonly op: 'add' | 'remove';
+      readonly resource: Finding['resource'];
+      readonly ruleId: string;
+      readonly severity: Severity;
+      readonly attribute: string;
+      readonly expected: readonly unknown[];
+      readonly items: readonly unknown[];
+      readonly sensitive: boolean;
+    };
+
 export interface DetectResult {
   readonly findings: Finding[];
   readonly processed: ProcessedEvent[];
@@ -75,7 +104,15 @@ export function detectEvents(events: Iterable<CloudTrailEvent>, ctx: DetectConte
   return { findings, processed, errors };
 }
 
-export function detectEvent(event: CloudTrailEvent, ctx: DetectContext): ProcessedEvent {
+/**
+ * Judges one event. `effects`, when given, receives what the call did to each managed attribute it
+ * names (changed or not) so a caller can fold many events into net drift.
+ */
+export function detectEvent(
+  event: CloudTrailEvent,
+  ctx: DetectContext,
+  effects?: AttributeEffect[],
+): ProcessedEvent {
   const base = {
     eventId: event.id,
     name: event.name,
@@ -105,7 +142,9 @@ export function detectEvent(event: CloudTrailEvent, ctx: DetectContext): Process
   const restored: RestoredValues[] = [];
   for (const rule of rules) {
     try {
-      const result = evaluateRule(rule, event, ctx);
+      const ruleEffects: AttributeEffect[] | undefined = effects ? [] : undefined;
+      const result = evaluateRule(rule, event, ctx, ruleEffects);
+      if (ruleEffects) effects?.push(...ruleEffects);
       if (result.reason) reasons.push(result.reason);
       if (result.restored) restored.push(...result.restored);
       for (const finding of result.findings) {
@@ -152,7 +191,12 @@ interface Identity {
   readonly where?: Readonly<Record<string, string>>;
 }
 
-function evaluateRule(rule: CompiledRule, event: CloudTrailEvent, ctx: DetectContext): RuleResult {
+function evaluateRule(
+  rule: CompiledRule,
+  event: CloudTrailEvent,
+  ctx: DetectContext,
+  effects?: AttributeEffect[],
+): RuleResult {
   if (rule.when && !matchesPattern(rule.when, event.raw)) return { findings: [], reason: 'no-rule' };
   const severity = severityFor(rule, event, ctx.config);
   let unmanagedTarget: { target: TargetSpec; identities: Identity[] } | undefined;
@@ -160,7 +204,7 @@ function evaluateRule(rule: CompiledRule, event: CloudTrailEvent, ctx: DetectCon
 
   for (const target of rule.targets) {
     const items = perItemTargets(target, event.raw);
-    if (items) return evaluateItems(rule, items, event, ctx);
+    if (items) return evaluateItems(rule, items, event, ctx, effects);
     const identities = resolveIdentities(target.identity, event.raw);
     if (identities.length === 0) continue;
     sawIdentity = true;
@@ -183,6 +227,11 @@ function evaluateRule(rule: CompiledRule, event: CloudTrailEvent, ctx: DetectCon
         continue;
       }
       const compared = compareAttributes(target.attributes ?? [], resource, event.raw, ctx.config);
+      if (effects) {
+        const ref = stateRef(resource);
+        for (const effect of compared.effects)
+          effects.push({ ...effect, resource: ref, ruleId: rule.id, severity });
+      }
       if (compared.restored.length > 0) {
         restored.push({
           address: resource.address,
@@ -266,13 +315,14 @@ function evaluateItems(
   items: readonly TargetSpec[],
   event: CloudTrailEvent,
   ctx: DetectContext,
+  effects?: AttributeEffect[],
 ): RuleResult {
   const { when: _when, ...unconditional } = rule;
   const findings: Finding[] = [];
   const reasons: IgnoreReason[] = [];
   const restored: RestoredValues[] = [];
   for (const item of items) {
-    const result = evaluateRule({ ...unconditional, targets: [item] }, event, ctx);
+    const result = evaluateRule({ ...unconditional, targets: [item] }, event, ctx, effects);
     findings.push(...result.findings);
     if (result.reason) reasons.push(result.reason);
     if (result.restored) restored.push(...result.restored);
@@ -416,7 +466,12 @@ interface Compared {
   readonly restored: string[];
   /** True when a difference was dropped because the config ignores that attribute. */
   readonly ignored: boolean;
+  /** Every value the event set on an attribute not ignored, changed or not (for net drift). */
+  readonly effects: EffectOf[];
 }
+
+type WithoutTarget<T> = T extends unknown ? Omit<T, 'resource' | 'ruleId' | 'severity'> : never;
+type EffectOf = WithoutTarget<AttributeEffect>;
 
 function stateValue(resource: StateResource, spec: AttributeSpec): unknown {
   const paths = spec.state === undefined ? [spec.attribute] : [spec.state].flat();
@@ -442,6 +497,7 @@ function compareAttributes(
 ): Compared {
   const changes: AttributeChange[] = [];
   const restored: string[] = [];
+  const effects: EffectOf[] = [];
   let extracted = false;
   let ignored = false;
   for (const spec of specs) {
@@ -451,37 +507,43 @@ function compareAttributes(
     const normalise = NORMALISERS[spec.normalise ?? 'raw'];
     const expectedRaw = stateValue(resource, spec);
     const secret = spec.sensitive === true || isSensitive(spec.attribute, resource.sensitive);
+    const hidden = (attribute: string) => secret || isSensitive(attribute, resource.sensitive);
     const push = (attribute: string, expected: unknown, actual: unknown) => {
       if (isIgnoredAttribute(config, resource, attribute)) {
         ignored = true;
         return;
       }
       changes.push(
-        secret || isSensitive(attribute, resource.sensitive)
+        hidden(attribute)
           ? { attribute, expected: SENSITIVE, actual: SENSITIVE }
           : { attribute, expected, actual },
       );
     };
+    /** One attribute (or map key) set to a value: a change, or a restore of the state's value. */
+    const setTo = (attribute: string, expected: unknown, actual: unknown) => {
+      const same = sameValue(expected, actual);
+      if (same) restored.push(attribute);
+      else push(attribute, expected, actual);
+      if (isIgnoredAttribute(config, resource, attribute)) return;
+      effects.push(
+        hidden(attribute)
+          ? { op: 'set', attribute, expected: SENSITIVE, actual: SENSITIVE, same }
+          : { op: 'set', attribute, expected, actual, same },
+      );
+    };
     switch (spec.op ?? 'set') {
-      case 'set': {
-        const expected = normalise(expectedRaw);
-        const actual = normalise(value);
-        if (!sameValue(expected, actual)) push(spec.attribute, expected, actual);
-        else restored.push(spec.attribute);
+      case 'set':
+        setTo(spec.attribute, normalise(expectedRaw), normalise(value));
         break;
-      }
       case 'merge-map': {
         const current = tagMap(expectedRaw);
-        for (const [k, v] of Object.entries(tagMap(value))) {
-          if (current[k] !== v) push(`${spec.attribute}.${k}`, current[k] ?? null, v);
-        }
+        for (const [k, v] of Object.entries(tagMap(value)))
+          setTo(`${spec.attribute}.${k}`, current[k] ?? null, v);
         break;
       }
       case 'remove-keys': {
         const current = tagMap(expectedRaw);
-        for (const k of tagKeys(value)) {
-          if (k in current) push(`${spec.attribute}.${k}`, current[k], null);
-        }
+        for (const k of tagKeys(value)) setTo(`${spec.attribute}.${k}`, current[k] ?? null, null);
         break;
       }
       case 'add-to-set':
@@ -497,11 +559,20 @@ function compareAttributes(
         if (next.size !== current.size || [...next.keys()].some((k) => !current.has(k))) {
           push(spec.attribute, sortedItems(current), sortedItems(next));
         }
+        if (!isIgnoredAttribute(config, resource, spec.attribute)) {
+          effects.push({
+            op: adding ? 'add' : 'remove',
+            attribute: spec.attribute,
+            expected: sortedItems(current),
+            items: sortedItems(items),
+            sensitive: hidden(spec.attribute),
+          });
+        }
         break;
       }
     }
   }
-  return { extracted, changes, ignored, restored };
+  return { extracted, changes, ignored, restored, effects };
 }
 
 function setItems(value: unknown): Map<string, unknown> {
@@ -531,6 +602,19 @@ export function findingId(
   stateIdentity?: string,
 ): string {
   return `d-${stableHash(`${eventId}\u0000${resourceKey(resource, stateIdentity)}`)}`;
+}
+
+/**
+ * The id of a net finding: deterministic from the resource (its state's lineage, as findingId) and
+ * what was folded (kind and attribute), so a rescan with more events keeps the id.
+ */
+export function netFindingId(
+  state: StateIndex,
+  resource: Finding['resource'],
+  kind: DriftKind,
+  attribute: string,
+): string {
+  return `n-${stableHash(`${kind}\u0000${attribute}\u0000${resourceKey({ resource }, stateIdentityOf(state, resource.stateFile))}`)}`;
 }
 
 const lineages = new WeakMap<StateIndex, Map<string, string>>();

@@ -82,6 +82,11 @@ export interface FindingEvent {
   readonly account: string;
 }
 
+/** One event of a net finding, with who made it (every string from CloudTrail). */
+export interface NetFindingEvent extends FindingEvent {
+  readonly actor: Pick<Actor, 'type' | 'arn' | 'name'>;
+}
+
 /** The contract of DESIGN.md §4: what scan prints, the store keeps and the dashboard shows. */
 export interface Finding {
   readonly id: string;
@@ -94,6 +99,13 @@ export interface Finding {
   readonly event: FindingEvent;
   /** One human sentence: what happened (built from the fields above). */
   readonly summary: string;
+  /**
+   * Net findings only (scan's default): every event that touched this resource and attribute, in
+   * time order; the last of them is `event` (and its principal `actor`). Absent on per-event findings.
+   */
+  readonly events?: readonly NetFindingEvent[];
+  /** Net findings only: each distinct principal among `events`, in order of first appearance. */
+  readonly actors?: readonly Pick<Actor, 'type' | 'arn' | 'name'>[];
 }
 
 /** A finding as stored: the finding plus its lifecycle. */

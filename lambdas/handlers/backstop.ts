@@ -1,11 +1,14 @@
 // Scheduled backstop: EventBridge delivery is best effort, the trail's S3 log is the record. Every run
 // re-reads the log files of the last window and feeds them to the same detect service; drift writes
 // are conditional on the drift id, so an event seen before adds nothing and alerts nobody.
+// Files are read a few at a time; a file that could not be read or processed does not stop the
+// others, but fails the run once they are done, so the schedule's retries, its dead-letter queue
+// and the Errors alarm see it (a run that "succeeded" over a lost file would hide it).
 
 import { s3Client } from './runtime/clients.js';
 import { createDetectorRuntime } from './runtime/detector.js';
 import { numberEnv, requireEnv } from './runtime/env.js';
-import { readTrailLog, trailLogKeys } from './runtime/trail-logs.js';
+import { forEachLimited, readTrailLog, trailLogKeys } from './runtime/trail-logs.js';
 
 const runtime = createDetectorRuntime();
 const bucket = requireEnv('TRAIL_BUCKET');
@@ -17,6 +20,8 @@ const layout = {
 };
 const windowMinutes = numberEnv('BACKSTOP_WINDOW_MINUTES', 75);
 const s3 = s3Client();
+/** Log files read at once: enough to hide S3's latency, few enough for one function's memory. */
+export const READ_CONCURRENCY = 8;
 
 export interface BackstopResult {
   readonly files: number;
@@ -32,26 +37,34 @@ export async function handler(event: { time?: string } = {}): Promise<BackstopRe
   let processed = 0;
   let created = 0;
   let errors = 0;
-  for (const key of files) {
+  const failed: { key: string; error: string }[] = [];
+  await forEachLimited(files, READ_CONCURRENCY, async (key) => {
     try {
       const result = await runtime.detect.handle([await readTrailLog(s3, bucket, key)]);
       processed += result.processed;
       created += result.created;
       errors += result.errors.length;
     } catch (error) {
-      // One unreadable file never stops the run; the next run (overlapping window) retries it.
-      errors += 1;
+      // One unreadable file never stops the others; the run fails after them (below).
+      failed.push({ key, error: (error as Error).message });
       runtime.logger.error('trail log file not processed', { key, error: (error as Error).message });
     }
-  }
+  });
   runtime.events.take();
-  runtime.logger.info('backstop run', {
+  const summary = {
     from: from.toISOString(),
     to: to.toISOString(),
     files: files.length,
     processed,
     created,
-    errors,
-  });
+    errors: errors + failed.length,
+  };
+  runtime.logger.info('backstop run', { ...summary, failedFiles: failed.length });
+  if (failed.length > 0) {
+    const first = failed.sort((a, b) => a.key.localeCompare(b.key))[0];
+    throw new Error(
+      `backstop: ${failed.length} of ${files.length} trail log files could not be processed (the rest were); first: ${first.key}: ${first.error}`,
+    );
+  }
   return { files: files.length, processed, created, errors };
 }

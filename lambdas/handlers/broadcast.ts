@@ -1,9 +1,8 @@
 // DynamoDB stream of the drifts table → every live-feed connection. A record that fails is reported
 // as a batch item failure, so the batch is retried from it, not from its start.
 
-import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { ApiGatewaySender } from '../adapters/aws/apigw-sender.js';
+import { ApiGatewaySender, managementClient } from '../adapters/aws/apigw-sender.js';
 import { DynamoConnections } from '../adapters/aws/dynamo-connections.js';
 import { broadcastDrift, changeFromStreamImage } from '../services/broadcast-service.js';
 import { dynamoDocumentClient } from './runtime/clients.js';
@@ -13,9 +12,7 @@ import { jsonLogger } from './runtime/logger.js';
 const connections = new DynamoConnections(dynamoDocumentClient(), {
   tableName: requireEnv('CONNECTIONS_TABLE'),
 });
-const sender = new ApiGatewaySender(
-  new ApiGatewayManagementApiClient({ endpoint: requireEnv('WS_ENDPOINT') }),
-);
+const sender = new ApiGatewaySender(managementClient(requireEnv('WS_ENDPOINT')));
 const logger = jsonLogger({ function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'broadcast' });
 
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {

@@ -1,8 +1,9 @@
 // API Gateway HTTP API (payload v2) → the query-api service of docs/api.md. The JWT authorizer in
-// front has already checked the Cognito token.
+// front has already checked the Cognito token. POST /events feeds the detector (it can create and
+// resolve drifts), so only members of the Cognito group ADMIN_GROUP may call it; unset, nobody.
 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createQueryApi } from '../services/query-api.js';
+import { adminGroupOnly, createQueryApi } from '../services/query-api.js';
 import { createDetectorRuntime } from './runtime/detector.js';
 
 const runtime = createDetectorRuntime();
@@ -14,6 +15,7 @@ const api = createQueryApi({
   detect: runtime.detect,
   clock: { now: () => new Date() },
   logger: runtime.logger,
+  refuseEventPost: adminGroupOnly(process.env.ADMIN_GROUP || undefined),
 });
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {

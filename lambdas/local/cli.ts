@@ -28,7 +28,11 @@ interface ServeFlags {
   data?: string;
   token?: string;
   config?: string;
+  allowHost: string[];
+  allowOrigin: string[];
 }
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 function serveOptions(command: Command, data: { description: string; default?: string }): Command {
   return command
@@ -37,7 +41,22 @@ function serveOptions(command: Command, data: { description: string; default?: s
     .option('--port <port>', 'port to listen on', port, 8080)
     .option('--host <host>', 'address to bind (beyond loopback needs --token)', '127.0.0.1')
     .option('--data <dir>', data.description, data.default)
-    .option('--token <token>', 'bearer token required on every request (or TFDRIFT_TOKEN)')
+    .option(
+      '--token <token>',
+      'bearer token required on the API (/api/...) and the live feed (/ws), and for the details of /health (or TFDRIFT_TOKEN); the dashboard files, /config.json and /health up/down stay open',
+    )
+    .option(
+      '--allow-host <name>',
+      'also answer to this Host name, e.g. a reverse proxy or machine name (repeatable; by default only the bound address, and localhost on loopback)',
+      collect,
+      [],
+    )
+    .option(
+      '--allow-origin <origin>',
+      "also accept writes and the live feed from pages of this origin, e.g. https://drift.example.com (repeatable; by default only the server's own)",
+      collect,
+      [],
+    )
     .option('--config <file>', 'detector config (ignore rules, Terraform principals)');
 }
 
@@ -83,10 +102,12 @@ export function buildCli(): Command {
     .option('--ignore-principal <arn...>', 'principal ARN globs whose calls are not drift')
     .option('--config <file>', 'detector config (YAML): ignore rules, Terraform principals, severities')
     .option('--rules <dir>', 'rule folder (default: the built-in rules)')
+    .option('--per-event', 'one finding per drifting event instead of net drift per resource and attribute')
     .action(async (flags) => {
       stdinUsedOnce(flags.state, flags.events);
       const { runScan } = await import('./scan.js');
       process.exitCode = await runScan({
+        mode: flags.perEvent ? 'per-event' : 'net',
         state: flags.state,
         events: flags.events,
         format: flags.format,
@@ -114,6 +135,8 @@ export function buildCli(): Command {
       dataDir: flags.data,
       token: flags.token ?? process.env.TFDRIFT_TOKEN,
       configFile: flags.config,
+      allowHosts: flags.allowHost,
+      allowOrigins: flags.allowOrigin,
     });
     process.stdout.write(`tfdrift serving on ${server.openUrl}\n`);
     closeOnSignal(server);
@@ -131,6 +154,8 @@ export function buildCli(): Command {
       host: flags.host,
       dataDir: flags.data ?? null,
       token: flags.token ?? process.env.TFDRIFT_TOKEN,
+      allowHosts: flags.allowHost,
+      allowOrigins: flags.allowOrigin,
     });
     closeOnSignal(demo);
   });

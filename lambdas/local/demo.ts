@@ -24,6 +24,9 @@ export interface DemoOptions {
    */
   readonly dataDir?: string | null;
   readonly token?: string;
+  /** Passed to the server (see ServerOptions). */
+  readonly allowHosts?: readonly string[];
+  readonly allowOrigins?: readonly string[];
   readonly rulesDir?: string;
   /** Seconds over which the sample events arrive. @default 60 */
   readonly durationSeconds?: number;
@@ -73,6 +76,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     host: options.host,
     dataDir: options.dataDir ?? null,
     token: options.token,
+    allowHosts: options.allowHosts,
+    allowOrigins: options.allowOrigins,
     rulesDir: options.rulesDir,
     statePaths: [statePath],
     demo: true,

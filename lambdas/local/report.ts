@@ -7,7 +7,10 @@ import type { Finding, IgnoreReason, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
 
 export interface ScanSummary {
+  /** Distinct events read (an eventID seen again is counted under `duplicates` instead). */
   readonly events: number;
+  /** Records skipped because their eventID was already read (the same log twice, redelivery). */
+  readonly duplicates: number;
   readonly findings: number;
   readonly byKind: Record<string, number>;
   readonly bySeverity: Record<Severity, number>;
@@ -83,7 +86,14 @@ function resourceText(finding: Finding): string {
 }
 
 function actorText(finding: Finding): string {
-  return finding.actor.name ?? finding.actor.arn ?? finding.actor.type;
+  const actors = finding.actors ?? [finding.actor];
+  return actors.map((a) => a.name ?? a.arn ?? a.type).join(', ');
+}
+
+/** The call name; a net finding also says how many events it folds (the last one is named). */
+function eventText(finding: Finding): string {
+  const count = finding.events?.length ?? 1;
+  return count > 1 ? `${finding.event.name} (+${count - 1} earlier)` : finding.event.name;
 }
 
 const SEVERITY_COLOR: Record<Severity, (s: string) => string> = {
@@ -104,7 +114,9 @@ function summaryLine(report: ScanReport): string {
     s.findings === 0
       ? 'no drift'
       : `${s.findings} drift finding${s.findings === 1 ? '' : 's'} (${severities})`;
-  const read = `${s.events} event${s.events === 1 ? '' : 's'} against ${s.resources} resources from ${s.stateFiles} state file${s.stateFiles === 1 ? '' : 's'}`;
+  const duplicates =
+    s.duplicates > 0 ? ` (${s.duplicates} duplicate record${s.duplicates === 1 ? '' : 's'} skipped)` : '';
+  const read = `${s.events} event${s.events === 1 ? '' : 's'}${duplicates} against ${s.resources} resources from ${s.stateFiles} state file${s.stateFiles === 1 ? '' : 's'}`;
   if (s.errors === 0) return `${drift} in ${read}`;
   // Never a bare "no drift": part of the input was not read.
   return `incomplete: ${s.errors} input error${s.errors === 1 ? '' : 's'}; ${drift} in the ${read} that could be read`;
@@ -158,7 +170,7 @@ function renderTable(report: ScanReport, color: boolean, width: number): string 
     terminalText(resourceText(f)),
     changeText(f),
     terminalText(actorText(f)),
-    terminalText(f.event.name),
+    terminalText(eventText(f)),
     terminalText(f.event.time),
   ]);
   const natural = TABLE_HEADERS.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -221,7 +233,7 @@ function markdownRow(f: Finding): string {
           .map((c) => `${markdownText(c.attribute)}: ${markdownText(c.expected)} → ${markdownText(c.actual)}`)
           .join('<br>')
       : markdownText(changeText(f));
-  return `| **${f.severity}** | ${f.kind} | ${markdownText(resourceText(f))} | ${change} | ${markdownText(actorText(f))} | ${markdownText(f.event.name)} | ${markdownText(f.event.time)} |`;
+  return `| **${f.severity}** | ${f.kind} | ${markdownText(resourceText(f))} | ${change} | ${markdownText(actorText(f))} | ${markdownText(eventText(f))} | ${markdownText(f.event.time)} |`;
 }
 
 const more = (count: number, what: string) =>

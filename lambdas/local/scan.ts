@@ -7,8 +7,9 @@ import { readEventBatches } from '../adapters/local/event-files.js';
 import { loadRulesFromDir } from '../adapters/local/rule-files.js';
 import { normaliseRecord } from '../core/cloudtrail.js';
 import { type DetectConfig, parseConfig, withIgnoredPrincipals } from '../core/config.js';
-import { type DetectContext, detectEvent, quickVerdict } from '../core/detect.js';
+import { type AttributeEffect, type DetectContext, detectEvent, quickVerdict } from '../core/detect.js';
 import { ConfigError, StateError } from '../core/errors.js';
+import { type DetectedEvent, foldNetDrift } from '../core/net.js';
 import type { RuleSet } from '../core/rules.js';
 import { buildStateIndex } from '../core/state.js';
 import type { StateIndex } from '../core/state-types.js';
@@ -38,6 +39,12 @@ export interface ScanOptions {
   readonly color?: boolean;
   /** Columns the table may use. @default the terminal's width, or 120 when stdout is not one */
   readonly width?: number;
+  /**
+   * `net`: one finding per resource and attribute, the state's value against the last value set
+   * (the CLI's default). `per-event`: one finding per drifting event.
+   * @default 'per-event' for scan(), 'net' for runScan()
+   */
+  readonly mode?: 'net' | 'per-event';
   /** For tests: text that `-` reads instead of process.stdin. */
   readonly stdin?: AsyncIterable<Buffer | string>;
 }
@@ -108,15 +115,28 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
     .map((e) => ({ origin: e.file, message: e.message }));
 
   const ctx: DetectContext = { rules, state, config };
-  const findings: Finding[] = [];
+  let findings: Finding[] = [];
   const ignored: Partial<Record<IgnoreReason, number>> = {};
   const progress = new Progress(options.stderr);
+  const net = options.mode === 'net';
+  const detected: DetectedEvent[] = [];
+  // CloudTrail delivers at least once and a log can be passed twice: an eventID counts once.
+  const seenIds = new Set<string>();
+  let duplicates = 0;
   let events = 0;
   for await (const batch of readEventBatches([...options.events], { stdin: options.stdin })) {
     for (const input of batch) {
       if (!input.ok) {
         errors.push({ origin: input.origin, message: input.error });
         continue;
+      }
+      const rawId = input.record.eventID;
+      if (typeof rawId === 'string' && rawId !== '') {
+        if (seenIds.has(rawId)) {
+          duplicates++;
+          continue;
+        }
+        seenIds.add(rawId);
       }
       const quick = quickVerdict(input.record);
       if (quick) {
@@ -125,21 +145,37 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
         continue;
       }
       let processed: ReturnType<typeof detectEvent>;
+      const effects: AttributeEffect[] | undefined = net ? [] : undefined;
+      let event: ReturnType<typeof normaliseRecord>;
       try {
-        processed = detectEvent(normaliseRecord(input.record), ctx);
+        event = normaliseRecord(input.record);
+        // A record without eventID gets a content hash as id: the same record twice is one event.
+        if (typeof rawId !== 'string' || rawId === '') {
+          if (seenIds.has(event.id)) {
+            duplicates++;
+            continue;
+          }
+          seenIds.add(event.id);
+        }
+        processed = detectEvent(event, ctx, effects);
       } catch (error) {
         errors.push({ origin: input.origin, message: (error as Error).message });
         continue;
       }
       events++;
       const outcome = processed.outcome;
-      if (outcome.result === 'drift') findings.push(...outcome.findings);
-      else if (outcome.result === 'ignored') ignored[outcome.reason] = (ignored[outcome.reason] ?? 0) + 1;
+      const eventFindings = outcome.result === 'drift' ? outcome.findings : [];
+      if (effects && (effects.length > 0 || eventFindings.length > 0))
+        detected.push({ event, findings: eventFindings, effects });
+      if (outcome.result === 'drift') {
+        if (!net) findings.push(...outcome.findings);
+      } else if (outcome.result === 'ignored') ignored[outcome.reason] = (ignored[outcome.reason] ?? 0) + 1;
       else errors.push({ origin: `${input.origin} (event ${processed.eventId})`, message: outcome.error });
     }
-    progress.update(events, findings.length);
+    progress.update(events, net ? detected.length : findings.length);
   }
   progress.done();
+  if (net) findings = foldNetDrift(detected, state);
   findings.sort(byTimeThenResource);
 
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
@@ -152,6 +188,7 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
     findings,
     summary: {
       events,
+      duplicates,
       findings: findings.length,
       byKind,
       bySeverity,
@@ -173,7 +210,7 @@ export async function runScan(options: ScanOptions): Promise<number> {
   try {
     const rules = loadRulesFromDir(options.rulesDir);
     const config = withIgnoredPrincipals(loadConfigFile(options.configFile), options.ignorePrincipals ?? []);
-    report = await scan(options, rules, config);
+    report = await scan({ ...options, mode: options.mode ?? 'net' }, rules, config);
   } catch (error) {
     stderr.write(`tfdrift: ${terminalText((error as Error).message)}\n`);
     return EXIT_ERROR;

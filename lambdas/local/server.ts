@@ -1,4 +1,4 @@
-// The whole product on one machine (DESIGN.md §2): the HTTP API (the same query-api as the Lambda),
+// The whole product on one machine (docs/architecture.md): the HTTP API (the same query-api as the Lambda),
 // the live feed as a WebSocket on the same port, the dashboard, /health and /config.json; the drift
 // store is the DynamoDB adapter against an in-process dynalite persisted under the data folder.
 
@@ -23,9 +23,23 @@ import { followEvents } from './event-follower.js';
 import { BodyTooLargeError, readBody, sendJson, toApiEvent } from './http-adapter.js';
 import { LiveFeed, parseSince } from './live-feed.js';
 import { createLogger } from './logger.js';
+import {
+  checkHost,
+  checkJsonBody,
+  checkOrigin,
+  isLoopback,
+  isWildcard,
+  normaliseHost,
+  normaliseOrigin,
+  type Refusal,
+  reachableHosts,
+  SAFE_METHODS,
+} from './request-guard.js';
 import { loadConfigFile } from './scan.js';
 import { combinedStateSource } from './state-source.js';
 import { SECURITY_HEADERS, serveStatic } from './static-files.js';
+
+export { isLoopback } from './request-guard.js';
 
 export const DEFAULT_WEB_ROOT = resolve(fileURLToPath(import.meta.url), '../../../web/dist');
 
@@ -40,8 +54,24 @@ export interface ServerOptions {
   readonly statePaths?: readonly string[];
   /** CloudTrail log files or folders (followed as new files appear), or - for JSON lines on stdin. */
   readonly eventPaths?: readonly string[];
-  /** Bearer token required on the API and the WebSocket (or TFDRIFT_TOKEN via the CLI). */
+  /**
+   * Bearer token required on the API and the WebSocket (or TFDRIFT_TOKEN via the CLI); without it,
+   * /health says only up or down. The dashboard's files and /config.json stay open (they hold no data).
+   */
   readonly token?: string;
+  /**
+   * Host names the server also answers to, besides the address it is bound to (and, on loopback,
+   * localhost, 127.0.0.1 and [::1]): a reverse proxy's or the machine's name. Any other Host is
+   * refused, so a page that rebinds its own name to this address reads nothing.
+   * @default none
+   */
+  readonly allowHosts?: readonly string[];
+  /**
+   * Origins (https://name[:port]) whose pages may write and open the live feed, besides the server's
+   * own origin.
+   * @default none
+   */
+  readonly allowOrigins?: readonly string[];
   readonly rulesDir?: string;
   readonly configFile?: string;
   /** Marks the demo (shown in /health). */
@@ -71,16 +101,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
-export function isLoopback(host: string): boolean {
-  return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const host = options.host ?? '127.0.0.1';
+  const host = normaliseHost(options.host ?? '127.0.0.1');
   const token = options.token || undefined;
   if (!isLoopback(host) && !token) {
     throw new Error(
@@ -94,6 +118,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const config = loadConfigFile(options.configFile);
   const dataDir = options.dataDir === null ? null : resolve(options.dataDir ?? '.tfdrift');
   const statePaths = options.statePaths ?? [];
+  const allowedHosts = reachableHosts(host, options.allowHosts);
+  const allowedOrigins = new Set<string>();
+  for (const origin of options.allowOrigins ?? []) {
+    const normal = normaliseOrigin(origin);
+    if (normal === null)
+      throw new Error(`allowed origin ${JSON.stringify(origin)}: must be http(s)://name[:port]`);
+    allowedOrigins.add(normal);
+  }
 
   const dynamo = await startLocalDynamo({ path: dataDir ? join(dataDir, 'dynamodb') : undefined });
   // One server per data folder (dynalite holds it), so change numbers can come from memory.
@@ -150,7 +182,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return given !== null && given !== undefined && timingSafeEqual(digest(given), digest(token));
   };
 
-  async function health(res: ServerResponse): Promise<void> {
+  /** Without the token (when one is set), only up or down: the details name state paths. */
+  async function health(res: ServerResponse, detailed: boolean): Promise<void> {
     const problems: string[] = [];
     let body: Record<string, unknown> = {};
     try {
@@ -172,9 +205,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       problems.push(`drift store: ${(error as Error).message}`);
     }
     const demo = options.demo ? { demo: true } : {};
-    if (problems.length > 0)
-      sendJson(res, 503, { status: 'degraded', problems, ...body, ...demo }, SECURITY_HEADERS);
-    else sendJson(res, 200, { status: 'ok', ...body, ...demo }, SECURITY_HEADERS);
+    const status = problems.length > 0 ? 'degraded' : 'ok';
+    const details = detailed ? { ...(problems.length > 0 ? { problems } : {}), ...body, ...demo } : {};
+    sendJson(res, problems.length > 0 ? 503 : 200, { status, ...details }, SECURITY_HEADERS);
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -182,13 +215,33 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const method = req.method ?? 'GET';
     const fail = (status: number, code: string, message: string) =>
       sendJson(res, status, { error: { code, message } }, SECURITY_HEADERS);
-    if (url.pathname === '/health') return health(res);
+    // A refused request's body is never read: answer and close the connection, rather than let
+    // Node drain what may be megabytes still coming.
+    const refuse = (refusal: Refusal) => {
+      res.setHeader('connection', 'close');
+      fail(refusal.status, refusal.code, refusal.message);
+    };
+    const wrongHost = checkHost(req.headers, allowedHosts);
+    if (wrongHost) return refuse(wrongHost);
+    if (url.pathname === '/health') return health(res, authorized(req, null));
     if (url.pathname === '/config.json') {
       return sendJson(res, 200, { apiBase: '/api/v1', wsUrl: '/ws', auth: null }, SECURITY_HEADERS);
     }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+      if (!SAFE_METHODS.has(method)) {
+        const foreign = checkOrigin(req.headers, allowedOrigins);
+        if (foreign) return refuse(foreign);
+      }
       if (!authorized(req, null)) {
-        return fail(401, 'unauthorized', 'missing or wrong token: send Authorization: Bearer TOKEN');
+        return refuse({
+          status: 401,
+          code: 'unauthorized',
+          message: 'missing or wrong token: send Authorization: Bearer TOKEN',
+        });
+      }
+      if (!SAFE_METHODS.has(method)) {
+        const notJson = checkJsonBody(req.headers);
+        if (notJson) return refuse(notJson);
       }
       let body: Buffer;
       try {
@@ -229,6 +282,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const refuse = (status: string) => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    if (checkHost(req.headers, allowedHosts) || checkOrigin(req.headers, allowedOrigins)) {
+      return refuse('403 Forbidden');
+    }
     if (url.pathname !== '/ws') return refuse('404 Not Found');
     if (!authorized(req, url)) return refuse('401 Unauthorized');
     let since: number | undefined;
@@ -253,8 +309,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
-  const shownHost =
-    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const shownHost = isWildcard(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   baseUrl = `http://${shownHost}:${port}`;
 
   // State changes on disk: reload, re-evaluate open drifts, announce. Closing waits for a reload

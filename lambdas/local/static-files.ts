@@ -1,4 +1,4 @@
-// The built dashboard (web/dist) with the headers DESIGN.md §5 asks for: a strict
+// The built dashboard (web/dist) with the headers that keep hostile strings inert: a strict
 // Content-Security-Policy, no MIME sniffing, no referrer leaks, no framing.
 
 import { existsSync } from 'node:fs';

@@ -58,10 +58,22 @@ export interface QueryApiDeps {
   readonly maxBodyBytes?: number;
   /** Path prefix of the API (default /api/v1). */
   readonly basePath?: string;
+  /**
+   * Who may POST /events (it feeds the detector, so it can create and resolve drifts): answers why
+   * a caller is refused, or undefined to let it through. In AWS only an admin group (`adminGroupOnly`).
+   * @default everyone (the local server, which has no sign-in)
+   */
+  readonly refuseEventPost?: (event: APIGatewayProxyEventV2) => string | undefined;
 }
 
 export type ApiResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
-type ErrorCode = 'bad_request' | 'not_found' | 'unauthorized' | 'payload_too_large' | 'internal';
+type ErrorCode =
+  | 'bad_request'
+  | 'not_found'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'payload_too_large'
+  | 'internal';
 
 class HttpError extends Error {
   constructor(
@@ -190,14 +202,45 @@ function parseJson(text: string, required: boolean): unknown {
   }
 }
 
-/** The authenticated principal in AWS (Cognito JWT claims), when there is one. */
-function principalOf(event: APIGatewayProxyEventV2): string | undefined {
+/** The JWT claims API Gateway's authorizer verified, or undefined when the request carries none. */
+function claimsOf(event: APIGatewayProxyEventV2): Record<string, unknown> | undefined {
   const ctx = event.requestContext as unknown as {
     authorizer?: { jwt?: { claims?: Record<string, unknown> } };
   };
-  const claims = ctx.authorizer?.jwt?.claims;
-  const name = claims?.email ?? claims?.['cognito:username'] ?? claims?.username ?? claims?.sub;
-  return typeof name === 'string' ? name : undefined;
+  return ctx.authorizer?.jwt?.claims;
+}
+
+/** The signed-in user's name from the token (ID tokens carry email, access tokens username). */
+function principalOf(claims: Record<string, unknown>): string {
+  for (const name of [claims.email, claims['cognito:username'], claims.username, claims.sub]) {
+    if (typeof name === 'string' && name !== '') return name.slice(0, 200);
+  }
+  return 'unknown user';
+}
+
+/**
+ * The caller's Cognito groups. HTTP APIs pass array claims as one string ("[admins ops]"), a
+ * REST-style authorizer as "admins,ops"; a JSON array is taken as is.
+ */
+export function claimGroups(claims: Record<string, unknown> | undefined): string[] {
+  const raw = claims?.['cognito:groups'];
+  if (Array.isArray(raw)) return raw.filter((g): g is string => typeof g === 'string');
+  if (typeof raw !== 'string') return [];
+  return raw
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+}
+
+/** POST /events for members of `group` only; no group configured: for nobody. */
+export function adminGroupOnly(
+  group: string | undefined,
+): (event: APIGatewayProxyEventV2) => string | undefined {
+  return (event) => {
+    if (!group) return 'POST /events is off in this deployment (no admin group is configured)';
+    if (!claimGroups(claimsOf(event)).includes(group)) return 'POST /events is limited to the admin group';
+    return undefined;
+  };
 }
 
 function statusBody(value: unknown): { by?: string; comment?: string } {
@@ -263,9 +306,11 @@ export function createQueryApi(deps: QueryApiDeps): QueryApi {
       if (parts.length === 3 && method === 'POST' && (action === 'acknowledge' || action === 'resolve')) {
         noParams();
         const body = statusBody(parseJson(bodyText(event, maxBody), false));
+        const claims = claimsOf(event);
         const updated = await deps.store.setStatus(id, {
           status: action === 'acknowledge' ? 'acknowledged' : 'resolved',
-          by: principalOf(event) ?? body.by ?? 'anonymous',
+          // Signed in (AWS): the token says who; the body's `by` is only for the local server.
+          by: claims ? principalOf(claims) : (body.by ?? 'anonymous'),
           ...(body.comment ? { comment: body.comment } : {}),
           at: deps.clock.now().toISOString(),
         });
@@ -296,6 +341,8 @@ export function createQueryApi(deps: QueryApiDeps): QueryApi {
       return json(200, { items: await deps.events.recent(integer('limit', params.limit, 1, 1000, 100)) });
     }
     if (path === `${base}/events` && method === 'POST') {
+      const refused = deps.refuseEventPost?.(event);
+      if (refused) throw new HttpError(403, 'forbidden', refused);
       noParams();
       if (!deps.detect) throw bad('this deployment does not accept events over HTTP');
       const body = parseJson(bodyText(event, maxBody), true);

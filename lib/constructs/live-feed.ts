@@ -1,6 +1,8 @@
 // The live feed: an API Gateway WebSocket API. `$connect` is guarded by a Lambda REQUEST authorizer
 // that verifies the Cognito JWT in `?token=`; the broadcast Lambda reads the drifts table's stream
-// and posts each change to every connection (dropping the ones API Gateway reports gone).
+// and posts each change to every connection (dropping the ones API Gateway reports gone). API Gateway
+// cannot send to a connection during its $connect, so the client sends `{"action": "resume",
+// "since": cursor}` once open: the `resume` route answers with the hello and the missed changes.
 
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { type CfnApi, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -8,14 +10,23 @@ import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authoriz
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ALL_PARTITION, DRIFT_ATTR } from '../../lambdas/adapters/aws/drift-table-design.js';
+import {
+  ALL_PARTITION,
+  CONNECTIONS_TABLE,
+  DRIFT_ATTR,
+  DRIFT_INDEXES,
+} from '../../lambdas/adapters/aws/drift-table-design.js';
 import { nagAccount, nagRegion } from '../nag.js';
 import type { DeadLetter } from './event-ingest.js';
 import { HandlerFunction } from './handler-function.js';
+
+/** Route key of the resume message (the API's route selection is `$request.body.action`). */
+export const RESUME_ROUTE = 'resume';
 
 const SYNC =
   'Invoked synchronously by API Gateway: the caller gets the error; there is nothing to dead-letter.';
@@ -34,6 +45,7 @@ export class LiveFeed extends Construct {
   readonly stage: WebSocketStage;
   readonly authorizer: HandlerFunction;
   readonly broadcast: HandlerFunction;
+  readonly resume: HandlerFunction;
 
   constructor(scope: Construct, id: string, props: LiveFeedProps) {
     super(scope, id);
@@ -65,10 +77,13 @@ export class LiveFeed extends Construct {
       noDlqReason: SYNC,
       environment: connectionsEnv,
     });
-    props.connections.grantWriteData(connect.fn);
-    props.connections.grantWriteData(disconnect.fn);
-    connect.acknowledgeIndexGrant(props.connections);
-    disconnect.acknowledgeIndexGrant(props.connections);
+    // Exactly the calls each makes (DynamoConnections): connect puts, disconnect deletes.
+    connect.fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [props.connections.tableArn] }),
+    );
+    disconnect.fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [props.connections.tableArn] }),
+    );
 
     this.api = new WebSocketApi(this, 'Api', {
       description: 'tfdrift live feed',
@@ -106,14 +121,46 @@ export class LiveFeed extends Construct {
       environment: { ...connectionsEnv, WS_ENDPOINT: this.stage.callbackUrl },
       noDlqReason: "Stream-invoked: failed batches go to the event source mapping's on-failure queue.",
     });
-    props.connections.grantReadWriteData(this.broadcast.fn);
-    this.broadcast.acknowledgeIndexGrant(props.connections);
+    // Lists connections through the byFeed index, drops the gone ones.
+    this.broadcast.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${props.connections.tableArn}/index/${CONNECTIONS_TABLE.index.indexName}`],
+      }),
+    );
+    this.broadcast.fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [props.connections.tableArn] }),
+    );
     this.stage.grantManagementApiAccess(this.broadcast.fn);
     const stack = Stack.of(this);
-    Validations.of(this.broadcast).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${nagRegion(stack)}:${nagAccount(stack)}:<${stack.getLogicalId(this.api.node.defaultChild as CfnApi)}>/live/*/@connections/*]`,
-      reason:
-        "PostToConnection/DeleteConnection on this API's live stage; connection ids are only known at run time.",
+    const connectionsArn = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${nagRegion(stack)}:${nagAccount(stack)}:<${stack.getLogicalId(this.api.node.defaultChild as CfnApi)}>/live/*/@connections/*]`;
+    const postReason =
+      "PostToConnection/DeleteConnection on this API's live stage; connection ids are only known at run time.";
+    Validations.of(this.broadcast).acknowledge({ id: connectionsArn, reason: postReason });
+
+    this.resume = new HandlerFunction(this, 'Resume', {
+      handler: 'ws-resume',
+      description: 'tfdrift: greets a live-feed connection and replays the drift changes it missed',
+      logRetention: props.logRetention,
+      timeout: Duration.seconds(30),
+      noDlqReason: SYNC,
+      environment: { DRIFTS_TABLE: props.drifts.tableName, WS_ENDPOINT: this.stage.callbackUrl },
+    });
+    // The change counter item (GetItem) and the byChange index (Query): DynamoDriftStore.headSeq and
+    // changesSince, nothing else of the table.
+    this.resume.fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.drifts.tableArn] }),
+    );
+    this.resume.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${props.drifts.tableArn}/index/${DRIFT_INDEXES.byChange.indexName}`],
+      }),
+    );
+    this.stage.grantManagementApiAccess(this.resume.fn);
+    Validations.of(this.resume).acknowledge({ id: connectionsArn, reason: postReason });
+    this.api.addRoute(RESUME_ROUTE, {
+      integration: new WebSocketLambdaIntegration('Resume', this.resume.fn),
     });
     // One batch per shard at a time (parallelizationFactor 1) bounds the fan-out's concurrency.
     this.broadcast.fn.addEventSource(

@@ -56,7 +56,11 @@ it('resumes from the last cursor after a dropped connection and misses no drift'
     await expect.poll(() => messages.some((m) => m.type === 'hello')).toBe(true);
     const post = async (eventID: string) => {
       const record = { ...(await readFixture('s3-suspend-versioning.json')), eventID };
-      const response = await fetch(`${base}/api/v1/events`, { method: 'POST', body: JSON.stringify(record) });
+      const response = await fetch(`${base}/api/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(record),
+      });
       return ((await response.json()) as { findings: { id: string }[] }).findings[0].id;
     };
     const first = await post('5f0c1c9e-0000-4000-8000-000000000001');

@@ -164,6 +164,7 @@ describe('request size limits', () => {
   it('accepts a body under the limit', async () => {
     const res = await fetch(`${open.url}/api/v1/events`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify(suspendEvent(1)),
     });
     expect(res.status).toBe(200);
@@ -172,7 +173,11 @@ describe('request size limits', () => {
   it('refuses a body over the limit (declared length)', async () => {
     const body = events(5);
     expect(body.length).toBeGreaterThan(4096);
-    const res = await fetch(`${open.url}/api/v1/events`, { method: 'POST', body });
+    const res = await fetch(`${open.url}/api/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
   });
@@ -189,6 +194,7 @@ describe('request size limits', () => {
     });
     const res = await fetch(`${open.url}/api/v1/events`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: stream,
       duplex: 'half',
     } as RequestInit).catch((error: Error) => ({ status: `closed: ${error.message}` }));
@@ -201,7 +207,7 @@ describe('request size limits', () => {
     expect(DEFAULT_MAX_BODY_BYTES).toBe(1024 * 1024);
     const res = await fetch(`${server.url}/api/v1/events`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}` },
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
       body: `[${' '.repeat(DEFAULT_MAX_BODY_BYTES)}]`,
     });
     expect(res.status).toBe(413);

@@ -81,6 +81,7 @@ describe('secrets canary', () => {
       await live.waitFor((m) => m.type === 'hello');
       const posted = await fetch(`${server.url}/api/v1/events`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify(EVENTS),
       });
       expect(posted.status).toBe(200);
@@ -91,6 +92,7 @@ describe('secrets canary', () => {
       const first = (drifts[0] as Extract<LiveMessage, { type: 'drift' }>).drift.id;
       const ack = await fetch(`${server.url}/api/v1/drifts/${first}/acknowledge`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ by: 'tester' }),
       });
       seen.push(await ack.text());

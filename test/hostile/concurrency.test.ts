@@ -97,7 +97,11 @@ describe('the same event ten times in parallel', () => {
       const body = JSON.stringify(suspendEvent(501));
       const answers = await Promise.all(
         Array.from({ length: 10 }, () =>
-          fetch(`${server.url}/api/v1/events`, { method: 'POST', body }).then((r) => r.json()),
+          fetch(`${server.url}/api/v1/events`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+          }).then((r) => r.json()),
         ),
       );
       expect(answers.reduce((n, a) => n + (a as { created: number }).created, 0)).toBe(1);
@@ -158,7 +162,11 @@ describe('out-of-order delivery of a change and its revert', () => {
       const live = await connectLive(server.url);
       await live.waitFor((m) => m.type === 'hello');
       const post = (body: unknown) =>
-        fetch(`${server.url}/api/v1/events`, { method: 'POST', body: JSON.stringify(body) });
+        fetch(`${server.url}/api/v1/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
       await post(revertEvent(1200));
       const answer = (await (await post(suspendEvent(1100))).json()) as { findings: { id: string }[] };
       const id = answer.findings[0].id;

@@ -41,8 +41,64 @@ describe('tfdrift scan', () => {
     );
     expect(kinds).toContain('modified module.app.aws_instance.web[0]');
     expect(kinds).toContain('deleted aws_instance.worker');
+    // Net drift: the two instance_type changes fold into one finding, the last value against state.
+    const web = report.findings.filter(
+      (f: { resource: { address: string } }) => f.resource.address === 'module.app.aws_instance.web[0]',
+    );
+    expect(web).toHaveLength(1);
+    expect(web[0].changes).toEqual([
+      { attribute: 'instance_type', expected: 't2.micro', actual: 'm5.large' },
+    ]);
+    expect(web[0].events.map((e: { name: string }) => e.name)).toEqual([
+      'ModifyInstanceAttribute',
+      'ModifyInstanceAttribute',
+    ]);
+    expect(web[0].actors.map((a: { name: string }) => a.name)).toEqual(['first.last', 'example.user']);
+    expect(web[0].actor.name).toBe('example.user');
+    const types = new Set(
+      report.findings.flatMap((f: { actors: { type: string }[] }) => f.actors.map((a) => a.type)),
+    );
+    expect(types).toEqual(new Set(['IAMUser', 'AssumedRole', 'Root', 'FederatedUser']));
+  });
+
+  it('--per-event lists one finding per drifting event, as before net drift', () => {
+    const { code, stdout } = tfdrift([
+      'scan',
+      '--state',
+      join(SAMPLE, 'state'),
+      '--events',
+      join(SAMPLE, 'events.json'),
+      '--format',
+      'json',
+      '--per-event',
+    ]);
+    expect(code).toBe(2);
+    const report = JSON.parse(stdout);
+    const web = report.findings.filter(
+      (f: { resource: { address: string } }) => f.resource.address === 'module.app.aws_instance.web[0]',
+    );
+    expect(web.map((f: { changes: { actual: string }[] }) => f.changes[0].actual)).toEqual([
+      't2.xlarge',
+      'm5.large',
+    ]);
+    expect(web.every((f: { events?: unknown }) => f.events === undefined)).toBe(true);
     const types = new Set(report.findings.map((f: { actor: { type: string } }) => f.actor.type));
     expect(types).toEqual(new Set(['IAMUser', 'AssumedRole', 'Root', 'FederatedUser']));
+  });
+
+  it('counts a log passed twice once', () => {
+    const events = join(SAMPLE, 'events.json');
+    const once = JSON.parse(
+      tfdrift(['scan', '--state', join(SAMPLE, 'state'), '--events', events, '--format', 'json']).stdout,
+    );
+    const twice = JSON.parse(
+      tfdrift(['scan', '--state', join(SAMPLE, 'state'), '--events', events, events, '--format', 'json'])
+        .stdout,
+    );
+    expect(twice.summary.events).toBe(4);
+    expect(twice.summary.duplicates).toBe(4);
+    expect(once.summary.duplicates).toBe(0);
+    expect(twice.findings).toEqual(once.findings);
   });
 
   it('prints a readable table and a markdown report', () => {
@@ -55,7 +111,7 @@ describe('tfdrift scan', () => {
     ]);
     expect(table.code).toBe(2);
     expect(table.stdout).toMatch(/^SEVERITY\s+KIND\s+RESOURCE/m);
-    // 120 columns off a terminal: the change is cut to fit; the markdown and JSON carry it whole.
+    // 120 columns off a terminal: cells are cut to fit; the markdown and JSON carry them whole.
     expect(table.stdout).toContain('instance_type: t2.micro');
     const md = tfdrift([
       'scan',
@@ -68,7 +124,9 @@ describe('tfdrift scan', () => {
     ]);
     expect(md.code).toBe(2);
     expect(md.stdout).toContain('| Severity | Kind | Resource |');
-    expect(md.stdout).toContain('instance\\_type: t2\\.micro → t2\\.xlarge');
+    expect(md.stdout).toContain('instance\\_type: t2\\.micro → m5\\.large');
+    expect(md.stdout).toContain('first\\.last, example\\.user');
+    expect(md.stdout).toContain('ModifyInstanceAttribute \\(\\+1 earlier\\)');
   });
 
   it('exits 0 on a clean log (read-only, failed and Terraform calls)', () => {

@@ -1,16 +1,19 @@
 // The backstop function: re-reads the trail's gzipped log files of the last window from S3 (s3rver)
 // and feeds them to the detect service; a second run over the same files stores and alerts nothing.
+// It reads a bounded number of files at once, and a file it could not read fails the run after the
+// others were processed (so the schedule's retries, dead-letter queue and alarm see it).
 
 import { gzipSync } from 'node:zlib';
 import {
   CreateBucketCommand,
+  GetObjectCommand,
   type ListObjectsV2CommandInput,
   PutObjectCommand,
-  type S3Client,
+  S3Client,
 } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { daysBetween, fileTime, trailLogKeys } from '../../lambdas/handlers/runtime/trail-logs.js';
 import { fixtureJson, type HandlerWorld, startHandlerWorld } from './handlers-env.js';
 
@@ -26,6 +29,21 @@ const inWindow =
 const tooOld =
   'trail/AWSLogs/111111111111/CloudTrail/us-east-1/2024/01/15/111111111111_CloudTrail_us-east-1_20240115T0100Z_Hy8O3d4uLr2fB0aC.json.gz';
 
+/** A log file as CloudTrail delivers it, for account 111111111111 in eu-west-1 at `time` (…THHmmZ). */
+function logKey(day: string, time: string, id: string): string {
+  return `trail/AWSLogs/111111111111/CloudTrail/eu-west-1/${day.replaceAll('-', '/')}/111111111111_CloudTrail_eu-west-1_${day.replaceAll('-', '')}T${time}Z_${id}.json.gz`;
+}
+
+async function putLog(key: string, records: readonly unknown[], raw?: Buffer): Promise<void> {
+  const body = raw ?? gzipSync(JSON.stringify({ Records: records }));
+  await world.s3.send(new PutObjectCommand({ Bucket: TRAIL_BUCKET, Key: key, Body: body }));
+}
+
+/** The suspend-versioning call with an event id of its own (so it is a drift of its own). */
+function suspendEvent(n: number) {
+  return { ...suspend, eventID: `0b5e${String(n).padStart(4, '0')}-1234-4234-8234-123456789abc` };
+}
+
 beforeAll(async () => {
   world = await startHandlerWorld();
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
@@ -37,8 +55,7 @@ beforeAll(async () => {
       [{ ...suspend, eventID: '12345678-1234-1234-1234-999999999999', eventTime: '2024-01-15T00:55:00Z' }],
     ],
   ] as const) {
-    const body = gzipSync(JSON.stringify({ Records: records }));
-    await world.s3.send(new PutObjectCommand({ Bucket: TRAIL_BUCKET, Key: key, Body: body }));
+    await putLog(key, records);
   }
   Object.assign(process.env, {
     TRAIL_BUCKET,
@@ -102,5 +119,66 @@ describe('backstop handler', () => {
     );
     // Assess
     expect(keys).toEqual(all.slice(0, 2));
+  });
+
+  it("reads the window's files eight at a time, not one by one", async () => {
+    // Prepare: 20 files delivered on a day of their own; count GetObject requests in flight.
+    const keys = Array.from({ length: 20 }, (_, i) => logKey('2024-02-20', `11${String(i + 10)}`, `c${i}`));
+    for (const [i, key] of keys.entries()) await putLog(key, [suspendEvent(100 + i)]);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const send = S3Client.prototype.send as unknown as (
+      this: S3Client,
+      ...args: unknown[]
+    ) => Promise<unknown>;
+    const spy = vi.spyOn(S3Client.prototype, 'send').mockImplementation(function (
+      this: S3Client,
+      command: unknown,
+      ...rest: unknown[]
+    ) {
+      if (!(command instanceof GetObjectCommand)) return send.call(this, command, ...rest);
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      return send.call(this, command, ...rest).finally(() => {
+        inFlight -= 1;
+      });
+    } as never);
+    // Act
+    const result = await backstop.handler({ time: '2024-02-20T12:00:00Z' }).finally(() => spy.mockRestore());
+    // Assess
+    expect(result).toEqual({ files: 20, processed: 20, created: 20, errors: 0 });
+    expect(mostInFlight).toBe(backstop.READ_CONCURRENCY);
+    expect(backstop.READ_CONCURRENCY).toBe(8);
+  });
+
+  it('fails the run for a file it could not read, after processing every other file', async () => {
+    // Prepare: a truncated file between two good ones, on a day of their own.
+    const good = [logKey('2024-03-05', '1101', 'a'), logKey('2024-03-05', '1121', 'c')];
+    const broken = logKey('2024-03-05', '1111', 'b');
+    await putLog(good[0], [suspendEvent(1)]);
+    await putLog(broken, [], gzipSync(JSON.stringify({ Records: [suspendEvent(2)] })).subarray(0, 40));
+    await putLog(good[1], [suspendEvent(3)]);
+    const alertsBefore = sns.commandCalls(PublishCommand).length;
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    // Act
+    const run = backstop.handler({ time: '2024-03-05T11:30:00Z' });
+    const failure = await run.then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    const lines = log.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+    log.mockRestore();
+    // Assess: the run failed naming the file, and the two good files' drifts were stored and alerted.
+    expect(failure?.message).toMatch(/^backstop: 1 of 3 trail log files could not be processed/);
+    expect(failure?.message).toContain(broken);
+    expect(sns.commandCalls(PublishCommand).length - alertsBefore).toBe(2);
+    expect(lines.find((l) => l.message === 'backstop run')).toMatchObject({
+      files: 3,
+      processed: 2,
+      created: 2,
+      errors: 1,
+      failedFiles: 1,
+    });
+    expect(lines.find((l) => l.message === 'trail log file not processed')).toMatchObject({ key: broken });
   });
 });

@@ -1,6 +1,7 @@
 // The live-feed functions: $connect / $disconnect against dynalite, the broadcast function on a
-// DynamoDB stream record (API Gateway's management API mocked at the SDK boundary: one connection
-// gone), and the $connect authorizer verifying Cognito-shaped JWTs signed with a local RSA key.
+// DynamoDB stream record and the resume route replaying the drifts table's changes (API Gateway's
+// management API mocked at the SDK boundary: one connection gone), and the $connect authorizer
+// verifying Cognito-shaped JWTs signed with a local RSA key.
 
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import {
@@ -11,10 +12,11 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayRequestAuthorizerEvent, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeLiveMessage, MAX_MESSAGE_BYTES } from '../../lambdas/adapters/aws/apigw-sender.js';
 import { toItem } from '../../lambdas/adapters/aws/drift-item.js';
 import { DynamoConnections } from '../../lambdas/adapters/aws/dynamo-connections.js';
+import { DynamoDriftStore } from '../../lambdas/adapters/aws/dynamo-drift-store.js';
 import { sampleDrift } from '../support/drift-samples.js';
 import { type HandlerWorld, startHandlerWorld } from './handlers-env.js';
 
@@ -25,6 +27,7 @@ let handlers: {
   connect: typeof import('../../lambdas/handlers/ws-connect.js');
   disconnect: typeof import('../../lambdas/handlers/ws-disconnect.js');
   broadcast: typeof import('../../lambdas/handlers/broadcast.js');
+  resume: typeof import('../../lambdas/handlers/ws-resume.js');
   authorizer: typeof import('../../lambdas/handlers/ws-authorizer.js');
 };
 
@@ -35,6 +38,7 @@ beforeAll(async () => {
     connect: await import('../../lambdas/handlers/ws-connect.js'),
     disconnect: await import('../../lambdas/handlers/ws-disconnect.js'),
     broadcast: await import('../../lambdas/handlers/broadcast.js'),
+    resume: await import('../../lambdas/handlers/ws-resume.js'),
     authorizer: await import('../../lambdas/handlers/ws-authorizer.js'),
   };
 }, 60_000);
@@ -43,10 +47,10 @@ afterAll(async () => {
   await world?.stop();
 });
 
-function wsEvent(eventType: 'CONNECT' | 'DISCONNECT', connectionId: string) {
+function wsEvent(eventType: 'CONNECT' | 'DISCONNECT' | 'MESSAGE', connectionId: string, body?: string) {
   return {
     requestContext: {
-      routeKey: eventType === 'CONNECT' ? '$connect' : '$disconnect',
+      routeKey: { CONNECT: '$connect', DISCONNECT: '$disconnect', MESSAGE: 'resume' }[eventType],
       eventType,
       extendedRequestId: 'ext-1',
       requestTime: '25/Nov/2026:09:00:00 +0000',
@@ -61,7 +65,17 @@ function wsEvent(eventType: 'CONNECT' | 'DISCONNECT', connectionId: string) {
       authorizer: eventType === 'CONNECT' ? { principalId: 'user-sub-1', sub: 'user-sub-1' } : undefined,
     },
     isBase64Encoded: false,
+    ...(body === undefined ? {} : { body }),
   };
+}
+
+/** The messages the functions posted to one connection, in order. */
+function postedTo(connectionId: string): Record<string, unknown>[] {
+  return management
+    .commandCalls(PostToConnectionCommand)
+    .map((c) => c.args[0].input)
+    .filter((input) => input.ConnectionId === connectionId)
+    .map((input) => JSON.parse(Buffer.from(input.Data as Uint8Array).toString('utf8')));
 }
 
 describe('$connect and $disconnect', () => {
@@ -79,6 +93,7 @@ describe('$connect and $disconnect', () => {
 describe('broadcast', () => {
   it('sends a changed drift to every connection and drops the one API Gateway reports gone', async () => {
     // Prepare
+    management.resetHistory();
     await handlers.connect.handler(wsEvent('CONNECT', 'live-1=') as never);
     await handlers.connect.handler(wsEvent('CONNECT', 'gone-1=') as never);
     management
@@ -115,6 +130,9 @@ describe('broadcast', () => {
     expect(sent.map((s) => s.ConnectionId).sort()).toEqual(['gone-1=', 'live-1=']);
     const message = JSON.parse(Buffer.from(sent[0].Data as Uint8Array).toString('utf8'));
     expect(message).toMatchObject({ type: 'drift', cursor: '42', drift: { id: drift.id, status: 'open' } });
+    // Live messages carry no raw event (docs/api.md): the stream image has it, the message does not.
+    expect(event.Records[0].dynamodb?.NewImage?.rawEvent).toBeDefined();
+    expect(message.drift.rawEvent).toBeUndefined();
     const remaining = await connections.list();
     expect(remaining).toContain('live-1=');
     expect(remaining).not.toContain('gone-1=');
@@ -130,6 +148,101 @@ describe('broadcast', () => {
     const message = JSON.parse(text);
     expect(message.drift.rawEvent).toBeUndefined();
     expect(message.drift).toMatchObject({ id: drift.id, truncated: true, changes: drift.changes });
+  });
+});
+
+describe('resume route', () => {
+  it('greets the connection with its cursor and replays every drift changed after it, in change order', async () => {
+    // Prepare: four new drifts, then the first acknowledged (its latest change is the newest).
+    management.resetHistory();
+    management.on(PostToConnectionCommand).resolves({});
+    const store = new DynamoDriftStore(world.dynamo.doc, { tableName: process.env.DRIFTS_TABLE });
+    const drifts = [101, 102, 103, 104].map((n) => sampleDrift(n));
+    const seqs: number[] = [];
+    for (const drift of drifts) seqs.push((await store.putNew(drift)) as number);
+    const ack = await store.changeStatus(drifts[0].id, {
+      status: 'acknowledged',
+      at: '2026-11-25T09:05:00Z',
+      by: 'alice',
+    });
+    await handlers.connect.handler(wsEvent('CONNECT', 'resume-1=') as never);
+    const since = String(seqs[1]);
+    // Act
+    const result = await handlers.resume.handler(
+      wsEvent('MESSAGE', 'resume-1=', JSON.stringify({ action: 'resume', since })) as never,
+    );
+    // Assess
+    expect(result).toEqual({ statusCode: 200 });
+    const messages = postedTo('resume-1=');
+    expect(messages[0]).toEqual({ type: 'hello', cursor: since });
+    const replayed = messages.slice(1);
+    expect(replayed.map((m) => (m.drift as { id: string }).id)).toEqual([
+      drifts[2].id,
+      drifts[3].id,
+      drifts[0].id,
+    ]);
+    expect(replayed.map((m) => m.cursor)).toEqual([String(seqs[2]), String(seqs[3]), String(ack?.seq)]);
+    expect(replayed[2].drift).toMatchObject({ status: 'acknowledged', statusChangedBy: 'alice' });
+    expect(
+      replayed.every((m) => m.type === 'drift' && (m.drift as { rawEvent?: unknown }).rawEvent === undefined),
+    ).toBe(true);
+    await handlers.disconnect.handler(wsEvent('DISCONNECT', 'resume-1=') as never);
+  });
+
+  it('greets a connection that gives no cursor with the current one and replays nothing', async () => {
+    // Prepare
+    management.resetHistory();
+    management.on(PostToConnectionCommand).resolves({});
+    const store = new DynamoDriftStore(world.dynamo.doc, { tableName: process.env.DRIFTS_TABLE });
+    await store.putNew(sampleDrift(105));
+    const head = await store.headSeq();
+    // Act
+    const result = await handlers.resume.handler(
+      wsEvent('MESSAGE', 'resume-2=', JSON.stringify({ action: 'resume' })) as never,
+    );
+    // Assess
+    expect(result).toEqual({ statusCode: 200 });
+    expect(head).toBeGreaterThan(0);
+    expect(postedTo('resume-2=')).toEqual([{ type: 'hello', cursor: String(head) }]);
+  });
+
+  it.each([
+    ['a cursor that is no number', JSON.stringify({ action: 'resume', since: '12; drop' })],
+    ['a negative cursor', JSON.stringify({ action: 'resume', since: -3 })],
+    ['a message that is no JSON', 'resume please'],
+  ])('refuses %s with a 400 naming the problem, sending nothing', async (_name, body) => {
+    // Prepare
+    management.resetHistory();
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    // Act
+    const result = (await handlers.resume.handler(wsEvent('MESSAGE', 'resume-3=', body) as never)) as {
+      statusCode: number;
+      body: string;
+    };
+    log.mockRestore();
+    // Assess
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body).error).toMatchObject({
+      code: 'bad_request',
+      message: expect.stringMatching(/^resume: /),
+    });
+    expect(postedTo('resume-3=')).toEqual([]);
+  });
+
+  it('stops replaying when API Gateway reports the connection gone', async () => {
+    // Prepare
+    management.resetHistory();
+    management
+      .on(PostToConnectionCommand, { ConnectionId: 'resume-4=' })
+      .rejects(new GoneException({ message: 'Gone', $metadata: { httpStatusCode: 410 } }));
+    // Act
+    const result = await handlers.resume.handler(
+      wsEvent('MESSAGE', 'resume-4=', JSON.stringify({ action: 'resume', since: '0' })) as never,
+    );
+    // Assess: the hello was tried, found gone, and nothing else was sent.
+    expect(result).toEqual({ statusCode: 200 });
+    const tried = management.commandCalls(PostToConnectionCommand).map((c) => c.args[0].input.ConnectionId);
+    expect(tried).toEqual(['resume-4=']);
   });
 });
 

@@ -60,7 +60,11 @@ async function api(path: string, init: RequestInit = {}, base = server.url) {
 }
 
 const post = (path: string, body: unknown) =>
-  api(path, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+  api(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 beforeAll(async () => {
   mkdirSync(stateDir, { recursive: true });

@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { loadRulesFromDir } from '../../lambdas/adapters/local/rule-files.js';
 import { isReadOnlyName } from '../../lambdas/core/cloudtrail.js';
 
-export const CORPUS_DIR = join(import.meta.dirname, '../../../shared/corpus/cloudtrail');
+export const CORPUS_DIR = join(import.meta.dirname, '../fixtures/corpus/cloudtrail');
 const NOT_DRIFT_DIR = join(import.meta.dirname, '../../rules/not-drift');
 
 /**

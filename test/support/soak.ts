@@ -171,7 +171,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   try {
     for (let i = 0; i < options.clients; i++) listeners.push(await listen(server.url));
     // One event first (the first writes create what every later one reuses), then the load.
-    await fetch(`${server.url}/api/v1/events`, { method: 'POST', body: JSON.stringify(suspendEvent(0)) });
+    await fetch(`${server.url}/api/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(suspendEvent(0)),
+    });
     await new Promise((r) => setTimeout(r, 500));
     const rssBefore = rssMb(child.pid);
     const warmUpMs = Math.min(10_000, (options.seconds * 1000) / 5);
@@ -203,6 +207,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         for (const e of batch) sentAt.set(String(e.eventID), now);
         const p: Promise<void> = fetch(`${server.url}/api/v1/events`, {
           method: 'POST',
+          headers: { 'content-type': 'application/json' },
           body: JSON.stringify(batch),
         })
           .then(async (res) => {

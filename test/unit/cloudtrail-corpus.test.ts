@@ -1,4 +1,4 @@
-// Every real CloudTrail record of ../shared/corpus/cloudtrail (listed in its INDEX.tsv) normalises,
+// Every real CloudTrail record of test/fixtures/corpus/cloudtrail (listed in its INDEX.tsv) normalises,
 // and agrees with the index; the log files there read with the expected counts and clear errors.
 
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { type EventInput, parseEventText, readEvents } from '../../lambdas/adapt
 import { isReadOnlyName, normaliseRecord } from '../../lambdas/core/cloudtrail.js';
 import { InputError } from '../../lambdas/core/errors.js';
 
-const CORPUS = join(import.meta.dirname, '../../../shared/corpus/cloudtrail');
+const CORPUS = join(import.meta.dirname, '../fixtures/corpus/cloudtrail');
 const at = (path: string) => join(CORPUS, path);
 
 interface Row {

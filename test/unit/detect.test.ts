@@ -22,9 +22,9 @@ import { asFailed, asTerraform, stateOf } from './rules/harness.js';
 
 const rules = loadRulesFromDir(join(import.meta.dirname, '../fixtures/engine-rules'));
 const corpus = (path: string) =>
-  JSON.parse(readFileSync(join(import.meta.dirname, '../../../shared/corpus/cloudtrail', path), 'utf8'));
+  JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/corpus/cloudtrail', path), 'utf8'));
 
-// Real records (../shared/corpus, see test/fixtures/SOURCES.md for their licences).
+// Real records (test/fixtures/corpus, see test/fixtures/SOURCES.md for their licences).
 const modifyType = corpus('cloudtrail-console-actions/examples/ModifyInstanceAttribute__1.json'); // i-09c0962723ab84080 → t2.xlarge
 const terminate = corpus('awsdocs-amazon-ec2-user-guide/doc_source/monitor-with-cloudtrail__1.json'); // i-1a2b3c4d
 const runInstances = corpus('cloudtrail-watcher/test/services/samples/ec2_RunInstances_single.json');

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EventInput, parseEventText, readEvents } from '../../lambdas/adapters/local/event-files.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/cloudtrail');
-const CORPUS = join(import.meta.dirname, '../../../shared/corpus/cloudtrail');
+const CORPUS = join(import.meta.dirname, '../fixtures/corpus/cloudtrail');
 const fixtureText = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 const record = (name: string) => JSON.parse(fixtureText(name)) as Record<string, unknown>;
 

@@ -36,11 +36,15 @@ describe('golden scans', () => {
     const config = parseConfig(
       existsSync(configPath) ? JSON.parse(readFileSync(configPath, 'utf8')) : undefined,
     );
-    const report = await scan({ state: [join(dir, 'state')], events: [events] }, rules, config);
+    // The CLI's default: net drift.
+    const report = await scan({ state: [join(dir, 'state')], events: [events], mode: 'net' }, rules, config);
     const actual = portable(report, dir);
     const expectedPath = join(dir, 'expected.json');
-    if (update || !existsSync(expectedPath))
-      writeFileSync(expectedPath, `${JSON.stringify(actual, null, 2)}\n`);
+    // A missing expected.json fails: only a reviewed UPDATE_GOLDEN=1 run may write one.
+    if (update) writeFileSync(expectedPath, `${JSON.stringify(actual, null, 2)}\n`);
+    expect(existsSync(expectedPath), `${name}/expected.json is missing (UPDATE_GOLDEN=1 writes it)`).toBe(
+      true,
+    );
     expect(actual).toEqual(JSON.parse(readFileSync(expectedPath, 'utf8')));
 
     // A planted secret (any state string starting with CANARY-) must not appear in any format.

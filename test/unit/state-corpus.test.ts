@@ -1,4 +1,4 @@
-// Every state file of the shared corpus (../shared/corpus/tfstate/INDEX.tsv): it either indexes with
+// Every state file of the corpus (test/fixtures/corpus/tfstate/INDEX.tsv): it either indexes with
 // the instance count and resource types the INDEX and an independent count predict, or it is rejected
 // with the error a person can act on. The format version decides, not terraform_version: the
 // corpus's version-4 files claiming Terraform 0.10.26, "invalid" or 999.0.0 (driftctl's
@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { StateError } from '../../lambdas/core/errors.js';
 import { buildStateIndex, parseStateDocument } from '../../lambdas/core/state.js';
 
-const corpus = fileURLToPath(new URL('../../../shared/corpus/tfstate/', import.meta.url));
+const corpus = fileURLToPath(new URL('../fixtures/corpus/tfstate/', import.meta.url));
 
 interface Row {
   path: string;

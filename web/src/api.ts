@@ -1,7 +1,7 @@
 // HTTP client for docs/api.md. apiBase may be relative (local server, CloudFront path) or an
 // absolute API Gateway URL.
 
-import { getToken } from './auth.js';
+import { freshToken } from './auth.js';
 import type { Drift, DriftDetail, DriftPage, Graph, RuntimeConfig, Summary } from './types.js';
 
 export class ApiError extends Error {
@@ -43,7 +43,8 @@ export class Api {
     body?: unknown,
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    const token = getToken();
+    // Refreshed first when it is about to expire (web/src/auth.ts).
+    const token = await freshToken();
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(this.url(path, query), {

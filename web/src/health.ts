@@ -4,6 +4,7 @@
 // dashboard from S3), the answer is not JSON and nothing is shown.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { getToken } from './auth.js';
 
 export interface ServerHealth {
   readonly status: 'ok' | 'degraded';
@@ -15,7 +16,11 @@ const POLL_MS = 15_000;
 
 export async function fetchHealth(): Promise<ServerHealth | null> {
   try {
-    const response = await fetch('./health', { cache: 'no-store', headers: { accept: 'application/json' } });
+    // With the server's token, /health says why it is degraded; without, only that it is.
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const token = getToken();
+    if (token) headers.authorization = `Bearer ${token}`;
+    const response = await fetch('./health', { cache: 'no-store', headers });
     if (!response.headers.get('content-type')?.includes('application/json')) return null;
     const body = (await response.json()) as { status?: unknown; problems?: unknown };
     if (body.status === 'ok') return { status: 'ok', problems: [] };

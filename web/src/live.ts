@@ -1,5 +1,6 @@
 // The live feed: one WebSocket, reconnected with exponential backoff and resumed from the last
-// cursor (`?since=`) so that nothing is missed while disconnected (docs/api.md).
+// cursor (`?since=` locally, a `resume` message in AWS) so that nothing is missed while disconnected
+// (docs/api.md).
 
 import type { LiveMessage } from './types.js';
 
@@ -7,7 +8,8 @@ export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
 export interface LiveOptions {
   readonly wsUrl: string;
-  readonly token: () => string | null;
+  /** The token for `?token=`, asked for before every connect (so a reconnect gets a fresh one). */
+  readonly token: () => string | null | Promise<string | null>;
   readonly onMessage: (message: LiveMessage) => void;
   readonly onStatus: (status: LiveStatus, retryInMs?: number) => void;
 }
@@ -45,7 +47,7 @@ export class LiveFeed {
 
   start(): void {
     this.stopped = false;
-    this.connect();
+    void this.connect();
   }
 
   stop(): void {
@@ -55,11 +57,14 @@ export class LiveFeed {
     this.socket = null;
   }
 
-  private connect(): void {
+  private async connect(): Promise<void> {
+    this.timer = null;
     this.options.onStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
     let socket: WebSocket;
     try {
-      socket = new WebSocket(socketUrl(this.options.wsUrl, this.cursor, this.options.token()));
+      const token = await this.options.token();
+      if (this.stopped) return;
+      socket = new WebSocket(socketUrl(this.options.wsUrl, this.cursor, token));
     } catch {
       this.retry();
       return;
@@ -67,6 +72,9 @@ export class LiveFeed {
     this.socket = socket;
     socket.onopen = () => {
       this.attempt = 0;
+      // API Gateway (AWS) cannot send during the connect, so it resumes on this message; the local
+      // server resumes from ?since= and ignores it (docs/api.md).
+      socket.send(JSON.stringify({ action: 'resume', ...(this.cursor ? { since: this.cursor } : {}) }));
       this.options.onStatus('live');
     };
     socket.onmessage = (event) => {
@@ -89,6 +97,6 @@ export class LiveFeed {
     const delay = backoffDelay(this.attempt);
     this.attempt += 1;
     this.options.onStatus(this.attempt > 6 ? 'offline' : 'reconnecting', delay);
-    this.timer = setTimeout(() => this.connect(), delay);
+    this.timer = setTimeout(() => void this.connect(), delay);
   }
 }

@@ -1,7 +1,14 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { loadConfig } from './api.js';
-import { getToken, startCognitoLogin, takeTokenFromUrl } from './auth.js';
+import {
+  completeSignIn,
+  enableCognito,
+  freshToken,
+  isSignInCallback,
+  startCognitoLogin,
+  takeTokenFromUrl,
+} from './auth.js';
 import { App } from './components/App.js';
 
 async function start(): Promise<void> {
@@ -10,9 +17,14 @@ async function start(): Promise<void> {
   takeTokenFromUrl();
   try {
     const config = await loadConfig();
-    if (config.auth?.type === 'cognito' && !getToken()) {
-      startCognitoLogin(config.auth);
-      return;
+    if (config.auth?.type === 'cognito') {
+      enableCognito(config.auth);
+      // Back from the hosted UI: exchange the code. A refusal is shown, not retried in a loop.
+      if (isSignInCallback()) await completeSignIn(config.auth);
+      if (!(await freshToken())) {
+        await startCognitoLogin(config.auth);
+        return;
+      }
     }
     createRoot(root).render(
       <StrictMode>

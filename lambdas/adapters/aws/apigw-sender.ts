@@ -2,11 +2,25 @@
 // API Gateway no longer knows (410 GoneException) answers false so the caller drops it.
 
 import {
-  type ApiGatewayManagementApiClient,
+  ApiGatewayManagementApiClient,
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { ConnectionSender, LiveMessage } from '../../ports.js';
+
+/**
+ * The management API of the WebSocket stage at `stageUrl` (https://{api}.execute-api.{region}.../{stage}).
+ * The SDK's own endpoint variable, AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI, takes precedence, as
+ * it does for every other client (clients.ts): local runs point it at a stand-in of the stage.
+ */
+export function managementClient(
+  stageUrl: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ApiGatewayManagementApiClient {
+  return new ApiGatewayManagementApiClient({
+    endpoint: env.AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI || stageUrl,
+  });
+}
 
 /** API Gateway WebSocket limits: 128 KB per message, sent in 32 KB frames (service quotas). */
 export const MAX_MESSAGE_BYTES = 128 * 1024;

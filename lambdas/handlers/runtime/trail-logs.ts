@@ -33,6 +33,29 @@ async function keys(s3: S3Client, bucket: string, prefix: string): Promise<strin
   return out;
 }
 
+/** Prefixes listed at once (S3 allows thousands of requests per second per prefix). */
+const LIST_CONCURRENCY = 8;
+
+/** Runs `work` on every item, at most `limit` at a time; rejects with the first error, after all ran. */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await work(item).catch((error: unknown) => {
+        errors.push(error);
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (errors.length > 0) throw errors[0];
+}
+
 const pad = (n: number) => String(n).padStart(2, '0');
 const dayPath = (d: Date) => `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/`;
 
@@ -82,17 +105,20 @@ export async function trailLogKeys(
     for (const a of layout.accounts) accountRoots.add(`${orgRoot}${a}/`);
     for (const folder of await folders(s3, bucket, orgRoot)) accountRoots.add(folder);
   }
-  const found: string[] = [];
+  const prefixes: string[] = [];
   for (const account of [...accountRoots].sort()) {
     for (const region of layout.regions) {
-      for (const day of daysBetween(from, to)) {
-        for (const key of await keys(s3, bucket, `${account}CloudTrail/${region}/${day}`)) {
-          const t = fileTime(key);
-          if (t !== null && t >= from.getTime() - 60_000 && t <= to.getTime()) found.push(key);
-        }
-      }
+      for (const day of daysBetween(from, to)) prefixes.push(`${account}CloudTrail/${region}/${day}`);
     }
   }
+  // A large organisation is thousands of prefixes (accounts × regions × days): list a few at once.
+  const found: string[] = [];
+  await forEachLimited(prefixes, LIST_CONCURRENCY, async (prefix) => {
+    for (const key of await keys(s3, bucket, prefix)) {
+      const t = fileTime(key);
+      if (t !== null && t >= from.getTime() - 60_000 && t <= to.getTime()) found.push(key);
+    }
+  });
   return found.sort();
 }
 

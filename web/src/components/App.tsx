@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Api, ApiError } from '../api.js';
-import { setToken, startCognitoLogin } from '../auth.js';
+import { freshToken, setToken, signOut, startCognitoLogin } from '../auth.js';
 import { useServerHealth } from '../health.js';
 import { nodeIdOf } from '../lib/format.js';
 import { matchesFilters } from '../lib/live-match.js';
@@ -175,7 +175,7 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
   useEffect(() => {
     const feed = new LiveFeed({
       wsUrl: config.wsUrl,
-      token: () => sessionStorage.getItem('tfdrift.token'),
+      token: freshToken,
       onMessage: (message) => onMessageRef.current(message),
       onStatus: setLive,
     });
@@ -246,6 +246,7 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
         view={url.view}
         onView={(view) => navigate((s) => ({ ...s, view }))}
         onSeverity={(severity) => setFilters({ ...url.filters, severity: [severity], status: ['open'] })}
+        onSignOut={config.auth?.type === 'cognito' ? signOut : undefined}
       />
       <main className={`workspace view-${url.view}`}>
         {showGraph && (

@@ -26,9 +26,11 @@ interface HeaderProps {
   readonly view: ViewMode;
   readonly onView: (view: ViewMode) => void;
   readonly onSeverity: (severity: Severity) => void;
+  /** Shown when signed in through Cognito. */
+  readonly onSignOut?: () => void;
 }
 
-export function Header({ summary, live, health, view, onView, onSeverity }: HeaderProps) {
+export function Header({ summary, live, health, view, onView, onSeverity, onSignOut }: HeaderProps) {
   // Re-render now and then so "2 min ago" stays true.
   const [, setTick] = useState(0);
   useEffect(() => {
@@ -86,6 +88,11 @@ export function Header({ summary, live, health, view, onView, onSeverity }: Head
             </button>
           ))}
         </fieldset>
+        {onSignOut && (
+          <button type="button" onClick={onSignOut} data-testid="sign-out">
+            Sign out
+          </button>
+        )}
       </div>
     </header>
   );

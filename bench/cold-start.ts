@@ -1,0 +1,111 @@
+// Detect function cold start: a cold `import()` of the detect bundle (built as the stack builds it,
+// lib/bundling.ts) in a fresh Node process with the template's environment, against the cold import
+// of a plain bundle of the SDK clients it needs (bench/sdk-floor.ts, same esbuild options) — the two
+// alternate, RUNS times each, in the same run. Target: detect ≤ 1.0× the floor; bundle ≤ 450 KB.
+// Prints one JSON object.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { bundleHandler, esbuildOptions, REPO_ROOT } from '../lib/bundling.js';
+import { median, spread } from './measure.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const TARGET_RATIO = 1.0;
+const TARGET_KB = 450;
+
+/** The detect function's environment as the stack sets it (lib/tfdrift-stack.ts detectorEnv). */
+const DETECTOR_ENV: Record<string, string> = {
+  DRIFTS_TABLE: 'tfdrift-DriftsTable-1A2B3C',
+  EVENTS_TABLE: 'tfdrift-EventsTable-4D5E6F',
+  TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:tfdrift-Alerts-7G8H9I',
+  STATE_SOURCES: JSON.stringify([{ bucket: 'acme-tfstate', prefixes: ['prod/', 'env:/*/prod/*.tfstate'] }]),
+  DETECT_CONFIG: JSON.stringify({
+    ignore: { principals: ['arn:aws:iam::123456789012:role/ci-*'] },
+    terraformPrincipals: ['arn:aws:iam::123456789012:role/terraform'],
+  }),
+  RETENTION_DAYS: '365',
+  METRICS_NAMESPACE: 'tfdrift',
+  DASHBOARD_URL: 'https://d111111abcdef8.cloudfront.net',
+};
+
+/** What Lambda itself sets (nodejs22.x): region, the role's credentials, the function's name. */
+const LAMBDA_ENV: Record<string, string> = {
+  AWS_REGION: 'eu-west-1',
+  AWS_DEFAULT_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'ASIABENCHEXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_SESSION_TOKEN: 'bench',
+  AWS_LAMBDA_FUNCTION_NAME: 'tfdrift-Detect',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  NODE_OPTIONS: '',
+};
+
+/** Fails the bench when the stack sets a variable this bench does not. */
+function checkEnvMatchesStack(): void {
+  const source = readFileSync(join(REPO_ROOT, 'lib', 'tfdrift-stack.ts'), 'utf8');
+  const block = /const detectorEnv[^=]*=\s*\{([\s\S]*?)\n {4}\};/.exec(source)?.[1];
+  if (!block) throw new Error('detectorEnv not found in lib/tfdrift-stack.ts');
+  const names = [...block.matchAll(/^ {6}([A-Z_]+):/gm)].map((m) => m[1]);
+  const missing = names.filter((name) => !(name in DETECTOR_ENV));
+  if (missing.length > 0)
+    throw new Error(`bench/cold-start.ts lacks detectorEnv variables: ${missing.join(', ')}`);
+}
+
+const CHILD = `const t = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t));`;
+
+function coldImportMs(file: string): number {
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD, file], {
+    env: { PATH: process.env.PATH, ...LAMBDA_ENV, ...DETECTOR_ENV },
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`import of ${file} failed: ${run.stderr}`);
+  return Number(run.stdout);
+}
+
+const kb = (file: string) => Math.round((statSync(file).size / 1024) * 10) / 10;
+
+checkEnvMatchesStack();
+const dir = mkdtempSync(join(tmpdir(), 'tfdrift-bench-cold-'));
+try {
+  const detectDir = join(dir, 'detect');
+  const floorDir = join(dir, 'sdk-floor');
+  await bundleHandler('detect', detectDir);
+  await build({
+    ...esbuildOptions('detect', floorDir),
+    entryPoints: { index: join(REPO_ROOT, 'bench', 'sdk-floor.ts') },
+  });
+  const detectFile = join(detectDir, 'index.mjs');
+  const floorFile = join(floorDir, 'index.mjs');
+  coldImportMs(floorFile); // page cache warm for both
+  coldImportMs(detectFile);
+  const detect: number[] = [];
+  const floor: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    floor.push(coldImportMs(floorFile));
+    detect.push(coldImportMs(detectFile));
+  }
+  const ratios = detect.map((d, i) => d / floor[i]);
+  const ratio = median(detect) / median(floor);
+  const sizeKB = kb(detectFile);
+  console.log(
+    JSON.stringify({
+      runs: RUNS,
+      node: process.version,
+      load: loadavg()[0],
+      detectKB: sizeKB,
+      floorKB: kb(floorFile),
+      detectMs: spread(detect, 1),
+      floorMs: spread(floor, 1),
+      ratio: Number(ratio.toFixed(2)),
+      pairRatio: spread(ratios, 2),
+      targets: { ratio: TARGET_RATIO, detectKB: TARGET_KB },
+      pass: ratio <= TARGET_RATIO && sizeKB <= TARGET_KB,
+    }),
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,35 @@
+// WebSocket `resume` route: `{"action": "resume", "since": cursor}`, sent by the client once its
+// connection is open (API Gateway cannot send anything during $connect). Answers on the connection
+// with the hello and the replay of every drift change after `since` (docs/api.md).
+
+import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { ApiGatewaySender, managementClient } from '../adapters/aws/apigw-sender.js';
+import { DynamoDriftStore } from '../adapters/aws/dynamo-drift-store.js';
+import { InputError } from '../core/errors.js';
+import { parseResumeRequest, resumeConnection } from '../services/broadcast-service.js';
+import { dynamoDocumentClient } from './runtime/clients.js';
+import { requireEnv } from './runtime/env.js';
+import { jsonLogger } from './runtime/logger.js';
+
+const feed = new DynamoDriftStore(dynamoDocumentClient(), { tableName: requireEnv('DRIFTS_TABLE') });
+const sender = new ApiGatewaySender(managementClient(requireEnv('WS_ENDPOINT')));
+const logger = jsonLogger({ function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'ws-resume' });
+
+export async function handler(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResultV2> {
+  const connectionId = event.requestContext.connectionId;
+  let since: number | undefined;
+  try {
+    since = parseResumeRequest(event.body);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    // The message is the client's: say why it was refused, never echo it.
+    logger.warn('resume refused', { connectionId, reason: error.message });
+    return {
+      statusCode: 400,
+      body: JSON.stringify({ error: { code: 'bad_request', message: error.message } }),
+    };
+  }
+  const result = await resumeConnection({ feed, sender }, connectionId, since);
+  logger.info('live feed resumed', { connectionId, since, ...result });
+  return { statusCode: 200 };
+}
