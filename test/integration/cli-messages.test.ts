@@ -104,7 +104,7 @@ describe('tfdrift scan: errors', () => {
     const table = output.indexOf('SEVERITY');
     expect(error).toBeGreaterThanOrEqual(0);
     expect(table).toBeGreaterThan(error);
-    expect(output).toMatch(/^incomplete: 1 input error; 4 drift findings/m);
+    expect(output).toMatch(/^incomplete: 1 input error; 3 drift findings/m);
     expect(output).not.toMatch(/^\d+ drift findings? /m);
   });
 
@@ -174,7 +174,6 @@ describe('tfdrift scan --format markdown', () => {
     });
     expect(order).toEqual([
       'critical 2019-10-02T22:08:46Z',
-      'critical 2019-10-02T22:08:46Z',
       'high 2016-05-20T08:27:45Z',
       'medium 2019-01-01T00:00:00Z',
     ]);
@@ -182,7 +181,17 @@ describe('tfdrift scan --format markdown', () => {
 
   it('fits a pull-request comment and counts the findings left out', () => {
     const many = manyDriftEvents(1500);
-    const { code, stdout } = tfdrift(['scan', '--state', STATE, '--events', many, '--format', 'markdown']);
+    // One finding per event: the net report would fold them into one per resource and attribute.
+    const { code, stdout } = tfdrift([
+      'scan',
+      '--state',
+      STATE,
+      '--events',
+      many,
+      '--per-event',
+      '--format',
+      'markdown',
+    ]);
     expect(code).toBe(2);
     expect(stdout.length).toBeLessThanOrEqual(65_536);
     expect(stdout.length).toBeGreaterThan(60_000); // filled, not cut short
@@ -208,7 +217,7 @@ describe('tfdrift scan --format markdown', () => {
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(3000);
     expect(stdout.length).toBeLessThanOrEqual(65_536);
-    expect(stdout.split('\n').filter((l) => l.startsWith('| **'))).toHaveLength(4); // findings first
+    expect(stdout.split('\n').filter((l) => l.startsWith('| **'))).toHaveLength(3); // findings first
     const listed = stdout
       .split('\n')
       .filter((l) => /^- .*bad\\-lines\\\.jsonl:\d+: not a CloudTrail record/.test(l)).length;
@@ -219,7 +228,7 @@ describe('tfdrift scan --format markdown', () => {
 
   it('leaves a report that fits whole', () => {
     const { stdout } = tfdrift(['scan', '--state', STATE, '--events', EVENTS, '--format', 'markdown']);
-    expect(stdout.split('\n').filter((l) => l.startsWith('| **'))).toHaveLength(4);
+    expect(stdout.split('\n').filter((l) => l.startsWith('| **'))).toHaveLength(3);
     expect(stdout).not.toContain('more findings');
   });
 });
@@ -252,7 +261,7 @@ describe('tfdrift scan --format table', () => {
       .split('\n')
       .map((line) => (line.replace(/\r$/, '').split('\r').pop() ?? '').replace(escapes, ''));
     const table = shown.filter((line) => /^(SEVERITY|high|medium) /.test(line));
-    expect(table).toHaveLength(5);
+    expect(table).toHaveLength(4);
     expect(Math.max(...shown.map((l) => l.length))).toBeLessThanOrEqual(80);
     expect(Math.max(...table.map((l) => l.length))).toBeGreaterThan(70); // uses the width it has
   });
