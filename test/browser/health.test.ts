@@ -67,6 +67,33 @@ describe('header health (real server, real Chromium)', () => {
     expect(await page.locator('[data-testid=live-status]').textContent()).toBe('Live');
   }, 40_000);
 
+  it('gives the reason behind a token too, sending the token to /health', async () => {
+    const guardedDir = await mkdtemp(join(tmpdir(), 'tfdrift-health-token-'));
+    const guardedState = join(guardedDir, 'guarded.tfstate');
+    await writeFile(guardedState, '{"version": 4, "resources": [');
+    const guarded = await startDashboard({
+      statePaths: [guardedState],
+      token: 'local-secret-token',
+      browser: dashboard.browser,
+    });
+    try {
+      // Without the token the server says only that it is degraded.
+      const anonymous = await fetch(`${guarded.url}/health`);
+      expect(anonymous.status).toBe(503);
+      expect(await anonymous.json()).toEqual({ status: 'degraded' });
+      const tab = await guarded.newPage();
+      await tab.goto(`${guarded.url}/#token=local-secret-token`);
+      await tab.locator('[data-testid=server-health]').waitFor({ timeout: 20_000 });
+      await expect
+        .poll(() => tab.locator('[data-testid=server-health-reason]').textContent())
+        .toMatch(/^state guarded\.tfstate: \S/);
+      await tab.close();
+    } finally {
+      await guarded.close();
+      await rm(guardedDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('logged no CSP violation and no page error', () => {
     // Chromium logs every non-2xx answer; the 503 of /health is the point of this test.
     const expected =
