@@ -1,4 +1,3 @@
-#!/usr/bin/env -S npx tsx
 import { main } from '../lambdas/local/cli.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -17,7 +17,11 @@ export interface DemoOptions {
   readonly port?: number;
   /** @default 127.0.0.1 */
   readonly host?: string;
-  /** @default .tfdrift */
+  /**
+   * Where the demo's drifts are kept. The events are replayed on every start, so a kept folder shows
+   * each drift once per run: by default they are held in memory and every run starts fresh.
+   * @default null (in memory)
+   */
   readonly dataDir?: string | null;
   readonly token?: string;
   /** Passed to the server (see ServerOptions). */
@@ -70,7 +74,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const server = await startServer({
     port: options.port ?? 8080,
     host: options.host,
-    dataDir: options.dataDir,
+    dataDir: options.dataDir ?? null,
     token: options.token,
     allowHosts: options.allowHosts,
     allowOrigins: options.allowOrigins,
@@ -85,6 +89,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     `tfdrift demo running at ${server.openUrl}\n` +
       `  state:  ${statePath}\n` +
       `  events: ${records.length} sample CloudTrail calls arriving over the next ${seconds} s; alerts print below.\n` +
+      `  drifts: ${options.dataDir ? `kept in ${resolve(options.dataDir)}` : 'in memory, fresh each run (--data DIR keeps them)'}\n` +
       '  Stop with Ctrl+C.\n\n',
   );
 

@@ -35,10 +35,26 @@ export interface ScanReport {
 
 export type ReportFormat = 'json' | 'table' | 'markdown';
 
-export function renderReport(report: ScanReport, format: ReportFormat, color = false): string {
+/** GitHub's limit on a pull-request comment, in characters. */
+export const MARKDOWN_LIMIT = 65_536;
+/** The table's width when the output is not a terminal. */
+export const DEFAULT_TABLE_WIDTH = 120;
+
+export interface RenderOptions {
+  readonly color?: boolean;
+  /** Columns the table may use: the terminal's width. @default 120 */
+  readonly width?: number;
+}
+
+export function renderReport(report: ScanReport, format: ReportFormat, options: RenderOptions = {}): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  if (format === 'markdown') return renderMarkdown(report);
-  return renderTable(report, color);
+  if (format === 'markdown') return renderMarkdown(report, MARKDOWN_LIMIT);
+  return renderTable(report, options.color ?? false, options.width ?? DEFAULT_TABLE_WIDTH);
+}
+
+/** One input problem as one line, naming its file once (reader errors already start with it). */
+export function errorText(error: ScanError): string {
+  return error.message.startsWith(`${error.origin}: `) ? error.message : `${error.origin}: ${error.message}`;
 }
 
 // C0/C1 control characters (ESC starts terminal sequences) and bidi overrides that reorder text.
@@ -98,40 +114,98 @@ function summaryLine(report: ScanReport): string {
     s.findings === 0
       ? 'no drift'
       : `${s.findings} drift finding${s.findings === 1 ? '' : 's'} (${severities})`;
-  const errors = s.errors > 0 ? `, ${s.errors} input error${s.errors === 1 ? '' : 's'}` : '';
   const duplicates =
     s.duplicates > 0 ? ` (${s.duplicates} duplicate record${s.duplicates === 1 ? '' : 's'} skipped)` : '';
-  return `${drift} in ${s.events} event${s.events === 1 ? '' : 's'}${duplicates} against ${s.resources} resources from ${s.stateFiles} state file${s.stateFiles === 1 ? '' : 's'}${errors}`;
+  const read = `${s.events} event${s.events === 1 ? '' : 's'}${duplicates} against ${s.resources} resources from ${s.stateFiles} state file${s.stateFiles === 1 ? '' : 's'}`;
+  if (s.errors === 0) return `${drift} in ${read}`;
+  // Never a bare "no drift": part of the input was not read.
+  return `incomplete: ${s.errors} input error${s.errors === 1 ? '' : 's'}; ${drift} in the ${read} that could be read`;
 }
 
-function renderTable(report: ScanReport, color: boolean): string {
-  const headers = ['SEVERITY', 'KIND', 'RESOURCE', 'CHANGE', 'WHO', 'EVENT', 'TIME'];
+const TABLE_HEADERS = ['SEVERITY', 'KIND', 'RESOURCE', 'CHANGE', 'WHO', 'EVENT', 'TIME'];
+/** The widest each column gets, and the narrowest it is squeezed to before columns are dropped. */
+const MAX_WIDTHS = [8, 9, 60, 70, 40, 40, Number.POSITIVE_INFINITY];
+const MIN_WIDTHS = [8, 9, 16, 16, 10, 10, 20];
+/** How much width each column keeps while squeezed: the resource and the change matter most. */
+const WEIGHTS = [1, 1, 3, 3, 1, 1.5, 1];
+/** Dropped in this order when even the narrowest columns are too wide for the terminal. */
+const DROPPABLE = [6, 5, 4];
+const GAP = 2;
+
+/** Column widths that fit `width`: the widest (by weight) shrinks first; null marks a dropped column. */
+function fitColumns(natural: number[], width: number): (number | null)[] {
+  const widths: (number | null)[] = natural.map((w, i) => Math.min(w, MAX_WIDTHS[i]));
+  const total = () => {
+    const shown = widths.filter((w): w is number => w !== null);
+    return shown.reduce((sum, w) => sum + w, 0) + GAP * (shown.length - 1);
+  };
+  for (const drop of [...DROPPABLE, null]) {
+    let excess = total() - width;
+    while (excess > 0) {
+      let widest = -1;
+      widths.forEach((w, i) => {
+        const share = (w ?? 0) / WEIGHTS[i];
+        if (
+          w !== null &&
+          w > MIN_WIDTHS[i] &&
+          (widest < 0 || share > (widths[widest] ?? 0) / WEIGHTS[widest])
+        )
+          widest = i;
+      });
+      if (widest < 0) break;
+      widths[widest] = (widths[widest] ?? 0) - 1;
+      excess--;
+    }
+    if (excess <= 0 || drop === null) break;
+    widths[drop] = null;
+  }
+  return widths;
+}
+
+function renderTable(report: ScanReport, color: boolean, width: number): string {
+  if (report.errors.length > 0 && report.summary.events === 0) return ''; // nothing was read
   const rows = report.findings.map((f) => [
     f.severity,
     f.kind,
-    truncate(terminalText(resourceText(f)), 60),
-    truncate(changeText(f), 70),
-    truncate(terminalText(actorText(f)), 40),
-    truncate(terminalText(eventText(f)), 40),
+    terminalText(resourceText(f)),
+    changeText(f),
+    terminalText(actorText(f)),
+    terminalText(eventText(f)),
     terminalText(f.event.time),
   ]);
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const natural = TABLE_HEADERS.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const widths = fitColumns(natural, width);
   const line = (cells: string[], paint = false) =>
     cells
-      .map((cell, i) => {
-        const padded = i === cells.length - 1 ? cell : cell.padEnd(widths[i]);
-        return paint && i === 0 ? SEVERITY_COLOR[cell as Severity](padded) : padded;
+      .flatMap((cell, i) => {
+        const w = widths[i];
+        if (w === null) return [];
+        const padded = truncate(cell, w).padEnd(w);
+        return [paint && i === 0 ? SEVERITY_COLOR[cell as Severity](padded) : padded];
       })
-      .join('  ')
+      .join(' '.repeat(GAP))
       .trimEnd();
   const out: string[] = [];
   if (rows.length > 0) {
-    out.push(color ? pc.bold(line(headers)) : line(headers));
+    out.push(color ? pc.bold(line(TABLE_HEADERS)) : line(TABLE_HEADERS));
     for (const row of rows) out.push(line(row, color));
     out.push('');
   }
-  out.push(summaryLine(report));
+  out.push(...wrap(summaryLine(report), width));
   return `${out.join('\n')}\n`;
+}
+
+/** Words into lines of at most `width` characters (a longer word keeps its own line). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    if (current && current.length + 1 + word.length > width) {
+      lines.push(current);
+      current = word;
+    } else current = current ? `${current} ${word}` : word;
+  }
+  return [...lines, current];
 }
 
 /** Escapes text for a markdown table cell: no HTML, no links, no emphasis, no pipes or newlines. */
@@ -144,30 +218,79 @@ export function markdownText(value: unknown): string {
     .replace(/\s+/g, ' ');
 }
 
-function renderMarkdown(report: ScanReport): string {
-  const out = ['### tfdrift: Terraform drift report', '', summaryLine(report), ''];
-  if (report.findings.length > 0) {
-    out.push('| Severity | Kind | Resource | Change | Who | Event | Time |', '|---|---|---|---|---|---|---|');
-    for (const f of report.findings) {
-      const change =
-        f.kind === 'modified' && f.changes.length > 0
-          ? f.changes
-              .map(
-                (c) =>
-                  `${markdownText(c.attribute)}: ${markdownText(c.expected)} → ${markdownText(c.actual)}`,
-              )
-              .join('<br>')
-          : markdownText(changeText(f));
-      out.push(
-        `| **${f.severity}** | ${f.kind} | ${markdownText(resourceText(f))} | ${change} | ${markdownText(actorText(f))} | ${markdownText(eventText(f))} | ${markdownText(f.event.time)} |`,
-      );
-    }
-    out.push('');
+/** Most severe first, then oldest first: what a reviewer should read first is at the top. */
+function bySeverityThenTime(a: Finding, b: Finding): number {
+  return (
+    SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) ||
+    a.event.time.localeCompare(b.event.time)
+  );
+}
+
+function markdownRow(f: Finding): string {
+  const change =
+    f.kind === 'modified' && f.changes.length > 0
+      ? f.changes
+          .map((c) => `${markdownText(c.attribute)}: ${markdownText(c.expected)} → ${markdownText(c.actual)}`)
+          .join('<br>')
+      : markdownText(changeText(f));
+  return `| **${f.severity}** | ${f.kind} | ${markdownText(resourceText(f))} | ${change} | ${markdownText(actorText(f))} | ${markdownText(eventText(f))} | ${markdownText(f.event.time)} |`;
+}
+
+const more = (count: number, what: string) =>
+  `_…and ${count} more ${what}: see the JSON artifact (\`tfdrift scan --format json\`)._`;
+
+/** Characters that lines take joined by newlines, with the newline that ends the last. */
+const sizeOf = (lines: readonly string[]) => lines.reduce((sum, line) => sum + line.length + 1, 0);
+
+/**
+ * The first lines that fit in `budget` characters together with the line that counts the rest
+ * (null when every line fits).
+ */
+function fitLines(
+  lines: readonly string[],
+  budget: number,
+  moreLine: (count: number) => string,
+): { kept: string[]; more: string | null } {
+  if (sizeOf(lines) <= budget) return { kept: [...lines], more: null };
+  const room = budget - sizeOf([moreLine(lines.length)]);
+  const kept: string[] = [];
+  let used = 0;
+  for (const line of lines) {
+    if (used + line.length + 1 > room) break;
+    kept.push(line);
+    used += line.length + 1;
   }
-  if (report.errors.length > 0) {
-    out.push('**Input errors**', '');
-    for (const e of report.errors) out.push(`- ${markdownText(e.origin)}: ${markdownText(e.message)}`);
-    out.push('');
+  return { kept, more: moreLine(lines.length - kept.length) };
+}
+
+/**
+ * A pull-request comment: findings most severe first, within `limit` characters (GitHub refuses a
+ * longer comment). What does not fit is counted, and the JSON report (a CI artifact) has it all.
+ * The input errors come after the findings and always keep at least their heading and count.
+ */
+function renderMarkdown(report: ScanReport, limit: number): string {
+  const out = ['### tfdrift: Terraform drift report', '', summaryLine(report), ''];
+  const errorHead = ['**Input errors**', ''];
+  const errorLines = report.errors.map((e) => `- ${markdownText(errorText(e))}`);
+  const moreErrors = (n: number) => more(n, `input error${n === 1 ? '' : 's'}`);
+  const errorFloor = errorLines.length > 0 ? sizeOf([...errorHead, moreErrors(errorLines.length), '']) : 0;
+  if (report.findings.length > 0) {
+    const head = [
+      '| Severity | Kind | Resource | Change | Who | Event | Time |',
+      '|---|---|---|---|---|---|---|',
+    ];
+    const rows = [...report.findings].sort(bySeverityThenTime).map(markdownRow);
+    // Below the table: a blank line ends it, then the count of what was left out and a blank line.
+    const budget = limit - sizeOf(out) - sizeOf([...head, '', '']) - errorFloor;
+    const { kept, more: moreFindings } = fitLines(rows, budget, (n) =>
+      more(n, `finding${n === 1 ? '' : 's'}`),
+    );
+    out.push(...head, ...kept, '');
+    if (moreFindings) out.push(moreFindings, '');
+  }
+  if (errorLines.length > 0) {
+    const { kept, more: rest } = fitLines(errorLines, limit - sizeOf([...out, ...errorHead, '']), moreErrors);
+    out.push(...errorHead, ...kept, ...(rest ? [rest] : []), '');
   }
   return `${out.join('\n')}\n`;
 }

@@ -15,7 +15,14 @@ import { buildStateIndex } from '../core/state.js';
 import type { StateIndex } from '../core/state-types.js';
 import { type Finding, type IgnoreReason, SEVERITIES, type Severity } from '../core/types.js';
 import type { StateDocument } from '../ports.js';
-import { type ReportFormat, renderReport, type ScanError, type ScanReport, terminalText } from './report.js';
+import {
+  errorText,
+  type ReportFormat,
+  renderReport,
+  type ScanError,
+  type ScanReport,
+  terminalText,
+} from './report.js';
 import { combinedStateSource } from './state-source.js';
 
 export interface ScanOptions {
@@ -30,6 +37,8 @@ export interface ScanOptions {
   readonly stdout?: NodeJS.WritableStream;
   readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean };
   readonly color?: boolean;
+  /** Columns the table may use. @default the terminal's width, or 120 when stdout is not one */
+  readonly width?: number;
   /**
    * `net`: one finding per resource and attribute, the state's value against the last value set
    * (the CLI's default). `per-event`: one finding per drifting event.
@@ -207,14 +216,13 @@ export async function runScan(options: ScanOptions): Promise<number> {
     return EXIT_ERROR;
   }
   const format = options.format ?? 'table';
-  stdout.write(renderReport(report, format, options.color ?? false));
+  // Problems first, one line each, so the report below is read knowing it is incomplete.
   for (const w of report.warnings ?? []) stderr.write(`tfdrift: warning: ${terminalText(w.message)}\n`);
-  if (report.errors.length > 0) {
-    // One line per problem: a truncated log makes the result incomplete, so the exit says error.
-    for (const e of report.errors)
-      stderr.write(`tfdrift: ${terminalText(e.origin)}: ${terminalText(e.message)}\n`);
-    return EXIT_ERROR;
-  }
+  for (const e of report.errors) stderr.write(`tfdrift: ${terminalText(errorText(e))}\n`);
+  const width = options.width ?? (stdout as { columns?: number }).columns;
+  stdout.write(renderReport(report, format, { color: options.color ?? false, width }));
+  // A truncated log makes the result incomplete, so the exit says error.
+  if (report.errors.length > 0) return EXIT_ERROR;
   const threshold = SEVERITIES.indexOf(options.failOn ?? 'low');
   return report.findings.some((f) => SEVERITIES.indexOf(f.severity) >= threshold) ? EXIT_DRIFT : EXIT_CLEAN;
 }

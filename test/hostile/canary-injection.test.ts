@@ -69,6 +69,7 @@ async function scanText(format: 'json' | 'table' | 'markdown'): Promise<string> 
     format,
     stdout,
     stderr: new PassThrough(),
+    width: 400, // a wide terminal: the table shows the payloads whole, none cut off to fit
   });
   expect(code).toBe(2);
   return text;

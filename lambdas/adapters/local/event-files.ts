@@ -30,6 +30,9 @@ const EVENT_FILE_RE = /\.(?:json|jsonl|ndjson)(?:\.gz)?$|\.gz$/i;
 
 const BATCH = 1000;
 
+const NO_EVENT_FILES =
+  'no CloudTrail log files found in this folder or below (looked for .json, .jsonl, .ndjson and .gz files)';
+
 /** Reads events from files, folders (recursive) and `-` (stdin), in the order given. */
 export async function* readEvents(
   paths: readonly string[],
@@ -64,7 +67,13 @@ export async function* readEventBatches(
       yield* readFile(path, size);
       continue;
     }
-    for await (const file of walk(path)) yield* readFile(file, size);
+    let files = 0;
+    for await (const file of walk(path)) {
+      files++;
+      yield* readFile(file, size);
+    }
+    // A folder with no log in it is most often the wrong folder: say so rather than report no drift.
+    if (files === 0) yield [{ ok: false, error: `${path}: ${NO_EVENT_FILES}`, origin: path }];
   }
 }
 

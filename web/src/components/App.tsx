@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Api, ApiError } from '../api.js';
 import { freshTokenOrSignIn, setToken, signOut, startCognitoLogin } from '../auth.js';
+import { useServerHealth } from '../health.js';
 import { nodeIdOf } from '../lib/format.js';
 import { matchesFilters } from '../lib/live-match.js';
 import { driftQuery, type UrlState } from '../lib/url-state.js';
@@ -153,6 +154,7 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
   }, []);
 
   const [liveDrift, setLiveDrift] = useState<Drift | null>(null);
+  const { health, check: checkHealth } = useServerHealth();
   const onMessage = useCallback(
     (message: LiveMessage) => {
       if (message.type === 'drift' && message.drift) {
@@ -163,9 +165,10 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
       } else if (message.type === 'state') {
         refreshGraph();
         refreshSummary();
+        checkHealth();
       }
     },
-    [onLiveDrift, refreshGraph, refreshSummary],
+    [onLiveDrift, refreshGraph, refreshSummary, checkHealth],
   );
   const onMessageRef = useRef(onMessage);
   onMessageRef.current = onMessage;
@@ -239,6 +242,7 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
       <Header
         summary={summary}
         live={live}
+        health={health}
         view={url.view}
         onView={(view) => navigate((s) => ({ ...s, view }))}
         onSeverity={(severity) => setFilters({ ...url.filters, severity: [severity], status: ['open'] })}

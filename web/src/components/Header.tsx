@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { ServerHealth } from '../health.js';
 import { formatTime, relativeTime } from '../lib/format.js';
 import type { ViewMode } from '../lib/url-state.js';
 import type { LiveStatus } from '../live.js';
@@ -20,6 +21,8 @@ const VIEWS: { readonly id: ViewMode; readonly label: string }[] = [
 interface HeaderProps {
   readonly summary: Summary | null;
   readonly live: LiveStatus;
+  /** What /health says; null when unknown. */
+  readonly health?: ServerHealth | null;
   readonly view: ViewMode;
   readonly onView: (view: ViewMode) => void;
   readonly onSeverity: (severity: Severity) => void;
@@ -27,7 +30,7 @@ interface HeaderProps {
   readonly onSignOut?: () => void;
 }
 
-export function Header({ summary, live, view, onView, onSeverity, onSignOut }: HeaderProps) {
+export function Header({ summary, live, health, view, onView, onSeverity, onSignOut }: HeaderProps) {
   // Re-render now and then so "2 min ago" stays true.
   const [, setTick] = useState(0);
   useEffect(() => {
@@ -66,6 +69,7 @@ export function Header({ summary, live, view, onView, onSeverity, onSignOut }: H
         </span>
       </div>
       <div className="topbar-right">
+        {health?.status === 'degraded' && <DegradedNotice problems={health.problems} />}
         <span className={`live live-${live}`} role="status" data-testid="live-status">
           <span className="dot" aria-hidden="true" />
           {LIVE_LABEL[live]}
@@ -91,5 +95,26 @@ export function Header({ summary, live, view, onView, onSeverity, onSignOut }: H
         )}
       </div>
     </header>
+  );
+}
+
+/** The server is up but not whole (a state file that does not load, a failing store): say why. */
+function DegradedNotice({ problems }: { readonly problems: readonly string[] }) {
+  // Problems that name what failed ("state FILE: …") before summaries ("no state file loaded").
+  const ordered = [...problems.filter((p) => p.includes(': ')), ...problems.filter((p) => !p.includes(': '))];
+  // The header has room for a file's name, not its folders: the full text is in the tooltip.
+  const reason = (ordered[0] ?? 'the server reports a problem (see /health)')
+    .replace(/\S*\/(?=[^/\s]+)/g, '')
+    .replace(/(\S+): \1: /, '$1: '); // "state a.tfstate: a.tfstate: …" names the file once
+  const others = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
+  return (
+    <span className="health-degraded" role="alert" data-testid="server-health" title={ordered.join('\n')}>
+      <span className="health-dot" aria-hidden="true" />
+      <strong>Degraded</strong>
+      <span className="health-reason" data-testid="server-health-reason">
+        {reason}
+        {others}
+      </span>
+    </span>
   );
 }
