@@ -8,7 +8,8 @@
 //
 // The command: BENCH_CLI (e.g. "node dist/cli.js"); by default dist/cli.js when it has been built,
 // else bin/tfdrift.js (what `npm install -g` links as `tfdrift`).
-// Prints one JSON object.
+// BENCH_BASELINE_CLI (same form) runs a second command in the same runs, e.g. another commit's
+// bin/tfdrift.js, for a before/after at the same moment. Prints one JSON object.
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -56,20 +57,20 @@ try {
     .map((r) => ({ type: r.type, id: r.id as string }));
   const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' };
   const outFile = join(dir, 'report.json');
+  // Run from a folder of the user's, not the repository (the CLI's rule cache is keyed by the path).
+  const userDir = join(dir, 'project');
+  mkdirSync(userDir);
 
   const floor = (root: string) =>
     measureProcess([process.execPath, join(REPO, 'bench', 'floor-parse.mjs'), stateDir, root], {
       outFile,
       env,
     });
-  const scanOnce = (root: string, events: number) => {
+  const baseline = process.env.BENCH_BASELINE_CLI?.split(' ').filter(Boolean);
+  const scanOnce = (root: string, events: number, command = cli) => {
     const figures = measureProcess(
-      [...cli, 'scan', '--state', stateDir, '--events', root, '--format', 'json'],
-      {
-        outFile,
-        env,
-        cwd: REPO,
-      },
+      [...command, 'scan', '--state', stateDir, '--events', root, '--format', 'json'],
+      { outFile, env, cwd: userDir },
     );
     const report = JSON.parse(readFileSync(outFile, 'utf8')) as {
       summary: { events: number; findings: number };
@@ -86,14 +87,21 @@ try {
 
   const shares: Record<string, unknown> = {};
   let lightRssMb = 0;
+  let firstRun: ProcessFigures | undefined;
   for (const [name, share] of Object.entries(SHARES)) {
     const files = writeTrailFiles(join(dir, name), EVENTS, targets, { handWrites: share });
     floor(files.root); // warm the page cache for both
+    // The first run in a folder builds the CLI's caches (a user's first scan); later runs are measured.
+    const warm = scanOnce(files.root, EVENTS);
+    firstRun ??= warm;
     const floors: ProcessFigures[] = [];
     const scans: (ProcessFigures & { findings: number })[] = [];
+    const baselines: ProcessFigures[] = [];
+    if (baseline) scanOnce(files.root, EVENTS, baseline);
     for (let run = 0; run < RUNS; run++) {
       floors.push(floor(files.root));
       scans.push(scanOnce(files.root, EVENTS));
+      if (baseline) baselines.push(scanOnce(files.root, EVENTS, baseline));
     }
     // Ratio of each run's pair (same moment, same load), then their spread.
     const ratios = scans.map((s, i) => s.wallMs / floors[i].wallMs);
@@ -111,6 +119,21 @@ try {
       scan: scanFigures,
       ratio: spread(ratios, 2),
       cpuRatio: spread(cpuRatios, 2),
+      ...(baseline
+        ? {
+            baseline: {
+              scan: summary(baselines),
+              ratio: spread(
+                baselines.map((b, i) => b.wallMs / floors[i].wallMs),
+                2,
+              ),
+              cpuRatio: spread(
+                baselines.map((b, i) => b.cpuMs / floors[i].cpuMs),
+                2,
+              ),
+            },
+          }
+        : {}),
     };
     rmSync(join(dir, name), { recursive: true, force: true });
   }
@@ -133,6 +156,7 @@ try {
       runs: RUNS,
       load: loadavg()[0],
       ...shares,
+      firstRunMs: firstRun ? Math.round(firstRun.wallMs) : null,
       growth: {
         events: [EVENTS, GROWTH_EVENTS],
         maxRssMb: [lightRssMb, Number(growthRssMb.toFixed(0))],

@@ -7,18 +7,19 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EventInput, parseEventText, readEvents } from '../../lambdas/adapters/local/event-files.js';
+import {
+  type EventInput,
+  parseEventText,
+  readEventBatches,
+  readEvents,
+} from '../../lambdas/adapters/local/event-files.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/cloudtrail');
-const CORPUS = join(import.meta.dirname, '../fixtures/corpus/cloudtrail');
 const fixtureText = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 const record = (name: string) => JSON.parse(fixtureText(name)) as Record<string, unknown>;
 
 // A real 142-record log file (grycap/cloudtrail-tracker, Apache-2.0).
-const bigLogText = readFileSync(
-  join(CORPUS, 'cloudtrail-tracker/lambda/tests/sample-cloudtrail-event.json'),
-  'utf8',
-);
+const bigLogText = fixtureText('cloudtrail-tracker-sample-log.json');
 const sso = record('sso-cli-update-function-code.json');
 const root = record('root-console-login.json');
 const envelopeText = fixtureText('cloud-custodian-event-cloud-trail-create-bucket.json');
@@ -75,6 +76,38 @@ describe('readEvents', () => {
     expect(items.length).toBe(142);
     const expected = JSON.parse(bigLogText).Records;
     expect(items.map((i) => (i.ok ? i.record : i.error))).toEqual(expected);
+  });
+
+  it('reads a trail folder ahead but hands its files over in name order, one batch per file', async () => {
+    // Prepare: the first files are the largest (slowest to gunzip); a broken gzip in between.
+    const records = JSON.parse(bigLogText).Records as Record<string, unknown>[];
+    const day = 'trail/AWSLogs/111122223333/CloudTrail/eu-west-1/2026/01/01';
+    const expected: string[] = [];
+    for (let f = 0; f < 9; f++) {
+      const part = records.slice(0, 142 - f * 15).map((r, i) => ({ ...r, eventID: `file-${f}-record-${i}` }));
+      const name = `111122223333_CloudTrail_eu-west-1_20260101T00${f}0Z_${f}.json.gz`;
+      write(
+        `${day}/${name}`,
+        f === 4
+          ? gzipSync(JSON.stringify({ Records: part })).subarray(0, 40)
+          : gzipSync(JSON.stringify({ Records: part })),
+      );
+      if (f === 4) expected.push(`error ${name}`);
+      else expected.push(...part.map((r) => `ok ${name} ${r.eventID}`));
+    }
+    // Act
+    const batches: EventInput[][] = [];
+    for await (const batch of readEventBatches([join(dir, 'trail')])) batches.push(batch);
+    // Assess
+    const got = batches
+      .flat()
+      .map((i) =>
+        i.ok
+          ? `ok ${i.origin.split('/').pop()} ${String(i.record.eventID)}`
+          : `error ${i.origin.split('/').pop()}`,
+      );
+    expect(got).toEqual(expected);
+    expect(batches.map((b) => b.length)).toEqual([142, 127, 112, 97, 1, 67, 52, 37, 22]);
   });
 
   it('a truncated gzip is ONE error naming the file, and the next file is still read', async () => {

@@ -2,7 +2,7 @@
 // documents (S3 log files, envelopes, arrays) or JSON lines. A bad file, line or record becomes one
 // error item and reading goes on with the rest.
 
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open, readdir, readFile as readFileBytes, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -45,6 +45,8 @@ export async function* readEvents(
 /**
  * The same events in batches: a whole log file's records at once (streamed sources in runs of up
  * to BATCH items). Batch readers (scan) pay one await per file instead of one per record.
+ * Files are read and gunzipped a few ahead (libuv's thread pool) while the caller works on the
+ * current one, so reading overlaps parsing and detection; at most PREFETCH files are held.
  */
 export async function* readEventBatches(
   paths: readonly string[],
@@ -64,16 +66,92 @@ export async function* readEventBatches(
       continue;
     }
     if (!isDir) {
-      yield* readFile(path, size);
+      yield* readFiles(single(path), size);
       continue;
     }
-    let files = 0;
-    for await (const file of walk(path)) {
-      files++;
-      yield* readFile(file, size);
-    }
+    const found = { files: 0 };
+    yield* readFiles(counted(walk(path), found), size);
     // A folder with no log in it is most often the wrong folder: say so rather than report no drift.
-    if (files === 0) yield [{ ok: false, error: `${path}: ${NO_EVENT_FILES}`, origin: path }];
+    if (found.files === 0) yield [{ ok: false, error: `${path}: ${NO_EVENT_FILES}`, origin: path }];
+  }
+}
+
+/** Files read ahead of the one being parsed. */
+const PREFETCH = 3;
+
+async function* single(path: string): AsyncGenerator<string> {
+  yield path;
+}
+
+async function* counted(files: AsyncIterable<string>, found: { files: number }): AsyncGenerator<string> {
+  for await (const file of files) {
+    found.files++;
+    yield file;
+  }
+}
+
+/** A file's content as loaded ahead: whole text, or to be streamed, or why it cannot be read. */
+type Loaded =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'stream'; readonly gzipped: boolean }
+  | { readonly kind: 'error'; readonly error: string };
+
+async function* readFiles(files: AsyncIterable<string>, size: number): AsyncGenerator<EventInput[]> {
+  const ahead: { path: string; loaded: Promise<Loaded> }[] = [];
+  const it = files[Symbol.asyncIterator]();
+  let more = true;
+  const fill = async () => {
+    while (more && ahead.length < PREFETCH) {
+      const step = await it.next();
+      if (step.done) more = false;
+      else ahead.push({ path: step.value, loaded: load(step.value) });
+    }
+  };
+  try {
+    await fill();
+    while (ahead.length > 0) {
+      const next = ahead.shift() as { path: string; loaded: Promise<Loaded> };
+      await fill(); // the next files load while this one is parsed and used
+      const loaded = await next.loaded;
+      if (loaded.kind === 'error') {
+        yield [{ ok: false, error: `${next.path}: cannot read: ${loaded.error}`, origin: next.path }];
+      } else if (loaded.kind === 'text') {
+        yield parseEventText(loaded.text, next.path);
+      } else {
+        yield* batched(readSource(createReadStream(next.path), next.path, loaded.gzipped), size);
+      }
+    }
+  } finally {
+    // A reader that stops early leaves no read unobserved (their errors are of no interest then).
+    for (const { loaded } of ahead) loaded.catch(() => undefined);
+    await it.return?.();
+  }
+}
+
+/**
+ * Log files as a trail writes them (one JSON document, usually one line) are read whole: one
+ * JSON.parse is far faster than line splitting. Very large files, JSON lines and damaged gzip are
+ * streamed (a damaged gzip then yields what it can and one error).
+ */
+async function load(path: string): Promise<Loaded> {
+  let bytes: Buffer | null = null;
+  let gzipped: boolean;
+  try {
+    const streamed = /\.(?:jsonl|ndjson)(?:\.gz)?$/i.test(path) || (await stat(path)).size > WHOLE_FILE_LIMIT;
+    if (streamed) gzipped = await hasGzipMagic(path);
+    else {
+      bytes = await readFileBytes(path);
+      gzipped = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+    }
+  } catch (err) {
+    return { kind: 'error', error: reason(err) };
+  }
+  if (!bytes) return { kind: 'stream', gzipped };
+  if (!gzipped) return { kind: 'text', text: bytes.toString('utf8') };
+  try {
+    return { kind: 'text', text: (await gunzipAsync(bytes)).toString('utf8') };
+  } catch {
+    return { kind: 'stream', gzipped };
   }
 }
 
@@ -105,38 +183,6 @@ async function* walk(dir: string): AsyncGenerator<string> {
     }
     if (isDir) yield* walk(full);
     else if (isFile && EVENT_FILE_RE.test(entry.name)) yield full;
-  }
-}
-
-async function* readFile(path: string, size: number): AsyncGenerator<EventInput[]> {
-  let gzipped: boolean;
-  try {
-    gzipped = await hasGzipMagic(path);
-  } catch (err) {
-    yield [{ ok: false, error: `${path}: cannot read: ${reason(err)}`, origin: path }];
-    return;
-  }
-  // Log files as a trail writes them (one JSON document, usually one line) are read whole: one
-  // JSON.parse is far faster than line splitting. Very large files and JSON lines are streamed.
-  if (!/\.(?:jsonl|ndjson)(?:\.gz)?$/i.test(path)) {
-    const whole = await readWhole(path, gzipped);
-    if (whole !== null) {
-      yield parseEventText(whole, path);
-      return;
-    }
-  }
-  yield* batched(readSource(createReadStream(path), path, gzipped), size);
-}
-
-/** The file's text, or null when it is too large to hold or its gzip is damaged (streamed instead). */
-async function readWhole(path: string, gzipped: boolean): Promise<string | null> {
-  try {
-    if ((await stat(path)).size > WHOLE_FILE_LIMIT) return null;
-    // readFileSync decodes natively into one flat string; the promise API decodes in JS chunks.
-    if (!gzipped) return readFileSync(path, 'utf8');
-    return (await gunzipAsync(await readFileBytes(path))).toString('utf8');
-  } catch {
-    return null;
   }
 }
 
