@@ -8,7 +8,7 @@
 // depend on each other's drifts; the state file is restored by the test that changes it.
 
 import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
-import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -422,6 +422,31 @@ describe('the live feed', () => {
     expect(pumped.records.length).toBeGreaterThan(pumped.delivered.length);
     expect(pumped.delivered.every((r) => r.dynamodb?.NewImage?.gAll?.S === 'drift')).toBe(true);
     await closeFeed(client);
+  });
+
+  it('forgets a connection API Gateway lost without a $disconnect once posting to it answers 410', async () => {
+    // Prepare
+    const client = await openFeed({ token: idToken() });
+    const connectionId = world.webSocket.connectionIdOf(client.port as number) as string;
+    const connectionsTable = world.tableName(
+      world.names.ofType('AWS::DynamoDB::Table').find((id) => id.includes('Connections')) as string,
+    );
+    const registered = async () =>
+      (
+        await world.dynamo.client.send(
+          new GetItemCommand({ TableName: connectionsTable, Key: { connectionId: { S: connectionId } } }),
+        )
+      ).Item !== undefined;
+    const wasRegistered = await registered();
+    world.webSocket.vanish(connectionId);
+    // Act
+    const { event } = freshEvent();
+    await world.deliver(event);
+    const pumped = await world.pump();
+    // Assess
+    expect(wasRegistered).toBe(true);
+    expect(pumped.results).toContainEqual({ batchItemFailures: [] });
+    expect(await registered()).toBe(false);
   });
 
   it('resolves the drift on a state-file write, and a client that resumes with its cursor misses nothing', async () => {

@@ -223,6 +223,17 @@ export class WebSocketStandIn {
   }
 
   private readonly disconnected = new Map<string, (() => void)[]>();
+  /**
+   * Loses a connection without running $disconnect (API Gateway does not guarantee $disconnect is
+   * delivered): the management API answers 410 for it from now on.
+   */
+  vanish(connectionId: string): void {
+    const ws = this.connections.get(connectionId);
+    this.connections.delete(connectionId);
+    ws?.removeAllListeners('close');
+    ws?.terminate();
+  }
+
   /** Resolves once $disconnect of the connection has run (at once for a connection not open). */
   whenDisconnected(connectionId: string): Promise<void> {
     if (!this.connections.has(connectionId)) return Promise.resolve();
