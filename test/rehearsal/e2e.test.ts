@@ -197,6 +197,18 @@ function openFeed(query: Record<string, string>): Promise<LiveClient> {
   });
 }
 
+/**
+ * Sends the resume message as the dashboard does once open; resolves with the hello after the resume
+ * function has answered (replay sent, connection on the broadcast's feed).
+ */
+async function resume(client: LiveClient, since?: string): Promise<Record<string, unknown>> {
+  const id = world.webSocket.connectionIdOf(client.port as number) as string;
+  const answered = world.webSocket.whenAnswered(id);
+  client.ws.send(JSON.stringify({ action: 'resume', ...(since === undefined ? {} : { since }) }));
+  expect(await answered).toEqual({ statusCode: 200 });
+  return client.waitFor((m) => m.type === 'hello', 'hello');
+}
+
 /** Clients a test opened and has not closed (a failed test leaves them open). */
 const openClients = new Set<LiveClient>();
 
@@ -388,6 +400,7 @@ describe('the live feed', () => {
     // Prepare
     const authorizations = world.webSocket.authorizations.length;
     const client = await openFeed({ token: idToken() });
+    await resume(client);
     // Act
     const refusal = (opening: Promise<LiveClient>) =>
       opening.then(
@@ -427,6 +440,7 @@ describe('the live feed', () => {
   it('forgets a connection API Gateway lost without a $disconnect once posting to it answers 410', async () => {
     // Prepare
     const client = await openFeed({ token: idToken() });
+    await resume(client);
     const connectionId = world.webSocket.connectionIdOf(client.port as number) as string;
     const connectionsTable = world.tableName(
       world.names.ofType('AWS::DynamoDB::Table').find((id) => id.includes('Connections')) as string,
@@ -452,8 +466,7 @@ describe('the live feed', () => {
   it('resolves the drift on a state-file write, and a client that resumes with its cursor misses nothing', async () => {
     // Prepare: a client sees a new drift, then goes away.
     const client = await openFeed({ token: idToken() });
-    client.ws.send(JSON.stringify({ action: 'resume' }));
-    await client.waitFor((m) => m.type === 'hello', 'hello');
+    await resume(client);
     const { event, eventId } = freshEvent();
     await world.deliver(event);
     await world.pump();
@@ -496,8 +509,7 @@ describe('the live feed', () => {
     await world.pump();
     // Act 2: the client comes back with its last cursor.
     const back = await openFeed({ token: idToken(), since: cursor });
-    back.ws.send(JSON.stringify({ action: 'resume', since: cursor }));
-    const hello = await back.waitFor((m) => m.type === 'hello', 'hello');
+    const hello = await resume(back, cursor);
     const missed = (await driftItems()).filter((item) => Number(item.seq) > Number(cursor));
     for (const item of missed) {
       await back.waitFor(
