@@ -74,6 +74,8 @@ export interface ChangeFeed {
 export interface ResumeDeps {
   readonly feed: ChangeFeed;
   readonly sender: ConnectionSender;
+  /** Puts the connection on the broadcast's feed; false when it is gone (DynamoConnections). */
+  readonly connections: { activate(connectionId: string): Promise<boolean> };
 }
 
 export interface ResumeResult {
@@ -114,9 +116,10 @@ export function parseResumeRequest(body: string | undefined): number | undefined
 }
 
 /**
- * Greets one connection and replays every drift that changed after `since` (each once, at its latest
- * state, in change order), up to the change number current when it starts. The connection has been
- * registered since its $connect, so later changes reach it through the broadcast.
+ * Greets one connection, replays every drift that changed after `since` (each once, at its latest
+ * state, in change order), then puts the connection on the broadcast's feed and catches up with
+ * what changed during the replay. Live messages therefore start after the replay; only a change
+ * made while the replay ran can arrive among (or besides) the catch-up's messages.
  */
 export async function resumeConnection(
   deps: ResumeDeps,
@@ -126,23 +129,33 @@ export async function resumeConnection(
   const head = await deps.feed.headSeq();
   const start = since === undefined ? head : Math.min(since, head);
   const cursor = String(start);
-  if (!(await deps.sender.send(connectionId, { type: 'hello', cursor }))) {
-    return { cursor, replayed: 0, gone: true };
-  }
   let replayed = 0;
-  let after = start;
-  while (after < head) {
-    const changes = await deps.feed.changesSince(after, REPLAY_PAGE);
-    for (const change of changes) {
-      if (change.seq > head) return { cursor, replayed, gone: false };
-      const message = { type: 'drift', drift: listed(change.drift), cursor: String(change.seq) } as const;
-      if (!(await deps.sender.send(connectionId, message))) return { cursor, replayed, gone: true };
-      replayed += 1;
+  const sent = new Map<string, number>();
+  /** Sends every change after `start` (up to `upTo`) not yet sent at that change; false when gone. */
+  const replay = async (upTo: number): Promise<boolean> => {
+    let after = start;
+    for (;;) {
+      const changes = await deps.feed.changesSince(after, REPLAY_PAGE);
+      for (const { drift, seq } of changes) {
+        if (seq > upTo) return true;
+        if (sent.get(drift.id) === seq) continue;
+        const message = { type: 'drift', drift: listed(drift), cursor: String(seq) } as const;
+        if (!(await deps.sender.send(connectionId, message))) return false;
+        sent.set(drift.id, seq);
+        replayed += 1;
+      }
+      if (changes.length < REPLAY_PAGE) return true;
+      after = changes[changes.length - 1].seq;
     }
-    if (changes.length < REPLAY_PAGE) break;
-    after = changes[changes.length - 1].seq;
+  };
+  if (!(await deps.sender.send(connectionId, { type: 'hello', cursor }))) {
+    return { cursor, replayed, gone: true };
   }
-  return { cursor, replayed, gone: false };
+  if (!(await replay(head))) return { cursor, replayed, gone: true };
+  if (!(await deps.connections.activate(connectionId))) return { cursor, replayed, gone: true };
+  // Changes written during the replay were broadcast before the connection was on the feed.
+  const caughtUp = await replay(Number.MAX_SAFE_INTEGER);
+  return { cursor, replayed, gone: !caughtUp };
 }
 
 type StreamImage = Record<string, AttributeValue> | Record<string, unknown>;
