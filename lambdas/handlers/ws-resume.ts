@@ -8,7 +8,7 @@ import { ApiGatewaySender, managementClient } from '../adapters/aws/apigw-sender
 import { DynamoConnections } from '../adapters/aws/dynamo-connections.js';
 import { DynamoDriftStore } from '../adapters/aws/dynamo-drift-store.js';
 import { InputError } from '../core/errors.js';
-import { parseResumeRequest, resumeConnection } from '../services/broadcast-service.js';
+import { parseResumeRequest, resumeConnection } from '../services/resume-service.js';
 import { dynamoDocumentClient } from './runtime/clients.js';
 import { requireEnv } from './runtime/env.js';
 import { jsonLogger } from './runtime/logger.js';

@@ -18,7 +18,7 @@ import { encodeLiveMessage, MAX_MESSAGE_BYTES } from '../../lambdas/adapters/aws
 import { toItem } from '../../lambdas/adapters/aws/drift-item.js';
 import { DynamoConnections } from '../../lambdas/adapters/aws/dynamo-connections.js';
 import { DynamoDriftStore } from '../../lambdas/adapters/aws/dynamo-drift-store.js';
-import { REPLAY_PAGE } from '../../lambdas/services/broadcast-service.js';
+import { REPLAY_PAGE } from '../../lambdas/services/resume-service.js';
 import { sampleDrift } from '../support/drift-samples.js';
 import { type HandlerWorld, startHandlerWorld } from './handlers-env.js';
 
