@@ -4,6 +4,7 @@
 
 import type { AttributeEffect } from './detect.js';
 import { netFindingId } from './detect.js';
+import { displayEventName, displayValue } from './display.js';
 import type { StateIndex } from './state-types.js';
 import {
   type Actor,
@@ -195,13 +196,14 @@ function netSummary(group: Group, changes: readonly AttributeChange[], actors: r
   const r = group.resource;
   const what = r.address ?? `${r.type} ${r.id ?? r.arn ?? ''}`.trim();
   const count = group.events.length;
-  const calls = count === 1 ? group.last.event.name : `${count} events, last ${group.last.event.name}`;
+  const name = displayEventName(group.last.event.name);
+  const calls = count === 1 ? name : `${count} events, last ${name}`;
   if (group.kind === 'deleted') return `${who} deleted ${what} outside Terraform (${calls})`;
   if (group.kind === 'unmanaged')
     return `${who} created ${what}, which no Terraform state manages (${calls})`;
   if (changes.length === 0) return `${who} changed ${what} outside Terraform (${calls})`;
   const [change] = changes;
-  return `${who} changed ${change.attribute} from ${shortValue(change.expected)} to ${shortValue(change.actual)} on ${what} (${calls})`;
+  return `${who} changed ${change.attribute} from ${shortValue(displayValue(change.expected))} to ${shortValue(displayValue(change.actual))} on ${what} (${calls})`;
 }
 
 function netFinding(group: Group, changes: AttributeChange[], state: StateIndex): Finding {

@@ -3,6 +3,7 @@
 // markdown escapes its syntax and HTML.
 
 import pc from 'picocolors';
+import { displayEventName, displayValue } from '../core/display.js';
 import type { Finding, IgnoreReason, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
 
@@ -60,7 +61,10 @@ function changeText(finding: Finding): string {
   if (finding.kind === 'unmanaged') return 'created outside Terraform';
   if (finding.changes.length === 0) return 'changed (values not in event)';
   return finding.changes
-    .map((c) => `${c.attribute}: ${terminalText(c.expected)} → ${terminalText(c.actual)}`)
+    .map(
+      (c) =>
+        `${c.attribute}: ${terminalText(displayValue(c.expected))} → ${terminalText(displayValue(c.actual))}`,
+    )
     .join('; ');
 }
 
@@ -77,7 +81,8 @@ function actorText(finding: Finding): string {
 /** The call name; a net finding also says how many events it folds (the last one is named). */
 function eventText(finding: Finding): string {
   const count = finding.events?.length ?? 1;
-  return count > 1 ? `${finding.event.name} (+${count - 1} earlier)` : finding.event.name;
+  const name = displayEventName(finding.event.name);
+  return count > 1 ? `${name} (+${count - 1} earlier)` : name;
 }
 
 const SEVERITY_COLOR: Record<Severity, (s: string) => string> = {
@@ -154,7 +159,7 @@ function renderMarkdown(report: ScanReport): string {
           ? f.changes
               .map(
                 (c) =>
-                  `${markdownText(c.attribute)}: ${markdownText(c.expected)} → ${markdownText(c.actual)}`,
+                  `${markdownText(c.attribute)}: ${markdownText(displayValue(c.expected))} → ${markdownText(displayValue(c.actual))}`,
               )
               .join('<br>')
           : markdownText(changeText(f));

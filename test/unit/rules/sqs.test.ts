@@ -64,7 +64,7 @@ const cases: RuleCase[] = [
       kms_master_key_id: '',
       redrive_policy: {
         deadLetterTargetArn: 'arn:aws:sqs:us-east-1:111122223333:jobs-dlq',
-        maxReceiveCount: '10',
+        maxReceiveCount: 10,
       },
     },
     undefined,
