@@ -103,8 +103,9 @@ export function foldNetDrift(detected: readonly DetectedEvent[], state: StateInd
     }
     group.last = last;
     if (SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(group.severity)) group.severity = severity;
-    if (!group.seen.has(event.id)) {
-      group.seen.add(event.id);
+    const once = `${event.id}\u0000${event.time}\u0000${event.source}\u0000${event.name}`;
+    if (!group.seen.has(once)) {
+      group.seen.add(once);
       const { type, arn, name } = event.actor;
       group.events.push({ ...last.event, actor: { type, arn, name } });
     }

@@ -8,9 +8,9 @@ import type { Finding, IgnoreReason, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
 
 export interface ScanSummary {
-  /** Distinct events read (an eventID seen again is counted under `duplicates` instead). */
+  /** Distinct events read (an event seen again is counted under `duplicates` instead). */
   readonly events: number;
-  /** Records skipped because their eventID was already read (the same log twice, redelivery). */
+  /** Records skipped as already read: same eventID, time and call (the same log twice, redelivery). */
   readonly duplicates: number;
   readonly findings: number;
   readonly byKind: Record<string, number>;

@@ -111,7 +111,9 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
   const progress = new Progress(options.stderr);
   const net = options.mode === 'net';
   const detected: DetectedEvent[] = [];
-  // CloudTrail delivers at least once and a log can be passed twice: an eventID counts once.
+  // CloudTrail delivers at least once and a log can be passed twice: one event counts once. The key
+  // is the eventID with the time and the call, because hand-written logs (AWS's own examples)
+  // reuse placeholder eventIDs for different calls.
   const seenIds = new Set<string>();
   let duplicates = 0;
   let events = 0;
@@ -123,11 +125,12 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
       }
       const rawId = input.record.eventID;
       if (typeof rawId === 'string' && rawId !== '') {
-        if (seenIds.has(rawId)) {
+        const key = duplicateKey(input.record, rawId);
+        if (seenIds.has(key)) {
           duplicates++;
           continue;
         }
-        seenIds.add(rawId);
+        seenIds.add(key);
       }
       const quick = quickVerdict(input.record);
       if (quick) {
@@ -217,6 +220,10 @@ export async function runScan(options: ScanOptions): Promise<number> {
   }
   const threshold = SEVERITIES.indexOf(options.failOn ?? 'low');
   return report.findings.some((f) => SEVERITIES.indexOf(f.severity) >= threshold) ? EXIT_DRIFT : EXIT_CLEAN;
+}
+
+function duplicateKey(record: Record<string, unknown>, eventId: string): string {
+  return `${eventId}\u0000${String(record.eventTime)}\u0000${String(record.eventSource)}\u0000${String(record.eventName)}`;
 }
 
 async function readAll(stream: AsyncIterable<Buffer | string>): Promise<string> {
