@@ -103,7 +103,8 @@ export function foldNetDrift(detected: readonly DetectedEvent[], state: StateInd
     }
     group.last = last;
     if (SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(group.severity)) group.severity = severity;
-    const once = `${event.id}\u0000${event.time}\u0000${event.source}\u0000${event.name}`;
+    // Hand-written logs reuse placeholder eventIDs: the call and its request tell events apart.
+    const once = `${event.id}\u0000${event.time}\u0000${event.source}\u0000${event.name}\u0000${JSON.stringify(event.request)}`;
     if (!group.seen.has(once)) {
       group.seen.add(once);
       const { type, arn, name } = event.actor;

@@ -112,8 +112,8 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
   const net = options.mode === 'net';
   const detected: DetectedEvent[] = [];
   // CloudTrail delivers at least once and a log can be passed twice: one event counts once. The key
-  // is the eventID with the time and the call, because hand-written logs (AWS's own examples)
-  // reuse placeholder eventIDs for different calls.
+  // is the eventID with the time, the call, its outcome and its request, because hand-written logs
+  // (AWS's own examples) reuse placeholder eventIDs for different calls.
   const seenIds = new Set<string>();
   let duplicates = 0;
   let events = 0;
@@ -223,7 +223,10 @@ export async function runScan(options: ScanOptions): Promise<number> {
 }
 
 function duplicateKey(record: Record<string, unknown>, eventId: string): string {
-  return `${eventId}\u0000${String(record.eventTime)}\u0000${String(record.eventSource)}\u0000${String(record.eventName)}`;
+  const request = JSON.stringify(record.requestParameters ?? null) ?? '';
+  return [eventId, record.eventTime, record.eventSource, record.eventName, record.errorCode, request]
+    .map(String)
+    .join('\u0000');
 }
 
 async function readAll(stream: AsyncIterable<Buffer | string>): Promise<string> {

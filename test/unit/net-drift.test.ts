@@ -216,21 +216,25 @@ describe('net drift', () => {
         eventTime: '2019-10-02T22:30:00Z',
         requestParameters: { instancesSet: { items: [{ instanceId: 'i-09c0962723ab84080' }] } },
       };
-      // Same eventID as modifyType (AWS's examples reuse them), another call: a second event.
+      // Same eventID as modifyType (AWS's examples reuse them), another call: a second event; the same
+      // call with another request, or failed, is another event too.
+      const failedAgain = { ...modifyType, errorCode: 'Client.UnauthorizedOperation' };
+      const otherRequest = withType(modifyType, 'm5.large', 0, { eventID: modifyType.eventID });
       writeFileSync(
         join(dir, 'events.json'),
-        JSON.stringify({ Records: [modifyType, modifyType, terminate] }),
+        JSON.stringify({ Records: [modifyType, modifyType, terminate, failedAgain, otherRequest] }),
       );
       const report = await scan(
         { state: [join(dir, 'main.tfstate')], events: [join(dir, 'events.json')], mode: 'net' },
         repoRules(),
         DEFAULT_CONFIG,
       );
-      expect(report.summary.events).toBe(2);
+      expect(report.summary.events).toBe(4);
       expect(report.summary.duplicates).toBe(1);
+      expect(report.summary.ignored['failed-call']).toBe(1);
       expect(report.findings.map((f) => [f.kind, f.events?.length]).sort()).toEqual([
         ['deleted', 1],
-        ['modified', 1],
+        ['modified', 2],
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
