@@ -209,7 +209,13 @@ function evaluateRule(
     const identities = resolveIdentities(target.identity, event.raw);
     if (identities.length === 0) continue;
     sawIdentity = true;
-    const resources = lookUp(ctx.state, identities, target.types, event);
+    const found = lookUp(ctx.state, identities, target.types, event);
+    // A target of any type that sets tags (the Resource Groups Tagging API) can only be a resource
+    // with tags: a split policy sharing its parent's ARN is not what was tagged.
+    const resources =
+      target.types.includes('*') && target.attributes?.some((a) => a.attribute === 'tags')
+        ? found.filter((r) => 'tags' in r.attributes || 'tags_all' in r.attributes)
+        : found;
     if (resources.length === 0) {
       unmanagedTarget ??= { target, identities };
       continue;
