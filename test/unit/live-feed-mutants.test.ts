@@ -53,7 +53,7 @@ function fakeWs() {
     terminate() {
       ws.terminated += 1;
     },
-    close() {},
+    close(..._args: unknown[]) {},
   };
   return ws;
 }
@@ -180,6 +180,47 @@ describe('live messages', () => {
     const plain = newFeed(storeWith(0));
     await expect(plain.store.recordRevert?.('k', { at: 1 } as never)).resolves.toBeUndefined();
     await expect(plain.store.latestRevert?.('k')).resolves.toBeUndefined();
+  });
+});
+
+describe('client lifecycle', () => {
+  it('sends nothing to a client that is no longer open', async () => {
+    const feed = newFeed(storeWith(0, 0, { putNew: (async () => 1) as never }));
+    const [closing, open] = [fakeWs(), fakeWs()];
+    await feed.attach(closing as never, undefined);
+    await feed.attach(open as never, undefined);
+    closing.readyState = 2;
+    await feed.store.putIfAbsent(sampleDrift(1));
+    expect(closing.sent.map((m) => m.type)).toEqual(['hello']);
+    expect(open.sent.map((m) => m.type)).toEqual(['hello', 'drift']);
+  });
+
+  it('does not keep a client that closed during its replay, nor one whose socket failed', async () => {
+    const feed = newFeed(storeWith(0));
+    const gone = fakeWs();
+    gone.readyState = 3;
+    await feed.attach(gone as never, undefined);
+    expect(feed.size).toBe(0);
+    const failing = fakeWs();
+    await feed.attach(failing as never, undefined);
+    expect(feed.size).toBe(1);
+    failing.emit('error');
+    expect(feed.size).toBe(0);
+  });
+
+  it('on close, tells every client the server is going away and stops the heartbeat', async () => {
+    vi.useFakeTimers();
+    const feed = newFeed(storeWith(0));
+    const ws = Object.assign(fakeWs(), { closed: [] as unknown[] });
+    ws.close = (...args: unknown[]) => {
+      ws.closed.push(args);
+    };
+    await feed.attach(ws as never, undefined);
+    feed.close();
+    expect(ws.closed).toEqual([[1001, 'server shutting down']]);
+    expect(feed.size).toBe(0);
+    vi.advanceTimersByTime(60_000);
+    expect(ws.pings).toBe(0);
   });
 });
 
