@@ -27,7 +27,7 @@ describe('alert text', () => {
   it('says what, who, when, expected vs actual, with a link', () => {
     const { subject, body } = alertText(
       sampleDrift(3, { severity: 'high' }),
-      'http://127.0.0.1:8080/#/drift/drift-0003',
+      'http://127.0.0.1:8080/#drift=drift-0003',
     );
     expect(subject).toBe('[HIGH] tfdrift: modified module.app.aws_instance.web[0] by alice@example.com');
     expect(body).toContain('Resource:  module.app.aws_instance.web[0] (aws_instance, i-0abc0)');
@@ -37,7 +37,7 @@ describe('alert text', () => {
     );
     expect(body).toContain('           from 203.0.113.7 via aws-cli/2.15.0');
     expect(body).toContain('When:      2026-01-01T10:00:03Z');
-    expect(body).toContain('Open:      http://127.0.0.1:8080/#/drift/drift-0003');
+    expect(body).toContain('Open:      http://127.0.0.1:8080/#drift=drift-0003');
   });
 
   it('keeps attacker-controlled strings on one plain line and the subject short ASCII', () => {
@@ -64,7 +64,7 @@ describe('notifiers', () => {
     expect(input.TopicArn).toBe('arn:aws:sns:eu-west-1:123456789012:tfdrift-alerts');
     expect(input.MessageAttributes?.severity).toEqual({ DataType: 'String', StringValue: 'critical' });
     expect(input.Subject?.length).toBeLessThan(100);
-    expect(input.Message).toBe(alertText(hostile, 'https://d111.cloudfront.net/#/drift/drift-0001').body);
+    expect(input.Message).toBe(alertText(hostile, 'https://d111.cloudfront.net/#drift=drift-0001').body);
     sns.restore();
   });
 
@@ -80,6 +80,6 @@ describe('notifiers', () => {
     expect(text.split('\n')[0]).toBe(
       '[MEDIUM] tfdrift: modified module.app.aws_instance.web[2] by alice@example.com',
     );
-    expect(text).toContain('Open:      http://127.0.0.1:9000/#/drift/drift-0002');
+    expect(text).toContain('Open:      http://127.0.0.1:9000/#drift=drift-0002');
   });
 });

@@ -3,12 +3,13 @@
 
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { alertText } from '../../core/alert-text.js';
+import { driftLink } from '../../core/drift-events.js';
 import type { Drift } from '../../core/types.js';
 import type { Notifier } from '../../ports.js';
 
 export interface SnsNotifierOptions {
   readonly topicArn: string;
-  /** Dashboard URL (CloudFront); the alert links to /#/drift/ID. */
+  /** Dashboard URL (CloudFront); the alert links to /#drift=ID. */
   readonly dashboardUrl?: string;
 }
 
@@ -19,11 +20,8 @@ export class SnsNotifier implements Notifier {
   ) {}
 
   async notify(drift: Drift): Promise<void> {
-    const base = this.options.dashboardUrl?.replace(/\/+$/, '');
-    const { subject, body } = alertText(
-      drift,
-      base ? `${base}/#/drift/${encodeURIComponent(drift.id)}` : undefined,
-    );
+    const base = this.options.dashboardUrl;
+    const { subject, body } = alertText(drift, base ? driftLink(base, drift.id) : undefined);
     await this.sns.send(
       new PublishCommand({
         TopicArn: this.options.topicArn,
