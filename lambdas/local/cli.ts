@@ -30,6 +30,9 @@ interface ServeFlags {
   config?: string;
   allowHost: string[];
   allowOrigin: string[];
+  webhook: string[];
+  webhookSecret?: string;
+  slackWebhook: string[];
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -57,7 +60,32 @@ function serveOptions(command: Command, data: { description: string; default?: s
       collect,
       [],
     )
+    .option(
+      '--webhook <url>',
+      'POST each new drift and status change here as JSON (docs/drift-events.md); repeatable',
+      collect,
+      [],
+    )
+    .option(
+      '--webhook-secret <secret>',
+      'sign webhook bodies: X-Tfdrift-Signature: sha256=<hex HMAC-SHA256 of the body> (or TFDRIFT_WEBHOOK_SECRET)',
+    )
+    .option(
+      '--slack-webhook <url>',
+      'send each new drift to this Slack incoming webhook; repeatable',
+      collect,
+      [],
+    )
     .option('--config <file>', 'detector config (ignore rules, Terraform principals)');
+}
+
+/** The channel options of serve and demo (the secret from the environment when not given). */
+function channels(flags: ServeFlags) {
+  return {
+    webhooks: flags.webhook,
+    webhookSecret: flags.webhookSecret ?? process.env.TFDRIFT_WEBHOOK_SECRET,
+    slackWebhooks: flags.slackWebhook,
+  };
 }
 
 /** Ctrl-C closes the server cleanly: the data folder's lock is released and dynalite flushed. */
@@ -137,6 +165,7 @@ export function buildCli(): Command {
       configFile: flags.config,
       allowHosts: flags.allowHost,
       allowOrigins: flags.allowOrigin,
+      ...channels(flags),
     });
     process.stdout.write(`tfdrift serving on ${server.openUrl}\n`);
     closeOnSignal(server);
@@ -156,6 +185,7 @@ export function buildCli(): Command {
       token: flags.token ?? process.env.TFDRIFT_TOKEN,
       allowHosts: flags.allowHost,
       allowOrigins: flags.allowOrigin,
+      ...channels(flags),
     });
     closeOnSignal(demo);
   });
