@@ -117,10 +117,12 @@ export function buildCli(): Command {
     .command('scan')
     .description('check CloudTrail logs against state files; exit 0 clean, 2 drift, 1 error')
     .requiredOption('--state <path...>', 'state files, folders (recursive), - (stdin) or s3://bucket/prefix')
-    .requiredOption(
-      '--events <path...>',
-      'CloudTrail logs (.json, .json.gz, JSON lines), folders, or - (stdin)',
+    .option('--events <path...>', 'CloudTrail logs (.json, .json.gz, JSON lines), folders, or - (stdin)')
+    .option(
+      '--lookup <window>',
+      'also read CloudTrail event history (LookupEvents, write events) for the last window, e.g. 7d or 36h (at most 90d), with the standard AWS credential chain',
     )
+    .option('--region <region...>', 'regions for --lookup (default: the AWS SDK default region)')
     .addOption(
       new Option('--format <format>', 'output format')
         .choices(['json', 'table', 'markdown'])
@@ -132,12 +134,16 @@ export function buildCli(): Command {
     .option('--rules <dir>', 'rule folder (default: the built-in rules)')
     .option('--per-event', 'one finding per drifting event instead of net drift per resource and attribute')
     .action(async (flags) => {
-      stdinUsedOnce(flags.state, flags.events);
+      if (!flags.events && !flags.lookup)
+        throw new Error('give --events PATH... or --lookup WINDOW (or both)');
+      if (flags.region && !flags.lookup) throw new Error('--region goes with --lookup');
+      stdinUsedOnce(flags.state, flags.events ?? []);
       const { runScan } = await import('./scan.js');
       process.exitCode = await runScan({
         mode: flags.perEvent ? 'per-event' : 'net',
         state: flags.state,
-        events: flags.events,
+        events: flags.events ?? [],
+        ...(flags.lookup ? { lookup: { window: flags.lookup, regions: flags.region ?? [] } } : {}),
         format: flags.format,
         failOn: flags.failOn,
         ignorePrincipals: flags.ignorePrincipal ?? [],
