@@ -1,6 +1,7 @@
 // The interfaces the services need from the outside world. AWS adapters (lambdas/adapters/aws) and
 // local adapters (lambdas/adapters/local) implement them; the core never imports either.
 
+import type { DriftEvent } from './core/drift-events.js';
 import type { StateIndex } from './core/state-types.js';
 import type { Drift, DriftKind, DriftStatus, Finding, ProcessedEvent, Severity } from './core/types.js';
 
@@ -112,6 +113,15 @@ export interface RevertMark {
 export interface Notifier {
   /** Sends one alert for a new drift. Must not be called twice for the same drift id by the service. */
   notify(drift: Drift): Promise<void>;
+}
+
+/**
+ * Drift events (docs/drift-events.md) leave through this: EventBridge in AWS, webhooks on one machine.
+ * The services publish one `Drift Detected` per new drift and one `Drift Status Changed` per change.
+ */
+export interface DriftEvents {
+  /** Hands one event over for delivery; a failure is logged by the caller and never stops detection. */
+  publish(event: DriftEvent): Promise<void>;
 }
 
 /** Live feed messages (DESIGN.md §4): JSON objects with a `type`. */

@@ -30,6 +30,9 @@ interface ServeFlags {
   config?: string;
   allowHost: string[];
   allowOrigin: string[];
+  webhook: string[];
+  webhookSecret?: string;
+  slackWebhook: string[];
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -57,7 +60,32 @@ function serveOptions(command: Command, data: { description: string; default?: s
       collect,
       [],
     )
+    .option(
+      '--webhook <url>',
+      'POST each new drift and status change here as JSON (docs/drift-events.md); repeatable',
+      collect,
+      [],
+    )
+    .option(
+      '--webhook-secret <secret>',
+      'sign webhook bodies: X-Tfdrift-Signature: sha256=<hex HMAC-SHA256 of the body> (or TFDRIFT_WEBHOOK_SECRET)',
+    )
+    .option(
+      '--slack-webhook <url>',
+      'send each new drift to this Slack incoming webhook; repeatable',
+      collect,
+      [],
+    )
     .option('--config <file>', 'detector config (ignore rules, Terraform principals)');
+}
+
+/** The channel options of serve and demo (the secret from the environment when not given). */
+function channels(flags: ServeFlags) {
+  return {
+    webhooks: flags.webhook,
+    webhookSecret: flags.webhookSecret ?? process.env.TFDRIFT_WEBHOOK_SECRET,
+    slackWebhooks: flags.slackWebhook,
+  };
 }
 
 /** Ctrl-C closes the server cleanly: the data folder's lock is released and dynalite flushed. */
@@ -89,10 +117,12 @@ export function buildCli(): Command {
     .command('scan')
     .description('check CloudTrail logs against state files; exit 0 clean, 2 drift, 1 error')
     .requiredOption('--state <path...>', 'state files, folders (recursive), - (stdin) or s3://bucket/prefix')
-    .requiredOption(
-      '--events <path...>',
-      'CloudTrail logs (.json, .json.gz, JSON lines), folders, or - (stdin)',
+    .option('--events <path...>', 'CloudTrail logs (.json, .json.gz, JSON lines), folders, or - (stdin)')
+    .option(
+      '--lookup <window>',
+      'also read CloudTrail event history (LookupEvents, write events) for the last window, e.g. 7d or 36h (at most 90d), with the standard AWS credential chain',
     )
+    .option('--region <region...>', 'regions for --lookup (default: the AWS SDK default region)')
     .addOption(
       new Option('--format <format>', 'output format')
         .choices(['json', 'table', 'markdown'])
@@ -104,12 +134,16 @@ export function buildCli(): Command {
     .option('--rules <dir>', 'rule folder (default: the built-in rules)')
     .option('--per-event', 'one finding per drifting event instead of net drift per resource and attribute')
     .action(async (flags) => {
-      stdinUsedOnce(flags.state, flags.events);
+      if (!flags.events && !flags.lookup)
+        throw new Error('give --events PATH... or --lookup WINDOW (or both)');
+      if (flags.region && !flags.lookup) throw new Error('--region goes with --lookup');
+      stdinUsedOnce(flags.state, flags.events ?? []);
       const { runScan } = await import('./scan.js');
       process.exitCode = await runScan({
         mode: flags.perEvent ? 'per-event' : 'net',
         state: flags.state,
-        events: flags.events,
+        events: flags.events ?? [],
+        ...(flags.lookup ? { lookup: { window: flags.lookup, regions: flags.region ?? [] } } : {}),
         format: flags.format,
         failOn: flags.failOn,
         ignorePrincipals: flags.ignorePrincipal ?? [],
@@ -137,6 +171,7 @@ export function buildCli(): Command {
       configFile: flags.config,
       allowHosts: flags.allowHost,
       allowOrigins: flags.allowOrigin,
+      ...channels(flags),
     });
     process.stdout.write(`tfdrift serving on ${server.openUrl}\n`);
     closeOnSignal(server);
@@ -156,6 +191,7 @@ export function buildCli(): Command {
       token: flags.token ?? process.env.TFDRIFT_TOKEN,
       allowHosts: flags.allowHost,
       allowOrigins: flags.allowOrigin,
+      ...channels(flags),
     });
     closeOnSignal(demo);
   });

@@ -27,6 +27,10 @@ export interface DemoOptions {
   /** Passed to the server (see ServerOptions). */
   readonly allowHosts?: readonly string[];
   readonly allowOrigins?: readonly string[];
+  /** Drift events POSTed to these URLs, signed with the secret (see ServerOptions). */
+  readonly webhooks?: readonly string[];
+  readonly webhookSecret?: string;
+  readonly slackWebhooks?: readonly string[];
   readonly rulesDir?: string;
   /** Seconds over which the sample events arrive. @default 60 */
   readonly durationSeconds?: number;
@@ -78,6 +82,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     token: options.token,
     allowHosts: options.allowHosts,
     allowOrigins: options.allowOrigins,
+    webhooks: options.webhooks,
+    webhookSecret: options.webhookSecret,
+    slackWebhooks: options.slackWebhooks,
     rulesDir: options.rulesDir,
     statePaths: [statePath],
     demo: true,

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { readEventBatches } from '../adapters/local/event-files.js';
+import { type EventInput, readEventBatches } from '../adapters/local/event-files.js';
 import { loadRulesFromDir } from '../adapters/local/rule-files.js';
 import { normaliseRecord } from '../core/cloudtrail.js';
 import { type DetectConfig, parseConfig, withIgnoredPrincipals } from '../core/config.js';
@@ -47,6 +47,13 @@ export interface ScanOptions {
   readonly mode?: 'net' | 'per-event';
   /** For tests: text that `-` reads instead of process.stdin. */
   readonly stdin?: AsyncIterable<Buffer | string>;
+  /**
+   * `--lookup 7d [--region R ...]`: also read CloudTrail event history (LookupEvents) for the window,
+   * with the standard AWS credential chain, one region each (default: the SDK's region).
+   */
+  readonly lookup?: { readonly window: string; readonly regions: readonly string[] };
+  /** Event batches read after the files (the lookup's records; tests inject them here). */
+  readonly moreEvents?: AsyncIterable<EventInput[]>;
 }
 
 export const EXIT_CLEAN = 0;
@@ -96,6 +103,26 @@ class Progress {
   }
 }
 
+/** The log files first, then the event history: a record in both counts once (by eventID). */
+async function* eventSources(options: ScanOptions): AsyncGenerator<EventInput[]> {
+  yield* readEventBatches([...options.events], { stdin: options.stdin });
+  if (options.moreEvents) yield* options.moreEvents;
+}
+
+/** CloudTrail event history for `--lookup`, loaded only then (a local scan needs no AWS SDK). */
+async function lookupSource(
+  lookup: NonNullable<ScanOptions['lookup']>,
+): Promise<AsyncIterable<EventInput[]>> {
+  const [{ CloudTrailClient }, { lookupEventBatches, parseLookupWindow }] = await Promise.all([
+    import('@aws-sdk/client-cloudtrail'),
+    import('../adapters/aws/cloudtrail-lookup.js'),
+  ]);
+  const window = parseLookupWindow(lookup.window, new Date());
+  const regions = lookup.regions.length > 0 ? [...new Set(lookup.regions)] : [undefined];
+  const clients = regions.map((region) => new CloudTrailClient(region ? { region } : {}));
+  return lookupEventBatches({ clients, window });
+}
+
 /** Loads the state, reads every event, detects. Input problems become report errors, not throws. */
 export async function scan(options: ScanOptions, rules: RuleSet, config: DetectConfig): Promise<ScanReport> {
   const errors: ScanError[] = [];
@@ -126,7 +153,7 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
   const seenIds = new Set<string>();
   let duplicates = 0;
   let events = 0;
-  for await (const batch of readEventBatches([...options.events], { stdin: options.stdin })) {
+  for await (const batch of eventSources(options)) {
     for (const input of batch) {
       if (!input.ok) {
         errors.push({ origin: input.origin, message: input.error });
@@ -213,7 +240,9 @@ export async function runScan(options: ScanOptions): Promise<number> {
   try {
     const rules = loadRulesFromDir(options.rulesDir);
     const config = withIgnoredPrincipals(loadConfigFile(options.configFile), options.ignorePrincipals ?? []);
-    report = await scan({ ...options, mode: options.mode ?? 'net' }, rules, config);
+    const moreEvents =
+      options.moreEvents ?? (options.lookup ? await lookupSource(options.lookup) : undefined);
+    report = await scan({ ...options, moreEvents, mode: options.mode ?? 'net' }, rules, config);
   } catch (error) {
     stderr.write(`tfdrift: ${terminalText((error as Error).message)}\n`);
     return EXIT_ERROR;

@@ -12,6 +12,12 @@ import { DynamoDriftStore } from '../adapters/aws/dynamo-drift-store.js';
 import { DynamoEventLog } from '../adapters/aws/dynamo-event-log.js';
 import { ConsoleNotifier } from '../adapters/local/console-notifier.js';
 import { startLocalDynamo } from '../adapters/local/dynalite.js';
+import {
+  type DeliveryOptions,
+  fanOutNotifier,
+  SlackWebhookNotifier,
+  WebhookDriftEvents,
+} from '../adapters/local/http-delivery.js';
 import { loadRulesFromDir } from '../adapters/local/rule-files.js';
 import { watchStateFiles } from '../adapters/local/state-files.js';
 import type { Clock, Logger } from '../ports.js';
@@ -87,6 +93,14 @@ export interface ServerOptions {
   /** How often event folders are polled. @default 1000 ms */
   readonly pollMs?: number;
   readonly stdin?: AsyncIterable<Buffer | string>;
+  /** Each new drift and status change is POSTed here as a drift event (docs/drift-events.md). */
+  readonly webhooks?: readonly string[];
+  /** Signs webhook bodies: X-Tfdrift-Signature: sha256=<hex HMAC-SHA256 of the raw body>. */
+  readonly webhookSecret?: string;
+  /** Slack incoming-webhook URLs that receive each new drift as a chat message. */
+  readonly slackWebhooks?: readonly string[];
+  /** Retry and queue limits of webhook and Slack deliveries. @default 5 attempts, backoff from 1 s */
+  readonly delivery?: Omit<DeliveryOptions, 'logger'>;
 }
 
 export interface RunningServer {
@@ -134,16 +148,35 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const feed = new LiveFeed(baseStore);
   const state = createStateProvider(combinedStateSource(statePaths), { logger, now: () => clock.now() });
   let baseUrl = '';
-  const notifier = new ConsoleNotifier({
-    out: options.alertsOut,
-    baseUrl: () => baseUrl,
-    color: !options.alertsOut && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  const delivery = { ...options.delivery, logger };
+  // Built before anything starts: a bad URL stops the start with a clear error.
+  const webhooks = new WebhookDriftEvents({
+    ...delivery,
+    urls: options.webhooks ?? [],
+    secret: options.webhookSecret || undefined,
+    userAgent: 'tfdrift-webhook',
   });
+  const slack = new SlackWebhookNotifier({
+    ...delivery,
+    urls: options.slackWebhooks ?? [],
+    baseUrl: () => baseUrl,
+  });
+  const notifier = fanOutNotifier([
+    new ConsoleNotifier({
+      out: options.alertsOut,
+      baseUrl: () => baseUrl,
+      color: !options.alertsOut && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    }),
+    ...(slack.queues.length > 0 ? [slack] : []),
+  ]);
+  const driftEvents = webhooks.queues.length > 0 ? webhooks : undefined;
   const detect = createDetectService({
     rules,
     state,
     store: feed.store,
     notifier,
+    driftEvents,
+    dashboardUrl: () => baseUrl,
     events,
     config,
     clock,
@@ -165,6 +198,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     detect,
     clock,
     logger,
+    driftEvents,
+    dashboardUrl: () => baseUrl,
     maxBodyBytes: maxBody,
   });
 
@@ -360,6 +395,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await new Promise<void>((ok) => server.close(() => ok()));
         await follower.ready.catch(() => undefined);
         await reloading;
+        await Promise.all([webhooks.close(), slack.close()]);
         await events.flush();
         await dynamo.close();
       })();

@@ -4,13 +4,22 @@
 import { extractEach, normaliseRecord } from '../core/cloudtrail.js';
 import type { DetectConfig } from '../core/config.js';
 import { type DetectContext, type DetectError, detectEvent } from '../core/detect.js';
+import { type DriftEvent, driftDetectedEvent, driftStatusChangedEvent } from '../core/drift-events.js';
 import { stableHash } from '../core/hash.js';
 import { scrubSecrets } from '../core/redact.js';
 import { eventFilter, type RuleSet } from '../core/rules.js';
 import type { StateIndex } from '../core/state-types.js';
-import type { CloudTrailEvent, Drift, Finding, ProcessedEvent, RestoredValues } from '../core/types.js';
+import type {
+  CloudTrailEvent,
+  Drift,
+  DriftStatus,
+  Finding,
+  ProcessedEvent,
+  RestoredValues,
+} from '../core/types.js';
 import type {
   Clock,
+  DriftEvents,
   DriftStore,
   EventLog,
   LiveMessage,
@@ -26,6 +35,10 @@ export interface DetectServiceDeps {
   readonly state: StateProvider;
   readonly store: DriftStore;
   readonly notifier: Notifier;
+  /** Where `Drift Detected` and `Drift Status Changed` go (docs/drift-events.md). @default none */
+  readonly driftEvents?: DriftEvents;
+  /** Dashboard base URL for the events' links (a function: the local server knows it once listening). */
+  readonly dashboardUrl?: () => string | undefined;
   readonly events: EventLog;
   /** Live message for each new drift (the AWS path publishes through the table's stream instead). */
   readonly publish?: (message: LiveMessage) => void;
@@ -96,18 +109,45 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
   const filter = eventFilter(deps.rules);
   const { logger } = deps;
 
+  /** Drift events never stop detection: a publisher that fails is logged, the drift stays stored. */
+  async function emit(event: DriftEvent): Promise<void> {
+    if (!deps.driftEvents) return;
+    try {
+      await deps.driftEvents.publish(event);
+    } catch (error) {
+      logger.error('drift event not published', {
+        driftId: event.detail.id,
+        detailType: event['detail-type'],
+        error: (error as Error).message,
+      });
+    }
+  }
+
+  const linkBase = () => ({ dashboardUrl: deps.dashboardUrl?.() || undefined });
+
+  /** Sets a status as tfdrift and announces the change; returns the updated drift. */
+  async function setStatusByTfdrift(id: string, previous: DriftStatus, comment: string) {
+    const at = deps.clock.now().toISOString();
+    const updated = await deps.store.setStatus(id, { status: 'resolved', by: 'tfdrift', comment, at });
+    if (updated && previous !== 'resolved') {
+      await emit(
+        driftStatusChangedEvent(
+          updated,
+          { previous, status: 'resolved', by: 'tfdrift', comment, at },
+          linkBase(),
+        ),
+      );
+    }
+    return updated;
+  }
+
   async function reevaluate(): Promise<Drift[]> {
     const index = await deps.state.current();
     const resolved: Drift[] = [];
     for (const drift of await deps.store.listOpen()) {
       const reason = resolutionOf(drift, index);
       if (!reason) continue;
-      const updated = await deps.store.setStatus(drift.id, {
-        status: 'resolved',
-        by: 'tfdrift',
-        comment: reason,
-        at: deps.clock.now().toISOString(),
-      });
+      const updated = await setStatusByTfdrift(drift.id, drift.status, reason);
       if (updated) resolved.push(updated);
     }
     if (resolved.length > 0) logger.info('drifts resolved by state reload', { count: resolved.length });
@@ -170,9 +210,10 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
     const created = seq !== null;
     if (created) deps.publish?.({ type: 'drift', drift, cursor: String(seq) });
     if (created) {
+      await emit(driftDetectedEvent(drift, linkBase()));
       // Delivered late: a call after this one already set the values back.
       const later = await laterRevert(drift);
-      if (later) await resolveAsReverted(drift.id, later);
+      if (later) await resolveAsReverted(drift.id, 'open', later);
     }
     if (!(await alertOnce(drift, created))) tally.alertsFailed += 1;
     return created;
@@ -222,7 +263,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
         if (drift.status === 'resolved' || drift.kind !== 'modified' || drift.changes.length === 0) continue;
         if (drift.resource.stateFile !== r.stateFile || !at || at >= time) continue;
         if (drift.changes.every((c) => r.attributes.includes(c.attribute)))
-          await resolveAsReverted(drift.id, mark);
+          await resolveAsReverted(drift.id, drift.status, mark);
       }
     }
   }
@@ -242,13 +283,12 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
     return latest;
   }
 
-  async function resolveAsReverted(id: string, mark: RevertMark): Promise<void> {
-    await deps.store.setStatus(id, {
-      status: 'resolved',
-      by: 'tfdrift',
-      comment: `reverted by ${mark.name} (event ${mark.eventId}) at ${mark.time}`,
-      at: deps.clock.now().toISOString(),
-    });
+  async function resolveAsReverted(id: string, previous: DriftStatus, mark: RevertMark): Promise<void> {
+    await setStatusByTfdrift(
+      id,
+      previous,
+      `reverted by ${mark.name} (event ${mark.eventId}) at ${mark.time}`,
+    );
   }
 
   async function handle(records: readonly unknown[]): Promise<HandleResult> {

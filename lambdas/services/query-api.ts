@@ -4,12 +4,14 @@
 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { extractEach } from '../core/cloudtrail.js';
+import { driftStatusChangedEvent } from '../core/drift-events.js';
 import { InputError } from '../core/errors.js';
 import { buildGraph } from '../core/graph.js';
-import { DRIFT_KINDS, type DriftStatus, SEVERITIES, type Severity } from '../core/types.js';
+import { DRIFT_KINDS, type Drift, type DriftStatus, SEVERITIES, type Severity } from '../core/types.js';
 import {
   type Clock,
   DRIFT_SORT_FIELDS,
+  type DriftEvents,
   type DriftQuery,
   type DriftSortField,
   type DriftStore,
@@ -55,6 +57,10 @@ export interface QueryApiDeps {
   readonly detect?: { handle(records: readonly unknown[]): Promise<HandleResult> };
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Acknowledge and resolve publish `Drift Status Changed` here (docs/drift-events.md). @default none */
+  readonly driftEvents?: DriftEvents;
+  /** Dashboard base URL for the events' links. @default none */
+  readonly dashboardUrl?: () => string | undefined;
   readonly maxBodyBytes?: number;
   /** Path prefix of the API (default /api/v1). */
   readonly basePath?: string;
@@ -273,6 +279,22 @@ export function createQueryApi(deps: QueryApiDeps): QueryApi {
     return { open, total, lastEventTime: newest.items[0]?.event.time ?? null };
   }
 
+  /** A status change is stored before it is announced; a publisher that fails is only logged. */
+  async function publishChange(
+    drift: Drift,
+    previous: DriftStatus,
+    change: { status: DriftStatus; by: string; comment?: string; at: string },
+  ): Promise<void> {
+    try {
+      const dashboardUrl = deps.dashboardUrl?.() || undefined;
+      await deps.driftEvents?.publish(
+        driftStatusChangedEvent(drift, { previous, ...change }, { dashboardUrl }),
+      );
+    } catch (error) {
+      deps.logger.error('drift event not published', { driftId: drift.id, error: (error as Error).message });
+    }
+  }
+
   async function route(event: APIGatewayProxyEventV2): Promise<ApiResult> {
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath;
@@ -307,14 +329,18 @@ export function createQueryApi(deps: QueryApiDeps): QueryApi {
         noParams();
         const body = statusBody(parseJson(bodyText(event, maxBody), false));
         const claims = claimsOf(event);
-        const updated = await deps.store.setStatus(id, {
-          status: action === 'acknowledge' ? 'acknowledged' : 'resolved',
+        // The status before, for the status-change event (read only when someone listens).
+        const before = deps.driftEvents ? await deps.store.get(id) : undefined;
+        const change = {
+          status: action === 'acknowledge' ? ('acknowledged' as const) : ('resolved' as const),
           // Signed in (AWS): the token says who; the body's `by` is only for the local server.
           by: claims ? principalOf(claims) : (body.by ?? 'anonymous'),
           ...(body.comment ? { comment: body.comment } : {}),
           at: deps.clock.now().toISOString(),
-        });
+        };
+        const updated = await deps.store.setStatus(id, change);
         if (!updated) throw new HttpError(404, 'not_found', `no drift with id "${id.slice(0, 100)}"`);
+        if (before && before.status !== change.status) await publishChange(updated, before.status, change);
         return json(200, updated);
       }
     }

@@ -117,7 +117,7 @@ describe('injection canary outside the browser', () => {
     for (const finding of report.findings) {
       const { subject, body } = alertText(
         { ...finding, status: 'open', detectedAt: '2026-01-01T00:00:00Z' },
-        'https://d.example/#/drift/x',
+        'https://d.example/#drift=x',
       );
       expect(subject).toMatch(/^[\x20-\x7e]{1,99}$/);
       expect(body).not.toMatch(CONTROL);

@@ -127,6 +127,19 @@ describe('tfdrift scan: errors', () => {
     expect(stdout).toBe('');
   });
 
+  it('needs events from files or the event history, and a valid history window', () => {
+    const none = tfdrift(['scan', '--state', STATE]);
+    expect([none.code, none.stdout]).toEqual([1, '']);
+    expect(none.stderr).toBe('tfdrift: give --events PATH... or --lookup WINDOW (or both)\n');
+    const regionAlone = tfdrift(['scan', '--state', STATE, '--events', EVENTS, '--region', 'eu-west-1']);
+    expect([regionAlone.code, regionAlone.stderr]).toEqual([1, 'tfdrift: --region goes with --lookup\n']);
+    const tooLong = tfdrift(['scan', '--state', STATE, '--lookup', '120d', '--region', 'eu-west-1']);
+    expect([tooLong.code, tooLong.stdout]).toEqual([1, '']);
+    expect(tooLong.stderr).toMatch(
+      /^tfdrift: --lookup: CloudTrail keeps 90 days of event history; ask for at most 90d\n$/,
+    );
+  });
+
   it('still reads standard input given once', () => {
     const state = readFileSync(join(STATE, 'main.tfstate'), 'utf8');
     const { code, stderr } = tfdrift(['scan', '--state', '-', '--events', EVENTS], state);

@@ -172,7 +172,7 @@ describe('local server over HTTP and WebSocket', () => {
       }),
     );
     expect(site.alertCount()).toBe(3);
-    expect(site.alertText()).toContain(`${site.server.url}/#/drift/`);
+    expect(site.alertText()).toContain(`${site.server.url}/#drift=`);
   });
 
   it('gives a client that connects mid-stream every later drift, and none of the earlier ones', async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SnsNotifier } from '../../lambdas/adapters/aws/sns-notifier.js';
 import { ConsoleNotifier } from '../../lambdas/adapters/local/console-notifier.js';
 import { alertText, oneLine } from '../../lambdas/core/alert-text.js';
+import { chatbotNotification } from '../../lambdas/core/chat-notification.js';
 import type { Drift } from '../../lambdas/core/types.js';
 import { sampleDrift } from '../support/drift-samples.js';
 
@@ -27,7 +28,7 @@ describe('alert text', () => {
   it('says what, who, when, expected vs actual, with a link', () => {
     const { subject, body } = alertText(
       sampleDrift(3, { severity: 'high' }),
-      'http://127.0.0.1:8080/#/drift/drift-0003',
+      'http://127.0.0.1:8080/#drift=drift-0003',
     );
     expect(subject).toBe('[HIGH] tfdrift: modified module.app.aws_instance.web[0] by alice@example.com');
     expect(body).toContain('Resource:  module.app.aws_instance.web[0] (aws_instance, i-0abc0)');
@@ -37,7 +38,7 @@ describe('alert text', () => {
     );
     expect(body).toContain('           from 203.0.113.7 via aws-cli/2.15.0');
     expect(body).toContain('When:      2026-01-01T10:00:03Z');
-    expect(body).toContain('Open:      http://127.0.0.1:8080/#/drift/drift-0003');
+    expect(body).toContain('Open:      http://127.0.0.1:8080/#drift=drift-0003');
   });
 
   it('keeps attacker-controlled strings on one plain line and the subject short ASCII', () => {
@@ -53,18 +54,27 @@ describe('alert text', () => {
 });
 
 describe('notifiers', () => {
-  it('publishes to SNS with a severity attribute, a short subject and the plain body', async () => {
+  it('publishes to SNS once, with a severity attribute, the text for email and the chat notification for https', async () => {
     const sns = mockClient(SNSClient);
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     await new SnsNotifier(new SNSClient({ region: 'eu-west-1' }), {
       topicArn: 'arn:aws:sns:eu-west-1:123456789012:tfdrift-alerts',
       dashboardUrl: 'https://d111.cloudfront.net/',
     }).notify(hostile);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
     const input = sns.commandCalls(PublishCommand)[0].args[0].input;
     expect(input.TopicArn).toBe('arn:aws:sns:eu-west-1:123456789012:tfdrift-alerts');
     expect(input.MessageAttributes?.severity).toEqual({ DataType: 'String', StringValue: 'critical' });
     expect(input.Subject?.length).toBeLessThan(100);
-    expect(input.Message).toBe(alertText(hostile, 'https://d111.cloudfront.net/#/drift/drift-0001').body);
+    expect(input.MessageStructure).toBe('json');
+    const link = 'https://d111.cloudfront.net/#drift=drift-0001';
+    const messages = JSON.parse(input.Message ?? '') as Record<string, string>;
+    expect(Object.keys(messages).sort()).toEqual(['default', 'email', 'https']);
+    expect(messages.default).toBe(alertText(hostile, link).body);
+    expect(messages.email).toBe(messages.default);
+    expect(JSON.parse(messages.https)).toEqual(chatbotNotification(hostile, link));
+    expect(JSON.parse(messages.https)).toMatchObject({ version: '1.0', source: 'custom' });
+    expect(messages.https).not.toContain('<script>');
     sns.restore();
   });
 
@@ -80,6 +90,6 @@ describe('notifiers', () => {
     expect(text.split('\n')[0]).toBe(
       '[MEDIUM] tfdrift: modified module.app.aws_instance.web[2] by alice@example.com',
     );
-    expect(text).toContain('Open:      http://127.0.0.1:9000/#/drift/drift-0002');
+    expect(text).toContain('Open:      http://127.0.0.1:9000/#drift=drift-0002');
   });
 });

@@ -2,11 +2,12 @@
 
 import pc from 'picocolors';
 import { alertText } from '../../core/alert-text.js';
+import { driftLink } from '../../core/drift-events.js';
 import type { Drift } from '../../core/types.js';
 import type { Notifier } from '../../ports.js';
 
 export interface ConsoleNotifierOptions {
-  /** Dashboard base URL, e.g. http://127.0.0.1:8080 (the alert links to /#/drift/ID). */
+  /** Dashboard base URL, e.g. http://127.0.0.1:8080 (the alert links to /#drift=ID). */
   readonly baseUrl?: string | (() => string);
   readonly out?: NodeJS.WritableStream;
   readonly color?: boolean;
@@ -18,7 +19,7 @@ export class ConsoleNotifier implements Notifier {
   async notify(drift: Drift): Promise<void> {
     const { baseUrl } = this.options;
     const base = typeof baseUrl === 'function' ? baseUrl() : baseUrl;
-    const link = base ? `${base}/#/drift/${encodeURIComponent(drift.id)}` : undefined;
+    const link = base ? driftLink(base, drift.id) : undefined;
     const { subject, body } = alertText(drift, link);
     const colors = pc.createColors(this.options.color ?? false);
     const paint = drift.severity === 'critical' || drift.severity === 'high' ? colors.red : colors.yellow;

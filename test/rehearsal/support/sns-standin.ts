@@ -20,7 +20,10 @@ export interface MessageAttribute {
 export interface SnsDelivery {
   readonly topicArn: string;
   readonly subject?: string;
+  /** What an email subscription receives (with MessageStructure json: its `email` or `default`). */
   readonly message: string;
+  /** With MessageStructure json: the message each protocol receives (`default` for the others). */
+  readonly byProtocol?: Record<string, string>;
   readonly attributes: Record<string, MessageAttribute>;
   /** Endpoints (e.g. email addresses) whose subscription accepted the message. */
   readonly deliveredTo: string[];
@@ -44,6 +47,30 @@ function attributeValues(attributes: Record<string, MessageAttribute>): Record<s
   }
   return out;
 }
+
+/**
+ * MessageStructure json, as SNS checks it: a JSON object of strings with a `default`
+ * (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html); anything else is InvalidParameter.
+ */
+function perProtocol(message: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message);
+  } catch {
+    throw new InvalidParameter('Message Structure - JSON message body failed to parse');
+  }
+  const ok =
+    parsed !== null &&
+    typeof parsed === 'object' &&
+    !Array.isArray(parsed) &&
+    Object.values(parsed).every((v) => typeof v === 'string');
+  if (!ok || typeof (parsed as Record<string, unknown>).default !== 'string') {
+    throw new InvalidParameter('Message Structure - No default entry in JSON message body');
+  }
+  return parsed as Record<string, string>;
+}
+
+class InvalidParameter extends Error {}
 
 export class SnsStandIn {
   readonly deliveries: SnsDelivery[] = [];
@@ -78,15 +105,20 @@ export class SnsStandIn {
     message: string,
     attributes: Record<string, MessageAttribute> = {},
     subject?: string,
+    structure?: string,
   ): SnsDelivery {
     if (!this.topics.has(topicArn)) throw new Error(`no topic ${topicArn} in the template`);
+    const byProtocol = structure === 'json' ? perProtocol(message) : undefined;
     const deliveredTo = this.subscriptions
       .filter((s) => s.topicArn === topicArn)
       .filter((s) => {
         if (!s.filterPolicy) return true;
         if (s.scope === 'MessageBody') {
           try {
-            return matchesPattern(s.filterPolicy, JSON.parse(message));
+            return matchesPattern(
+              s.filterPolicy,
+              JSON.parse(byProtocol?.[s.protocol] ?? byProtocol?.default ?? message),
+            );
           } catch {
             return false; // a body that is no JSON matches no body-scoped policy
           }
@@ -94,7 +126,14 @@ export class SnsStandIn {
         return matchesPattern(s.filterPolicy, attributeValues(attributes));
       })
       .map((s) => `${s.protocol}:${s.endpoint}`);
-    const delivery = { topicArn, subject, message, attributes, deliveredTo };
+    const delivery = {
+      topicArn,
+      subject,
+      message: byProtocol ? (byProtocol.email ?? byProtocol.default) : message,
+      ...(byProtocol ? { byProtocol } : {}),
+      attributes,
+      deliveredTo,
+    };
     this.deliveries.push(delivery);
     return delivery;
   }
@@ -133,7 +172,18 @@ export class SnsStandIn {
         }
         const topicArn = form.get('TopicArn') ?? '';
         if (!this.topics.has(topicArn)) return fail(404, 'NotFound', 'Topic does not exist');
-        this.publish(topicArn, form.get('Message') ?? '', attributes, form.get('Subject') ?? undefined);
+        try {
+          this.publish(
+            topicArn,
+            form.get('Message') ?? '',
+            attributes,
+            form.get('Subject') ?? undefined,
+            form.get('MessageStructure') ?? undefined,
+          );
+        } catch (error) {
+          if (error instanceof InvalidParameter) return fail(400, 'InvalidParameter', error.message);
+          throw error;
+        }
         res.writeHead(200, { 'content-type': 'text/xml' });
         res.end(
           `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`,
