@@ -1,0 +1,17 @@
+import { useEffect, useState } from 'react';
+
+/** Whether a CSS media query matches, following changes (rotation, resize). */
+export function useMedia(query: string): boolean {
+  const [matches, setMatches] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const list = window.matchMedia(query);
+    const update = () => setMatches(list.matches);
+    update();
+    list.addEventListener('change', update);
+    return () => list.removeEventListener('change', update);
+  }, [query]);
+  return matches;
+}
+
+/** Phones: the table alone, the graph on demand. */
+export const PHONE_QUERY = '(max-width: 700px)';
