@@ -314,16 +314,18 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
 
   // --- bulk triage: ticked rows, or every drift that matches the filters
   const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
-  const [allMatching, setAllMatching] = useState(false);
+  /** "Select all that match": every matching drift, fetched when chosen (null: ticked rows only). */
+  const [allMatching, setAllMatching] = useState<readonly Drift[] | null>(null);
+  const [collecting, setCollecting] = useState(false);
   const [bulkProgress, setBulkProgress] = useState<BulkProgress | null>(null);
   const [bulkMessage, setBulkMessage] = useState<string | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: other filters, other drifts
   useEffect(() => {
     setChecked(new Set());
-    setAllMatching(false);
+    setAllMatching(null);
   }, [queryKey]);
   const onCheck = useCallback((ids: readonly string[], on: boolean) => {
-    setAllMatching(false);
+    setAllMatching(null);
     setBulkMessage(null);
     setChecked((current) => {
       const next = new Set(current);
@@ -334,10 +336,11 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
       return next;
     });
   }, []);
-  const matchingIds = useCallback(
-    async (action: 'acknowledge' | 'resolve'): Promise<string[]> => {
+  const selectAllMatching = useCallback(async () => {
+    const found: Drift[] = [];
+    setCollecting(true);
+    try {
       const query = JSON.parse(queryKey) as Record<string, string>;
-      const ids: string[] = [];
       let cursor: string | null = null;
       do {
         const result = await api.drifts({
@@ -345,22 +348,28 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
           limit: String(MAX_LIMIT),
           ...(cursor ? { cursor } : {}),
         });
-        for (const drift of result.items)
-          if (action === 'acknowledge' ? drift.status === 'open' : drift.status !== 'resolved')
-            ids.push(drift.id);
+        found.push(...result.items);
         cursor = result.nextCursor;
       } while (cursor);
-      return ids;
-    },
-    [api, queryKey],
-  );
+      setAllMatching(found);
+    } catch (err) {
+      setBulkMessage(onApiError(err));
+    } finally {
+      setCollecting(false);
+    }
+  }, [api, queryKey, onApiError]);
   const bulkAct = useCallback(
     async (action: 'acknowledge' | 'resolve', comment: string) => {
       const by = await actingAs();
       if (by === null) return;
       setBulkMessage(null);
       try {
-        const ids = allMatching ? await matchingIds(action) : [...checked];
+        // Only what the action changes: acknowledge open drifts, resolve what is not resolved yet.
+        const ids = allMatching
+          ? allMatching
+              .filter((d) => (action === 'acknowledge' ? d.status === 'open' : d.status !== 'resolved'))
+              .map((d) => d.id)
+          : [...checked];
         setBulkProgress({ action, total: ids.length, finished: 0 });
         const body = { by, comment: comment.trim() || undefined };
         const result = await runBounded(ids, (id) => api.changeStatus(id, action, body), {
@@ -373,7 +382,7 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
           : '';
         setBulkMessage(`${result.done.length} drift${result.done.length === 1 ? '' : 's'} ${verb}${failed}`);
         setChecked(new Set(result.failed.map((item) => item.id)));
-        setAllMatching(false);
+        setAllMatching(null);
       } catch (err) {
         setBulkMessage(onApiError(err));
       } finally {
@@ -381,7 +390,7 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
         reloadTable();
       }
     },
-    [actingAs, allMatching, matchingIds, checked, api, onApiError, reloadTable],
+    [actingAs, allMatching, checked, api, onApiError, reloadTable],
   );
   const closeDetail = useCallback(() => {
     const id = latest.current.url.drift;
@@ -439,9 +448,11 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
           <section className="pane table-pane" aria-label="Drift history">
             <FilterBar filters={url.filters} types={types} onChange={setFilters} />
             <BulkBar
-              count={allMatching ? (page.total ?? checked.size) : checked.size}
-              allMatching={allMatching}
+              count={allMatching ? allMatching.length : checked.size}
+              allMatching={allMatching !== null}
               matchingTotal={page.total}
+              morePages={page.number > 1 || page.nextCursor !== null}
+              collecting={collecting}
               pageFullyChecked={pageFullyChecked}
               progress={bulkProgress}
               message={bulkMessage}
@@ -453,10 +464,10 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
                       askActor();
                     }
               }
-              onSelectAllMatching={() => setAllMatching(true)}
+              onSelectAllMatching={selectAllMatching}
               onClear={() => {
                 setChecked(new Set());
-                setAllMatching(false);
+                setAllMatching(null);
                 setBulkMessage(null);
               }}
               onAct={bulkAct}

@@ -12,6 +12,10 @@ interface BulkBarProps {
   readonly allMatching: boolean;
   /** Offered when the whole page is ticked and more drifts match than one page shows. */
   readonly matchingTotal: number | undefined;
+  /** The filters match more than this page. */
+  readonly morePages: boolean;
+  /** Fetching every matching drift after "select all". */
+  readonly collecting: boolean;
   readonly pageFullyChecked: boolean;
   readonly progress: BulkProgress | null;
   readonly message: string | null;
@@ -29,7 +33,7 @@ export function BulkBar(props: BulkBarProps) {
   const { count, allMatching, matchingTotal, pageFullyChecked, progress, message } = props;
   const [comment, setComment] = useState('');
   if (count === 0 && !progress && !message) return null;
-  const busy = progress !== null;
+  const busy = progress !== null || props.collecting;
   return (
     <section className="bulkbar" aria-label="Bulk triage" data-testid="bulkbar">
       {count > 0 && (
@@ -37,14 +41,17 @@ export function BulkBar(props: BulkBarProps) {
           <span className="bulk-count" data-testid="bulk-count">
             {allMatching ? `All ${count} matching drifts selected` : `${count} selected`}
           </span>
-          {!allMatching && pageFullyChecked && matchingTotal !== undefined && matchingTotal > count && (
+          {!allMatching && pageFullyChecked && (props.morePages || (matchingTotal ?? 0) > count) && (
             <button
               type="button"
               className="link-button"
               data-testid="select-all-matching"
+              disabled={props.collecting}
               onClick={props.onSelectAllMatching}
             >
-              Select all {matchingTotal} that match the filters
+              {props.collecting
+                ? 'Collecting every match…'
+                : `Select all${matchingTotal === undefined ? '' : ` ${matchingTotal}`} that match the filters`}
             </button>
           )}
           <input
