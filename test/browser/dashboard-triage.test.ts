@@ -203,6 +203,48 @@ describe('triage at volume (real server, real Chromium)', () => {
     await page.close();
   });
 
+  it('in AWS records the signed-in user, without asking', async () => {
+    // The dashboard as CloudFront serves it: config.json names a Cognito pool, and the tab holds
+    // an unexpired ID token (what the hosted-UI sign-in leaves in sessionStorage).
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims = {
+      email: 'sam@example.com',
+      'cognito:username': 'sam',
+      exp: Math.floor(Date.now() / 1000) + 3600,
+    };
+    const idToken = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims)}.c2lnbmF0dXJl`;
+    const page = await dashboard.newPage();
+    await page.route('**/config.json', (route) =>
+      route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({
+          apiBase: '/api/v1',
+          wsUrl: '/ws',
+          auth: {
+            type: 'cognito',
+            userPoolId: 'eu-west-1_example',
+            clientId: 'exampleclient',
+            domain: 'example.auth.eu-west-1.amazoncognito.com',
+            region: 'eu-west-1',
+          },
+        }),
+      }),
+    );
+    await page.addInitScript((token) => sessionStorage.setItem('tfdrift.token', token), idToken);
+    await page.goto(`${dashboard.url}/#kind=modified`);
+    await page.locator('tbody tr.drift-row').first().waitFor();
+    expect(await page.locator('[data-testid=sign-out]').count()).toBe(1);
+    const id = (await rowIds(page))[0]!;
+    await page.locator(`tr[data-drift-id="${id}"] input[type=checkbox]`).check();
+    await page.locator('[data-testid=bulkbar]').getByRole('button', { name: 'Acknowledge' }).click();
+    await expect
+      .poll(() => page.locator('[data-testid=bulk-message]').textContent())
+      .toBe('1 drift acknowledged');
+    expect(await page.locator('[data-testid=actor-prompt]').count()).toBe(0);
+    expect((await dashboard.api<Drift>(`/drifts/${id}`)).statusChangedBy).toBe('sam@example.com');
+    await page.close();
+  });
+
   it('logged no CSP violation and no page error', () => {
     expect(dashboard.problems).toEqual([]);
   });
