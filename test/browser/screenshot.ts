@@ -2,8 +2,10 @@
 // (examples/demo), replayed as if they happened over the last hour, at three sizes:
 // - docs/screenshot-split-view.png: desktop 1440×900, split view; the last event arrives while the
 //   page is open, so the picture shows a live "new" row;
-// - docs/screenshot-tablet.png: tablet 1024×768, table view;
-// - docs/screenshot-phone.png: phone 390×844, the table first (the graph is one tap away).
+// - docs/screenshot-tablet.png and docs/screenshot-tablet-table.png: tablet 1024×768, split and
+//   table views;
+// - docs/screenshot-phone.png and docs/screenshot-phone-graph.png: phone 390×844, the table first
+//   and the graph one tap away.
 
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -18,8 +20,10 @@ const { startDashboard } = await import('./harness.js');
 const docs = (name: string) => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url));
 const OUT = docs('screenshot-split-view.png');
 const SMALLER = [
-  { file: docs('screenshot-tablet.png'), width: 1024, height: 768, hash: '#view=table' },
+  { file: docs('screenshot-tablet.png'), width: 1024, height: 768, hash: '' },
+  { file: docs('screenshot-tablet-table.png'), width: 1024, height: 768, hash: '#view=table' },
   { file: docs('screenshot-phone.png'), width: 390, height: 844, hash: '' },
+  { file: docs('screenshot-phone-graph.png'), width: 390, height: 844, hash: '#view=graph' },
 ];
 
 function stamped(record: Record<string, unknown>, minutesAgo: number): Record<string, unknown> {
@@ -55,8 +59,8 @@ async function main(): Promise<void> {
     for (const size of SMALLER) {
       const small = await dashboard.newPage({ width: size.width, height: size.height });
       await small.goto(`${dashboard.url}/${size.hash}`);
-      await small.locator('tbody tr.drift-row').first().waitFor();
-      await small.waitForTimeout(400);
+      await small.locator('tbody tr.drift-row, .react-flow__node.rf-resource').first().waitFor();
+      await small.waitForTimeout(600);
       await small.screenshot({ path: size.file });
       await small.close();
       console.log(`wrote ${size.file}`);

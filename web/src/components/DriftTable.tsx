@@ -1,4 +1,4 @@
-import { type KeyboardEvent, memo } from 'react';
+import { type KeyboardEvent, memo, useEffect, useMemo, useRef, useState } from 'react';
 import { actorLabel, attributesLabel, nodeIdOf, resourceLabel, shortTime } from '../lib/format.js';
 import type { SortKey } from '../lib/url-state.js';
 import type { Drift } from '../types.js';
@@ -11,17 +11,19 @@ interface Column {
   readonly width?: string;
   /** Shown on a phone too (the rest is in the detail panel). */
   readonly phone?: boolean;
+  /** Left out below this table width (the split view on a laptop or a tablet). */
+  readonly minTable?: number;
 }
 
 const COLUMNS: readonly Column[] = [
   { key: 'time', label: 'Time (UTC)', width: '122px' },
   { key: 'severity', label: 'Severity', width: '82px', phone: true },
-  { key: 'kind', label: 'Kind', width: '88px' },
+  { key: 'kind', label: 'Kind', width: '88px', minTable: 760 },
   { key: 'address', label: 'Resource', phone: true },
-  { key: 'type', label: 'Type', width: '9%' },
+  { key: 'type', label: 'Type', width: '9%', minTable: 1000 },
   { key: 'attribute', label: 'Attribute(s)', width: '11%' },
   { key: 'actor', label: 'Actor', width: '9%' },
-  { key: 'event', label: 'Event', width: '10%' },
+  { key: 'event', label: 'Event', width: '10%', minTable: 1000 },
   { key: 'status', label: 'Status', width: '104px', phone: true },
 ];
 
@@ -66,6 +68,7 @@ const Row = memo(function Row({
   checked,
   onCheck,
   narrow,
+  hidden,
 }: {
   readonly drift: Drift;
   readonly isNew: boolean;
@@ -75,6 +78,8 @@ const Row = memo(function Row({
   readonly checked: boolean;
   readonly onCheck: (ids: readonly string[], checked: boolean) => void;
   readonly narrow: boolean;
+  /** Columns left out for want of room. */
+  readonly hidden: ReadonlySet<SortKey>;
 }) {
   const classes = ['drift-row', `row-sev-${drift.severity}`];
   if (isNew) classes.push('is-new');
@@ -114,11 +119,11 @@ const Row = memo(function Row({
           </div>
         </td>
       )}
-      <td>
+      <td className="col-severity">
         <SeverityBadge severity={drift.severity} />
       </td>
-      {!narrow && (
-        <td>
+      {!narrow && !hidden.has('kind') && (
+        <td className="col-kind">
           <KindBadge kind={drift.kind} />
         </td>
       )}
@@ -132,21 +137,25 @@ const Row = memo(function Row({
       )}
       {!narrow && (
         <>
-          <td className="mono col-type" title={drift.resource.type}>
-            {drift.resource.type.replace(/^aws_/, '')}
-          </td>
+          {!hidden.has('type') && (
+            <td className="mono col-type" title={drift.resource.type}>
+              {drift.resource.type.replace(/^aws_/, '')}
+            </td>
+          )}
           <td className="mono col-attr" title={attributesLabel(drift)}>
             {attributesLabel(drift) || <span className="muted">—</span>}
           </td>
           <td className="col-actor" title={drift.actor.arn ?? undefined}>
             {actorLabel(drift)}
           </td>
-          <td className="mono col-event" title={drift.event.name}>
-            {drift.event.name}
-          </td>
+          {!hidden.has('event') && (
+            <td className="mono col-event" title={drift.event.name}>
+              {drift.event.name}
+            </td>
+          )}
         </>
       )}
-      <td>
+      <td className="col-status">
         <StatusBadge status={drift.status} />
         {isNew && <span className="new-badge">new</span>}
       </td>
@@ -158,14 +167,33 @@ export function DriftTable(props: DriftTableProps) {
   const { rows, newIds, selectedId, selectedNode, sort, order, loading, onSort, onSelect } = props;
   const { checked, onCheck } = props;
   const narrow = props.narrow ?? false;
+  const scroller = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(Number.POSITIVE_INFINITY);
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    // Rounded to 10 px so that a resize re-renders the rows only when it matters.
+    const observer = new ResizeObserver(() => setWidth(Math.round(element.clientWidth / 10) * 10));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
   // A phone: the resource first (with time, event and actor under it), then severity and status.
   const columns = narrow
     ? [COLUMNS[3], ...COLUMNS.filter((column) => column.phone && column.key !== 'address')]
-    : COLUMNS;
+    : COLUMNS.filter((column) => !(column.minTable && width < column.minTable));
+  const hiddenKeys = useMemo(
+    () =>
+      new Set(
+        COLUMNS.filter((column) =>
+          narrow ? !column.phone : !!column.minTable && width < column.minTable,
+        ).map((column) => column.key),
+      ),
+    [narrow, width],
+  );
   const allChecked = rows.length > 0 && rows.every((row) => checked.has(row.id));
   const someChecked = !allChecked && rows.some((row) => checked.has(row.id));
   return (
-    <div className="table-scroll" id="drift-table" tabIndex={-1}>
+    <div className="table-scroll" id="drift-table" tabIndex={-1} ref={scroller}>
       <table className={`drift-table${narrow ? ' narrow' : ''}`} aria-busy={loading} aria-label="Drifts">
         <colgroup>
           <col style={{ width: '34px' }} />
@@ -231,6 +259,7 @@ export function DriftTable(props: DriftTableProps) {
               checked={checked.has(drift.id)}
               onCheck={onCheck}
               narrow={narrow}
+              hidden={hiddenKeys}
             />
           ))}
         </tbody>

@@ -33,6 +33,8 @@ interface GraphViewProps {
  */
 export const MIN_FIT_ZOOM = 0.75;
 const FIT_PADDING = 24;
+/** Room at the top for the search box and the count under it, so that they cover no node. */
+const FIT_TOP = 84;
 
 /** The name shown on a node: the address without its module prefix and type, or the id. */
 function shortName(node: GraphNode): string {
@@ -196,34 +198,37 @@ function GraphCanvas({
       const bottom = Math.max(...layout.groups.map((g) => g.position.y + g.height));
       const zoom = Math.min(
         (width - 2 * FIT_PADDING) / (right - left),
-        (height - 2 * FIT_PADDING) / (bottom - top),
+        (height - FIT_TOP - FIT_PADDING) / (bottom - top),
         1.25,
       );
       if (zoom >= MIN_FIT_ZOOM) {
         flow.setViewport(
           {
             x: (width - (right - left) * zoom) / 2 - left * zoom,
-            y: (height - (bottom - top) * zoom) / 2 - top * zoom,
+            y: FIT_TOP + (height - FIT_TOP - FIT_PADDING - (bottom - top) * zoom) / 2 - top * zoom,
             zoom,
           },
           { duration },
         );
         return;
       }
-      // Too big to read whole: the worst drift in the middle, but no empty space beyond the
-      // graph's edges (group titles at the left and top stay in view).
+      // Too big to read whole: from the top left (group titles in view), moved only as far as it
+      // takes to bring the worst drift on screen.
       const worst = [...graph.nodes]
         .filter((node) => node.drift.open > 0 && node.drift.severity)
         .sort((a, b) => SEVERITY_RANK[b.drift.severity!] - SEVERITY_RANK[a.drift.severity!])[0];
       const centre = (worst && layout.centres.get(worst.id)) || { x: left, y: top };
       const z = MIN_FIT_ZOOM;
-      const clamp = (value: number, low: number, high: number) => Math.min(Math.max(value, low), high);
-      const along = (size: number, low: number, high: number, middle: number) =>
-        (high - low) * z + 2 * FIT_PADDING <= size
-          ? (size - (high - low) * z) / 2 - low * z
-          : clamp(size / 2 - middle * z, size - FIT_PADDING - high * z, FIT_PADDING - low * z);
+      const along = (size: number, start: number, low: number, high: number, middle: number, half: number) =>
+        (high - low) * z + start + FIT_PADDING <= size
+          ? start + (size - start - FIT_PADDING - (high - low) * z) / 2 - low * z
+          : Math.min(start - low * z, size - FIT_PADDING - (middle + half) * z);
       flow.setViewport(
-        { x: along(width, left, right, centre.x), y: along(height, top, bottom, centre.y), zoom: z },
+        {
+          x: along(width, FIT_PADDING, left, right, centre.x, NODE_WIDTH / 2),
+          y: along(height, FIT_TOP, top, bottom, centre.y, NODE_HEIGHT / 2),
+          zoom: z,
+        },
         { duration },
       );
     },
