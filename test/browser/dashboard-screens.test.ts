@@ -106,6 +106,26 @@ describe.each(SIZES)('dashboard at $name size ($width×$height)', (size) => {
       inner: window.innerWidth,
     }));
     expect(widths.scroll).toBeLessThanOrEqual(widths.inner);
+
+    // Ticking a row brings the bulk bar; it fits the screen too.
+    await page.locator('tbody tr.drift-row input[type=checkbox]').first().check();
+    const bar = await page.locator('[data-testid=bulkbar]').boundingBox();
+    expect(bar && bar.x >= 0 && bar.x + bar.width <= size.width).toBe(true);
+    for (const name of ['Acknowledge', 'Resolve']) {
+      const button = await page
+        .locator('[data-testid=bulkbar]')
+        .getByRole('button', { name, exact: true })
+        .boundingBox();
+      expect(button && button.x >= 0 && button.x + button.width <= size.width, `${name} on screen`).toBe(
+        true,
+      );
+    }
+    expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth)).toBe(true);
+    // The table's header labels are whole, whichever columns the width leaves room for.
+    const clipped = await page.$$eval('.drift-table th button', (buttons) =>
+      buttons.filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => b.textContent),
+    );
+    expect(clipped).toEqual([]);
     await page.close();
   });
 
@@ -301,6 +321,10 @@ describe('dashboard details by size', () => {
     await page.getByLabel('Colour theme').selectOption('dark');
     await page.emulateMedia({ colorScheme: 'light' });
     expect(await panel()).toBe(darkPanel);
+    // The graph's own colours (React Flow's controls, minimap) follow the toggle.
+    await expect.poll(() => page.locator('.react-flow').getAttribute('class')).toMatch(/\bdark\b/);
+    await page.getByLabel('Colour theme').selectOption('light');
+    await expect.poll(() => page.locator('.react-flow').getAttribute('class')).toMatch(/\blight\b/);
     expect(await background()).not.toBe('rgb(244, 245, 247)');
     await page.close();
   });

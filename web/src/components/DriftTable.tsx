@@ -13,6 +13,8 @@ interface Column {
   readonly phone?: boolean;
   /** Left out below this table width (the split view on a laptop or a tablet). */
   readonly minTable?: number;
+  /** Pixels a percentage width never goes below (the header label stays whole). */
+  readonly minWidth?: number;
 }
 
 const COLUMNS: readonly Column[] = [
@@ -21,8 +23,8 @@ const COLUMNS: readonly Column[] = [
   { key: 'kind', label: 'Kind', width: '88px', minTable: 760 },
   { key: 'address', label: 'Resource', phone: true },
   { key: 'type', label: 'Type', width: '9%', minTable: 1000 },
-  { key: 'attribute', label: 'Attribute(s)', width: '11%' },
-  { key: 'actor', label: 'Actor', width: '9%' },
+  { key: 'attribute', label: 'Attribute(s)', width: '11%', minWidth: 110 },
+  { key: 'actor', label: 'Actor', width: '9%', minWidth: 84 },
   { key: 'event', label: 'Event', width: '10%', minTable: 1000 },
   { key: 'status', label: 'Status', width: '104px', phone: true },
 ];
@@ -198,8 +200,10 @@ export function DriftTable(props: DriftTableProps) {
         <colgroup>
           <col style={{ width: '34px' }} />
           {columns.map((column) => {
-            const width = narrow && column.key !== 'address' ? '76px' : column.width;
-            return <col key={column.key} style={width ? { width } : undefined} />;
+            let colWidth = narrow && column.key !== 'address' ? '76px' : column.width;
+            if (!narrow && column.minWidth && colWidth?.endsWith('%') && Number.isFinite(width))
+              colWidth = `${Math.max(column.minWidth, (Number.parseFloat(colWidth) / 100) * width)}px`;
+            return <col key={column.key} style={colWidth ? { width: colWidth } : undefined} />;
           })}
         </colgroup>
         <thead>

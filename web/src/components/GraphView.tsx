@@ -14,6 +14,7 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { actorLabel, shortTime } from '../lib/format.js';
 import { type Layout, layoutGraph, NODE_HEIGHT, NODE_WIDTH, structureKey } from '../lib/layout.js';
+import { useThemeAttribute } from '../lib/use-media.js';
 import type { Drift, Graph, GraphNode } from '../types.js';
 import { type GroupNode, NODE_TYPES, type ResourceNode } from './GraphNodes.js';
 
@@ -73,6 +74,8 @@ function GraphCanvas({
   onSelectNode,
 }: GraphViewProps & { readonly graph: Graph }) {
   const flow = useReactFlow();
+  // React Flow's own colours follow the page's theme.
+  const colorMode = useThemeAttribute();
   // Layout only when the structure changes: drift counts and selection only restyle nodes.
   const key = useMemo(() => structureKey(graph.nodes, graph.edges), [graph]);
   const cache = useRef<{ key: string; layout: Layout } | null>(null);
@@ -277,7 +280,7 @@ function GraphCanvas({
       nodes={nodes}
       edges={edges}
       nodeTypes={NODE_TYPES}
-      colorMode={colorMode()}
+      colorMode={colorMode}
       minZoom={0.05}
       maxZoom={2}
       nodesDraggable={false}
@@ -347,12 +350,6 @@ function GraphCanvas({
       <MiniMap pannable zoomable nodeClassName={minimapClass} style={MINIMAP_SIZE} />
     </ReactFlow>
   );
-}
-
-/** React Flow's own colours follow the page's theme (styles.css: data-theme, else the OS). */
-function colorMode(): 'light' | 'dark' | 'system' {
-  const theme = document.documentElement.dataset.theme;
-  return theme === 'light' || theme === 'dark' ? theme : 'system';
 }
 
 export function GraphView(props: GraphViewProps) {

@@ -15,3 +15,21 @@ export function useMedia(query: string): boolean {
 
 /** Phones: the table alone, the graph on demand. */
 export const PHONE_QUERY = '(max-width: 700px)';
+
+type ThemeAttribute = 'light' | 'dark' | 'system';
+
+function themeAttribute(): ThemeAttribute {
+  const theme = document.documentElement.dataset.theme;
+  return theme === 'light' || theme === 'dark' ? theme : 'system';
+}
+
+/** The page's theme attribute (styles.css: data-theme), following the header's toggle. */
+export function useThemeAttribute(): ThemeAttribute {
+  const [theme, setTheme] = useState(themeAttribute);
+  useEffect(() => {
+    const observer = new MutationObserver(() => setTheme(themeAttribute()));
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => observer.disconnect();
+  }, []);
+  return theme;
+}
