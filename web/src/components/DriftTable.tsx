@@ -23,7 +23,7 @@ const COLUMNS: readonly Column[] = [
   { key: 'kind', label: 'Kind', width: '88px', minTable: 760 },
   { key: 'address', label: 'Resource', phone: true },
   { key: 'type', label: 'Type', width: '9%', minTable: 1000 },
-  { key: 'attribute', label: 'Attribute(s)', width: '11%', minWidth: 110 },
+  { key: 'attribute', label: 'Attribute(s)', width: '11%', minWidth: 110, minTable: 760 },
   { key: 'actor', label: 'Actor', width: '9%', minWidth: 84 },
   { key: 'event', label: 'Event', width: '10%', minTable: 1000 },
   { key: 'status', label: 'Status', width: '104px', phone: true },
@@ -144,9 +144,11 @@ const Row = memo(function Row({
               {drift.resource.type.replace(/^aws_/, '')}
             </td>
           )}
-          <td className="mono col-attr" title={attributesLabel(drift)}>
-            {attributesLabel(drift) || <span className="muted">—</span>}
-          </td>
+          {!hidden.has('attribute') && (
+            <td className="mono col-attr" title={attributesLabel(drift)}>
+              {attributesLabel(drift) || <span className="muted">—</span>}
+            </td>
+          )}
           <td className="col-actor" title={drift.actor.arn ?? undefined}>
             {actorLabel(drift)}
           </td>
