@@ -301,6 +301,7 @@ async function postToBackend(record: Record<string, unknown>): Promise<string> {
   const fresh = { ...structuredClone(record), eventID: randomUUID(), eventTime: new Date().toISOString() };
   const response = await fetch(`${backend.url}/api/v1/events`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify(fresh),
   });
   if (!response.ok) throw new Error(`POST /events: HTTP ${response.status}`);
