@@ -473,7 +473,11 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
               onAct={bulkAct}
             />
             {hiddenNew > 0 && (
-              <button type="button" className="notice" onClick={() => navigate((s) => ({ ...s, page: 1 }))}>
+              <button
+                type="button"
+                className="notice"
+                onClick={() => (url.page === 1 ? reloadTable() : navigate((s) => ({ ...s, page: 1 })))}
+              >
                 {hiddenNew} new drift{hiddenNew === 1 ? '' : 's'} — show latest
               </button>
             )}
