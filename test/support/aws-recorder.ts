@@ -10,8 +10,18 @@ import { SNSClient } from '@aws-sdk/client-sns';
 export interface PublishedMessage {
   readonly topicArn: string;
   readonly subject: string | null;
+  /** What an email subscriber reads: the `email` (else `default`) form of a per-protocol message. */
   readonly message: string;
+  /** The Message parameter as sent (the JSON of every form when MessageStructure is json). */
+  readonly raw: string;
   readonly attributes: Record<string, string>;
+}
+
+/** SNS delivers each protocol its own form of a `MessageStructure: json` message. */
+function emailForm(raw: string, structure: string | null): string {
+  if (structure !== 'json') return raw;
+  const forms = JSON.parse(raw) as Record<string, string>;
+  return forms.email ?? forms.default;
 }
 
 export interface AwsRecorder {
@@ -66,7 +76,8 @@ export async function startAwsRecorder(): Promise<AwsRecorder> {
         published.push({
           topicArn: form.get('TopicArn') ?? '',
           subject: form.get('Subject'),
-          message: form.get('Message') ?? '',
+          message: emailForm(form.get('Message') ?? '', form.get('MessageStructure')),
+          raw: form.get('Message') ?? '',
           attributes: publishAttributes(form),
         });
         n += 1;
