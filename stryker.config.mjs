@@ -1,6 +1,9 @@
 // Mutation testing (`npm run mutate`; not part of `npm test`: hours on two cores for the whole scope).
 // Scope one run with --mutate, e.g.
 //   npx stryker run --mutate lambdas/local/static-files.ts
+// Caveat (seen on server.ts): mutants in code that tests run from beforeAll (a server started once per
+// file) were reported as surviving even where they break every test, so read server.ts's score as
+// unreliable until its tests start their servers inside each test.
 // The scope: the pure core, the services, the local server's own parts and the dashboard's
 // handling of untrusted strings. The HTML report lands in reports/mutation/.
 

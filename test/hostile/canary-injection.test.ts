@@ -149,6 +149,9 @@ describe('injection and secrets canaries in the dashboard (real Chromium)', () =
   });
 
   it('opens every drift with its raw event and runs nothing', async () => {
+    // The table view, whichever view the other test left the page on.
+    await page.goto(`${dashboard.url}/#view=table`);
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr.drift-row').length === 6);
     const ids = await page
       .locator('tbody tr.drift-row')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-drift-id')));

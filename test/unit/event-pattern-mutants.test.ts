@@ -93,6 +93,39 @@ describe('operators', () => {
   });
 });
 
+describe('edges the second mutation run found', () => {
+  it('cidr ignores non-string values', () => {
+    expect(m({ cidr: '10.0.0.0/8' }, 10)).toBe(false);
+    expect(m({ cidr: '10.0.0.0/8' }, true)).toBe(false);
+  });
+
+  it('anything-but a list of prefixes, suffixes or wildcards excludes a value matching any one of them', () => {
+    expect(m({ 'anything-but': { prefix: ['a', 'b'] } }, 'a1')).toBe(false);
+    expect(m({ 'anything-but': { prefix: ['a', 'b'] } }, 'c1')).toBe(true);
+    expect(m({ 'anything-but': { suffix: ['1', '2'] } }, 'a1')).toBe(false);
+    expect(m({ 'anything-but': { wildcard: ['a*', 'b*'] } }, 'a1')).toBe(false);
+    expect(m({ 'anything-but': { prefix: ['a', 1] } }, 'b')).toBe(false);
+  });
+
+  it('wildcard middles never overlap the ends or each other, and may sit at the start', () => {
+    expect(m({ wildcard: 'a*b*b' }, 'ab')).toBe(false);
+    expect(m({ wildcard: 'a*b*b' }, 'abb')).toBe(true);
+    expect(m({ wildcard: '*b*' }, 'bx')).toBe(true);
+    expect(m({ wildcard: '*b*b*' }, 'b')).toBe(false);
+    expect(m({ wildcard: '*b*b*' }, 'bb')).toBe(true);
+    expect(m({ wildcard: 'a\\' }, 'a\\')).toBe(true);
+  });
+
+  it('refuses IPv4 parts with anything around the digits, and reads a bare ::a.b.c.d', () => {
+    expect(parseIp('1.2.3.x4')).toBeNull();
+    expect(parseIp('1.2.3.4x')).toBeNull();
+    expect(parseIp('::10.0.0.1')).toEqual([...Array(12).fill(0), 10, 0, 0, 1]);
+    expect(parseCidr('10.0.0.0/x8')).toBeNull();
+    expect(parseCidr('10.0.0.0/8x')).toBeNull();
+    expect(parseCidr('/8')).toBeNull();
+  });
+});
+
 describe('addresses', () => {
   it('parses IPv4 strictly', () => {
     expect(parseIp('1.2.3.4')).toEqual([1, 2, 3, 4]);
