@@ -10,7 +10,10 @@ import { SNSClient } from '@aws-sdk/client-sns';
 export interface PublishedMessage {
   readonly topicArn: string;
   readonly subject: string | null;
+  /** What an email subscriber reads (with MessageStructure json: its `email`, else `default`). */
   readonly message: string;
+  /** With MessageStructure json: the message per protocol, as published. */
+  readonly byProtocol?: Record<string, string>;
   readonly attributes: Record<string, string>;
 }
 
@@ -63,10 +66,22 @@ export async function startAwsRecorder(): Promise<AwsRecorder> {
       }
       const form = new URLSearchParams(body);
       if (form.get('Action') === 'Publish') {
+        const raw = form.get('Message') ?? '';
+        // SNS refuses a json structure without a default entry: so does the recorder.
+        const byProtocol =
+          form.get('MessageStructure') === 'json' ? (JSON.parse(raw) as Record<string, string>) : undefined;
+        if (byProtocol && typeof byProtocol.default !== 'string') {
+          res.writeHead(400, { 'content-type': 'text/xml' });
+          res.end(
+            '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>No default entry in JSON message body</Message></Error></ErrorResponse>',
+          );
+          return;
+        }
         published.push({
           topicArn: form.get('TopicArn') ?? '',
           subject: form.get('Subject'),
-          message: form.get('Message') ?? '',
+          message: byProtocol ? (byProtocol.email ?? byProtocol.default) : raw,
+          ...(byProtocol ? { byProtocol } : {}),
           attributes: publishAttributes(form),
         });
         n += 1;
