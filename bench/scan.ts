@@ -42,10 +42,24 @@ export function cliCommand(env = process.env): string[] {
   return [process.execPath, existsSync(dist) ? dist : join(REPO, 'bin', 'tfdrift.js')];
 }
 
+/** Where the generated calls are made (bench/events.ts): the state's EC2 resources are placed there. */
+const EVENTS_ACCOUNT = '111122223333';
+const EVENTS_REGION = 'eu-west-1';
+
+/**
+ * The generated state with its EC2 resources in the account and region the generated calls are made
+ * in: the core matches a call to a resource only in its own account and region (from the ARN), so
+ * resources elsewhere would make every hand-made write an unmanaged-resource call and the run would
+ * measure no drift at all.
+ */
+export function stateInEventsAccount(text: string): string {
+  return text.replace(/"arn:aws:ec2:[a-z0-9-]+:\d{12}:/g, `"arn:aws:ec2:${EVENTS_REGION}:${EVENTS_ACCOUNT}:`);
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'tfdrift-bench-scan-'));
 try {
   const cli = cliCommand();
-  const stateText = generateState(RESOURCES);
+  const stateText = stateInEventsAccount(generateState(RESOURCES));
   const stateDir = join(dir, 'state');
   mkdirSync(stateDir);
   writeFileSync(join(stateDir, 'main.tfstate'), stateText);
@@ -67,9 +81,21 @@ try {
       env,
     });
   const baseline = process.env.BENCH_BASELINE_CLI?.split(' ').filter(Boolean);
-  const scanOnce = (root: string, events: number, command = cli) => {
+  // `net` is what `tfdrift scan` does by default (one finding per resource and attribute);
+  // `per-event` (one finding per drifting event) is the larger report of the same drift.
+  const scanOnce = (root: string, events: number, command = cli, mode: 'net' | 'per-event' = 'net') => {
     const figures = measureProcess(
-      [...command, 'scan', '--state', stateDir, '--events', root, '--format', 'json'],
+      [
+        ...command,
+        'scan',
+        '--state',
+        stateDir,
+        '--events',
+        root,
+        '--format',
+        'json',
+        ...(mode === 'per-event' ? ['--per-event'] : []),
+      ],
       { outFile, env, cwd: userDir },
     );
     const report = JSON.parse(readFileSync(outFile, 'utf8')) as {
@@ -84,6 +110,18 @@ try {
     cpuMs: spread(runs.map((r) => r.cpuMs)),
     maxRssMb: spread(runs.map((r) => r.maxRssMb)),
   });
+  /** A command's runs against the floors of the same runs: figures and ratios (median, min, max). */
+  const against = (runs: ProcessFigures[], floors: ProcessFigures[]) => ({
+    ...summary(runs),
+    ratio: spread(
+      runs.map((r, i) => r.wallMs / floors[i].wallMs),
+      2,
+    ),
+    cpuRatio: spread(
+      runs.map((r, i) => r.cpuMs / floors[i].cpuMs),
+      2,
+    ),
+  });
 
   const shares: Record<string, unknown> = {};
   let lightRssMb = 0;
@@ -94,45 +132,41 @@ try {
     // The first run in a folder builds the CLI's caches (a user's first scan); later runs are measured.
     const warm = scanOnce(files.root, EVENTS);
     firstRun ??= warm;
+    // Every hand-made write is drift: per event, the findings are the share of drift asked for.
+    const perEventFindings = scanOnce(files.root, EVENTS, cli, 'per-event').findings;
+    const expected = Math.round(share * EVENTS);
+    if (Math.abs(perEventFindings - expected) > expected * 0.05)
+      throw new Error(`${name}: ${perEventFindings} drifting events, expected about ${expected}`);
     const floors: ProcessFigures[] = [];
-    const scans: (ProcessFigures & { findings: number })[] = [];
+    const scans: ProcessFigures[] = [];
+    const perEvent: ProcessFigures[] = [];
     const baselines: ProcessFigures[] = [];
+    const baselinesPerEvent: ProcessFigures[] = [];
     if (baseline) scanOnce(files.root, EVENTS, baseline);
     for (let run = 0; run < RUNS; run++) {
       floors.push(floor(files.root));
       scans.push(scanOnce(files.root, EVENTS));
       if (baseline) baselines.push(scanOnce(files.root, EVENTS, baseline));
+      perEvent.push(scanOnce(files.root, EVENTS, cli, 'per-event'));
+      if (baseline) baselinesPerEvent.push(scanOnce(files.root, EVENTS, baseline, 'per-event'));
     }
-    // Ratio of each run's pair (same moment, same load), then their spread.
-    const ratios = scans.map((s, i) => s.wallMs / floors[i].wallMs);
-    const cpuRatios = scans.map((s, i) => s.cpuMs / floors[i].cpuMs);
-    const scanFigures = summary(scans);
+    const scanFigures = against(scans, floors);
     if (name === 'light') lightRssMb = scanFigures.maxRssMb.median;
     shares[name] = {
       handWriteShare: share,
       files: files.files,
       gzMb: Number((files.gzBytes / 1e6).toFixed(1)),
       jsonMb: Number((files.jsonBytes / 1e6).toFixed(1)),
-      findings: scans[0].findings,
-      driftShare: Number((scans[0].findings / EVENTS).toFixed(3)),
+      driftingEvents: perEventFindings,
+      netFindings: warm.findings,
       floor: summary(floors),
+      // Ratio of each run's pair (same moment, same load), then their spread.
       scan: scanFigures,
-      ratio: spread(ratios, 2),
-      cpuRatio: spread(cpuRatios, 2),
+      ratio: scanFigures.ratio,
+      cpuRatio: scanFigures.cpuRatio,
+      perEvent: against(perEvent, floors),
       ...(baseline
-        ? {
-            baseline: {
-              scan: summary(baselines),
-              ratio: spread(
-                baselines.map((b, i) => b.wallMs / floors[i].wallMs),
-                2,
-              ),
-              cpuRatio: spread(
-                baselines.map((b, i) => b.cpuMs / floors[i].cpuMs),
-                2,
-              ),
-            },
-          }
+        ? { baseline: { scan: against(baselines, floors), perEvent: against(baselinesPerEvent, floors) } }
         : {}),
     };
     rmSync(join(dir, name), { recursive: true, force: true });

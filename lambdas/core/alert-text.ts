@@ -3,6 +3,7 @@
 // lines, terminal escapes, bidi overrides) are replaced before they reach a mailbox or a terminal.
 // Findings arrive already redacted by the detector; nothing here reads state.
 
+import { displayEventName, displayValue } from './display.js';
 import type { Drift } from './types.js';
 
 export interface AlertText {
@@ -38,7 +39,8 @@ function subjectText(text: string): string {
   return ascii.length > MAX_SUBJECT ? `${ascii.slice(0, MAX_SUBJECT - 3)}...` : ascii;
 }
 
-function describeValue(value: unknown): string {
+function describeValue(raw: unknown): string {
+  const value = displayValue(raw);
   return typeof value === 'string' ? `"${oneLine(value, MAX_VALUE)}"` : oneLine(value, MAX_VALUE);
 }
 
@@ -74,7 +76,7 @@ export function alertText(drift: Drift, link?: string): AlertText {
   const e = drift.event;
   lines.push(`When:      ${oneLine(e.time)}`);
   lines.push(
-    `Call:      ${oneLine(e.name)} (${oneLine(e.source)}, ${oneLine(e.region)}, account ${oneLine(e.account)})`,
+    `Call:      ${oneLine(displayEventName(e.name))} (${oneLine(e.source)}, ${oneLine(e.region)}, account ${oneLine(e.account)})`,
   );
   lines.push(`Event id:  ${oneLine(e.id)}`);
   lines.push(`Rule:      ${oneLine(drift.ruleId)}`);

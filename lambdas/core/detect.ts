@@ -4,6 +4,7 @@
 
 import { isTerraformUserAgent } from './cloudtrail.js';
 import { anyGlob, type DetectConfig } from './config.js';
+import { displayEventName, displayValue } from './display.js';
 import { matchesPattern } from './event-pattern.js';
 import { stableHash } from './hash.js';
 import { valueAt, valuesAt } from './paths.js';
@@ -208,7 +209,13 @@ function evaluateRule(
     const identities = resolveIdentities(target.identity, event.raw);
     if (identities.length === 0) continue;
     sawIdentity = true;
-    const resources = lookUp(ctx.state, identities, target.types, event);
+    const found = lookUp(ctx.state, identities, target.types, event);
+    // A target of any type that sets tags (the Resource Groups Tagging API) can only be a resource
+    // with tags: a split policy sharing its parent's ARN is not what was tagged.
+    const resources =
+      target.types.includes('*') && target.attributes?.some((a) => a.attribute === 'tags')
+        ? found.filter((r) => 'tags' in r.attributes || 'tags_all' in r.attributes)
+        : found;
     if (resources.length === 0) {
       unmanagedTarget ??= { target, identities };
       continue;
@@ -788,13 +795,13 @@ export function summarise(
   const who = event
     ? (event.actor.name ?? event.actor.arn ?? 'unknown principal')
     : (previous?.actor.name ?? previous?.actor.arn ?? 'unknown principal');
-  const call = event?.name ?? previous?.event.name ?? '';
+  const call = displayEventName(event?.name ?? previous?.event.name ?? '');
   const what = resource.address ?? `${resource.type} ${resource.id ?? resource.arn ?? ''}`.trim();
   if (kind === 'deleted') return `${who} deleted ${what} outside Terraform (${call})`;
   if (kind === 'unmanaged') return `${who} created ${what}, which no Terraform state manages (${call})`;
   if (changes.length === 0) return `${who} changed ${what} outside Terraform (${call})`;
   const first = changes[0];
-  const detail = `${first.attribute} from ${shortValue(first.expected)} to ${shortValue(first.actual)}`;
+  const detail = `${first.attribute} from ${shortValue(displayValue(first.expected))} to ${shortValue(displayValue(first.actual))}`;
   const more = changes.length > 1 ? ` and ${changes.length - 1} more` : '';
   return `${who} changed ${detail} on ${what}${more} (${call})`;
 }

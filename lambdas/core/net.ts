@@ -4,6 +4,7 @@
 
 import type { AttributeEffect } from './detect.js';
 import { netFindingId } from './detect.js';
+import { displayEventName, displayValue } from './display.js';
 import type { StateIndex } from './state-types.js';
 import {
   type Actor,
@@ -102,8 +103,10 @@ export function foldNetDrift(detected: readonly DetectedEvent[], state: StateInd
     }
     group.last = last;
     if (SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(group.severity)) group.severity = severity;
-    if (!group.seen.has(event.id)) {
-      group.seen.add(event.id);
+    // Hand-written logs reuse placeholder eventIDs: the call and its request tell events apart.
+    const once = `${event.id}\u0000${event.time}\u0000${event.source}\u0000${event.name}\u0000${JSON.stringify(event.request)}`;
+    if (!group.seen.has(once)) {
+      group.seen.add(once);
       const { type, arn, name } = event.actor;
       group.events.push({ ...last.event, actor: { type, arn, name } });
     }
@@ -195,13 +198,14 @@ function netSummary(group: Group, changes: readonly AttributeChange[], actors: r
   const r = group.resource;
   const what = r.address ?? `${r.type} ${r.id ?? r.arn ?? ''}`.trim();
   const count = group.events.length;
-  const calls = count === 1 ? group.last.event.name : `${count} events, last ${group.last.event.name}`;
+  const name = displayEventName(group.last.event.name);
+  const calls = count === 1 ? name : `${count} events, last ${name}`;
   if (group.kind === 'deleted') return `${who} deleted ${what} outside Terraform (${calls})`;
   if (group.kind === 'unmanaged')
     return `${who} created ${what}, which no Terraform state manages (${calls})`;
   if (changes.length === 0) return `${who} changed ${what} outside Terraform (${calls})`;
   const [change] = changes;
-  return `${who} changed ${change.attribute} from ${shortValue(change.expected)} to ${shortValue(change.actual)} on ${what} (${calls})`;
+  return `${who} changed ${change.attribute} from ${shortValue(displayValue(change.expected))} to ${shortValue(displayValue(change.actual))} on ${what} (${calls})`;
 }
 
 function netFinding(group: Group, changes: AttributeChange[], state: StateIndex): Finding {

@@ -114,13 +114,31 @@ function iamPolicy(value: unknown): unknown {
       }
       return out;
     }
-    return node;
+    return numericText(node);
   };
   return normalise(doc);
 }
 
+/**
+ * A number written as text ("3", "0.5") is the number, as at top level: the console and the SDKs
+ * write redrive policies and policy conditions either way. Only the canonical form converts, so an
+ * account id "012345678901" stays text.
+ */
+function numericText(node: unknown): unknown {
+  if (typeof node !== 'string' || !/^-?\d+(\.\d+)?$/.test(node)) return node;
+  const n = Number(node);
+  return Number.isFinite(n) && String(n) === node ? n : node;
+}
+
+/** JSON documents inside strings, compared by content; numbers and numeric text alike inside. */
 function json(value: unknown): unknown {
-  return canonical(parseDocument(value));
+  const numbers = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(numbers);
+    if (node && typeof node === 'object')
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, numbers(v)]));
+    return numericText(node);
+  };
+  return canonical(numbers(parseDocument(value)));
 }
 
 function stringSet(value: unknown): unknown {

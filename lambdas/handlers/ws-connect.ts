@@ -1,4 +1,5 @@
-// WebSocket $connect (after the authorizer accepted the token): remember the connection.
+// WebSocket $connect (after the authorizer accepted the token): remember the connection, off the
+// feed until its resume message has been answered (ws-resume.ts), so that its replay comes first.
 
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { DynamoConnections } from '../adapters/aws/dynamo-connections.js';
@@ -15,6 +16,6 @@ type ConnectEvent = APIGatewayProxyWebsocketEventV2 & {
 
 export async function handler(event: ConnectEvent): Promise<APIGatewayProxyResultV2> {
   const user = event.requestContext.authorizer?.sub ?? event.requestContext.authorizer?.principalId;
-  await connections.add(event.requestContext.connectionId, user ? { user: String(user) } : {});
+  await connections.addPending(event.requestContext.connectionId, user ? { user: String(user) } : {});
   return { statusCode: 200 };
 }

@@ -1,17 +1,21 @@
 // WebSocket `resume` route: `{"action": "resume", "since": cursor}`, sent by the client once its
 // connection is open (API Gateway cannot send anything during $connect). Answers on the connection
-// with the hello and the replay of every drift change after `since` (docs/api.md).
+// with the hello and the replay of every drift change after `since`, then puts the connection on the
+// broadcast's feed (docs/api.md).
 
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { ApiGatewaySender, managementClient } from '../adapters/aws/apigw-sender.js';
+import { DynamoConnections } from '../adapters/aws/dynamo-connections.js';
 import { DynamoDriftStore } from '../adapters/aws/dynamo-drift-store.js';
 import { InputError } from '../core/errors.js';
-import { parseResumeRequest, resumeConnection } from '../services/broadcast-service.js';
+import { parseResumeRequest, resumeConnection } from '../services/resume-service.js';
 import { dynamoDocumentClient } from './runtime/clients.js';
 import { requireEnv } from './runtime/env.js';
 import { jsonLogger } from './runtime/logger.js';
 
-const feed = new DynamoDriftStore(dynamoDocumentClient(), { tableName: requireEnv('DRIFTS_TABLE') });
+const doc = dynamoDocumentClient();
+const feed = new DynamoDriftStore(doc, { tableName: requireEnv('DRIFTS_TABLE') });
+const connections = new DynamoConnections(doc, { tableName: requireEnv('CONNECTIONS_TABLE') });
 const sender = new ApiGatewaySender(managementClient(requireEnv('WS_ENDPOINT')));
 const logger = jsonLogger({ function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'ws-resume' });
 
@@ -29,7 +33,7 @@ export async function handler(event: APIGatewayProxyWebsocketEventV2): Promise<A
       body: JSON.stringify({ error: { code: 'bad_request', message: error.message } }),
     };
   }
-  const result = await resumeConnection({ feed, sender }, connectionId, since);
+  const result = await resumeConnection({ feed, sender, connections }, connectionId, since);
   logger.info('live feed resumed', { connectionId, since, ...result });
   return { statusCode: 200 };
 }

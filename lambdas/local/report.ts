@@ -3,13 +3,14 @@
 // markdown escapes its syntax and HTML.
 
 import pc from 'picocolors';
+import { displayEventName, displayValue } from '../core/display.js';
 import type { Finding, IgnoreReason, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
 
 export interface ScanSummary {
-  /** Distinct events read (an eventID seen again is counted under `duplicates` instead). */
+  /** Distinct events read (an event seen again is counted under `duplicates` instead). */
   readonly events: number;
-  /** Records skipped because their eventID was already read (the same log twice, redelivery). */
+  /** Records skipped as already read: same eventID, time and call (the same log twice, redelivery). */
   readonly duplicates: number;
   readonly findings: number;
   readonly byKind: Record<string, number>;
@@ -76,7 +77,10 @@ function changeText(finding: Finding): string {
   if (finding.kind === 'unmanaged') return 'created outside Terraform';
   if (finding.changes.length === 0) return 'changed (values not in event)';
   return finding.changes
-    .map((c) => `${c.attribute}: ${terminalText(c.expected)} → ${terminalText(c.actual)}`)
+    .map(
+      (c) =>
+        `${c.attribute}: ${terminalText(displayValue(c.expected))} → ${terminalText(displayValue(c.actual))}`,
+    )
     .join('; ');
 }
 
@@ -93,7 +97,8 @@ function actorText(finding: Finding): string {
 /** The call name; a net finding also says how many events it folds (the last one is named). */
 function eventText(finding: Finding): string {
   const count = finding.events?.length ?? 1;
-  return count > 1 ? `${finding.event.name} (+${count - 1} earlier)` : finding.event.name;
+  const name = displayEventName(finding.event.name);
+  return count > 1 ? `${name} (+${count - 1} earlier)` : name;
 }
 
 const SEVERITY_COLOR: Record<Severity, (s: string) => string> = {
@@ -230,7 +235,10 @@ function markdownRow(f: Finding): string {
   const change =
     f.kind === 'modified' && f.changes.length > 0
       ? f.changes
-          .map((c) => `${markdownText(c.attribute)}: ${markdownText(c.expected)} → ${markdownText(c.actual)}`)
+          .map(
+            (c) =>
+              `${markdownText(c.attribute)}: ${markdownText(displayValue(c.expected))} → ${markdownText(displayValue(c.actual))}`,
+          )
           .join('<br>')
       : markdownText(changeText(f));
   return `| **${f.severity}** | ${f.kind} | ${markdownText(resourceText(f))} | ${change} | ${markdownText(actorText(f))} | ${markdownText(eventText(f))} | ${markdownText(f.event.time)} |`;

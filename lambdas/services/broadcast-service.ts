@@ -1,14 +1,13 @@
-// The live feed in AWS. Fan-out of one changed drift to every connection (the broadcast Lambda, fed
-// by the drifts table's stream; bounded concurrency; connections that are gone are dropped), and the
-// resume of one connection (the `resume` route): API Gateway cannot send to a connection while its
-// $connect runs, so the client asks once it is open and gets the hello and the replay then.
+// The live feed in AWS: fan-out of one changed drift to every connection (the broadcast Lambda, fed
+// by the drifts table's stream; bounded concurrency; connections that are gone are dropped). The
+// resume of one connection is resume-service.ts: each function's bundle holds only the calls it makes.
 
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { fromItem, seqOf } from '../adapters/aws/drift-item.js';
-import { InputError } from '../core/errors.js';
 import type { Drift } from '../core/types.js';
 import type { ConnectionRegistry, ConnectionSender, LiveMessage, Logger } from '../ports.js';
+import { liveDrift } from './live-drift.js';
 
 export interface BroadcastResult {
   readonly sent: number;
@@ -52,97 +51,9 @@ export async function broadcast(deps: BroadcastDeps, message: LiveMessage): Prom
   return { sent, dropped, failed };
 }
 
-/** A drift as live messages carry it: without its raw event (GET /drifts/{id} has it). */
-function listed(drift: Drift): Drift {
-  const { rawEvent: _raw, ...rest } = drift;
-  return rest;
-}
-
 /** Broadcasts a changed drift with its change cursor. */
 export function broadcastDrift(deps: BroadcastDeps, drift: Drift, cursor: string): Promise<BroadcastResult> {
-  return broadcast(deps, { type: 'drift', drift: listed(drift), cursor });
-}
-
-/** The drifts table's change sequence (DynamoDriftStore). */
-export interface ChangeFeed {
-  /** The latest change number handed out. */
-  headSeq(): Promise<number>;
-  /** Every drift changed after `seq`, in change order, each at its latest change. */
-  changesSince(seq: number, limit?: number): Promise<{ drift: Drift; seq: number }[]>;
-}
-
-export interface ResumeDeps {
-  readonly feed: ChangeFeed;
-  readonly sender: ConnectionSender;
-}
-
-export interface ResumeResult {
-  /** The hello's cursor: the replay starts after it. */
-  readonly cursor: string;
-  readonly replayed: number;
-  /** The connection went away during the resume. */
-  readonly gone: boolean;
-}
-
-/** Changes read per replay query. */
-export const REPLAY_PAGE = 200;
-
-/**
- * The `since` of a resume request (`{"action": "resume", "since": "12"}`): a cursor from an earlier
- * message, or none (then the replay is empty and the hello carries the current cursor).
- */
-export function parseResumeRequest(body: string | undefined): number | undefined {
-  let request: unknown;
-  try {
-    request = JSON.parse(body ?? '');
-  } catch {
-    throw new InputError('resume: the message must be JSON: {"action": "resume", "since": cursor}');
-  }
-  if (typeof request !== 'object' || request === null || Array.isArray(request)) {
-    throw new InputError('resume: the message must be a JSON object');
-  }
-  const since = (request as { since?: unknown }).since;
-  if (since === undefined || since === null || since === '') return undefined;
-  if (typeof since !== 'string' && typeof since !== 'number') {
-    throw new InputError('resume: since must be a cursor from an earlier message (a whole number)');
-  }
-  const text = String(since);
-  if (!/^\d{1,15}$/.test(text)) {
-    throw new InputError('resume: since must be a cursor from an earlier message (a whole number)');
-  }
-  return Number(text);
-}
-
-/**
- * Greets one connection and replays every drift that changed after `since` (each once, at its latest
- * state, in change order), up to the change number current when it starts. The connection has been
- * registered since its $connect, so later changes reach it through the broadcast.
- */
-export async function resumeConnection(
-  deps: ResumeDeps,
-  connectionId: string,
-  since: number | undefined,
-): Promise<ResumeResult> {
-  const head = await deps.feed.headSeq();
-  const start = since === undefined ? head : Math.min(since, head);
-  const cursor = String(start);
-  if (!(await deps.sender.send(connectionId, { type: 'hello', cursor }))) {
-    return { cursor, replayed: 0, gone: true };
-  }
-  let replayed = 0;
-  let after = start;
-  while (after < head) {
-    const changes = await deps.feed.changesSince(after, REPLAY_PAGE);
-    for (const change of changes) {
-      if (change.seq > head) return { cursor, replayed, gone: false };
-      const message = { type: 'drift', drift: listed(change.drift), cursor: String(change.seq) } as const;
-      if (!(await deps.sender.send(connectionId, message))) return { cursor, replayed, gone: true };
-      replayed += 1;
-    }
-    if (changes.length < REPLAY_PAGE) break;
-    after = changes[changes.length - 1].seq;
-  }
-  return { cursor, replayed, gone: false };
+  return broadcast(deps, { type: 'drift', drift: liveDrift(drift), cursor });
 }
 
 type StreamImage = Record<string, AttributeValue> | Record<string, unknown>;

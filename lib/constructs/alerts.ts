@@ -49,6 +49,12 @@ export class Alerts extends Construct {
       'kms:Decrypt',
       'kms:GenerateDataKey*',
     );
+    // SNS itself uses the key for the topics' messages (AWS docs "Encryption at rest": key management).
+    this.key.grant(
+      new ServicePrincipal('sns.amazonaws.com').withConditions(thisAccount),
+      'kms:Decrypt',
+      'kms:GenerateDataKey*',
+    );
     this.topic = new Topic(this, 'Topic', {
       displayName: 'tfdrift alerts',
       masterKey: this.key,

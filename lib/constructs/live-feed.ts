@@ -2,7 +2,8 @@
 // that verifies the Cognito JWT in `?token=`; the broadcast Lambda reads the drifts table's stream
 // and posts each change to every connection (dropping the ones API Gateway reports gone). API Gateway
 // cannot send to a connection during its $connect, so the client sends `{"action": "resume",
-// "since": cursor}` once open: the `resume` route answers with the hello and the missed changes.
+// "since": cursor}` once open: the `resume` route answers with the hello and the missed changes, and
+// only then puts the connection on the broadcast's feed (live messages come after the replay).
 
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { type CfnApi, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -144,7 +145,11 @@ export class LiveFeed extends Construct {
       logRetention: props.logRetention,
       timeout: Duration.seconds(30),
       noDlqReason: SYNC,
-      environment: { DRIFTS_TABLE: props.drifts.tableName, WS_ENDPOINT: this.stage.callbackUrl },
+      environment: {
+        ...connectionsEnv,
+        DRIFTS_TABLE: props.drifts.tableName,
+        WS_ENDPOINT: this.stage.callbackUrl,
+      },
     });
     // The change counter item (GetItem) and the byChange index (Query): DynamoDriftStore.headSeq and
     // changesSince, nothing else of the table.
@@ -156,6 +161,10 @@ export class LiveFeed extends Construct {
         actions: ['dynamodb:Query'],
         resources: [`${props.drifts.tableArn}/index/${DRIFT_INDEXES.byChange.indexName}`],
       }),
+    );
+    // Puts the connection on the feed once replayed (DynamoConnections.activate).
+    this.resume.fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [props.connections.tableArn] }),
     );
     this.stage.grantManagementApiAccess(this.resume.fn);
     Validations.of(this.resume).acknowledge({ id: connectionsArn, reason: postReason });

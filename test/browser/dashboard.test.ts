@@ -20,8 +20,10 @@ function variant(record: CloudTrailRecord, eventID: string, patch: CloudTrailRec
 }
 
 const rows = () => page.locator('tbody tr.drift-row');
-const rowTexts = (column: number) =>
-  page.$$eval(`tbody tr.drift-row td:nth-child(${column})`, (cells) =>
+/** Cells by column class (the split view leaves some columns out when the table is narrow). */
+const COLUMN = { kind: 'col-kind', address: 'col-address', status: 'col-status' } as const;
+const rowTexts = (column: keyof typeof COLUMN) =>
+  page.$$eval(`tbody tr.drift-row td.${COLUMN[column]}`, (cells) =>
     cells.map((cell) => cell.textContent ?? ''),
   );
 
@@ -58,10 +60,10 @@ describe('dashboard (real server, real Chromium)', () => {
   it('fills the drift table from the API', async () => {
     const api = await dashboard.api<{ items: Drift[] }>('/drifts');
     expect(await rows().count()).toBe(api.items.length);
-    const addresses = await rowTexts(4);
+    const addresses = await rowTexts('address');
     expect(addresses).toContain('aws_s3_bucket_versioning.data');
     expect(addresses).toContain('aws_s3_bucket.data');
-    expect(await rowTexts(9)).toEqual(['open', 'open', 'open', 'open']);
+    expect(await rowTexts('status')).toEqual(['open', 'open', 'open', 'open']);
     await expect.poll(() => page.locator('[data-testid=live-status]').textContent()).toBe('Live');
     expect(await page.locator('[data-testid=open-total]').textContent()).toBe('4');
   });
@@ -79,51 +81,63 @@ describe('dashboard (real server, real Chromium)', () => {
     const bucket = page.locator('.react-flow__node[data-id="aws_s3_bucket.data"]');
     expect(await bucket.getAttribute('class')).toMatch(/sev-high/);
 
-    // Clicking a node filters the table to that resource's drifts.
+    // Clicking a drifted node filters the table to that resource's drifts (a visible chip) and
+    // opens its drift in the detail panel.
+    const detail = page.locator('[data-testid=detail]');
     await bucket.click();
     await waitForRowCount(1);
-    expect(await rowTexts(4)).toEqual(['aws_s3_bucket.data']);
+    expect(await rowTexts('address')).toEqual(['aws_s3_bucket.data']);
     expect(await page.locator('[data-testid=resource-filter]').textContent()).toContain('aws_s3_bucket.data');
+    await expect.poll(() => detail.locator('h2').textContent()).toBe('aws_s3_bucket.data');
+    const bucketDrift = await rows().first().getAttribute('data-drift-id');
+    expect(await page.evaluate(() => location.hash)).toContain(`drift=${bucketDrift}`);
+    await page.keyboard.press('Escape');
     await page.getByLabel('Clear resource filter').click();
     await waitForRowCount(4);
     // ... and so does Enter on a focused node.
     await page.locator('.react-flow__node[data-id="aws_s3_bucket_versioning.data"]').focus();
     await page.keyboard.press('Enter');
     await waitForRowCount(1);
-    expect(await rowTexts(4)).toEqual(['aws_s3_bucket_versioning.data']);
+    expect(await rowTexts('address')).toEqual(['aws_s3_bucket_versioning.data']);
+    await expect.poll(() => detail.locator('h2').textContent()).toBe('aws_s3_bucket_versioning.data');
+    await page.keyboard.press('Escape');
     await page.getByLabel('Clear resource filter').click();
     await waitForRowCount(4);
 
-    // The search box finds a node and selects it.
+    // The search box finds a node and selects it, without filtering the table behind the user's back.
     await page.getByLabel('Find resource in graph').fill('versioning.data');
     await page.getByLabel('Find resource in graph').press('Enter');
     await expect
       .poll(() => page.locator('.react-flow__node.is-selected').getAttribute('data-id'))
       .toBe('aws_s3_bucket_versioning.data');
+    expect(await rows().count()).toBe(4);
+    expect(await page.locator('[data-testid=resource-filter]').count()).toBe(0);
+    expect(await page.locator('tr.drift-row.is-related').count()).toBe(1);
     await page.getByRole('button', { name: 'Clear selection' }).click();
-    await waitForRowCount(4);
+    await expect.poll(() => page.locator('.react-flow__node.is-selected').count()).toBe(0);
+    expect(await rows().count()).toBe(4);
   });
 
   it('filters and sorts rows on the server, and keeps both in the URL', async () => {
     await page.getByRole('button', { name: 'unmanaged', exact: true }).click();
     await waitForRowCount(2);
-    expect(await rowTexts(3)).toEqual(['unmanaged', 'unmanaged']);
+    expect(await rowTexts('kind')).toEqual(['unmanaged', 'unmanaged']);
     expect(await page.evaluate(() => location.hash)).toContain('kind=unmanaged');
     await page.goBack();
     await waitForRowCount(4);
 
     await page.getByLabel('Free text search').fill('versioning');
     await waitForRowCount(1);
-    expect(await rowTexts(4)).toEqual(['aws_s3_bucket_versioning.data']);
+    expect(await rowTexts('address')).toEqual(['aws_s3_bucket_versioning.data']);
     await page.getByLabel('Free text search').fill('');
     await waitForRowCount(4);
 
     await page.locator('th button[data-sort=address]').click();
     const expected = await dashboard.api<{ items: Drift[] }>('/drifts?sort=address&order=desc');
     const labels = expected.items.map((d) => d.resource.address ?? d.resource.id);
-    await expect.poll(() => rowTexts(4)).toEqual(labels);
+    await expect.poll(() => rowTexts('address')).toEqual(labels);
     await page.locator('th button[data-sort=address]').click();
-    await expect.poll(() => rowTexts(4)).toEqual([...labels].reverse());
+    await expect.poll(() => rowTexts('address')).toEqual([...labels].reverse());
     expect(await page.evaluate(() => location.hash)).toContain('sort=address');
     await page.locator('th button[data-sort=time]').click();
   });
@@ -137,7 +151,7 @@ describe('dashboard (real server, real Chromium)', () => {
     expect(await change.locator('.expected pre').textContent()).toBe('Enabled');
     expect(await change.locator('.actual pre').textContent()).toBe('Suspended');
     expect(await detail.locator('a', { hasText: 'CloudTrail event history' }).getAttribute('href')).toBe(
-      'https://us-east-1.console.aws.amazon.com/cloudtrail/home?region=us-east-1#/events/12345678-1234-1234-1234-111111111111',
+      `https://us-east-1.console.aws.amazon.com/cloudtrail/home?region=us-east-1#/events/${versioning.eventID}`,
     );
     // Selection is shared: the graph marks the drift's resource.
     expect(await page.locator('.react-flow__node.is-selected').getAttribute('data-id')).toBe(
@@ -146,10 +160,14 @@ describe('dashboard (real server, real Chromium)', () => {
 
     await detail.getByLabel('Comment').fill('expected: migration window');
     await detail.getByRole('button', { name: 'Acknowledge' }).click();
+    // Locally there is no sign-in: the first action asks who is acting.
+    await page.getByLabel('Your name or email').fill('dana@example.com');
+    await page.getByRole('button', { name: 'Continue' }).click();
     const row = page.locator('tbody tr.drift-row', { hasText: 'aws_s3_bucket_versioning.data' });
-    await expect.poll(() => row.locator('td:nth-child(9)').textContent()).toBe('acknowledged');
+    await expect.poll(() => row.locator('td.col-status').textContent()).toBe('acknowledged');
     const stored = await dashboard.api<{ items: Drift[] }>('/drifts?status=acknowledged');
     expect(stored.items.map((d) => d.statusComment)).toEqual(['expected: migration window']);
+    expect(stored.items.map((d) => d.statusChangedBy)).toEqual(['dana@example.com']);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('[data-testid=detail]').count()).toBe(0);
   });

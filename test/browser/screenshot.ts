@@ -1,6 +1,11 @@
-// `npm run screenshot`: docs/screenshot-split-view.png, the split view at 1440×900 with the demo
-// state and the demo's sample events (examples/demo), replayed as if they happened over the last
-// hour. The last one arrives while the page is open, so the picture shows a live "new" row.
+// `npm run screenshot`: the dashboard with the demo state and the demo's sample events
+// (examples/demo), replayed as if they happened over the last hour, at three sizes:
+// - docs/screenshot-split-view.png: desktop 1440×900, split view; the last event arrives while the
+//   page is open, so the picture shows a live "new" row;
+// - docs/screenshot-tablet.png and docs/screenshot-tablet-table.png: tablet 1024×768, split and
+//   table views;
+// - docs/screenshot-phone.png and docs/screenshot-phone-graph.png: phone 390×844, the table first
+//   and the graph one tap away.
 
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -12,7 +17,14 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { DEMO_DIR, demoRecords } = await import('../../lambdas/local/demo.js');
 const { startDashboard } = await import('./harness.js');
 
-const OUT = fileURLToPath(new URL('../../docs/screenshot-split-view.png', import.meta.url));
+const docs = (name: string) => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url));
+const OUT = docs('screenshot-split-view.png');
+const SMALLER = [
+  { file: docs('screenshot-tablet.png'), width: 1024, height: 768, hash: '' },
+  { file: docs('screenshot-tablet-table.png'), width: 1024, height: 768, hash: '#view=table' },
+  { file: docs('screenshot-phone.png'), width: 390, height: 844, hash: '' },
+  { file: docs('screenshot-phone-graph.png'), width: 390, height: 844, hash: '#view=graph' },
+];
 
 function stamped(record: Record<string, unknown>, minutesAgo: number): Record<string, unknown> {
   const time = new Date(Date.now() - minutesAgo * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -43,8 +55,17 @@ async function main(): Promise<void> {
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await mkdir(join(OUT, '..'), { recursive: true });
     await page.screenshot({ path: OUT });
-    if (dashboard.problems.length) throw new Error(`page problems: ${dashboard.problems.join('; ')}`);
     console.log(`wrote ${OUT}`);
+    for (const size of SMALLER) {
+      const small = await dashboard.newPage({ width: size.width, height: size.height });
+      await small.goto(`${dashboard.url}/${size.hash}`);
+      await small.locator('tbody tr.drift-row, .react-flow__node.rf-resource').first().waitFor();
+      await small.waitForTimeout(600);
+      await small.screenshot({ path: size.file });
+      await small.close();
+      console.log(`wrote ${size.file}`);
+    }
+    if (dashboard.problems.length) throw new Error(`page problems: ${dashboard.problems.join('; ')}`);
   } finally {
     await dashboard.close();
   }

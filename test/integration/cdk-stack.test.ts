@@ -307,7 +307,9 @@ describe('functions', () => {
     expect(dynamo('tfdrift: forgets')).toEqual(['dynamodb:DeleteItem']);
     const resume = statementsOf('tfdrift: greets');
     expect(resume.flatMap(actions)).toContain('execute-api:ManageConnections');
-    expect(dynamo('tfdrift: greets')).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(dynamo('tfdrift: greets')).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    const activate = resume.find((s) => actions(s).includes('dynamodb:UpdateItem'))!;
+    expect(JSON.stringify(activate.Resource)).toMatch(/StoreConnections/);
     const byChange = resume.find((s) => actions(s).includes('dynamodb:Query'))!;
     expect(JSON.stringify(byChange.Resource)).toContain('/index/byChange');
   });

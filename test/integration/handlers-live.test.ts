@@ -9,6 +9,7 @@ import {
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayRequestAuthorizerEvent, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -17,7 +18,7 @@ import { encodeLiveMessage, MAX_MESSAGE_BYTES } from '../../lambdas/adapters/aws
 import { toItem } from '../../lambdas/adapters/aws/drift-item.js';
 import { DynamoConnections } from '../../lambdas/adapters/aws/dynamo-connections.js';
 import { DynamoDriftStore } from '../../lambdas/adapters/aws/dynamo-drift-store.js';
-import { REPLAY_PAGE } from '../../lambdas/services/broadcast-service.js';
+import { REPLAY_PAGE } from '../../lambdas/services/resume-service.js';
 import { sampleDrift } from '../support/drift-samples.js';
 import { type HandlerWorld, startHandlerWorld } from './handlers-env.js';
 
@@ -79,15 +80,41 @@ function postedTo(connectionId: string): Record<string, unknown>[] {
     .map((input) => JSON.parse(Buffer.from(input.Data as Uint8Array).toString('utf8')));
 }
 
-describe('$connect and $disconnect', () => {
-  it('registers a connection with its user and forgets it again', async () => {
+describe('$connect, resume and $disconnect', () => {
+  it('registers a connection with its user, puts it on the feed once resumed, and forgets it again', async () => {
+    // Prepare
+    management.on(PostToConnectionCommand).resolves({});
+    const item = async () =>
+      (
+        await world.dynamo.doc.send(
+          new GetCommand({ TableName: process.env.CONNECTIONS_TABLE, Key: { connectionId: 'conn-a=' } }),
+        )
+      ).Item;
     // Act
     await handlers.connect.handler(wsEvent('CONNECT', 'conn-a=') as never);
-    const listed = await connections.list();
+    const pending = { item: await item(), listed: await connections.list() };
+    await handlers.resume.handler(
+      wsEvent('MESSAGE', 'conn-a=', JSON.stringify({ action: 'resume' })) as never,
+    );
+    const resumed = await connections.list();
     await handlers.disconnect.handler(wsEvent('DISCONNECT', 'conn-a=') as never);
-    // Assess
-    expect(listed).toContain('conn-a=');
+    // Assess: until its replay is done the broadcast does not reach it.
+    expect(pending.item).toMatchObject({ connectionId: 'conn-a=', user: 'user-sub-1' });
+    expect(pending.listed).not.toContain('conn-a=');
+    expect(resumed).toContain('conn-a=');
     expect(await connections.list()).not.toContain('conn-a=');
+    expect(await item()).toBeUndefined();
+  });
+
+  it('does not put back on the feed a connection that went away during its resume', async () => {
+    // Prepare: a connection API Gateway has already disconnected (no item any more).
+    management.on(PostToConnectionCommand).resolves({});
+    // Act
+    await handlers.resume.handler(
+      wsEvent('MESSAGE', 'conn-b=', JSON.stringify({ action: 'resume' })) as never,
+    );
+    // Assess
+    expect(await connections.list()).not.toContain('conn-b=');
   });
 });
 
@@ -95,8 +122,8 @@ describe('broadcast', () => {
   it('sends a changed drift to every connection and drops the one API Gateway reports gone', async () => {
     // Prepare
     management.resetHistory();
-    await handlers.connect.handler(wsEvent('CONNECT', 'live-1=') as never);
-    await handlers.connect.handler(wsEvent('CONNECT', 'gone-1=') as never);
+    await connections.add('live-1=');
+    await connections.add('gone-1=');
     management
       .on(PostToConnectionCommand, { ConnectionId: 'gone-1=' })
       .rejects(new GoneException({ message: 'Gone', $metadata: { httpStatusCode: 410 } }));
@@ -214,6 +241,35 @@ describe('resume route', () => {
     expect(cursors.every((c, i) => c > since && (i === 0 || c > cursors[i - 1]))).toBe(true);
   }, 60_000);
 
+  it('catches up with a change made while its replay ran, once, after the replay', async () => {
+    // Prepare: two changes to replay; a third drift is written while the first is being sent.
+    management.resetHistory();
+    const store = new DynamoDriftStore(world.dynamo.doc, { tableName: process.env.DRIFTS_TABLE });
+    const since = await store.headSeq();
+    const [a, b, during] = [201, 202, 203].map((n) => sampleDrift(n));
+    await store.putNew(a);
+    await store.putNew(b);
+    let written = false;
+    management.on(PostToConnectionCommand, { ConnectionId: 'resume-6=' }).callsFake(async (input) => {
+      const message = JSON.parse(Buffer.from(input.Data as Uint8Array).toString('utf8'));
+      if (!written && message.drift?.id === a.id) {
+        written = true;
+        await store.putNew(during);
+      }
+      return {};
+    });
+    await handlers.connect.handler(wsEvent('CONNECT', 'resume-6=') as never);
+    // Act
+    await handlers.resume.handler(
+      wsEvent('MESSAGE', 'resume-6=', JSON.stringify({ action: 'resume', since: String(since) })) as never,
+    );
+    // Assess
+    const ids = postedTo('resume-6=').map((m) => (m.drift as { id?: string } | undefined)?.id ?? m.type);
+    expect(ids).toEqual(['hello', a.id, b.id, during.id]);
+    expect(await connections.list()).toContain('resume-6=');
+    await handlers.disconnect.handler(wsEvent('DISCONNECT', 'resume-6=') as never);
+  });
+
   it('greets a connection that gives no cursor with the current one and replays nothing', async () => {
     // Prepare
     management.resetHistory();
@@ -221,6 +277,7 @@ describe('resume route', () => {
     const store = new DynamoDriftStore(world.dynamo.doc, { tableName: process.env.DRIFTS_TABLE });
     await store.putNew(sampleDrift(105));
     const head = await store.headSeq();
+    await handlers.connect.handler(wsEvent('CONNECT', 'resume-2=') as never);
     // Act
     const result = await handlers.resume.handler(
       wsEvent('MESSAGE', 'resume-2=', JSON.stringify({ action: 'resume' })) as never,
@@ -229,6 +286,8 @@ describe('resume route', () => {
     expect(result).toEqual({ statusCode: 200 });
     expect(head).toBeGreaterThan(0);
     expect(postedTo('resume-2=')).toEqual([{ type: 'hello', cursor: String(head) }]);
+    expect(await connections.list()).toContain('resume-2=');
+    await handlers.disconnect.handler(wsEvent('DISCONNECT', 'resume-2=') as never);
   });
 
   it.each([

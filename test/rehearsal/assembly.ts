@@ -2,10 +2,11 @@
 // and reads the cloud assembly back: the templates and, per Lambda function, the folder of its
 // synthesized bundle. The assembly is the single source of truth for every rehearsal check.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { addTfdriftStacks } from '../../lib/app.js';
 import { placeholderWebDist } from '../../lib/web-dist.js';
 import type { RehearsalProfile } from './profiles.js';
@@ -47,8 +48,41 @@ export interface SynthesizedProfile {
   cleanup(): void;
 }
 
+/**
+ * Within one test run every rehearsal file reads the same assembly of a profile: the first file that
+ * needs it synthesises it into the run's folder (test/rehearsal/global-setup.ts sets
+ * TFDRIFT_REHEARSAL_DIR), the others wait for it and read it back. Outside a test run (scripts),
+ * each call synthesises into a temporary folder of its own.
+ */
 export function synthesizeProfile(profile: RehearsalProfile): SynthesizedProfile {
-  const dir = mkdtempSync(join(tmpdir(), `tfdrift-rehearsal-${profile.name}-`));
+  const shared = process.env.TFDRIFT_REHEARSAL_DIR;
+  if (!shared) {
+    const dir = mkdtempSync(join(tmpdir(), `tfdrift-rehearsal-${profile.name}-`));
+    const assembly = synthesizeInto(profile, dir);
+    return readProfile(profile, dir, assembly, () => rmSync(dir, { recursive: true, force: true }));
+  }
+  const dir = join(shared, profile.name);
+  const ready = join(dir, 'ready');
+  if (!existsSync(ready)) {
+    let owner = false;
+    try {
+      mkdirSync(dir); // atomic: exactly one file of the run synthesises the profile
+      owner = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (owner) {
+      synthesizeInto(profile, dir);
+      writeFileSync(ready, '');
+    } else {
+      waitFor(ready, 600_000, `the ${profile.name} assembly`);
+    }
+  }
+  // The run's global teardown removes the folder.
+  return readProfile(profile, dir, new CloudAssembly(join(dir, 'cdk.out')), () => undefined);
+}
+
+function synthesizeInto(profile: RehearsalProfile, dir: string): CloudAssembly {
   const app = new App({
     outdir: join(dir, 'cdk.out'),
     // As the CDK CLI sets it: functions name their asset folder in their metadata.
@@ -60,7 +94,24 @@ export function synthesizeProfile(profile: RehearsalProfile): SynthesizedProfile
     region: profile.region,
     webDist: placeholderWebDist(join(dir, 'web')),
   });
-  const assembly = app.synth();
+  return app.synth();
+}
+
+function waitFor(file: string, timeoutMs: number, what: string): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${file})`);
+    Atomics.wait(pause, 0, 0, 200);
+  }
+}
+
+function readProfile(
+  profile: RehearsalProfile,
+  dir: string,
+  assembly: CloudAssembly,
+  cleanup: () => void,
+): SynthesizedProfile {
   const stacks = assembly.stacks.map((artifact): SynthesizedStack => {
     const template = artifact.template as CfnTemplate;
     const functionAssets = new Map<string, string>();
@@ -88,6 +139,6 @@ export function synthesizeProfile(profile: RehearsalProfile): SynthesizedProfile
       if (!found) throw new Error(`profile ${profile.name} has no stack ${namePrefix}*`);
       return found;
     },
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    cleanup,
   };
 }

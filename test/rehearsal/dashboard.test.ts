@@ -301,6 +301,7 @@ async function postToBackend(record: Record<string, unknown>): Promise<string> {
   const fresh = { ...structuredClone(record), eventID: randomUUID(), eventTime: new Date().toISOString() };
   const response = await fetch(`${backend.url}/api/v1/events`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify(fresh),
   });
   if (!response.ok) throw new Error(`POST /events: HTTP ${response.status}`);
@@ -445,7 +446,7 @@ describe('dashboard sign-in against the template (deploy rehearsal)', () => {
     // The code and state are gone from the address bar; the view is back.
     expect(page.url()).toBe(`${siteOrigin}/#view=table`);
     expect(
-      await page.locator(`tr.drift-row[data-drift-id="${firstDrift}"] td:nth-child(4)`).textContent(),
+      await page.locator(`tr.drift-row[data-drift-id="${firstDrift}"] td.col-address`).textContent(),
     ).toBe('aws_s3_bucket_versioning.data');
     const token = String(await storedToken(page));
     const claims = claimsOf(token);

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { build } from 'esbuild';
+import * as tableDesign from '../../lambdas/adapters/aws/drift-table-design.js';
 import {
   combineSources,
   type StateLocation,
@@ -66,6 +67,20 @@ export interface SdkCommand {
   readonly command: string;
   /** The command's argument names an index (DynamoDB Query on a GSI). */
   readonly usesIndex: boolean;
+  /** That index's name, when the argument names it through the table design; else any index. */
+  readonly index?: string;
+}
+
+/**
+ * The value of `IndexName: X.y.indexName` when X is (an alias of) an export of the table design
+ * module (lambdas/adapters/aws/drift-table-design.ts), which the adapters and the stack share.
+ */
+function designValue(source: string, expression: string): string | undefined {
+  const [root, ...path] = expression.split('.');
+  const alias = new RegExp(`\\b(\\w+)\\s+as\\s+${root}\\b`).exec(source)?.[1] ?? root;
+  let value: unknown = (tableDesign as Record<string, unknown>)[alias];
+  for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** The argument text of the call whose opening parenthesis is at `open`. */
@@ -89,7 +104,7 @@ interface Declaration {
 function declarations(source: string): Declaration[] {
   const found: Declaration[] = [];
   const pattern =
-    /^(?:(?:export\s+)?(?:async\s+)?function\s+(\w+)|(?:export\s+)?const\s+(\w+)\s*=\s*(?:async\s*)?\(| {2}(?:(?:private|public|protected|static|readonly|async|get|set)\s+)*(\w+)\s*(?:<[^>]*>)?\()/gm;
+    /^(?:(?:export\s+)?(?:async\s+)?function\s+(\w+)|(?:export\s+)?const\s+(\w+)\s*=\s*(?:async\s*)?\(| {2}(?:(?:private|public|protected|static|readonly|async|get|set)\s+)*\*?\s*(\w+)\s*(?:<[^>]*>)?\()/gm;
   for (const m of source.matchAll(pattern)) {
     const name = m[1] ?? m[2] ?? m[3];
     if (['if', 'for', 'while', 'switch', 'catch', 'return', 'constructor'].includes(name)) continue;
@@ -145,7 +160,14 @@ export function sdkCommands(module: string, bundleModules: readonly string[] = [
     const holder = decls.find((d) => d.start <= at && at < d.end);
     if (holder && !reachable.has(holder)) continue; // e.g. DynamoConnections.list in ws-connect
     const argument = callArgument(source, at + match[0].length - 1);
-    found.push({ module, pkg, command, usesIndex: /\bIndexName\s*:/.test(argument) });
+    const indexExpression = /\bIndexName\s*:\s*([\w.]+)/.exec(argument)?.[1];
+    found.push({
+      module,
+      pkg,
+      command,
+      usesIndex: indexExpression !== undefined,
+      index: indexExpression ? designValue(source, indexExpression) : undefined,
+    });
   }
   return found;
 }

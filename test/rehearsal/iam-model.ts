@@ -155,6 +155,20 @@ export async function simulate(check: IamCheck): Promise<CheckResult> {
   return { check, decision, passed };
 }
 
+/**
+ * iam-simulate 0.1.173 drops request context keys of the form kms:EncryptionContext:<key> (it only
+ * matches variable keys written with a slash, like aws:RequestTag/<key>), so a key policy condition
+ * on CloudTrail's encryption context would never match. The same key is renamed, in the request and
+ * in every policy alike, to a slash-variable key the simulator keeps: same operators, same values.
+ */
+function withEncryptionContextAsTags<T>(value: T): T {
+  if (value === undefined) return value;
+  const text = JSON.stringify(value).replace(/"kms:EncryptionContext:([^"]+)"/gi, (_, key: string) =>
+    JSON.stringify(`aws:RequestTag/kms-encryption-context/${key}`),
+  );
+  return JSON.parse(text) as T;
+}
+
 /** How many requests actually went to the simulator (the rest were decided by an identical one). */
 export const simulatorRuns = { count: 0 };
 
@@ -172,12 +186,15 @@ async function simulateOnce(check: IamCheck): Promise<string> {
         principal: check.principal,
         action: check.action,
         resource: { resource: check.resource, accountId: account },
-        contextVariables: check.context,
+        contextVariables: withEncryptionContextAsTags(check.context),
       },
-      identityPolicies: check.identityPolicies.map((p) => ({ name: p.name, policy: p.policy })),
+      identityPolicies: check.identityPolicies.map((p) => ({
+        name: p.name,
+        policy: withEncryptionContextAsTags(p.policy),
+      })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
-      resourcePolicy: check.resourcePolicy,
+      resourcePolicy: withEncryptionContextAsTags(check.resourcePolicy),
     },
     {},
   );
@@ -336,6 +353,13 @@ export class StackPolicies {
     );
   }
 
+  /** The customer managed key of a queue of the template (SSE-KMS), if any. */
+  queueKey(queueArn: string): string | undefined {
+    const id = this.cfn.ofType('AWS::SQS::Queue').find((q) => this.cfn.getAtt(q, 'Arn') === queueArn);
+    const key = id ? this.cfn.properties(id).KmsMasterKeyId : undefined;
+    return typeof key === 'string' && key.startsWith('arn:') ? key : undefined;
+  }
+
   topicKey(topicArn: string): string | undefined {
     const id = this.cfn.ofType('AWS::SNS::Topic').find((t) => this.cfn.ref(t) === topicArn);
     const key = id ? this.cfn.properties(id).KmsMasterKeyId : undefined;
@@ -485,7 +509,12 @@ async function functionChecks(
     switch (target.kind) {
       case 'table': {
         const table = policies.tableArnByName(value);
-        const resources = command.usesIndex ? policies.indexArns(table.id) : [table.arn];
+        // A named index, or (an index chosen at run time) every index of the table.
+        const indexes = policies.indexArns(table.id);
+        const named = indexes.filter((arn) => arn.endsWith(`/index/${command.index}`));
+        if (command.index && named.length === 0)
+          throw new Error(`${why}: ${value} has no index ${command.index}`);
+        const resources = command.usesIndex ? (command.index ? named : indexes) : [table.arn];
         if (resources.length === 0) throw new Error(`${why} on an index, but ${value} has none`);
         for (const arn of resources) {
           request(action, arn, `${why} on ${target.env}`);
@@ -746,7 +775,7 @@ function bucketKey(
   bucket: string,
   env: Record<string, string>,
 ): string | undefined {
-  const settings = synth.profile.settings as typeof synth.profile.settings & { trailKmsKeyArn?: string };
+  const { settings } = synth.profile;
   const state = settings.stateBuckets.find((b) => b.bucket === bucket);
   if (state) return state.kmsKeyArn;
   if (bucket !== env.TRAIL_BUCKET) return undefined;
@@ -1003,36 +1032,33 @@ function serviceChecks(
     }
   }
 
-  // SNS: dead-letters undeliverable mail, and uses the topic's key.
+  // SNS dead-letters undeliverable notifications, through the queue's key when it has one (SNS
+  // developer guide, "Configuring an Amazon SNS dead-letter queue for a subscription"). SNS itself
+  // never needs the topic's key: publishers encrypt with their own permissions.
   for (const subId of cfn.ofType('AWS::SNS::Subscription')) {
     const sub = cfn.properties(subId);
     const dlq = (sub.RedrivePolicy as { deadLetterTargetArn?: string } | undefined)?.deadLetterTargetArn;
-    if (dlq) {
-      service(
-        'SNS',
-        'sns.amazonaws.com',
-        'sqs:SendMessage',
-        dlq,
-        policies.queuePolicy(dlq),
-        source(String(sub.TopicArn)),
-        `undeliverable notifications of ${subId}`,
-      );
-    }
-  }
-  for (const topicId of cfn.ofType('AWS::SNS::Topic')) {
-    const topic = cfn.ref(topicId);
-    const key = policies.topicKey(topic);
-    if (!key) continue;
-    for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
+    if (!dlq) continue;
+    const topicSource = source(String(sub.TopicArn));
+    const why = `undeliverable notifications of ${subId}`;
+    service('SNS', 'sns.amazonaws.com', 'sqs:SendMessage', dlq, policies.queuePolicy(dlq), topicSource, why);
+    const queueKey = policies.queueKey(dlq);
+    for (const action of queueKey ? ['kms:GenerateDataKey', 'kms:Decrypt'] : []) {
       service(
         'SNS',
         'sns.amazonaws.com',
         action,
-        key,
-        policies.keyPolicy(key),
-        source(topic),
-        'the topic is encrypted with the key',
+        queueKey ?? '',
+        policies.keyPolicy(queueKey ?? ''),
+        topicSource,
+        `${why}, into an encrypted queue`,
       );
+    }
+  }
+  // No key of the stack serves SNS on behalf of another account's topic.
+  for (const keyId of cfn.ofType('AWS::KMS::Key')) {
+    const key = cfn.getAtt(keyId, 'Arn');
+    for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
       service(
         'SNS',
         'sns.amazonaws.com',

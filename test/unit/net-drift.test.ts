@@ -2,7 +2,8 @@
 // state's value against the last value set, every event and principal named, a change set back to
 // the state's value no drift. Records are real CloudTrail shapes from test/fixtures (SOURCES.md).
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normaliseRecord } from '../../lambdas/core/cloudtrail.js';
@@ -11,6 +12,7 @@ import { type AttributeEffect, detectEvent } from '../../lambdas/core/detect.js'
 import { type DetectedEvent, foldNetDrift } from '../../lambdas/core/net.js';
 import { buildStateIndex } from '../../lambdas/core/state.js';
 import type { Finding } from '../../lambdas/core/types.js';
+import { scan } from '../../lambdas/local/scan.js';
 import { fixtureRecord, repoRules, type StateResourceInput, stateOf } from './rules/harness.js';
 import { docRecords } from './rules/rule-cases.js';
 
@@ -202,5 +204,40 @@ describe('net drift', () => {
     const findings = net([modifyType, modifyType], instance);
     expect(findings).toHaveLength(1);
     expect(findings[0].events).toHaveLength(1);
+  });
+
+  it('scan counts a redelivered record once, but not two calls that share a placeholder eventID', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfdrift-net-'));
+    try {
+      writeFileSync(join(dir, 'main.tfstate'), stateOf(instance));
+      const terminate = {
+        ...modifyType,
+        eventName: 'TerminateInstances',
+        eventTime: '2019-10-02T22:30:00Z',
+        requestParameters: { instancesSet: { items: [{ instanceId: 'i-09c0962723ab84080' }] } },
+      };
+      // Same eventID as modifyType (AWS's examples reuse them), another call: a second event; the same
+      // call with another request, or failed, is another event too.
+      const failedAgain = { ...modifyType, errorCode: 'Client.UnauthorizedOperation' };
+      const otherRequest = withType(modifyType, 'm5.large', 0, { eventID: modifyType.eventID });
+      writeFileSync(
+        join(dir, 'events.json'),
+        JSON.stringify({ Records: [modifyType, modifyType, terminate, failedAgain, otherRequest] }),
+      );
+      const report = await scan(
+        { state: [join(dir, 'main.tfstate')], events: [join(dir, 'events.json')], mode: 'net' },
+        repoRules(),
+        DEFAULT_CONFIG,
+      );
+      expect(report.summary.events).toBe(4);
+      expect(report.summary.duplicates).toBe(1);
+      expect(report.summary.ignored['failed-call']).toBe(1);
+      expect(report.findings.map((f) => [f.kind, f.events?.length]).sort()).toEqual([
+        ['deleted', 1],
+        ['modified', 2],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

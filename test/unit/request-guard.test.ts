@@ -1,6 +1,7 @@
 // The local server's guard against web pages, one rule at a time (the probes through a real server
 // are in test/hostile/hostile-pages.test.ts).
 
+import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import {
   checkHost,
@@ -13,6 +14,7 @@ import {
   normaliseHost,
   normaliseOrigin,
   reachableHosts,
+  SAFE_METHODS,
 } from '../../lambdas/local/request-guard.js';
 
 describe('bound addresses', () => {
@@ -181,5 +183,85 @@ describe('JSON writes', () => {
     expect(checkJsonBody(type === undefined ? {} : { 'content-type': type })).toEqual(
       json ? null : expect.objectContaining({ status: 415, code: 'unsupported_media_type' }),
     );
+  });
+});
+
+describe('details the mutation run asked about', () => {
+  it('tells which host it refused, cut to 100 characters, and how to allow one', () => {
+    const refusal = checkHost({ host: 'evil.example:1' }, new Set());
+    expect(refusal?.message).toBe(
+      'this server does not answer to the host "evil.example:1": start it with --allow-host NAME to allow a name',
+    );
+    expect(checkHost({}, new Set())?.message).toContain('the host ""');
+    const long = checkHost({ host: 'a'.repeat(300) }, new Set())?.message ?? '';
+    expect(long).toContain(`"${'a'.repeat(100)}"`);
+    expect(long).not.toContain('a'.repeat(101));
+  });
+
+  it('tells which origin or fetch site it refused, cut short, and how to allow one', () => {
+    const none = new Set<string>();
+    const advice =
+      'this server accepts writes and the live feed only from its own pages (start it with --allow-origin ORIGIN to allow another)';
+    expect(checkOrigin({ host: 'h:1', origin: 'https://evil.example' }, none)?.message).toBe(
+      `the origin https://evil.example: ${advice}`,
+    );
+    expect(checkOrigin({ host: 'h:1', origin: 'null' }, none)?.message).toBe(`the origin "null": ${advice}`);
+    expect(checkOrigin({ host: 'h:1', 'sec-fetch-site': 'cross-site' }, none)?.message).toBe(
+      `a cross-site request: ${advice}`,
+    );
+    const longSite = checkOrigin({ host: 'h:1', 'sec-fetch-site': 'x'.repeat(50) }, none)?.message ?? '';
+    expect(longSite).toContain(`a ${'x'.repeat(20)} request`);
+    expect(longSite).not.toContain('x'.repeat(21));
+    const longOrigin = checkOrigin({ host: 'h:1', origin: `z${'y'.repeat(300)}` }, none)?.message ?? '';
+    expect(longOrigin).toContain(`"z${'y'.repeat(99)}"`);
+    expect(longOrigin).not.toContain('y'.repeat(100));
+    expect(checkJsonBody({})?.message).toBe('writes take JSON: send Content-Type: application/json');
+  });
+
+  it('never takes a missing Host for the origin "undefined"', () => {
+    expect(checkOrigin({ origin: 'http://undefined' }, new Set())).toMatchObject({
+      code: 'forbidden_origin',
+    });
+  });
+
+  it('anchors the JSON type and trims it', () => {
+    expect(isJsonType('application/json ; charset=utf-8')).toBe(true);
+    expect(isJsonType(' application/vnd.x+json')).toBe(true);
+    expect(isJsonType('xapplication/vnd.x+json')).toBe(false);
+    expect(isJsonType('application/vnd.x+jsonx')).toBe(false);
+  });
+
+  it('strips only the brackets around a whole address', () => {
+    expect(normaliseHost('a[b]')).toBe('a[b]');
+    expect(normaliseHost('[a]b')).toBe('[a]b');
+  });
+
+  it('knows every 127.x.y.z, with octets of one to three digits, as loopback, and nothing around it', () => {
+    for (const host of ['127.10.0.1', '127.0.10.1', '127.0.0.10', '127.100.200.250']) {
+      expect(isLoopback(host), host).toBe(true);
+    }
+    for (const host of ['a127.0.0.1', '127.0.0.1a', '127.1000.0.1', '127.0.0']) {
+      expect(isLoopback(host), host).toBe(false);
+    }
+  });
+
+  it('allows no extra name unless told, and on a wildcard every address of this machine', () => {
+    expect([...reachableHosts('127.0.0.1')].sort()).toEqual(['127.0.0.1', '::1', 'localhost']);
+    const machine = Object.values(networkInterfaces())
+      .flat()
+      .map((entry) => normaliseHost(entry?.address ?? ''));
+    const wildcard = reachableHosts('0.0.0.0');
+    for (const address of machine) expect(wildcard.has(address), address).toBe(true);
+    expect(wildcard.has('localhost')).toBe(true);
+    expect(wildcard.has('')).toBe(false);
+  });
+
+  it('reads no host name out of a Host header with a bad port', () => {
+    expect(hostnameOf('a:b:c')).toBeNull();
+    expect(hostnameOf('localhost:99999')).toBeNull();
+  });
+
+  it('treats only GET, HEAD and OPTIONS as requests that change nothing', () => {
+    expect([...SAFE_METHODS].sort()).toEqual(['GET', 'HEAD', 'OPTIONS']);
   });
 });

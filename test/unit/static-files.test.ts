@@ -14,6 +14,20 @@ const built = join(outside, 'built');
 const unbuilt = join(outside, 'unbuilt');
 let server: Server;
 let base = '';
+/** The Content-Type each served extension must get (nosniff makes the browser trust it). */
+const TYPES_EXPECTED: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
 /** What serveStatic returned, per request path. */
 const returned = new Map<string, boolean>();
 
@@ -25,6 +39,7 @@ beforeAll(async () => {
   writeFileSync(join(built, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(built, 'assets', 'data.bin'), Buffer.from([0, 1, 2]));
   writeFileSync(join(built, 'assets', 'STYLE.CSS'), 'body{}');
+  for (const ext of Object.keys(TYPES_EXPECTED)) writeFileSync(join(built, 'assets', `file${ext}`), 'x');
   server = createServer(async (req, res) => {
     // The raw path (a URL would read a leading // as a host).
     const [pathname, query = ''] = (req.url ?? '/').split('?');
@@ -79,6 +94,11 @@ describe('serveStatic', () => {
     );
   });
 
+  it.each(Object.entries(TYPES_EXPECTED))('serves %s as %s', async (ext, type) => {
+    const res = await fetch(`${base}/assets/file${ext}`);
+    expect([res.status, res.headers.get('content-type'), await res.text()]).toEqual([200, type, 'x']);
+  });
+
   it('answers HEAD with the headers and no body', async () => {
     const res = await fetch(`${base}/assets/app.js`, { method: 'HEAD' });
     expect(res.status).toBe(200);
@@ -115,7 +135,10 @@ describe('serveStatic', () => {
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('content-security-policy')).toBe(SECURITY_HEADERS['content-security-policy']);
-    expect(await res.text()).toBe(NOT_BUILT_TEXT);
+    const text = await res.text();
+    expect(text).toBe(NOT_BUILT_TEXT);
+    expect(text).toContain('The dashboard is not built yet. Build it with `npm run build:web`');
+    expect(text).toContain('The API is available under /api/v1/ and the live feed at /ws.');
     expect(returned.get('GET /anything.js')).toBe(true);
     const head = await fetch(`${base}/?root=unbuilt`, { method: 'HEAD' });
     expect([head.status, await head.text()]).toEqual([503, '']);

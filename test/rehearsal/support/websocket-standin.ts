@@ -223,6 +223,17 @@ export class WebSocketStandIn {
   }
 
   private readonly disconnected = new Map<string, (() => void)[]>();
+  /**
+   * Loses a connection without running $disconnect (API Gateway does not guarantee $disconnect is
+   * delivered): the management API answers 410 for it from now on.
+   */
+  vanish(connectionId: string): void {
+    const ws = this.connections.get(connectionId);
+    this.connections.delete(connectionId);
+    ws?.removeAllListeners('close');
+    ws?.terminate();
+  }
+
   /** Resolves once $disconnect of the connection has run (at once for a connection not open). */
   whenDisconnected(connectionId: string): Promise<void> {
     if (!this.connections.has(connectionId)) return Promise.resolve();
@@ -244,8 +255,13 @@ export class WebSocketStandIn {
     return this.routes.has('$default') ? '$default' : undefined;
   }
 
-  /** The last completed message invocation's result per connection. */
-  readonly lastAnswer = new Map<string, unknown>();
+  private readonly answered = new Map<string, ((answer: unknown) => void)[]>();
+  /** Resolves with the result of the next message invocation of the connection, once it completes. */
+  whenAnswered(connectionId: string): Promise<unknown> {
+    return new Promise((resolve) => {
+      this.answered.set(connectionId, [...(this.answered.get(connectionId) ?? []), resolve]);
+    });
+  }
 
   private async message(connectionId: string, body: string): Promise<void> {
     const routeKey = this.selectRoute(body);
@@ -261,7 +277,9 @@ export class WebSocketStandIn {
         isBase64Encoded: false,
       })
       .catch((error: Error) => ({ error: error.message }));
-    this.lastAnswer.set(connectionId, answer);
+    const waiting = this.answered.get(connectionId) ?? [];
+    this.answered.delete(connectionId);
+    for (const resolve of waiting) resolve(answer);
   }
 
   /** The connection id of the open connection whose client uses `clientPort`. */

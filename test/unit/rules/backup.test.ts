@@ -39,14 +39,18 @@ const cases: RuleCase[] = [
       }),
     }),
     'critical',
-    {},
+    { policy: { Statement: [{ Effect: 'Allow', Principal: { AWS: ['*'] } }] } },
   ),
   modified(
     'backup.vault-policy.put',
     doc.PutBackupVaultAccessPolicyDeny,
     vaultPart('aws_backup_vault_policy', { policy: '{"Version":"2012-10-17","Statement":[]}' }),
     'medium',
-    {},
+    {
+      policy: {
+        Statement: [{ Effect: 'Deny', Action: ['backup:DeleteBackupVault', 'backup:DeleteRecoveryPoint'] }],
+      },
+    },
     undefined,
     'deny-all policy is not public',
   ),

@@ -56,6 +56,8 @@ const cases: RuleCase[] = [
     'medium',
     {
       'logging_config[0].text_data_delivery_enabled': false,
+      'logging_config[0].image_data_delivery_enabled': false,
+      'logging_config[0].embedding_data_delivery_enabled': false,
       'logging_config[0].s3_config[0].bucket_name': 'model-logs-other',
     },
   ),

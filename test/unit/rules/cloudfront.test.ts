@@ -28,9 +28,14 @@ const cases: RuleCase[] = [
     custodian('event-cloud-trail-update-distribution__1'),
     distribution('E53370FUHBNLK', { price_class: 'PriceClass_All' }),
     'high',
+    // UpdateDistribution carries the whole configuration: what the case state lacks counts too.
     {
       web_acl_id:
         'arn:aws:wafv2:us-east-1:012345678912:regional/webacl/FMManagedWebACLV2-FMS-TEST-1656966584517/96494e83-ee49-4505-9f68-9103c6cd9406',
+      'default_cache_behavior[0].viewer_protocol_policy': 'allow-all',
+      'default_cache_behavior[0].target_origin_id':
+        'c7n-activeresponse-test-to-be-deleted.s3.us-east-1.amazonaws.com',
+      'viewer_certificate[0].minimum_protocol_version': 'TLSv1',
     },
     undefined,
     'WAF attached, logging off (corpus, bare name)',
@@ -42,7 +47,12 @@ const cases: RuleCase[] = [
     ),
     distribution('EXCX46P6U4BZK', { price_class: 'PriceClass_All' }),
     'medium',
-    { price_class: 'PriceClass_100' },
+    {
+      price_class: 'PriceClass_100',
+      'default_cache_behavior[0].viewer_protocol_policy': 'allow-all',
+      'default_cache_behavior[0].target_origin_id': 'S3-docs.cloudmitigator.com/does/not/exist/path',
+      'viewer_certificate[0].minimum_protocol_version': 'TLSv1',
+    },
     undefined,
     'price class (corpus)',
   ),

@@ -54,7 +54,7 @@ const cases: RuleCase[] = [
       }),
     }),
     'critical',
-    {},
+    { access_policy: { Statement: [{ Action: ['cloudsearch:search'], Principal: { AWS: ['*'] } }] } },
   ),
 ];
 

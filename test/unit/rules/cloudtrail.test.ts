@@ -132,7 +132,11 @@ const cases: RuleCase[] = [
     ],
     kind: 'modified',
     severity: 'high',
-    changes: { enable_log_file_validation: true, cloud_watch_logs_group_arn: '...' },
+    changes: {
+      enable_log_file_validation: true,
+      cloud_watch_logs_group_arn: '...',
+      cloud_watch_logs_role_arn: '...',
+    },
   },
   {
     rule: 'cloudtrail.trail.event-selectors',
@@ -156,7 +160,10 @@ const cases: RuleCase[] = [
     ],
     kind: 'modified',
     severity: 'high',
-    changes: { 'event_selector[0].include_management_events': true },
+    changes: {
+      'event_selector[0].include_management_events': true,
+      'event_selector[0].read_write_type': 'All',
+    },
     unchanged: [trail('sample-cloudtrail-name')],
   },
   {

@@ -24,7 +24,17 @@ const cases: RuleCase[] = [
     putAlarm,
     alarm(ASG_ALARM, { threshold: 10, period: 3600, evaluation_periods: 2 }),
     'medium',
-    { threshold: 20 },
+    // PutMetricAlarm carries the whole alarm: every value the case state lacks or differs on.
+    {
+      threshold: 20,
+      comparison_operator: 'LessThanThreshold',
+      metric_name: 'CPUUtilization',
+      namespace: 'AWS/EC2',
+      statistic: 'Average',
+      alarm_actions: [
+        'arn:aws:autoscaling:us-east-1:974349055189:scalingPolicy:73f303f9-1592-4580-94b4-d7589dd079a6:autoScalingGroupName/as-group-171:policyName/Decrease Group Size',
+      ],
+    },
   ),
   created('cloudwatch.alarm.put', putAlarm, 'aws_cloudwatch_metric_alarm', 'medium', 'alarm no state holds'),
   deleted('cloudwatch.alarm.delete', doc.DeleteAlarms, alarm('root-login')),

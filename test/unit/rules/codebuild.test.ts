@@ -43,7 +43,10 @@ const cases: RuleCase[] = [
     panther(1),
     project('testproject1234'),
     'high',
-    { project_visibility: 'PUBLIC_READ' },
+    {
+      project_visibility: 'PUBLIC_READ',
+      resource_access_role: 'arn:aws:iam::111122223333:role/service-role/test',
+    },
     project('testproject1234', A, {
       project_visibility: 'PUBLIC_READ',
       resource_access_role: 'arn:aws:iam::111122223333:role/service-role/test',
@@ -54,7 +57,10 @@ const cases: RuleCase[] = [
     panther(2),
     project('testproject1234', A, { project_visibility: 'PUBLIC_READ' }),
     'medium',
-    { project_visibility: 'PRIVATE' },
+    {
+      project_visibility: 'PRIVATE',
+      resource_access_role: 'arn:aws:iam::111122223333:role/service-role/test',
+    },
     undefined,
     'made private',
   ),
@@ -111,7 +117,7 @@ const cases: RuleCase[] = [
       }),
     }),
     'critical',
-    {},
+    { policy: { Statement: [{ Action: ['codebuild:BatchGetBuilds'], Principal: { AWS: ['*'] } }] } },
   ),
   deleted(
     'codebuild.resource-policy.delete',

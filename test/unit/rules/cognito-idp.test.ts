@@ -74,6 +74,7 @@ const cases: RuleCase[] = [
     changes: {
       mfa_configuration: 'OFF',
       deletion_protection: 'INACTIVE',
+      'password_policy[0].minimum_length': 6,
       'password_policy[0].require_symbols': false,
     },
   },

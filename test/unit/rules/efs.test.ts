@@ -46,7 +46,7 @@ const cases: RuleCase[] = [
       policy: '{"Version":"2012-10-17","Statement":[]}',
     }),
     'critical',
-    {},
+    { policy: { Statement: [{ Action: ['elasticfilesystem:ClientMount'], Principal: { AWS: ['*'] } }] } },
   ),
   deleted('efs.file-system-policy.delete', doc.DeleteFileSystemPolicy, res('aws_efs_file_system_policy', FS)),
   modified(

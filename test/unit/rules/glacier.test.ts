@@ -35,7 +35,7 @@ const cases: RuleCase[] = [
     corpusRecord('streamalert/rules/community/cloudwatch_events/cloudtrail_public_resources__4.json'),
     vault('test'),
     'critical',
-    {},
+    { access_policy: { Statement: [{ Action: ['glacier:InitiateJob'], Principal: { AWS: ['*'] } }] } },
   ),
   modified('glacier.vault.delete-access-policy', doc.DeleteVaultAccessPolicy, vault(), 'medium', []),
   modified('glacier.vault.notifications', doc.SetVaultNotifications, vault(), 'low', {

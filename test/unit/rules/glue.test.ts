@@ -55,7 +55,13 @@ const cases: RuleCase[] = [
     custodian('catalog-put-resource-policy'),
     res('aws_glue_resource_policy', CUSTODIAN_ACCOUNT, { policy: orgPolicy }),
     'high',
-    {},
+    {
+      policy: {
+        Statement: [
+          { Action: ['glue:*'], Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-4amkskbcf3' } } },
+        ],
+      },
+    },
   ),
   deleted(
     'glue.resource-policy.delete',

@@ -90,7 +90,7 @@ const cases: RuleCase[] = [
     doc.PutResourcePolicy,
     res('aws_kinesis_resource_policy', `${ARN}/${S}`, { policy: '{"Version":"2012-10-17","Statement":[]}' }),
     'critical',
-    {},
+    { policy: { Statement: [{ Action: ['kinesis:GetRecords'], Principal: { AWS: ['*'] } }] } },
   ),
   deleted(
     'kinesis.resource-policy.delete',

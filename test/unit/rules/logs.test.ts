@@ -94,7 +94,7 @@ const cases: RuleCase[] = [
       policy_document: '{"Version":"2012-10-17","Statement":[]}',
     }),
     'high',
-    {},
+    { policy_document: { Statement: [{ Action: ['logs:PutLogEvents'], Principal: { AWS: ['*'] } }] } },
   ),
   deleted(
     'logs.resource-policy.delete',
@@ -121,14 +121,18 @@ const cases: RuleCase[] = [
       access_policy: '{"Version":"2012-10-17","Statement":[]}',
     }),
     'medium',
-    {},
+    {
+      access_policy: {
+        Statement: [{ Action: ['logs:PutSubscriptionFilter'], Principal: { AWS: ['444455556666'] } }],
+      },
+    },
   ),
   modified(
     'logs.data-protection.put',
     doc.PutDataProtectionPolicy,
     res('aws_cloudwatch_log_data_protection_policy', LG, { log_group_name: LG, policy_document: '{}' }),
     'medium',
-    {},
+    { policy_document: { Name: 'p', Statement: [] } },
   ),
   deleted(
     'logs.data-protection.delete',

@@ -9,8 +9,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { expect, it } from 'vitest';
 import { type EventPattern, matchesPattern } from '../../../lambdas/core/event-pattern.js';
+import { valueAt } from '../../../lambdas/core/paths.js';
 import { eventPatterns } from '../../../lambdas/core/rules.js';
-import type { Finding, Severity } from '../../../lambdas/core/types.js';
+import { type Finding, SENSITIVE, type Severity } from '../../../lambdas/core/types.js';
+import { NORMALISERS, sameValue, tagMap } from '../../../lambdas/core/values.js';
 import {
   asFailed,
   CORPUS,
@@ -45,8 +47,17 @@ export interface RuleCase {
   readonly type?: string;
   /** Expected resource types when one record touches several resources (sorted). */
   readonly types?: string[];
-  /** Expected changes: attribute → actual value (each must be present); `[]` = none expected. */
+  /**
+   * Expected changes: attribute → actual value (from the event). Exactly these attributes change;
+   * `[]` = none expected.
+   */
   readonly changes?: Record<string, unknown> | [];
+  /**
+   * Expected state side, attribute → value, where it is not the case state's own value at that
+   * attribute path (a value read from another attribute, a normalised set). Every other change's
+   * `expected` must equal the case state's value at its path (`tags.K` reads `tags_all` first).
+   */
+  readonly expected?: Record<string, unknown>;
   /** How many findings (default 1). */
   readonly count?: number;
   /** A state in which the same record changes nothing (must be ignored as `no-change`). */
@@ -152,6 +163,56 @@ export function placedAt(
   }));
 }
 
+/** The case's state resource a finding names (stateOf names them r0, r1, ... unless named). */
+function caseResource(
+  state: readonly StateResourceInput[],
+  finding: Finding,
+): StateResourceInput | undefined {
+  return state.find((r, i) => finding.resource.address?.endsWith(`${r.type}.${r.name ?? `r${i}`}`));
+}
+
+/** The case state's own value at a change's attribute path; `tags.K` reads `tags_all` first. */
+function stateSide(resource: StateResourceInput | undefined, attribute: string): unknown {
+  if (!resource) return undefined;
+  const tag = /^tags\.(.+)$/.exec(attribute);
+  const tagsAll = resource.attributes.tags_all as Record<string, unknown> | undefined;
+  if (tag && tagsAll && typeof tagsAll === 'object') return tagsAll[tag[1]] ?? null;
+  if (tag) return (resource.attributes.tags as Record<string, unknown> | undefined)?.[tag[1]] ?? null;
+  const direct = valueAt(resource.attributes, attribute);
+  if (direct !== undefined) return direct;
+  // `parameter.NAME`, `setting.NAME`, `tag.KEY`: one key of a map or of a name/value block list.
+  const dot = attribute.indexOf('.');
+  const list = dot > 0 ? valueAt(resource.attributes, attribute.slice(0, dot)) : undefined;
+  return list === undefined ? null : (tagMap(list)[attribute.slice(dot + 1)] ?? null);
+}
+
+// The normalisers rules compare with: a reported value is the state's value in one of these forms.
+const SAME_UNDER = [
+  'raw',
+  'string',
+  'bool',
+  'enabled',
+  'json',
+  'iam-policy',
+  'string-set',
+  'ec2-permissions',
+  'arn-name',
+];
+
+/** The reported state side is the case state's value, as one of the rules' normalisers shows it. */
+function looseEqual(reported: unknown, state: unknown): boolean {
+  // A secret is reported as (sensitive): the state must hold it.
+  if (reported === SENSITIVE) return state !== null && state !== undefined;
+  const scalar = (v: unknown) => v === null || v === undefined || typeof v !== 'object';
+  if (scalar(reported) && scalar(state) && String(reported ?? null) === String(state ?? null)) return true;
+  return SAME_UNDER.some((name) => {
+    const normalise = NORMALISERS[name];
+    const normalised = normalise(state ?? null);
+    // The reported side is normalised already (a set of rule atoms); or both normalise alike.
+    return sameValue(reported ?? null, normalised) || sameValue(normalise(reported ?? null), normalised);
+  });
+}
+
 /** Registers the cases of one rule file, plus the check that every rule of the file has one. */
 export function ruleCases(ruleFile: string, cases: readonly RuleCase[]): void {
   it.each(cases.map((c) => [`${c.rule}${c.label ? ` (${c.label})` : ''}`, c] as const))('%s', (_, c) => {
@@ -166,7 +227,20 @@ export function ruleCases(ruleFile: string, cases: readonly RuleCase[]): void {
       if (Array.isArray(c.changes)) expect(finding.changes).toEqual([]);
       else if (c.changes) {
         const actual = Object.fromEntries(finding.changes.map((ch) => [ch.attribute, ch.actual]));
+        // Both sides of every change, and no change the case does not name.
+        expect(Object.keys(actual).sort()).toEqual(Object.keys(c.changes).sort());
         expect(actual).toMatchObject(c.changes);
+        const resource = caseResource(c.state, finding);
+        for (const change of finding.changes) {
+          const want =
+            c.expected && change.attribute in c.expected
+              ? c.expected[change.attribute]
+              : stateSide(resource, change.attribute);
+          expect(
+            looseEqual(change.expected, want),
+            `${change.attribute}: expected side ${JSON.stringify(change.expected)}, the case state holds ${JSON.stringify(want)}`,
+          ).toBe(true);
+        }
       }
     }
     if (c.types) expect(positive.map((f) => f.resource.type).sort()).toEqual(c.types);

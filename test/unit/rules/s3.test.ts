@@ -159,6 +159,8 @@ const cases: RuleCase[] = [
     severity: 'medium',
     changes: {
       'rule[0].apply_server_side_encryption_by_default[0].sse_algorithm': 'aws:kms',
+      'rule[0].apply_server_side_encryption_by_default[0].kms_master_key_id':
+        'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
       'rule[0].bucket_key_enabled': true,
     },
   },
@@ -186,7 +188,12 @@ const cases: RuleCase[] = [
     state: [split('aws_s3_bucket_public_access_block', '...', pab(true))],
     kind: 'modified',
     severity: 'high',
-    changes: { block_public_acls: false, restrict_public_buckets: false },
+    changes: {
+      block_public_acls: false,
+      ignore_public_acls: false,
+      block_public_policy: false,
+      restrict_public_buckets: false,
+    },
   },
   {
     rule: 's3.bucket-public-access-block.delete',
@@ -206,7 +213,12 @@ const cases: RuleCase[] = [
     ],
     kind: 'modified',
     severity: 'critical',
-    changes: { block_public_acls: false, ignore_public_acls: false },
+    changes: {
+      block_public_acls: false,
+      ignore_public_acls: false,
+      block_public_policy: false,
+      restrict_public_buckets: false,
+    },
   },
   {
     rule: 's3.account-public-access-block.delete',

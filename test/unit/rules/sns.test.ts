@@ -36,7 +36,16 @@ const cases: RuleCase[] = [
     streamalert(7),
     topic('arn:aws:sns:us-east-1:123456789123:test', { policy: ownerOnly('x') }),
     'critical',
-    {},
+    {
+      policy: {
+        Id: '__default_policy_ID',
+        Statement: [
+          { Sid: '__default_statement_ID', Principal: { AWS: ['*'] } },
+          { Sid: '__console_pub_0', Principal: { AWS: ['*'] } },
+          { Sid: '__console_sub_0', Principal: { AWS: ['*'] } },
+        ],
+      },
+    },
     undefined,
     'public, topic',
   ),
@@ -48,7 +57,12 @@ const cases: RuleCase[] = [
       policy: ownerOnly('x'),
     }),
     'critical',
-    {},
+    {
+      policy: {
+        Id: '__default_policy_ID',
+        Statement: [{ Sid: '__default_statement_ID', Principal: { AWS: ['*'] } }],
+      },
+    },
     undefined,
     'public, split aws_sns_topic_policy',
   ),
@@ -67,7 +81,9 @@ const cases: RuleCase[] = [
     { display_name: 'Alerts!' },
     topic(T, { display_name: 'Alerts!' }),
   ),
-  modified('sns.topic.delivery-policy', doc.SetDeliveryPolicy, topic(T, { delivery_policy: '' }), 'low', {}),
+  modified('sns.topic.delivery-policy', doc.SetDeliveryPolicy, topic(T, { delivery_policy: '' }), 'low', {
+    delivery_policy: { http: { defaultHealthyRetryPolicy: { numRetries: 0 } } },
+  }),
   modified(
     'sns.topic.tracing-config',
     doc.SetTracingConfig,
@@ -119,7 +135,7 @@ const cases: RuleCase[] = [
     doc.PutDataProtectionPolicy,
     res('aws_sns_topic_data_protection_policy', T, { arn: T, policy: '' }),
     'medium',
-    {},
+    { policy: { Name: 'p', Statement: [] } },
   ),
   modified('sns.tags.add', doc.TagResource, topic(T), 'low', { 'tags.team': 'sec' }),
   modified('sns.tags.remove', doc.UntagResource, topic(T, { tags: { team: 'x' } }), 'low', {

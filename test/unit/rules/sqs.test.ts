@@ -45,7 +45,7 @@ const cases: RuleCase[] = [
     corpusRecord('streamalert/rules/community/cloudwatch_events/cloudtrail_public_resources__5.json'),
     queue('https://sqs.us-east-1.amazonaws.com/123456789123/tmp', { policy: tmpPolicy }),
     'critical',
-    {},
+    { policy: { Statement: [{ Action: ['SQS:SendMessage'], Principal: { AWS: ['*'] } }] } },
     undefined,
     'made public',
   ),
@@ -64,7 +64,7 @@ const cases: RuleCase[] = [
       kms_master_key_id: '',
       redrive_policy: {
         deadLetterTargetArn: 'arn:aws:sqs:us-east-1:111122223333:jobs-dlq',
-        maxReceiveCount: '10',
+        maxReceiveCount: 10,
       },
     },
     undefined,

@@ -99,10 +99,22 @@ describe('URL state', () => {
       order: 'asc' as const,
       drift: 'd-1',
       node: 'module.a.aws_instance.web["k"]',
+      page: 3,
     };
     expect(parseHash(toHash(state))).toEqual(state);
+    expect(toHash(state)).toContain('page=3');
     expect(toHash(DEFAULT_STATE)).toBe('#');
-    expect(parseHash('#view=bogus&sort=nonsense')).toEqual(DEFAULT_STATE);
+    expect(parseHash('#view=bogus&sort=nonsense&page=-2')).toEqual(DEFAULT_STATE);
+  });
+
+  it('shows open drifts by default, and every status only when asked', () => {
+    expect(parseHash('#').filters.status).toEqual(['open']);
+    expect(driftQuery(parseHash('#')).status).toBe('open');
+    const all = { ...DEFAULT_STATE, filters: { ...DEFAULT_STATE.filters, status: [] } };
+    expect(toHash(all)).toBe('#status=any');
+    expect(parseHash('#status=any').filters.status).toEqual([]);
+    expect(driftQuery(parseHash('#status=any')).status).toBeUndefined();
+    expect(parseHash('#status=resolved').filters.status).toEqual(['resolved']);
   });
 
   it('turns filters into the query of GET /drifts', () => {
@@ -110,6 +122,7 @@ describe('URL state', () => {
     expect(driftQuery(state)).toEqual({
       sort: 'severity',
       order: 'desc',
+      status: 'open',
       severity: 'high,critical',
       kind: 'deleted',
       actor: 'alice',

@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Api } from '../api.js';
-import { currentUser } from '../auth.js';
 import { cloudTrailLink, resourceConsoleLink } from '../lib/console-links.js';
 import { formatTime, resourceLabel } from '../lib/format.js';
 import { remediationFor } from '../lib/remediation.js';
@@ -17,6 +16,19 @@ interface DetailPanelProps {
   readonly onClose: () => void;
   readonly onSelect: (drift: Drift) => void;
   readonly onChanged: (drift: Drift) => void;
+  /** Who is acting: asks once locally; undefined lets the server decide; null means cancelled. */
+  readonly actingAs: () => Promise<string | undefined | null>;
+}
+
+/** A status change replaces the who/when/why of the last one; a field it omits is gone. */
+export function withStatus<T extends Drift>(drift: T, updated: Drift): T {
+  return {
+    ...drift,
+    ...updated,
+    statusChangedAt: updated.statusChangedAt,
+    statusChangedBy: updated.statusChangedBy,
+    statusComment: updated.statusComment,
+  };
 }
 
 function Field({ label, value }: { readonly label: string; readonly value: string | null | undefined }) {
@@ -32,20 +44,24 @@ function StatusActions({
   drift,
   api,
   onChanged,
+  actingAs,
 }: {
   readonly drift: Drift;
   readonly api: Api;
   readonly onChanged: (drift: Drift) => void;
+  readonly actingAs: () => Promise<string | undefined | null>;
 }) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const act = async (action: 'acknowledge' | 'resolve') => {
+    const by = await actingAs();
+    if (by === null) return;
     setBusy(true);
     setError(null);
     try {
       const updated = await api.changeStatus(drift.id, action, {
-        by: currentUser(),
+        by,
         comment: comment.trim() || undefined,
       });
       onChanged(updated);
@@ -95,6 +111,7 @@ export function DetailPanel({
   onClose,
   onSelect,
   onChanged,
+  actingAs,
 }: DetailPanelProps) {
   const [detail, setDetail] = useState<DriftDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -115,7 +132,7 @@ export function DetailPanel({
   // Status changes pushed live (someone else acknowledged it) show up here too.
   useEffect(() => {
     if (live && live.id === id)
-      setDetail((d) => (d ? { ...d, ...live, rawEvent: d.rawEvent ?? live.rawEvent } : d));
+      setDetail((d) => (d ? { ...withStatus(d, live), rawEvent: d.rawEvent ?? live.rawEvent } : d));
   }, [live, id]);
 
   useEffect(() => {
@@ -124,7 +141,7 @@ export function DetailPanel({
 
   const drift = detail && detail.id === id ? detail : null;
   const changed = (updated: Drift) => {
-    setDetail((d) => (d ? { ...d, ...updated, rawEvent: d.rawEvent, history: d.history } : d));
+    setDetail((d) => (d ? { ...withStatus(d, updated), rawEvent: d.rawEvent, history: d.history } : d));
     onChanged(updated);
   };
 
@@ -149,6 +166,7 @@ export function DetailPanel({
           consoleRegion={consoleRegion}
           onSelect={onSelect}
           onChanged={changed}
+          actingAs={actingAs}
         />
       )}
     </aside>
@@ -161,12 +179,14 @@ function DetailBody({
   consoleRegion,
   onSelect,
   onChanged,
+  actingAs,
 }: {
   readonly drift: DriftDetail;
   readonly api: Api;
   readonly consoleRegion?: string;
   readonly onSelect: (drift: Drift) => void;
   readonly onChanged: (drift: Drift) => void;
+  readonly actingAs: () => Promise<string | undefined | null>;
 }) {
   const consoleLink = resourceConsoleLink(drift, consoleRegion);
   const trailLink = cloudTrailLink(drift, consoleRegion);
@@ -188,7 +208,7 @@ function DetailBody({
           {drift.statusComment ? ` — “${drift.statusComment}”` : ''}
         </p>
       )}
-      <StatusActions drift={drift} api={api} onChanged={onChanged} />
+      <StatusActions drift={drift} api={api} onChanged={onChanged} actingAs={actingAs} />
 
       <section>
         <h3>What changed</h3>

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { EMPTY_FILTERS, type Filters } from '../lib/url-state.js';
+import { DEFAULT_FILTERS, type Filters } from '../lib/url-state.js';
 
 const STATUSES = ['open', 'acknowledged', 'resolved'];
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
@@ -93,7 +93,7 @@ export function FilterBar({ filters, types, onChange }: FilterBarProps) {
       [key]: current.includes(value) ? current.filter((item) => item !== value) : [...current, value],
     });
   };
-  const active = JSON.stringify({ ...filters, ...text }) !== JSON.stringify(EMPTY_FILTERS);
+  const active = JSON.stringify({ ...filters, ...text }) !== JSON.stringify(DEFAULT_FILTERS);
 
   return (
     <div className="filterbar">
@@ -179,7 +179,7 @@ export function FilterBar({ filters, types, onChange }: FilterBarProps) {
           </span>
         )}
         {active && (
-          <button type="button" className="link-button" onClick={() => onChange(EMPTY_FILTERS)}>
+          <button type="button" className="link-button" onClick={() => onChange(DEFAULT_FILTERS)}>
             Clear filters
           </button>
         )}

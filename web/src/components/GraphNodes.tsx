@@ -8,6 +8,11 @@ export type ResourceNodeData = {
   readonly open: number;
   readonly severity: Severity | null;
   readonly managed: boolean;
+  /** Of the latest open drift: who and which API call. */
+  readonly actor?: string | null;
+  readonly event?: string | null;
+  /** "PutBucketVersioning by alice at 12-04 10:00:00 UTC" */
+  readonly lastText?: string | null;
 };
 
 export type GroupNodeData = {
@@ -26,11 +31,22 @@ export type GroupNode = Node<GroupNodeData, 'group'>;
 
 export const ResourceNodeView = memo(function ResourceNodeView({ data }: NodeProps<ResourceNode>) {
   return (
-    <div className="rn" title={`${data.type} ${data.name}`}>
+    <div
+      className="rn"
+      title={`${data.type} ${data.name}${data.lastText ? `\n${data.open} open drift(s); last: ${data.lastText}` : ''}`}
+    >
       <Handle type="target" position={Position.Right} isConnectable={false} />
       <div className="rn-text">
         <div className="rn-name">{data.name}</div>
-        <div className="rn-type">{data.type}</div>
+        <div className="rn-type">
+          {data.actor && data.event ? (
+            <span className="rn-last" data-testid="node-last">
+              {data.event} · {data.actor}
+            </span>
+          ) : (
+            data.type
+          )}
+        </div>
       </div>
       {data.open > 0 && data.severity && (
         <span

@@ -11,17 +11,31 @@ import {
   useReactFlow,
   useStore,
 } from '@xyflow/react';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { actorLabel, shortTime } from '../lib/format.js';
 import { type Layout, layoutGraph, NODE_HEIGHT, NODE_WIDTH, structureKey } from '../lib/layout.js';
-import type { Graph, GraphNode } from '../types.js';
+import { useThemeAttribute } from '../lib/use-media.js';
+import type { Drift, Graph, GraphNode } from '../types.js';
 import { type GroupNode, NODE_TYPES, type ResourceNode } from './GraphNodes.js';
 
 interface GraphViewProps {
   readonly graph: Graph | null;
   readonly error: string | null;
   readonly selectedNode: string | null;
-  readonly onSelectNode: (node: GraphNode | null) => void;
+  /** The latest open drift of each node (by node id): who and which event, shown on the node. */
+  readonly latest?: ReadonlyMap<string, Drift>;
+  /** 'open': a click or Enter (filter the table, open the drift); 'locate': the search box. */
+  readonly onSelectNode: (node: GraphNode | null, how?: 'open' | 'locate') => void;
 }
+
+/**
+ * The first fit (and a re-fit) never zooms out below this: node names (12 px) stay at 9 px or more
+ * and types (11 px) at 8 px or more. A graph that does not fit is shown from its worst drift.
+ */
+export const MIN_FIT_ZOOM = 0.75;
+const FIT_PADDING = 24;
+/** Room at the top for the search box and the count under it, so that they cover no node. */
+const FIT_TOP = 84;
 
 /** The name shown on a node: the address without its module prefix and type, or the id. */
 function shortName(node: GraphNode): string {
@@ -53,8 +67,15 @@ function minimapClass(node: Node): string {
   return severity && (node as ResourceNode).data.open > 0 ? `mm-node sev-${severity}` : 'mm-node';
 }
 
-function GraphCanvas({ graph, selectedNode, onSelectNode }: GraphViewProps & { readonly graph: Graph }) {
+function GraphCanvas({
+  graph,
+  selectedNode,
+  latest,
+  onSelectNode,
+}: GraphViewProps & { readonly graph: Graph }) {
   const flow = useReactFlow();
+  // React Flow's own colours follow the page's theme.
+  const colorMode = useThemeAttribute();
   // Layout only when the structure changes: drift counts and selection only restyle nodes.
   const key = useMemo(() => structureKey(graph.nodes, graph.edges), [graph]);
   const cache = useRef<{ key: string; layout: Layout } | null>(null);
@@ -108,6 +129,10 @@ function GraphCanvas({ graph, selectedNode, onSelectNode }: GraphViewProps & { r
       if (severity) classes.push('drifted', `sev-${severity}`);
       if (!node.managed) classes.push('unmanaged');
       if (node.id === selectedNode) classes.push('is-selected');
+      const last = severity ? latest?.get(node.id) : undefined;
+      const lastText = last
+        ? `${last.event.name} by ${actorLabel(last)} at ${shortTime(last.event.time)} UTC`
+        : null;
       resources.push({
         id: node.id,
         type: 'resource',
@@ -121,14 +146,17 @@ function GraphCanvas({ graph, selectedNode, onSelectNode }: GraphViewProps & { r
           open: node.drift.open,
           severity,
           managed: node.managed,
+          actor: last ? actorLabel(last) : null,
+          event: last?.event.name ?? null,
+          lastText,
         },
         className: classes.join(' '),
         hidden: overview,
-        ariaLabel: `${node.address ?? node.resourceId ?? node.id}${severity ? `, ${node.drift.open} open drift(s)` : ''}`,
+        ariaLabel: `${node.address ?? node.resourceId ?? node.id}${severity ? `, ${node.drift.open} open drift(s)` : ''}${lastText ? `, last: ${lastText}` : ''}`,
       });
     }
     return [...groups, ...resources] as Node[];
-  }, [layout, graph, selectedNode, groupDrift, overview]);
+  }, [layout, graph, selectedNode, groupDrift, overview, latest]);
 
   const edges = useMemo<Edge[]>(
     () =>
@@ -136,14 +164,20 @@ function GraphCanvas({ graph, selectedNode, onSelectNode }: GraphViewProps & { r
         .filter((edge) => layout.nodes.has(edge.source) && layout.nodes.has(edge.target))
         .map((edge) => {
           const active = edge.source === selectedNode || edge.target === selectedNode;
+          // Edges between groups cross other groups' boxes: faint unless their node is selected,
+          // so that the groups and their own edges stay readable.
+          const cross = layout.nodes.get(edge.source)?.group !== layout.nodes.get(edge.target)?.group;
+          const classes = ['rf-edge'];
+          if (cross) classes.push('cross');
+          if (active) classes.push('active');
           return {
             id: edge.id,
             source: edge.source,
             target: edge.target,
-            className: active ? 'rf-edge active' : 'rf-edge',
+            className: classes.join(' '),
             markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
             focusable: false,
-            zIndex: active ? 2 : 1,
+            zIndex: active ? 2 : cross ? 0 : 1,
           };
         }),
     [graph, layout, selectedNode],
@@ -152,7 +186,66 @@ function GraphCanvas({ graph, selectedNode, onSelectNode }: GraphViewProps & { r
   // Follow selections made elsewhere (table, URL): bring the node into view.
   const lastFocused = useRef<string | null>(null);
   const paneSize = useRef({ width: 0, height: 0 });
-  paneSize.current = useStore((state) => ({ width: state.width, height: state.height }), shallowSize);
+  const pane = useStore((state) => ({ width: state.width, height: state.height }), shallowSize);
+  paneSize.current = pane;
+
+  // Fit the whole graph when it is readable that way; otherwise the readable zoom, on the worst
+  // drift (or the top left). Runs once the pane has a size, and again when a new group appears.
+  const fitReadable = useCallback(
+    (duration = 0) => {
+      const { width, height } = paneSize.current;
+      if (!width || !height || layout.groups.length === 0) return;
+      const left = Math.min(...layout.groups.map((g) => g.position.x));
+      const top = Math.min(...layout.groups.map((g) => g.position.y));
+      const right = Math.max(...layout.groups.map((g) => g.position.x + g.width));
+      const bottom = Math.max(...layout.groups.map((g) => g.position.y + g.height));
+      const zoom = Math.min(
+        (width - 2 * FIT_PADDING) / (right - left),
+        (height - FIT_TOP - FIT_PADDING) / (bottom - top),
+        1.25,
+      );
+      if (zoom >= MIN_FIT_ZOOM) {
+        flow.setViewport(
+          {
+            x: (width - (right - left) * zoom) / 2 - left * zoom,
+            y: FIT_TOP + (height - FIT_TOP - FIT_PADDING - (bottom - top) * zoom) / 2 - top * zoom,
+            zoom,
+          },
+          { duration },
+        );
+        return;
+      }
+      // Too big to read whole: from the top left (group titles in view), moved only as far as it
+      // takes to bring the worst drift on screen.
+      const worst = [...graph.nodes]
+        .filter((node) => node.drift.open > 0 && node.drift.severity)
+        .sort((a, b) => SEVERITY_RANK[b.drift.severity!] - SEVERITY_RANK[a.drift.severity!])[0];
+      const centre = (worst && layout.centres.get(worst.id)) || { x: left, y: top };
+      const z = MIN_FIT_ZOOM;
+      const along = (size: number, start: number, low: number, high: number, middle: number, half: number) =>
+        (high - low) * z + start + FIT_PADDING <= size
+          ? start + (size - start - FIT_PADDING - (high - low) * z) / 2 - low * z
+          : Math.min(start - low * z, size - FIT_PADDING - (middle + half) * z);
+      flow.setViewport(
+        {
+          x: along(width, FIT_PADDING, left, right, centre.x, NODE_WIDTH / 2),
+          y: along(height, FIT_TOP, top, bottom, centre.y, NODE_HEIGHT / 2),
+          zoom: z,
+        },
+        { duration },
+      );
+    },
+    [flow, layout, graph],
+  );
+  const seenGroups = useRef<Set<string> | null>(null);
+  useEffect(() => {
+    if (!pane.width || !pane.height) return;
+    const ids = layout.groups.map((group) => group.id);
+    const first = seenGroups.current === null;
+    const added = ids.some((id) => !seenGroups.current?.has(id));
+    seenGroups.current = new Set([...(seenGroups.current ?? []), ...ids]);
+    if (first || added) fitReadable(first ? 0 : 300);
+  }, [layout, pane.width, pane.height, fitReadable]);
   useEffect(() => {
     if (!selectedNode || selectedNode === lastFocused.current) return;
     const centre = layout.centres.get(selectedNode);
@@ -175,9 +268,10 @@ function GraphCanvas({ graph, selectedNode, onSelectNode }: GraphViewProps & { r
       .filter((node) => (node.address ?? node.resourceId ?? node.id).toLowerCase().includes(term))
       .slice(0, 8);
   }, [search, graph]);
+  // Search finds and centres a node; it does not filter the table (a click on the node does).
   const focusNode = (node: GraphNode) => {
     lastFocused.current = null;
-    onSelectNode(node);
+    onSelectNode(node, 'locate');
     setSearch('');
   };
 
@@ -186,9 +280,7 @@ function GraphCanvas({ graph, selectedNode, onSelectNode }: GraphViewProps & { r
       nodes={nodes}
       edges={edges}
       nodeTypes={NODE_TYPES}
-      colorMode="system"
-      fitView
-      fitViewOptions={{ padding: 0.08 }}
+      colorMode={colorMode}
       minZoom={0.05}
       maxZoom={2}
       nodesDraggable={false}
@@ -218,6 +310,7 @@ function GraphCanvas({ graph, selectedNode, onSelectNode }: GraphViewProps & { r
           flow.fitBounds({ ...group.position, width: group.width, height: group.height }, { duration: 350 });
       }}
     >
+      {/* One panel: the count sits under the search box, so it can never cover it. */}
       <Panel position="top-left" className="graph-search">
         <input
           type="search"
@@ -241,16 +334,16 @@ function GraphCanvas({ graph, selectedNode, onSelectNode }: GraphViewProps & { r
             ))}
           </ul>
         )}
-      </Panel>
-      <Panel position="top-right" className="graph-legend">
-        <span>
-          {graph.nodes.length} resources · {graph.edges.length} dependencies
-        </span>
-        {selectedNode && (
-          <button type="button" className="link-button" onClick={() => onSelectNode(null)}>
-            Clear selection
-          </button>
-        )}
+        <div className="graph-legend" data-testid="graph-legend">
+          <span>
+            {graph.nodes.length} resources · {graph.edges.length} dependencies
+          </span>
+          {selectedNode && (
+            <button type="button" className="link-button" onClick={() => onSelectNode(null)}>
+              Clear selection
+            </button>
+          )}
+        </div>
       </Panel>
       <Background gap={24} size={1} />
       <Controls showInteractive={false} />

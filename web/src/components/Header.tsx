@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ServerHealth } from '../health.js';
 import { formatTime, relativeTime } from '../lib/format.js';
+import { applyTheme, storedTheme, type Theme } from '../lib/preferences.js';
 import type { ViewMode } from '../lib/url-state.js';
 import type { LiveStatus } from '../live.js';
 import { SEVERITY_ORDER, type Severity, type Summary } from '../types.js';
@@ -28,9 +29,11 @@ interface HeaderProps {
   readonly onSeverity: (severity: Severity) => void;
   /** Shown when signed in through Cognito. */
   readonly onSignOut?: () => void;
+  /** A phone: no split view (the table, or the graph on demand). */
+  readonly narrow?: boolean;
 }
 
-export function Header({ summary, live, health, view, onView, onSeverity, onSignOut }: HeaderProps) {
+export function Header({ summary, live, health, view, onView, onSeverity, onSignOut, narrow }: HeaderProps) {
   // Re-render now and then so "2 min ago" stays true.
   const [, setTick] = useState(0);
   useEffect(() => {
@@ -74,20 +77,25 @@ export function Header({ summary, live, health, view, onView, onSeverity, onSign
           <span className="dot" aria-hidden="true" />
           {LIVE_LABEL[live]}
         </span>
-        <fieldset className="segmented">
+        <fieldset className="segmented" data-testid="view-switch">
           <legend className="sr-only">View</legend>
-          {VIEWS.map((item) => (
-            <button
-              type="button"
-              key={item.id}
-              aria-pressed={view === item.id}
-              className={view === item.id ? 'active' : ''}
-              onClick={() => onView(item.id)}
-            >
-              {item.label}
-            </button>
-          ))}
+          {VIEWS.filter((item) => !narrow || item.id !== 'split').map((item) => {
+            // On a phone the split view is the table.
+            const shown = narrow && view === 'split' ? 'table' : view;
+            return (
+              <button
+                type="button"
+                key={item.id}
+                aria-pressed={shown === item.id}
+                className={shown === item.id ? 'active' : ''}
+                onClick={() => onView(item.id)}
+              >
+                {item.label}
+              </button>
+            );
+          })}
         </fieldset>
+        <ThemeSelect />
         {onSignOut && (
           <button type="button" onClick={onSignOut} data-testid="sign-out">
             Sign out
@@ -95,6 +103,36 @@ export function Header({ summary, live, health, view, onView, onSeverity, onSign
         )}
       </div>
     </header>
+  );
+}
+
+const THEMES: { readonly id: Theme; readonly label: string }[] = [
+  { id: 'system', label: 'Auto (OS)' },
+  { id: 'light', label: 'Light' },
+  { id: 'dark', label: 'Dark' },
+];
+
+/** Light or dark beside the OS default; remembered in this browser. */
+function ThemeSelect() {
+  const [theme, setTheme] = useState<Theme>(storedTheme);
+  return (
+    <select
+      className="theme-select"
+      aria-label="Colour theme"
+      data-testid="theme"
+      value={theme}
+      onChange={(event) => {
+        const next = event.target.value as Theme;
+        applyTheme(next);
+        setTheme(next);
+      }}
+    >
+      {THEMES.map((item) => (
+        <option key={item.id} value={item.id}>
+          {item.label}
+        </option>
+      ))}
+    </select>
   );
 }
 

@@ -29,6 +29,8 @@ export interface UrlState {
   readonly drift: string | null;
   /** Selected graph node id. */
   readonly node: string | null;
+  /** Page of the drift table, from 1. */
+  readonly page: number;
 }
 
 export const EMPTY_FILTERS: Filters = {
@@ -43,13 +45,20 @@ export const EMPTY_FILTERS: Filters = {
   q: '',
 };
 
+/** What the dashboard shows with nothing in the URL: the drifts that still need someone. */
+export const DEFAULT_FILTERS: Filters = { ...EMPTY_FILTERS, status: ['open'] };
+
+/** `status=any` in the URL: every status (no status filter), as opposed to the default (open). */
+const ANY_STATUS = 'any';
+
 export const DEFAULT_STATE: UrlState = {
   view: 'split',
-  filters: EMPTY_FILTERS,
+  filters: DEFAULT_FILTERS,
   sort: 'time',
   order: 'desc',
   drift: null,
   node: null,
+  page: 1,
 };
 
 const list = (value: string | null) => (value ? value.split(',').filter(Boolean) : []);
@@ -58,14 +67,17 @@ export function parseHash(hash: string): UrlState {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const view = params.get('view');
   const sort = params.get('sort');
+  const status = params.get('status');
+  const page = Number.parseInt(params.get('page') ?? '', 10);
   return {
     view: view === 'graph' || view === 'table' ? view : 'split',
     sort: (SORT_KEYS as readonly string[]).includes(sort ?? '') ? (sort as SortKey) : 'time',
     order: params.get('order') === 'asc' ? 'asc' : 'desc',
     drift: params.get('drift'),
     node: params.get('node'),
+    page: Number.isSafeInteger(page) && page > 1 ? page : 1,
     filters: {
-      status: list(params.get('status')),
+      status: status === null ? DEFAULT_FILTERS.status : status === ANY_STATUS ? [] : list(status),
       severity: list(params.get('severity')),
       kind: list(params.get('kind')),
       type: list(params.get('type')),
@@ -83,8 +95,11 @@ export function toHash(state: UrlState): string {
   if (state.view !== 'split') params.set('view', state.view);
   for (const [key, value] of Object.entries(state.filters)) {
     const text = Array.isArray(value) ? value.join(',') : (value as string);
-    if (text) params.set(key, text);
+    if (key === 'status') {
+      if (text !== DEFAULT_FILTERS.status.join(',')) params.set(key, text || ANY_STATUS);
+    } else if (text) params.set(key, text);
   }
+  if (state.page > 1) params.set('page', String(state.page));
   if (state.sort !== 'time') params.set('sort', state.sort);
   if (state.order !== 'desc') params.set('order', state.order);
   if (state.node) params.set('node', state.node);

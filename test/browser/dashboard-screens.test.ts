@@ -1,0 +1,369 @@
+// The dashboard at desktop (1440×900), tablet (1024×768) and phone (390×844) sizes in real headless
+// Chromium against the real local server: header controls that do not overlap, no sideways
+// scrolling, a graph readable at first fit, keyboard order, the theme toggle. Measured with
+// getBoundingClientRect, not judged from pictures.
+
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Drift } from '../../lambdas/core/types.js';
+import { type Dashboard, FIXTURES, readFixture, startDashboard } from './harness.js';
+
+const SIZES = [
+  { name: 'desktop', width: 1440, height: 900 },
+  { name: 'tablet', width: 1024, height: 768 },
+  { name: 'phone', width: 390, height: 844 },
+] as const;
+
+/** The first-fit zoom floor (GraphView's MIN_FIT_ZOOM): no label below 8 px on screen. */
+const READABLE_ZOOM = 0.75;
+
+let dashboard: Dashboard;
+let drifts: Drift[];
+
+interface Box {
+  readonly left: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+}
+
+const intersects = (a: Box, b: Box) =>
+  a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+
+async function open(size: { width: number; height: number }, hash = ''): Promise<Page> {
+  const page = await dashboard.newPage(size);
+  await page.goto(`${dashboard.url}/${hash}`);
+  await page.locator('tbody tr.drift-row, .react-flow__node.rf-resource').first().waitFor();
+  return page;
+}
+
+/** Every visible control of the header, with its rectangle. */
+function headerControls(page: Page) {
+  return page.$$eval(
+    '.topbar .brand, .topbar .summary-total, .topbar .summary-chip, .topbar .summary-last, .topbar .live, .topbar .segmented button, .topbar .theme-select',
+    (elements) =>
+      elements
+        .map((element) => {
+          const { left, top, right, bottom, width } = element.getBoundingClientRect();
+          return { label: element.textContent?.trim() || element.className, left, top, right, bottom, width };
+        })
+        .filter((box) => box.width > 0),
+  );
+}
+
+/** The graph's zoom, from React Flow's viewport transform. */
+function graphZoom(page: Page): Promise<number> {
+  return page.$eval(
+    '.react-flow__viewport',
+    (element) => new DOMMatrix(getComputedStyle(element).transform).a,
+  );
+}
+
+/** Until the graph's first fit has run (a resource node on screen inside the pane). */
+async function waitForGraphInView(page: Page) {
+  await page.waitForFunction(() => {
+    const pane = document.querySelector('.graph-pane')?.getBoundingClientRect();
+    if (!pane) return false;
+    return [...document.querySelectorAll('.react-flow__node.rf-resource')].some((node) => {
+      const r = node.getBoundingClientRect();
+      return r.left >= pane.left && r.right <= pane.right && r.top >= pane.top && r.bottom <= pane.bottom;
+    });
+  });
+}
+
+beforeAll(async () => {
+  dashboard = await startDashboard({
+    statePaths: [
+      join(FIXTURES, 'tfdrift-falco-detector.tfstate'),
+      join(FIXTURES, 'inframap-repeated-modules.tfstate.json'),
+    ],
+  });
+  for (const name of ['s3-suspend-versioning.json', 's3-delete-bucket.json'])
+    expect((await dashboard.postEvents(await readFixture(name))).findings.length).toBe(1);
+  drifts = (await dashboard.api<{ items: Drift[] }>('/drifts')).items;
+}, 60_000);
+
+afterAll(async () => {
+  await dashboard?.close();
+});
+
+describe.each(SIZES)('dashboard at $name size ($width×$height)', (size) => {
+  it('header controls do not overlap, stay on screen, and nothing scrolls sideways', async () => {
+    const page = await open(size);
+    const controls = await headerControls(page);
+    // The four severity chips, the three (phone: two) view buttons, the theme, the live status.
+    expect(controls.filter((box) => /\b(critical|high|medium|low)\b/.test(box.label))).toHaveLength(4);
+    expect(controls.some((box) => box.label === 'Table')).toBe(true);
+    for (const [i, a] of controls.entries()) {
+      expect(a.left, `${a.label} starts on screen`).toBeGreaterThanOrEqual(0);
+      expect(a.right, `${a.label} ends on screen`).toBeLessThanOrEqual(size.width);
+      for (const b of controls.slice(i + 1))
+        expect(intersects(a, b), `${a.label} overlaps ${b.label}`).toBe(false);
+    }
+    const widths = await page.evaluate(() => ({
+      scroll: document.scrollingElement?.scrollWidth ?? 0,
+      inner: window.innerWidth,
+    }));
+    expect(widths.scroll).toBeLessThanOrEqual(widths.inner);
+
+    // Ticking a row brings the bulk bar; it fits the screen too.
+    await page.locator('tbody tr.drift-row input[type=checkbox]').first().check();
+    const bar = await page.locator('[data-testid=bulkbar]').boundingBox();
+    expect(bar && bar.x >= 0 && bar.x + bar.width <= size.width).toBe(true);
+    for (const name of ['Acknowledge', 'Resolve']) {
+      const button = await page
+        .locator('[data-testid=bulkbar]')
+        .getByRole('button', { name, exact: true })
+        .boundingBox();
+      expect(button && button.x >= 0 && button.x + button.width <= size.width, `${name} on screen`).toBe(
+        true,
+      );
+    }
+    expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth)).toBe(true);
+    // The table's header labels are whole, whichever columns the width leaves room for.
+    const clipped = await page.$$eval('.drift-table th button', (buttons) =>
+      buttons.filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => b.textContent),
+    );
+    expect(clipped).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the graph readable at first fit, its count beside (never over) the search box', async () => {
+    // A phone opens on the table; the graph is one tap away.
+    const page = await open(size);
+    if (size.name === 'phone') {
+      expect(await page.locator('.graph-pane').count()).toBe(0);
+      expect(await page.locator('[data-testid=view-switch] button', { hasText: 'Split' }).count()).toBe(0);
+      const table = await page.locator('.table-pane').boundingBox();
+      expect(table?.y).toBeLessThan(260);
+      await page.getByRole('button', { name: 'Graph', exact: true }).click();
+      await page.locator('.graph-pane').waitFor();
+      expect(await page.locator('.table-pane').count()).toBe(0);
+    }
+    await waitForGraphInView(page);
+    const zoom = await graphZoom(page);
+    expect(zoom).toBeGreaterThanOrEqual(READABLE_ZOOM);
+    // Text as drawn on screen: font size times zoom.
+    const smallest = await page.$$eval(
+      '.react-flow__node.rf-resource .rn-name, .react-flow__node.rf-resource .rn-type',
+      (labels) => Math.min(...labels.map((label) => Number.parseFloat(getComputedStyle(label).fontSize))),
+    );
+    expect(smallest * zoom).toBeGreaterThanOrEqual(8);
+
+    const search = await page.getByLabel('Find resource in graph').boundingBox();
+    const chip = await page.locator('[data-testid=graph-legend]').boundingBox();
+    const pane = await page.locator('.graph-pane').boundingBox();
+    if (!search || !chip || !pane) throw new Error('graph search, count chip or pane missing');
+    expect(await page.locator('[data-testid=graph-legend]').textContent()).toMatch(
+      /^\d+ resources · \d+ dependencies/,
+    );
+    const box = (r: { x: number; y: number; width: number; height: number }) => ({
+      left: r.x,
+      top: r.y,
+      right: r.x + r.width,
+      bottom: r.y + r.height,
+    });
+    expect(intersects(box(search), box(chip))).toBe(false);
+    expect(chip.x + chip.width).toBeLessThanOrEqual(pane.x + pane.width);
+    expect(search.x + search.width).toBeLessThanOrEqual(pane.x + pane.width);
+    expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.close();
+  });
+
+  it('Tab goes skip link, filters, table, then graph; the skip link lands on the table', async () => {
+    const page = await open(size, size.name === 'phone' ? '' : '#view=split');
+    await page.locator('.react-flow__node.rf-resource, tbody tr.drift-row').first().waitFor();
+    const order: string[] = [];
+    for (let i = 0; i < 120 && !order.includes('graph'); i++) {
+      await page.keyboard.press('Tab');
+      order.push(
+        await page.evaluate(() => {
+          const element = document.activeElement;
+          if (!element || element === document.body) return 'none';
+          if (element.classList.contains('skip-link')) return 'skip';
+          if (element.closest('.filterbar')) return 'filter';
+          if (element.matches('tr.drift-row')) return 'row';
+          if (element.closest('.graph-pane')) return 'graph';
+          return 'other';
+        }),
+      );
+    }
+    expect(order[0]).toBe('skip');
+    const firstFilter = order.indexOf('filter');
+    const firstRow = order.indexOf('row');
+    expect(firstFilter).toBeGreaterThan(0);
+    expect(firstRow).toBeGreaterThan(firstFilter);
+    // The phone shows no graph beside the table; elsewhere the graph comes after the rows.
+    if (size.name === 'phone') expect(order).not.toContain('graph');
+    else expect(order.indexOf('graph')).toBeGreaterThan(firstRow);
+
+    // Skip link: the first Tab stop, visible when focused; Enter moves focus into the table.
+    await page.reload();
+    await page.locator('tbody tr.drift-row').first().waitFor();
+    await page.keyboard.press('Tab');
+    const skip = await page.locator('.skip-link').boundingBox();
+    expect(skip?.y).toBeGreaterThanOrEqual(0);
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-drift-id')))
+      .toBe(await page.locator('tbody tr.drift-row').first().getAttribute('data-drift-id'));
+    await page.close();
+  });
+});
+
+describe('dashboard details by size', () => {
+  it('keeps every Table-view column readable at 1024 px', async () => {
+    const page = await open({ width: 1024, height: 768 }, '#view=table');
+    const headers = await page.$$eval('.drift-table th', (cells) =>
+      cells.map((cell) => {
+        const button = cell.querySelector('button');
+        return {
+          label: button?.textContent ?? '',
+          width: cell.getBoundingClientRect().width,
+          clipped: button ? button.scrollWidth > button.clientWidth + 1 : false,
+        };
+      }),
+    );
+    expect(headers.map((h) => h.label.replace(/[▲▼]/g, ''))).toEqual([
+      '',
+      'Time (UTC)',
+      'Severity',
+      'Kind',
+      'Resource',
+      'Type',
+      'Attribute(s)',
+      'Actor',
+      'Event',
+      'Status',
+    ]);
+    for (const header of headers.slice(1)) {
+      expect(header.clipped, `${header.label} header cut off`).toBe(false);
+      expect(header.width, `${header.label} width`).toBeGreaterThanOrEqual(80);
+    }
+    // Whole times, and the table fits its pane (no scrolling sideways inside it either).
+    const times = await page.$$eval('tbody td.col-time', (cells) =>
+      cells.map((c) => c.scrollWidth <= c.clientWidth),
+    );
+    expect(times).toEqual(drifts.map(() => true));
+    expect(await page.$eval('.table-scroll', (s) => s.scrollWidth <= s.clientWidth)).toBe(true);
+    await page.close();
+  });
+
+  it('on a phone shows each row with its time, event and actor, and opens a drift from the graph', async () => {
+    const page = await open({ width: 390, height: 844 });
+    const drift = drifts.find((d) => d.resource.address === 'aws_s3_bucket_versioning.data');
+    if (!drift) throw new Error('fixture drift missing');
+    const row = page.locator(`tr.drift-row[data-drift-id="${drift.id}"]`);
+    expect(await row.locator('.row-meta').textContent()).toContain(drift.event.name);
+    expect(await row.locator('.row-meta').textContent()).toContain(drift.actor.name ?? drift.actor.type);
+    await page.getByRole('button', { name: 'Graph', exact: true }).click();
+    await waitForGraphInView(page);
+    await page.locator('.react-flow__node[data-id="aws_s3_bucket_versioning.data"]').click();
+    await expect
+      .poll(() => page.locator('[data-testid=detail] h2').textContent())
+      .toBe('aws_s3_bucket_versioning.data');
+    const detail = await page.locator('[data-testid=detail]').boundingBox();
+    expect((detail?.x ?? -1) >= 0 && (detail?.x ?? 0) + (detail?.width ?? 0) <= 390).toBe(true);
+    await page.close();
+  });
+
+  it('shows who and which event on a drifted node, and keeps long cross-group edges faint', async () => {
+    const page = await open({ width: 1440, height: 900 }, '#view=graph');
+    await waitForGraphInView(page);
+    const drift = drifts.find((d) => d.resource.address === 'aws_s3_bucket_versioning.data');
+    if (!drift) throw new Error('fixture drift missing');
+    const node = page.locator('.react-flow__node[data-id="aws_s3_bucket_versioning.data"]');
+    await expect
+      .poll(() => node.locator('[data-testid=node-last]').textContent())
+      .toContain(drift.event.name);
+    expect(await node.locator('[data-testid=node-last]').textContent()).toContain(drift.actor.name);
+    expect(await node.locator('.rn').getAttribute('title')).toMatch(
+      new RegExp(`last: ${drift.event.name} by ${drift.actor.name}`),
+    );
+    // A node without open drift shows its type instead.
+    expect(
+      await page.locator('.react-flow__node.rf-resource:not(.drifted) [data-testid=node-last]').count(),
+    ).toBe(0);
+
+    const graph = await dashboard.api<{
+      nodes: { id: string; stateFile: string | null; module: string | null }[];
+      edges: { source: string; target: string }[];
+    }>('/graph');
+    const groupOf = new Map(graph.nodes.map((n) => [n.id, `${n.stateFile}::${n.module}`]));
+    const crossing = graph.edges.filter((e) => groupOf.get(e.source) !== groupOf.get(e.target)).length;
+    expect(crossing).toBeGreaterThan(0);
+    expect(await page.locator('.react-flow__edge.cross').count()).toBe(crossing);
+    const opacity = (selector: string) =>
+      page.$$eval(selector, (paths) => paths.map((p) => Number(getComputedStyle(p).opacity)));
+    expect(Math.max(...(await opacity('.react-flow__edge.cross .react-flow__edge-path')))).toBeLessThan(0.5);
+    expect(Math.min(...(await opacity('.react-flow__edge:not(.cross) .react-flow__edge-path')))).toBe(1);
+    await page.close();
+  });
+
+  it('switches light and dark beside the OS default, and remembers the choice', async () => {
+    const page = await dashboard.newPage({ width: 1440, height: 900, colorScheme: 'dark' });
+    await page.goto(`${dashboard.url}/`);
+    await page.locator('tbody tr.drift-row').first().waitFor();
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const panel = () => page.$eval('.topbar', (bar) => getComputedStyle(bar).backgroundColor);
+    expect(await page.getByLabel('Colour theme').inputValue()).toBe('system');
+    const darkPanel = await panel();
+    expect(darkPanel).toBe('rgb(23, 27, 35)');
+    await page.getByLabel('Colour theme').selectOption('light');
+    expect(await panel()).toBe('rgb(255, 255, 255)');
+    await page.reload();
+    await page.locator('tbody tr.drift-row').first().waitFor();
+    expect(await page.getByLabel('Colour theme').inputValue()).toBe('light');
+    expect(await panel()).toBe('rgb(255, 255, 255)');
+    await page.getByLabel('Colour theme').selectOption('system');
+    expect(await panel()).toBe(darkPanel);
+    await page.getByLabel('Colour theme').selectOption('dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await panel()).toBe(darkPanel);
+    // The graph's own colours (React Flow's controls, minimap) follow the toggle.
+    await expect.poll(() => page.locator('.react-flow').getAttribute('class')).toMatch(/\bdark\b/);
+    await page.getByLabel('Colour theme').selectOption('light');
+    await expect.poll(() => page.locator('.react-flow').getAttribute('class')).toMatch(/\blight\b/);
+    expect(await background()).not.toBe('rgb(244, 245, 247)');
+    await page.close();
+  });
+
+  it('re-fits the graph when a new group appears', async () => {
+    const page = await open({ width: 1440, height: 900 }, '#view=graph');
+    await waitForGraphInView(page);
+    expect(await page.locator('.rf-group.unmanaged').count()).toBe(0);
+    const before = await page.$eval('.react-flow__viewport', (v) => getComputedStyle(v).transform);
+    // A bucket no state knows about: the graph gains the "unmanaged" group.
+    expect(
+      (await dashboard.postEvents(await readFixture('cloud-custodian-event-cloud-trail-create-bucket.json')))
+        .findings,
+    ).toHaveLength(1);
+    const group = page.locator('.react-flow__node.rf-group.unmanaged');
+    await group.waitFor({ timeout: 5_000 });
+    await expect
+      .poll(() => page.$eval('.react-flow__viewport', (v) => getComputedStyle(v).transform))
+      .not.toBe(before);
+    // ... and the new group is in view, at a readable zoom.
+    await expect
+      .poll(async () => {
+        const pane = await page.locator('.graph-pane').boundingBox();
+        const box = await group.boundingBox();
+        return (
+          !!pane &&
+          !!box &&
+          box.x >= pane.x &&
+          box.x + box.width <= pane.x + pane.width + 1 &&
+          box.y >= pane.y &&
+          box.y + box.height <= pane.y + pane.height + 1
+        );
+      })
+      .toBe(true);
+    expect(await graphZoom(page)).toBeGreaterThanOrEqual(READABLE_ZOOM);
+    await page.close();
+  });
+
+  it('logged no CSP violation and no page error', () => {
+    expect(dashboard.problems).toEqual([]);
+  });
+});
