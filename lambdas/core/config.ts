@@ -16,7 +16,17 @@ export interface DetectConfig {
   readonly ignoreEvents: readonly string[];
   /** Per-rule severity overrides. */
   readonly severityOverrides: Readonly<Record<string, Severity>>;
+  /**
+   * Changes AWS services make through service-linked roles (Auto Scaling, Application Auto Scaling):
+   * `low` is no drift when Terraform manages the scaling configuration of the resource, else a low
+   * finding labelled service-driven; `ignore` never reports them; `report` treats them as anyone's.
+   * @default 'low'
+   */
+  readonly serviceChanges?: ServiceChanges;
 }
+
+export type ServiceChanges = 'low' | 'ignore' | 'report';
+const SERVICE_CHANGES: readonly ServiceChanges[] = ['low', 'ignore', 'report'];
 
 export const DEFAULT_CONFIG: DetectConfig = {
   ignorePrincipals: [],
@@ -70,7 +80,7 @@ export function parseConfig(input: unknown, where = 'config'): DetectConfig {
   if (input === null || input === undefined) return DEFAULT_CONFIG;
   if (typeof input !== 'object' || Array.isArray(input)) throw new ConfigError(`${where}: must be a mapping`);
   const root = input as Record<string, unknown>;
-  const known = new Set(['ignore', 'terraformPrincipals', 'severity']);
+  const known = new Set(['ignore', 'terraformPrincipals', 'severity', 'serviceChanges']);
   for (const field of Object.keys(root)) {
     if (!known.has(field)) {
       throw new ConfigError(`${where}: unknown field "${field}" (known: ${[...known].join(', ')})`);
@@ -97,7 +107,12 @@ export function parseConfig(input: unknown, where = 'config'): DetectConfig {
       throw new ConfigError(`${where}: severity of "${rule}" must be one of ${SEVERITIES.join(', ')}`);
     }
   }
+  const serviceChanges = root.serviceChanges;
+  if (serviceChanges !== undefined && !SERVICE_CHANGES.includes(serviceChanges as ServiceChanges)) {
+    throw new ConfigError(`${where}: "serviceChanges" must be one of ${SERVICE_CHANGES.join(', ')}`);
+  }
   return {
+    ...(serviceChanges ? { serviceChanges: serviceChanges as ServiceChanges } : {}),
     ignorePrincipals: stringList(ignore, 'principals', `${where}: ignore`),
     terraformPrincipals: stringList(root, 'terraformPrincipals', where),
     ignoreResources: stringList(ignore, 'resources', `${where}: ignore`),

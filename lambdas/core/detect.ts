@@ -45,6 +45,7 @@ export interface DetectError {
 export type AttributeEffect =
   | {
       readonly op: 'set';
+      readonly serviceDriven?: boolean;
       readonly resource: Finding['resource'];
       readonly ruleId: string;
       readonly severity: Severity;
@@ -57,6 +58,7 @@ export type AttributeEffect =
   | {
       /** Set items added or removed (security-group rules): applied to the running set. */
       readonly op: 'add' | 'remove';
+      readonly serviceDriven?: boolean;
       readonly resource: Finding['resource'];
       readonly ruleId: string;
       readonly severity: Severity;
@@ -138,6 +140,7 @@ export function detectEvent(
   if (rules.length === 0) return ignored('no-rule');
 
   const byResource = new Map<string, Finding>();
+  const effectsFrom = effects?.length ?? 0;
   const reasons: IgnoreReason[] = [];
   const ruleErrors: string[] = [];
   const restored: RestoredValues[] = [];
@@ -159,11 +162,68 @@ export function detectEvent(
   }
   const reverts = restored.length > 0 ? { restored } : {};
   if (byResource.size > 0) {
-    const findings = [...byResource.values()].sort((a, b) => resourceKey(a).localeCompare(resourceKey(b)));
+    let findings = [...byResource.values()].sort((a, b) => resourceKey(a).localeCompare(resourceKey(b)));
+    const service = serviceLinkedService(event);
+    if (service && ctx.config.serviceChanges !== 'report') {
+      if (ctx.config.serviceChanges === 'ignore') return ignored('service-driven', service);
+      findings = findings
+        .filter((f) => !(f.kind === 'modified' && scalingManaged(ctx.state, f.resource)))
+        .map((f) => ({
+          ...f,
+          severity: 'low',
+          serviceDriven: true,
+          summary: `${f.summary} [service-driven: ${service}]`,
+        }));
+      if (effects) {
+        // Net drift folds effects: keep those of the resources still reported, labelled the same way.
+        const kept = new Set(findings.map((f) => resourceKey(f)));
+        const mine = effects.splice(effectsFrom);
+        for (const e of mine)
+          if (kept.has(resourceKey({ resource: e.resource })))
+            effects.push({ ...e, severity: 'low', serviceDriven: true });
+      }
+      if (findings.length === 0) return ignored('service-driven', service);
+    }
     return { ...base, outcome: { result: 'drift', findings }, ...reverts };
   }
   if (ruleErrors.length > 0) return { ...base, outcome: { result: 'error', error: ruleErrors.join('; ') } };
   return { ...ignored(mostTelling(reasons)), ...reverts };
+}
+
+/**
+ * The AWS service behind a call made through a service-linked role (role path aws-service-role/),
+ * or by a service itself; null for people and their automation.
+ */
+function serviceLinkedService(event: CloudTrailEvent): string | null {
+  const linked = /:role\/aws-service-role\/([^/]+)\//.exec(event.actor.roleArn ?? '');
+  if (linked) return linked[1];
+  if (event.actor.type === 'AWSService') return event.actor.invokedBy ?? event.actor.name ?? 'AWS service';
+  return null;
+}
+
+const SCALING_TYPES = [
+  'aws_appautoscaling_target',
+  'aws_appautoscaling_policy',
+  'aws_appautoscaling_scheduled_action',
+  'aws_autoscaling_policy',
+  'aws_autoscaling_schedule',
+];
+
+/** True when the resource's state file holds a scaling configuration for it (Terraform set the scaling). */
+function scalingManaged(state: StateIndex, ref: Finding['resource']): boolean {
+  const resource = ref.address ? state.byAddress(ref.address) : undefined;
+  const names = new Set(
+    [ref.id, resource?.attributes.name, ref.id?.split(/[/:]/).pop()].filter(
+      (n): n is string => typeof n === 'string' && n !== '',
+    ),
+  );
+  return state.resources.some((r) => {
+    if (!SCALING_TYPES.includes(r.type) || r.stateFile !== ref.stateFile) return false;
+    const group = r.attributes.autoscaling_group_name;
+    if (typeof group === 'string' && names.has(group)) return true;
+    const target = r.attributes.resource_id;
+    return typeof target === 'string' && [...names].some((n) => target.split('/').includes(n));
+  });
 }
 
 const REASON_ORDER: readonly IgnoreReason[] = [

@@ -38,6 +38,8 @@ interface Group {
   readonly seen: Set<string>;
   last: { ruleId: string; actor: Actor; event: Finding['event'] };
   severity: Severity;
+  /** Every event so far was an AWS service acting through a service-linked role. */
+  serviceDriven: boolean;
   /** Attribute groups: the state's value and the value after the latest event. */
   value?:
     | { readonly op: 'set'; readonly expected: unknown; actual: unknown; same: boolean }
@@ -94,14 +96,16 @@ export function foldNetDrift(detected: readonly DetectedEvent[], state: StateInd
     event: CloudTrailEvent,
     ruleId: string,
     severity: Severity,
+    serviceDriven: boolean,
   ): Group => {
     let group = groups.get(key);
     const last = { ruleId, actor: event.actor, event: findingEvent(event) };
     if (!group) {
-      group = { kind, attribute, resource, events: [], seen: new Set(), last, severity };
+      group = { kind, attribute, resource, events: [], seen: new Set(), last, severity, serviceDriven };
       groups.set(key, group);
     }
     group.last = last;
+    group.serviceDriven &&= serviceDriven;
     if (SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(group.severity)) group.severity = severity;
     // Hand-written logs reuse placeholder eventIDs: the call and its request tell events apart.
     const once = `${event.id}\u0000${event.time}\u0000${event.source}\u0000${event.name}\u0000${JSON.stringify(event.request)}`;
@@ -124,6 +128,7 @@ export function foldNetDrift(detected: readonly DetectedEvent[], state: StateInd
         event,
         effect.ruleId,
         effect.severity,
+        effect.serviceDriven === true,
       );
       if (effect.op === 'set') {
         if (group.value?.op === 'set') {
@@ -147,7 +152,16 @@ export function foldNetDrift(detected: readonly DetectedEvent[], state: StateInd
       // Value changes fold from the effects above; the rest fold per resource and kind.
       if (finding.kind === 'modified' && finding.changes.length > 0) continue;
       const key = `${resourceKey(finding.resource)}\u0000${finding.kind}\u0000`;
-      touch(key, finding.kind, '', finding.resource, event, finding.ruleId, finding.severity);
+      touch(
+        key,
+        finding.kind,
+        '',
+        finding.resource,
+        event,
+        finding.ruleId,
+        finding.severity,
+        finding.serviceDriven === true,
+      );
     }
   }
 
@@ -220,6 +234,7 @@ function netFinding(group: Group, changes: AttributeChange[], state: StateIndex)
     actor: group.last.actor,
     event: group.last.event,
     summary: netSummary(group, changes, actors),
+    ...(group.serviceDriven ? { serviceDriven: true } : {}),
     events: group.events,
     actors,
   };

@@ -104,6 +104,11 @@ export interface Finding {
    * time order; the last of them is `event` (and its principal `actor`). Absent on per-event findings.
    */
   readonly events?: readonly NetFindingEvent[];
+  /**
+   * True when an AWS service made the change through a service-linked role (Auto Scaling acting on
+   * a configuration): not someone's hand change. Absent otherwise.
+   */
+  readonly serviceDriven?: boolean;
   /** Net findings only: each distinct principal among `events`, in order of first appearance. */
   readonly actors?: readonly Pick<Actor, 'type' | 'arn' | 'name'>[];
 }
@@ -132,7 +137,9 @@ export type IgnoreReason =
   | 'no-rule'
   | 'not-managed'
   | 'no-change'
-  | 'not-in-state';
+  | 'not-in-state'
+  /** An AWS service changed a resource whose scaling configuration Terraform manages. */
+  | 'service-driven';
 
 export type EventOutcome =
   | { readonly result: 'drift'; readonly findings: readonly Finding[] }

@@ -867,11 +867,13 @@ const cases: RuleCase[] = [
   },
   {
     rule: 'iam.saml-provider.create',
+    // IAM Identity Center's service-linked role made it: service-driven, so low (service-driven.test.ts).
+    label: 'by the AWSServiceRoleForSSO service-linked role',
     record: panther('aws_saml_activity__5'),
     state: [],
     kind: 'unmanaged',
     type: 'aws_iam_saml_provider',
-    severity: 'high',
+    severity: 'low',
   },
   {
     rule: 'iam.saml-provider.update',
