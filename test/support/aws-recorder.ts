@@ -10,11 +10,18 @@ import { SNSClient } from '@aws-sdk/client-sns';
 export interface PublishedMessage {
   readonly topicArn: string;
   readonly subject: string | null;
-  /** What an email subscriber reads (with MessageStructure json: its `email`, else `default`). */
+  /** What an email subscriber reads: the `email` (else `default`) form of a per-protocol message. */
   readonly message: string;
-  /** With MessageStructure json: the message per protocol, as published. */
-  readonly byProtocol?: Record<string, string>;
+  /** The Message parameter as sent (the JSON of every form when MessageStructure is json). */
+  readonly raw: string;
   readonly attributes: Record<string, string>;
+}
+
+/** SNS delivers each protocol its own form of a `MessageStructure: json` message. */
+function emailForm(raw: string, structure: string | null): string {
+  if (structure !== 'json') return raw;
+  const forms = JSON.parse(raw) as Record<string, string>;
+  return forms.email ?? forms.default;
 }
 
 export interface AwsRecorder {
@@ -66,22 +73,11 @@ export async function startAwsRecorder(): Promise<AwsRecorder> {
       }
       const form = new URLSearchParams(body);
       if (form.get('Action') === 'Publish') {
-        const raw = form.get('Message') ?? '';
-        // SNS refuses a json structure without a default entry: so does the recorder.
-        const byProtocol =
-          form.get('MessageStructure') === 'json' ? (JSON.parse(raw) as Record<string, string>) : undefined;
-        if (byProtocol && typeof byProtocol.default !== 'string') {
-          res.writeHead(400, { 'content-type': 'text/xml' });
-          res.end(
-            '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>No default entry in JSON message body</Message></Error></ErrorResponse>',
-          );
-          return;
-        }
         published.push({
           topicArn: form.get('TopicArn') ?? '',
           subject: form.get('Subject'),
-          message: byProtocol ? (byProtocol.email ?? byProtocol.default) : raw,
-          ...(byProtocol ? { byProtocol } : {}),
+          message: emailForm(form.get('Message') ?? '', form.get('MessageStructure')),
+          raw: form.get('Message') ?? '',
           attributes: publishAttributes(form),
         });
         n += 1;

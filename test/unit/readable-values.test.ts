@@ -124,7 +124,7 @@ describe('readable output', () => {
   });
 
   it('shows them in the table, markdown and alerts; the JSON report keeps the raw values', () => {
-    const table = renderReport(report, 'table');
+    const table = renderReport(report, 'table', { width: 400 });
     expect(table).toContain('AuthorizeSecurityGroupIngress ');
     expect(table).not.toContain('20160915');
     expect(table).toContain('ingress: tcp 443 from 10.0.0.0/16 → all traffic from security group');
