@@ -136,3 +136,64 @@ export function driftStatusChangedEvent(
   };
   return envelope(DRIFT_STATUS_CHANGED, change.at, { ...findingDetail(drift, options), statusChange });
 }
+
+const STATUSES: readonly DriftStatus[] = ['open', 'acknowledged', 'resolved'];
+const KINDS = ['modified', 'deleted', 'unmanaged'];
+const LEVELS = ['low', 'medium', 'high', 'critical'];
+
+/**
+ * A drift event as it comes back from a bus (EventBridge adds `version`, `id`, `account`, `region`):
+ * checked field by field, since anyone allowed to put events on the bus can put `source: tfdrift`.
+ * Throws an Error naming the first field that is wrong.
+ */
+export function parseDriftEvent(raw: unknown): DriftEvent {
+  const fail = (what: string): never => {
+    throw new Error(`not a tfdrift drift event: ${what}`);
+  };
+  const obj = (v: unknown, what: string) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : fail(`${what} is not an object`);
+  const str = (v: unknown, what: string) =>
+    typeof v === 'string' && v !== '' ? v : fail(`${what} is not a string`);
+  const nullable = (v: unknown, what: string) =>
+    v === null || typeof v === 'string' ? v : fail(`${what} is not a string or null`);
+  const e = obj(raw, 'the event');
+  if (e.source !== DRIFT_EVENT_SOURCE) fail('source is not tfdrift');
+  const type = e['detail-type'];
+  if (type !== DRIFT_DETECTED && type !== DRIFT_STATUS_CHANGED) fail('unknown detail-type');
+  const d = obj(e.detail, 'detail');
+  str(d.id, 'detail.id');
+  if (!KINDS.includes(d.kind as string)) fail('detail.kind');
+  if (!LEVELS.includes(d.severity as string)) fail('detail.severity');
+  if (!STATUSES.includes(d.status as DriftStatus)) fail('detail.status');
+  str(d.ruleId, 'detail.ruleId');
+  str(d.summary, 'detail.summary');
+  str(d.detectedAt, 'detail.detectedAt');
+  const r = obj(d.resource, 'detail.resource');
+  str(r.type, 'detail.resource.type');
+  for (const k of ['address', 'id', 'arn', 'stateFile']) nullable(r[k], `detail.resource.${k}`);
+  const a = obj(d.actor, 'detail.actor');
+  str(a.type, 'detail.actor.type');
+  for (const k of ['arn', 'name']) nullable(a[k], `detail.actor.${k}`);
+  const ev = obj(d.event, 'detail.event');
+  for (const k of ['id', 'name', 'source', 'time', 'region', 'account']) str(ev[k], `detail.event.${k}`);
+  if (!Array.isArray(d.changes)) fail('detail.changes is not a list');
+  for (const c of d.changes as unknown[]) str(obj(c, 'a change').attribute, 'a change attribute');
+  if (type === DRIFT_STATUS_CHANGED) {
+    const s = obj(d.statusChange, 'detail.statusChange');
+    if (!STATUSES.includes(s.previous as DriftStatus) || !STATUSES.includes(s.status as DriftStatus))
+      fail('detail.statusChange status');
+    str(s.by, 'detail.statusChange.by');
+    str(s.at, 'detail.statusChange.at');
+  }
+  return {
+    source: DRIFT_EVENT_SOURCE,
+    'detail-type': type as DriftEventType,
+    time: typeof e.time === 'string' ? e.time : str(d.detectedAt, 'detail.detectedAt'),
+    resources: Array.isArray(e.resources)
+      ? e.resources.filter((x): x is string => typeof x === 'string')
+      : [],
+    detail: d as unknown as DriftEventDetail,
+  };
+}

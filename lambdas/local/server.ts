@@ -141,12 +141,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     allowedOrigins.add(normal);
   }
 
-  const dynamo = await startLocalDynamo({ path: dataDir ? join(dataDir, 'dynamodb') : undefined });
-  // One server per data folder (dynalite holds it), so change numbers can come from memory.
-  const baseStore = new DynamoDriftStore(dynamo.doc, { singleWriter: true });
-  const events = new BufferedEventLog(new DynamoEventLog(dynamo.doc), logger);
-  const feed = new LiveFeed(baseStore);
-  const state = createStateProvider(combinedStateSource(statePaths), { logger, now: () => clock.now() });
   let baseUrl = '';
   const delivery = { ...options.delivery, logger };
   // Built before anything starts: a bad URL stops the start with a clear error.
@@ -161,6 +155,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     urls: options.slackWebhooks ?? [],
     baseUrl: () => baseUrl,
   });
+
+  const dynamo = await startLocalDynamo({ path: dataDir ? join(dataDir, 'dynamodb') : undefined });
+  // One server per data folder (dynalite holds it), so change numbers can come from memory.
+  const baseStore = new DynamoDriftStore(dynamo.doc, { singleWriter: true });
+  const events = new BufferedEventLog(new DynamoEventLog(dynamo.doc), logger);
+  const feed = new LiveFeed(baseStore);
+  const state = createStateProvider(combinedStateSource(statePaths), { logger, now: () => clock.now() });
   const notifier = fanOutNotifier([
     new ConsoleNotifier({
       out: options.alertsOut,

@@ -3,7 +3,16 @@
 // a pull-request comment, and a pipe closed early is no crash.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -138,6 +147,22 @@ describe('tfdrift scan: errors', () => {
     expect(tooLong.stderr).toMatch(
       /^tfdrift: --lookup: CloudTrail keeps 90 days of event history; ask for at most 90d\n$/,
     );
+  });
+
+  it('refuses a webhook that is not an http(s) URL before it starts anything', () => {
+    const { code, stdout, stderr } = tfdrift([
+      'serve',
+      '--port',
+      '0',
+      '--data',
+      join(tmp, 'never'),
+      '--webhook',
+      'file:///etc/passwd',
+    ]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('tfdrift: --webhook: must be an http(s) URL, got file:\n');
+    expect(existsSync(join(tmp, 'never'))).toBe(false);
   });
 
   it('still reads standard input given once', () => {
