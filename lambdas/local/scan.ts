@@ -3,7 +3,12 @@
 
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { readEventBatches } from '../adapters/local/event-files.js';
+import {
+  canReadAside,
+  type PreparedInput,
+  readEventBatches,
+  readEventBatchesAside,
+} from '../adapters/local/event-files.js';
 import { loadRulesFromDir } from '../adapters/local/rule-files.js';
 import { normaliseRecord } from '../core/cloudtrail.js';
 import { type DetectConfig, parseConfig, withIgnoredPrincipals } from '../core/config.js';
@@ -13,10 +18,17 @@ import { type DetectedEvent, foldNetDrift } from '../core/net.js';
 import type { RuleSet } from '../core/rules.js';
 import { buildStateIndex } from '../core/state.js';
 import type { StateIndex } from '../core/state-types.js';
-import { type Finding, type IgnoreReason, SEVERITIES, type Severity } from '../core/types.js';
+import {
+  type CloudTrailEvent,
+  type Finding,
+  type IgnoreReason,
+  SEVERITIES,
+  type Severity,
+} from '../core/types.js';
 import type { StateDocument } from '../ports.js';
 import {
   errorText,
+  jsonReportChunks,
   type ReportFormat,
   renderReport,
   type ScanError,
@@ -96,6 +108,17 @@ class Progress {
   }
 }
 
+const NO_RECORD: Record<string, unknown> = Object.freeze({});
+
+/**
+ * The event as net drift keeps it until the fold: without the record and its request and response
+ * (foldNetDrift reads the event's identity, time and actor; the findings and effects keep what they
+ * need of the call), so a scan holds a few hundred bytes per drifting event, not the whole record.
+ */
+function foldable(event: CloudTrailEvent): CloudTrailEvent {
+  return { ...event, request: null, response: null, raw: NO_RECORD };
+}
+
 /** Loads the state, reads every event, detects. Input problems become report errors, not throws. */
 export async function scan(options: ScanOptions, rules: RuleSet, config: DetectConfig): Promise<ScanReport> {
   const errors: ScanError[] = [];
@@ -124,20 +147,36 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
   const seenIds = new Set<string>();
   let duplicates = 0;
   let events = 0;
-  for await (const batch of readEventBatches([...options.events], { stdin: options.stdin })) {
+  /** False for an eventID already read (counted as a duplicate); a record without one is judged later. */
+  const firstTime = (rawId: unknown): boolean => {
+    if (typeof rawId !== 'string' || rawId === '') return true;
+    if (seenIds.has(rawId)) {
+      duplicates++;
+      return false;
+    }
+    seenIds.add(rawId);
+    return true;
+  };
+  // The installed command reads on a second thread while this one detects; stdin, tests and a
+  // checkout read here. Both give the same inputs in the same order.
+  const batches: AsyncIterable<readonly PreparedInput[]> =
+    options.stdin === undefined && canReadAside(options.events)
+      ? readEventBatchesAside(options.events)
+      : readEventBatches([...options.events], { stdin: options.stdin });
+  for await (const batch of batches) {
     for (const input of batch) {
       if (!input.ok) {
         errors.push({ origin: input.origin, message: input.error });
         continue;
       }
-      const rawId = input.record.eventID;
-      if (typeof rawId === 'string' && rawId !== '') {
-        if (seenIds.has(rawId)) {
-          duplicates++;
-          continue;
-        }
-        seenIds.add(rawId);
+      if ('quick' in input) {
+        if (!firstTime(input.id)) continue;
+        events++;
+        ignored[input.quick] = (ignored[input.quick] ?? 0) + 1;
+        continue;
       }
+      const rawId = input.record.eventID;
+      if (!firstTime(rawId)) continue;
       const quick = quickVerdict(input.record);
       if (quick) {
         events++;
@@ -166,7 +205,7 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
       const outcome = processed.outcome;
       const eventFindings = outcome.result === 'drift' ? outcome.findings : [];
       if (effects && (effects.length > 0 || eventFindings.length > 0))
-        detected.push({ event, findings: eventFindings, effects });
+        detected.push({ event: foldable(event), findings: eventFindings, effects });
       if (outcome.result === 'drift') {
         if (!net) findings.push(...outcome.findings);
       } else if (outcome.result === 'ignored') ignored[outcome.reason] = (ignored[outcome.reason] ?? 0) + 1;
@@ -220,7 +259,10 @@ export async function runScan(options: ScanOptions): Promise<number> {
   for (const w of report.warnings ?? []) stderr.write(`tfdrift: warning: ${terminalText(w.message)}\n`);
   for (const e of report.errors) stderr.write(`tfdrift: ${terminalText(errorText(e))}\n`);
   const width = options.width ?? (stdout as { columns?: number }).columns;
-  stdout.write(renderReport(report, format, { color: options.color ?? false, width }));
+  if (format === 'json') {
+    // Written as it is made: the whole report is never one string.
+    for (const chunk of jsonReportChunks(report)) stdout.write(chunk);
+  } else stdout.write(renderReport(report, format, { color: options.color ?? false, width }));
   // A truncated log makes the result incomplete, so the exit says error.
   if (report.errors.length > 0) return EXIT_ERROR;
   const threshold = SEVERITIES.indexOf(options.failOn ?? 'low');

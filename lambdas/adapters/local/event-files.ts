@@ -2,12 +2,14 @@
 // documents (S3 log files, envelopes, arrays) or JSON lines. A bad file, line or record becomes one
 // error item and reading goes on with the rest.
 
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { open, readdir, readFile as readFileBytes, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { createGunzip, gunzip } from 'node:zlib';
 import { extractEach } from '../../core/cloudtrail.js';
 
@@ -15,6 +17,25 @@ import { extractEach } from '../../core/cloudtrail.js';
 export type EventInput =
   | { readonly ok: true; readonly record: Record<string, unknown>; readonly origin: string }
   | { readonly ok: false; readonly error: string; readonly origin: string };
+
+/**
+ * A record already judged by quickVerdict where it was read (the reader thread): a read-only or
+ * failed call, of which only its eventID (when a string) is needed to count it once.
+ */
+export interface QuickInput {
+  readonly ok: true;
+  readonly quick: 'failed-call' | 'read-only';
+  readonly id: string | undefined;
+}
+
+/** What readEventBatchesAside yields: records to detect, quick verdicts and errors, in input order. */
+export type PreparedInput = EventInput | QuickInput;
+
+/** From the reader thread (event-worker.ts) to the thread that scans. */
+export type WorkerMessage =
+  | { readonly batch: PreparedInput[] }
+  | { readonly done: true }
+  | { readonly failed: string };
 
 export interface ReadEventsOptions {
   /** What `-` reads (default process.stdin); tests inject a stream here. */
@@ -73,6 +94,75 @@ export async function* readEventBatches(
     yield* readFiles(counted(walk(path), found), size);
     // A folder with no log in it is most often the wrong folder: say so rather than report no drift.
     if (found.files === 0) yield [{ ok: false, error: `${path}: ${NO_EVENT_FILES}`, origin: path }];
+  }
+}
+
+/** The reader thread as the build compiles it (dist/lambdas/adapters/local/event-worker.js). */
+const WORKER_URL = new URL('./event-worker.js', import.meta.url);
+
+/**
+ * True when `paths` can be read on a thread of their own: the compiled reader is there (the
+ * installed command; a checkout run through tsx reads on the same thread) and stdin is not among
+ * them (a worker has no access to the process's stdin).
+ */
+export function canReadAside(paths: readonly string[]): boolean {
+  return !paths.includes('-') && existsSync(fileURLToPath(WORKER_URL));
+}
+
+export interface ReadAsideOptions {
+  /** The reader module (tests run the TypeScript one with `execArgv: ['--import', 'tsx']`). */
+  readonly workerUrl?: URL;
+  readonly execArgv?: string[];
+}
+
+/**
+ * readEventBatches on a thread of its own (event-worker.ts), so reading, gunzipping and parsing use
+ * the second core while this thread detects. The same batches in the same order, except that
+ * read-only and failed calls come as QuickInput (no record). A reader that fails (a folder that
+ * cannot be listed) throws here with the same message as readEventBatches would.
+ */
+export async function* readEventBatchesAside(
+  paths: readonly string[],
+  options: ReadAsideOptions = {},
+): AsyncGenerator<PreparedInput[]> {
+  const worker = new Worker(options.workerUrl ?? WORKER_URL, {
+    workerData: { paths: [...paths] },
+    execArgv: options.execArgv,
+  });
+  const queue: WorkerMessage[] = [];
+  let failure: Error | undefined;
+  let exited = false;
+  let notify: (() => void) | undefined;
+  const wake = () => notify?.();
+  worker.on('message', (message: WorkerMessage) => {
+    queue.push(message);
+    wake();
+  });
+  worker.on('error', (error) => {
+    failure = error;
+    wake();
+  });
+  worker.on('exit', () => {
+    exited = true;
+    wake();
+  });
+  try {
+    for (;;) {
+      let message = queue.shift();
+      while (!message) {
+        if (failure) throw failure;
+        if (exited) throw new Error('event reader thread stopped before the end of the input');
+        await new Promise<void>((resolve) => (notify = resolve));
+        notify = undefined;
+        message = queue.shift();
+      }
+      if ('done' in message) return;
+      if ('failed' in message) throw new Error(message.failed);
+      worker.postMessage(1); // one more batch may be read ahead while this one is used
+      yield message.batch;
+    }
+  } finally {
+    await worker.terminate();
   }
 }
 
