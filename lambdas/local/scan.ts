@@ -7,7 +7,7 @@ import {
   canReadAside,
   type PreparedInput,
   readEventBatches,
-  readEventBatchesAside,
+  startReadingAside,
 } from '../adapters/local/event-files.js';
 import { loadRulesFromDir } from '../adapters/local/rule-files.js';
 import { normaliseRecord } from '../core/cloudtrail.js';
@@ -121,6 +121,31 @@ function foldable(event: CloudTrailEvent): CloudTrailEvent {
 
 /** Loads the state, reads every event, detects. Input problems become report errors, not throws. */
 export async function scan(options: ScanOptions, rules: RuleSet, config: DetectConfig): Promise<ScanReport> {
+  // The installed command reads the events on a second thread, starting now, while this one loads
+  // the state and then detects; stdin, tests and a checkout read here, as the state is loaded. Both
+  // give the same inputs in the same order.
+  const aside =
+    options.stdin === undefined && canReadAside(options.events)
+      ? startReadingAside(options.events)
+      : undefined;
+  try {
+    return await scanBatches(
+      options,
+      rules,
+      config,
+      aside?.batches ?? readEventBatches([...options.events], { stdin: options.stdin }),
+    );
+  } finally {
+    await aside?.close();
+  }
+}
+
+async function scanBatches(
+  options: ScanOptions,
+  rules: RuleSet,
+  config: DetectConfig,
+  batches: AsyncIterable<readonly PreparedInput[]>,
+): Promise<ScanReport> {
   const errors: ScanError[] = [];
   const stdin = options.stdin;
   const readStdin = stdin ? () => readAll(stdin) : undefined;
@@ -157,12 +182,6 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
     seenIds.add(rawId);
     return true;
   };
-  // The installed command reads on a second thread while this one detects; stdin, tests and a
-  // checkout read here. Both give the same inputs in the same order.
-  const batches: AsyncIterable<readonly PreparedInput[]> =
-    options.stdin === undefined && canReadAside(options.events)
-      ? readEventBatchesAside(options.events)
-      : readEventBatches([...options.events], { stdin: options.stdin });
   for await (const batch of batches) {
     for (const input of batch) {
       if (!input.ok) {

@@ -115,16 +115,24 @@ export interface ReadAsideOptions {
   readonly execArgv?: string[];
 }
 
+/** Events read on a thread of their own (startReadingAside); close() ends the thread. */
+export interface EventReaderThread {
+  /** The batches, once: iterate this, then close (early, to stop the reader). */
+  readonly batches: AsyncIterable<PreparedInput[]>;
+  close(): Promise<void>;
+}
+
 /**
- * readEventBatches on a thread of its own (event-worker.ts), so reading, gunzipping and parsing use
- * the second core while this thread detects. The same batches in the same order, except that
- * read-only and failed calls come as QuickInput (no record). A reader that fails (a folder that
- * cannot be listed) throws here with the same message as readEventBatches would.
+ * readEventBatches on a thread of its own (event-worker.ts), started now: reading, gunzipping and
+ * parsing use the second core while this thread loads the state and detects. The same batches in the
+ * same order, except that read-only and failed calls come as QuickInput (no record). A reader that
+ * fails (a folder that cannot be listed) throws from `batches` with the message readEventBatches
+ * would throw.
  */
-export async function* readEventBatchesAside(
+export function startReadingAside(
   paths: readonly string[],
   options: ReadAsideOptions = {},
-): AsyncGenerator<PreparedInput[]> {
+): EventReaderThread {
   const worker = new Worker(options.workerUrl ?? WORKER_URL, {
     workerData: { paths: [...paths] },
     execArgv: options.execArgv,
@@ -146,7 +154,7 @@ export async function* readEventBatchesAside(
     exited = true;
     wake();
   });
-  try {
+  async function* batches(): AsyncGenerator<PreparedInput[]> {
     for (;;) {
       let message = queue.shift();
       while (!message) {
@@ -161,8 +169,25 @@ export async function* readEventBatchesAside(
       worker.postMessage(1); // one more batch may be read ahead while this one is used
       yield message.batch;
     }
+  }
+  return {
+    batches: batches(),
+    close: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
+/** startReadingAside as a generator that ends the thread when it ends (or is left early). */
+export async function* readEventBatchesAside(
+  paths: readonly string[],
+  options: ReadAsideOptions = {},
+): AsyncGenerator<PreparedInput[]> {
+  const reader = startReadingAside(paths, options);
+  try {
+    yield* reader.batches;
   } finally {
-    await worker.terminate();
+    await reader.close();
   }
 }
 

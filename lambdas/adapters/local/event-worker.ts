@@ -8,7 +8,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { quickVerdict } from '../../core/detect.js';
 import { type PreparedInput, readEventBatches, type WorkerMessage } from './event-files.js';
 
-const AHEAD = 4;
+// Enough to read on while the scanning thread loads the state (a batch is one log file).
+const AHEAD = 8;
 const port = parentPort;
 if (!port) throw new Error('event-worker.js runs as a worker thread');
 
