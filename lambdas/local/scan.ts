@@ -140,13 +140,11 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
   }
 }
 
-async function scanBatches(
-  options: ScanOptions,
-  rules: RuleSet,
-  config: DetectConfig,
-  batches: AsyncIterable<readonly PreparedInput[]>,
-): Promise<ScanReport> {
-  const errors: ScanError[] = [];
+/**
+ * The state index and the warnings of its files. A function of its own so the state files' texts
+ * (tens of MB) are garbage as soon as it returns, not held by the scan's frame until the end.
+ */
+async function loadState(options: ScanOptions): Promise<{ state: StateIndex; warnings: ScanError[] }> {
   const stdin = options.stdin;
   const readStdin = stdin ? () => readAll(stdin) : undefined;
   const { documents, errors: stateErrors } = await combinedStateSource(options.state, readStdin).load();
@@ -161,7 +159,17 @@ async function scanBatches(
   const warnings = state.errors
     .filter((e) => loaded.has(e.file))
     .map((e) => ({ origin: e.file, message: e.message }));
+  return { state, warnings };
+}
 
+async function scanBatches(
+  options: ScanOptions,
+  rules: RuleSet,
+  config: DetectConfig,
+  batches: AsyncIterable<readonly PreparedInput[]>,
+): Promise<ScanReport> {
+  const errors: ScanError[] = [];
+  const { state, warnings } = await loadState(options);
   const ctx: DetectContext = { rules, state, config };
   let findings: Finding[] = [];
   const ignored: Partial<Record<IgnoreReason, number>> = {};
