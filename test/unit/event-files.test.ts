@@ -14,8 +14,8 @@ import {
   type PreparedInput,
   parseEventText,
   readEventBatches,
-  readEventBatchesAside,
   readEvents,
+  startReadingAside,
 } from '../../lambdas/adapters/local/event-files.js';
 import { quickVerdict } from '../../lambdas/core/detect.js';
 
@@ -295,7 +295,7 @@ describe('parseEventText (what POST /api/v1/events reuses)', () => {
   });
 });
 
-describe('readEventBatchesAside (the installed scan reads on a second thread)', () => {
+describe('startReadingAside (the installed scan reads on a second thread)', () => {
   // The TypeScript reader, run through tsx's loader (registered by a two-line bootstrap module in
   // the test's folder) as the build's compiled reader runs in dist/.
   const aside = () => {
@@ -341,8 +341,10 @@ describe('readEventBatchesAside (the installed scan reads on a second thread)', 
     }
 
     // Act
+    const reader = startReadingAside(paths, aside());
     const got: PreparedInput[][] = [];
-    for await (const batch of readEventBatchesAside(paths, aside())) got.push(batch);
+    for await (const batch of reader.batches) got.push(batch);
+    await reader.close();
 
     // Assess: identical, and the input really holds every kind of item.
     expect(got).toEqual(expected);
@@ -371,11 +373,14 @@ describe('readEventBatchesAside (the installed scan reads on a second thread)', 
     const idOf = (i: PreparedInput) => ('quick' in i ? i.id : i.ok ? String(i.record.eventID) : i.error);
 
     // Act: take one batch, pause while the reader could read everything, take the rest.
-    const reader = readEventBatchesAside([join(dir, 'ahead')], aside());
-    const first = await reader.next();
+    const reader = startReadingAside([join(dir, 'ahead')], aside());
+    const batches = reader.batches[Symbol.asyncIterator]();
+    const first = await batches.next();
     await new Promise((resolve) => setTimeout(resolve, 500));
     const ids = first.done ? [] : first.value.map(idOf);
-    for await (const batch of reader) ids.push(...batch.map(idOf));
+    for (let step = await batches.next(); !step.done; step = await batches.next())
+      ids.push(...step.value.map(idOf));
+    await reader.close();
 
     // Assess
     expect(ids).toEqual(expected);

@@ -28,7 +28,7 @@ export interface QuickInput {
   readonly id: string | undefined;
 }
 
-/** What readEventBatchesAside yields: records to detect, quick verdicts and errors, in input order. */
+/** What startReadingAside's batches are: records to detect, quick verdicts and errors, in input order. */
 export type PreparedInput = EventInput | QuickInput;
 
 /** From the reader thread (event-worker.ts) to the thread that scans. */
@@ -182,19 +182,6 @@ export function startReadingAside(
       await worker.terminate();
     },
   };
-}
-
-/** startReadingAside as a generator that ends the thread when it ends (or is left early). */
-export async function* readEventBatchesAside(
-  paths: readonly string[],
-  options: ReadAsideOptions = {},
-): AsyncGenerator<PreparedInput[]> {
-  const reader = startReadingAside(paths, options);
-  try {
-    yield* reader.batches;
-  } finally {
-    await reader.close();
-  }
 }
 
 /** Files read ahead of the one being parsed. */

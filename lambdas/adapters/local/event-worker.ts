@@ -1,4 +1,4 @@
-// The event reader of `tfdrift scan` on its own thread (event-files.ts readEventBatchesAside):
+// The event reader of `tfdrift scan` on its own thread (event-files.ts startReadingAside):
 // reads, gunzips and parses the files given in workerData, and judges each record with
 // quickVerdict, so only the records that need detection cross to the scanning thread (a read-only
 // or failed call crosses as its eventID and verdict). Flow control: at most AHEAD batches are sent
