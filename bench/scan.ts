@@ -185,6 +185,7 @@ try {
   console.log(
     JSON.stringify({
       command: cli.map((part) => part.replace(REPO, '.')).join(' '),
+      ...(baseline ? { baselineCommand: baseline.join(' ') } : {}),
       events: EVENTS,
       stateResources: index.resources.length,
       runs: RUNS,

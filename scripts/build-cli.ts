@@ -9,6 +9,7 @@
 //   dist/rules/rules.json        the compiled rule set, plus schema.json for `--rules DIR`
 //   dist/examples/demo/          the demo's sample state and events
 //   dist/lambdas/adapters/local/dynalite-worker.cjs
+//   dist/lambdas/adapters/local/event-worker.js   scan's reader thread
 // Every dependency is bundled except dynalite (the worker requires it; its LevelDB is native code),
 // which stays a dependency of the package.
 
@@ -84,7 +85,11 @@ export async function buildCli(outDir = join(ROOT, 'dist')): Promise<BuildCliRes
   mkdirSync(outDir, { recursive: true });
 
   const result = await build({
-    entryPoints: { tfdrift: join(ROOT, 'bin/tfdrift.ts') },
+    entryPoints: {
+      tfdrift: join(ROOT, 'bin/tfdrift.ts'),
+      // scan's reader thread, where event-files.ts looks for it (readEventBatchesAside).
+      'lambdas/adapters/local/event-worker': join(ROOT, 'lambdas/adapters/local/event-worker.ts'),
+    },
     outdir: outDir,
     bundle: true,
     splitting: true,

@@ -48,9 +48,55 @@ export interface RenderOptions {
 }
 
 export function renderReport(report: ScanReport, format: ReportFormat, options: RenderOptions = {}): string {
-  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  if (format === 'json') return [...jsonReportChunks(report)].join('');
   if (format === 'markdown') return renderMarkdown(report, MARKDOWN_LIMIT);
   return renderTable(report, options.color ?? false, options.width ?? DEFAULT_TABLE_WIDTH);
+}
+
+/** Characters of JSON written at a time while streaming the report. */
+const JSON_CHUNK = 64 * 1024;
+
+/**
+ * The JSON report (`JSON.stringify(report, null, 2)` and a newline, the same text) in pieces of about
+ * JSON_CHUNK characters, one finding stringified at a time: 25k findings are ~40 MB of JSON that
+ * need never be one string in memory.
+ */
+export function* jsonReportChunks(report: ScanReport): Generator<string> {
+  let pending = '';
+  const emit = function* (text: string) {
+    pending += text;
+    if (pending.length >= JSON_CHUNK) {
+      yield pending;
+      pending = '';
+    }
+  };
+  // Every key as JSON.stringify would write it (in the object's order, undefined values left out).
+  const entries = Object.entries(report).filter(
+    ([, value]) => value !== undefined && typeof value !== 'function' && typeof value !== 'symbol',
+  );
+  if (entries.length === 0) {
+    yield '{}\n';
+    return;
+  }
+  yield* emit('{');
+  for (const [i, [key, value]] of entries.entries()) {
+    yield* emit(`\n  ${JSON.stringify(key)}: `);
+    if (key === 'findings' && Array.isArray(value) && value.length > 0) {
+      yield* emit('[');
+      for (const [j, finding] of value.entries()) {
+        // A finding is an object: its lines indented one level deeper than the top-level keys'.
+        // (JSON escapes newlines inside strings, so every newline here is a line of the layout.)
+        const text = JSON.stringify(finding, null, 2) ?? 'null';
+        yield* emit(`${j > 0 ? ',' : ''}\n    ${text.replaceAll('\n', '\n    ')}`);
+      }
+      yield* emit('\n  ]');
+    } else {
+      yield* emit(JSON.stringify(value, null, 2).replaceAll('\n', '\n  '));
+    }
+    if (i < entries.length - 1) yield* emit(',');
+  }
+  yield* emit('\n}\n');
+  if (pending.length > 0) yield pending;
 }
 
 /** One input problem as one line, naming its file once (reader errors already start with it). */

@@ -3,9 +3,15 @@
 
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { type EventInput, readEventBatches } from '../adapters/local/event-files.js';
+import {
+  canReadAside,
+  type EventInput,
+  type PreparedInput,
+  readEventBatches,
+  startReadingAside,
+} from '../adapters/local/event-files.js';
 import { loadRulesFromDir } from '../adapters/local/rule-files.js';
-import { normaliseRecord } from '../core/cloudtrail.js';
+import { eventDuplicateKey, normaliseRecord } from '../core/cloudtrail.js';
 import { type DetectConfig, parseConfig, withIgnoredPrincipals } from '../core/config.js';
 import { type AttributeEffect, type DetectContext, detectEvent, quickVerdict } from '../core/detect.js';
 import { ConfigError, StateError } from '../core/errors.js';
@@ -13,10 +19,17 @@ import { type DetectedEvent, foldNetDrift } from '../core/net.js';
 import type { RuleSet } from '../core/rules.js';
 import { buildStateIndex } from '../core/state.js';
 import type { StateIndex } from '../core/state-types.js';
-import { type Finding, type IgnoreReason, SEVERITIES, type Severity } from '../core/types.js';
+import {
+  type CloudTrailEvent,
+  type Finding,
+  type IgnoreReason,
+  SEVERITIES,
+  type Severity,
+} from '../core/types.js';
 import type { StateDocument } from '../ports.js';
 import {
   errorText,
+  jsonReportChunks,
   type ReportFormat,
   renderReport,
   type ScanError,
@@ -103,10 +116,13 @@ class Progress {
   }
 }
 
-/** The log files first, then the event history: a record in both counts once (by eventID). */
-async function* eventSources(options: ScanOptions): AsyncGenerator<EventInput[]> {
-  yield* readEventBatches([...options.events], { stdin: options.stdin });
-  if (options.moreEvents) yield* options.moreEvents;
+/** The log files first, then the event history: a record in both counts once (by its duplicate key). */
+async function* followedBy(
+  files: AsyncIterable<readonly PreparedInput[]>,
+  more: AsyncIterable<EventInput[]> | undefined,
+): AsyncGenerator<readonly PreparedInput[]> {
+  yield* files;
+  if (more) yield* more;
 }
 
 /** CloudTrail event history for `--lookup`, loaded only then (a local scan needs no AWS SDK). */
@@ -123,9 +139,46 @@ async function lookupSource(
   return lookupEventBatches({ clients, window });
 }
 
+const NO_RECORD: Record<string, unknown> = Object.freeze({});
+
+/**
+ * The event as net drift keeps it until the fold: without the record and its request and response
+ * (foldNetDrift reads the event's identity, time and actor; the findings and effects keep what they
+ * need of the call), so a scan holds a few hundred bytes per drifting event, not the whole record.
+ */
+function foldable(event: CloudTrailEvent): CloudTrailEvent {
+  return { ...event, request: null, response: null, raw: NO_RECORD };
+}
+
 /** Loads the state, reads every event, detects. Input problems become report errors, not throws. */
 export async function scan(options: ScanOptions, rules: RuleSet, config: DetectConfig): Promise<ScanReport> {
-  const errors: ScanError[] = [];
+  // The installed command reads the events on a second thread, starting now, while this one loads
+  // the state and then detects; stdin, tests and a checkout read here, as the state is loaded. Both
+  // give the same inputs in the same order.
+  const aside =
+    options.stdin === undefined && canReadAside(options.events)
+      ? startReadingAside(options.events)
+      : undefined;
+  try {
+    return await scanBatches(
+      options,
+      rules,
+      config,
+      followedBy(
+        aside?.batches ?? readEventBatches([...options.events], { stdin: options.stdin }),
+        options.moreEvents,
+      ),
+    );
+  } finally {
+    await aside?.close();
+  }
+}
+
+/**
+ * The state index and the warnings of its files. A function of its own so the state files' texts
+ * (tens of MB) are garbage as soon as it returns, not held by the scan's frame until the end.
+ */
+async function loadState(options: ScanOptions): Promise<{ state: StateIndex; warnings: ScanError[] }> {
   const stdin = options.stdin;
   const readStdin = stdin ? () => readAll(stdin) : undefined;
   const { documents, errors: stateErrors } = await combinedStateSource(options.state, readStdin).load();
@@ -140,7 +193,17 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
   const warnings = state.errors
     .filter((e) => loaded.has(e.file))
     .map((e) => ({ origin: e.file, message: e.message }));
+  return { state, warnings };
+}
 
+async function scanBatches(
+  options: ScanOptions,
+  rules: RuleSet,
+  config: DetectConfig,
+  batches: AsyncIterable<readonly PreparedInput[]>,
+): Promise<ScanReport> {
+  const errors: ScanError[] = [];
+  const { state, warnings } = await loadState(options);
   const ctx: DetectContext = { rules, state, config };
   let findings: Finding[] = [];
   const ignored: Partial<Record<IgnoreReason, number>> = {};
@@ -153,16 +216,29 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
   const seenIds = new Set<string>();
   let duplicates = 0;
   let events = 0;
-  for await (const batch of eventSources(options)) {
+  for await (const batch of batches) {
     for (const input of batch) {
       if (!input.ok) {
         errors.push({ origin: input.origin, message: input.error });
         continue;
       }
+      if ('quick' in input) {
+        // Judged on the reader thread, which sent the event's duplicate key.
+        if (input.id !== undefined) {
+          if (seenIds.has(input.id)) {
+            duplicates++;
+            continue;
+          }
+          seenIds.add(input.id);
+        }
+        events++;
+        ignored[input.quick] = (ignored[input.quick] ?? 0) + 1;
+        continue;
+      }
       const rawId = input.record.eventID;
       const quick = quickVerdict(input.record);
       if (typeof rawId === 'string' && rawId !== '') {
-        const key = duplicateKey(input.record, rawId, quick === null);
+        const key = eventDuplicateKey(input.record, rawId, quick === null);
         if (seenIds.has(key)) {
           duplicates++;
           continue;
@@ -196,7 +272,7 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
       const outcome = processed.outcome;
       const eventFindings = outcome.result === 'drift' ? outcome.findings : [];
       if (effects && (effects.length > 0 || eventFindings.length > 0))
-        detected.push({ event, findings: eventFindings, effects });
+        detected.push({ event: foldable(event), findings: eventFindings, effects });
       if (outcome.result === 'drift') {
         if (!net) findings.push(...outcome.findings);
       } else if (outcome.result === 'ignored') ignored[outcome.reason] = (ignored[outcome.reason] ?? 0) + 1;
@@ -252,21 +328,14 @@ export async function runScan(options: ScanOptions): Promise<number> {
   for (const w of report.warnings ?? []) stderr.write(`tfdrift: warning: ${terminalText(w.message)}\n`);
   for (const e of report.errors) stderr.write(`tfdrift: ${terminalText(errorText(e))}\n`);
   const width = options.width ?? (stdout as { columns?: number }).columns;
-  stdout.write(renderReport(report, format, { color: options.color ?? false, width }));
+  if (format === 'json') {
+    // Written as it is made: the whole report is never one string.
+    for (const chunk of jsonReportChunks(report)) stdout.write(chunk);
+  } else stdout.write(renderReport(report, format, { color: options.color ?? false, width }));
   // A truncated log makes the result incomplete, so the exit says error.
   if (report.errors.length > 0) return EXIT_ERROR;
   const threshold = SEVERITIES.indexOf(options.failOn ?? 'low');
   return report.findings.some((f) => SEVERITIES.indexOf(f.severity) >= threshold) ? EXIT_DRIFT : EXIT_CLEAN;
-}
-
-/**
- * What makes a record the same event. The request is compared only for calls that can drift: most
- * of a trail is reads and failures, whose duplicates only change a count, and serialising every
- * request would cost the scan a third of its time.
- */
-function duplicateKey(record: Record<string, unknown>, eventId: string, canDrift: boolean): string {
-  const key = `${eventId}\u0000${String(record.eventTime)}\u0000${String(record.eventSource)}\u0000${String(record.eventName)}\u0000${String(record.errorCode)}`;
-  return canDrift ? `${key}\u0000${JSON.stringify(record.requestParameters ?? null)}` : key;
 }
 
 async function readAll(stream: AsyncIterable<Buffer | string>): Promise<string> {

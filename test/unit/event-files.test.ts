@@ -5,14 +5,20 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  canReadAside,
   type EventInput,
+  type PreparedInput,
   parseEventText,
   readEventBatches,
   readEvents,
+  startReadingAside,
 } from '../../lambdas/adapters/local/event-files.js';
+import { eventDuplicateKey } from '../../lambdas/core/cloudtrail.js';
+import { quickVerdict } from '../../lambdas/core/detect.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/cloudtrail');
 const fixtureText = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -287,5 +293,106 @@ describe('parseEventText (what POST /api/v1/events reuses)', () => {
   it('a digest file beside the logs holds no events and is no error', () => {
     const digest = { awsAccountId: '111122223333', digestStartTime: '2024-01-01T00:00:00Z', logFiles: [] };
     expect(parseEventText(JSON.stringify(digest), 'digest.json')).toEqual([]);
+  });
+});
+
+describe('startReadingAside (the installed scan reads on a second thread)', () => {
+  // The TypeScript reader, run through tsx's loader (registered by a two-line bootstrap module in
+  // the test's folder) as the build's compiled reader runs in dist/.
+  const aside = () => {
+    const tsx = pathToFileURL(join(import.meta.dirname, '../../node_modules/tsx/dist/esm/api/index.mjs'));
+    const reader = new URL('../../lambdas/adapters/local/event-worker.ts', import.meta.url);
+    const bootstrap = write(
+      'reader-bootstrap.mjs',
+      `import { register } from ${JSON.stringify(tsx.href)};\nregister();\nawait import(${JSON.stringify(reader.href)});\n`,
+    );
+    return { workerUrl: pathToFileURL(bootstrap) };
+  };
+
+  it('gives the same batches in the same order as readEventBatches, read-only and failed calls as verdicts', async () => {
+    // Prepare: a trail folder with a large gzipped log (reads, writes, failed calls), a broken gzip,
+    // JSON lines with a bad line, an envelope, an empty file and a record without eventID.
+    const records = JSON.parse(bigLogText).Records as Record<string, unknown>[];
+    write('aside/a.json.gz', gzipSync(bigLogText));
+    write('aside/b.json.gz', gzipSync(bigLogText).subarray(0, 60));
+    write(
+      'aside/c.jsonl',
+      `${JSON.stringify(sso)}\n{not json\n${JSON.stringify({ ...root, readOnly: 'TRUE' })}\n`,
+    );
+    write('aside/d.json', envelopeText);
+    write('aside/e.json', '');
+    const { eventID: _, ...noId } = sso;
+    write(
+      'aside/f.json',
+      JSON.stringify({
+        Records: [noId, { ...noId, errorCode: 'AccessDenied' }, { ...noId, readOnly: true }],
+      }),
+    );
+    const paths = [join(dir, 'aside'), join(dir, 'aside', 'missing.json')];
+    const expected: PreparedInput[][] = [];
+    for await (const batch of readEventBatches(paths)) {
+      expected.push(
+        batch.map((input) => {
+          const quick = input.ok ? quickVerdict(input.record) : null;
+          if (!input.ok || !quick) return input;
+          const id = input.record.eventID;
+          const key =
+            typeof id === 'string' && id !== '' ? eventDuplicateKey(input.record, id, false) : undefined;
+          return { ok: true, quick, id: key };
+        }),
+      );
+    }
+
+    // Act
+    const reader = startReadingAside(paths, aside());
+    const got: PreparedInput[][] = [];
+    for await (const batch of reader.batches) got.push(batch);
+    await reader.close();
+
+    // Assess: identical, and the input really holds every kind of item.
+    expect(got).toEqual(expected);
+    const items = got.flat();
+    expect(items.filter((i) => 'quick' in i && i.quick === 'read-only').length).toBeGreaterThanOrEqual(2);
+    expect(items.filter((i) => 'quick' in i && i.quick === 'failed-call').length).toBeGreaterThan(0);
+    expect(items.filter((i) => 'record' in i).length).toBeGreaterThan(5);
+    expect(items.filter((i) => !i.ok).map((i) => (i.ok ? '' : i.origin.split('/').pop()))).toEqual([
+      'b.json.gz',
+      'c.jsonl:2',
+      'e.json',
+      'missing.json',
+    ]);
+    expect(records.length).toBe(142);
+  });
+
+  it('a scan slower than the reader still gets every batch, once and in order', async () => {
+    // Prepare: 30 log files, each record with an eventID naming its file and place.
+    const records = JSON.parse(bigLogText).Records as Record<string, unknown>[];
+    const expected: string[] = [];
+    for (let f = 0; f < 30; f++) {
+      const part = records.map((r, i) => ({ ...r, eventID: `file-${f}-record-${i}` }));
+      write(`ahead/log-${String(f).padStart(2, '0')}.json.gz`, gzipSync(JSON.stringify({ Records: part })));
+      expected.push(...part.map((r) => r.eventID));
+    }
+    // A quick verdict carries the event's duplicate key, which starts with its eventID.
+    const idOf = (i: PreparedInput) =>
+      'quick' in i ? String(i.id).split('\u0000')[0] : i.ok ? String(i.record.eventID) : i.error;
+
+    // Act: take one batch, pause while the reader could read everything, take the rest.
+    const reader = startReadingAside([join(dir, 'ahead')], aside());
+    const batches = reader.batches[Symbol.asyncIterator]();
+    const first = await batches.next();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const ids = first.done ? [] : first.value.map(idOf);
+    for (let step = await batches.next(); !step.done; step = await batches.next())
+      ids.push(...step.value.map(idOf));
+    await reader.close();
+
+    // Assess
+    expect(ids).toEqual(expected);
+  });
+
+  it('is used by the installed command only: a checkout has no compiled reader, stdin never goes aside', () => {
+    expect(canReadAside([join(dir, 'aside')])).toBe(false);
+    expect(canReadAside(['-'])).toBe(false);
   });
 });

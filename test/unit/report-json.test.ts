@@ -1,0 +1,76 @@
+// The JSON report is written in pieces (jsonReportChunks) so a scan with tens of thousands of
+// findings never holds it as one string: the pieces must make exactly the text
+// JSON.stringify(report, null, 2) would, for the real findings of the sample scan.
+
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadRulesFromDir } from '../../lambdas/adapters/local/rule-files.js';
+import { parseConfig } from '../../lambdas/core/config.js';
+import type { Finding } from '../../lambdas/core/types.js';
+import { jsonReportChunks, renderReport, type ScanReport } from '../../lambdas/local/report.js';
+import { scan } from '../../lambdas/local/scan.js';
+
+const SAMPLE = join(import.meta.dirname, '../../examples/scan');
+const whole = (report: ScanReport) => `${JSON.stringify(report, null, 2)}\n`;
+
+let sample: ScanReport;
+beforeAll(async () => {
+  sample = await scan(
+    { state: [join(SAMPLE, 'state')], events: [join(SAMPLE, 'events.json')], mode: 'per-event' },
+    loadRulesFromDir(),
+    parseConfig(undefined),
+  );
+});
+
+describe('jsonReportChunks', () => {
+  it('writes the sample scan exactly as JSON.stringify does', () => {
+    // Prepare: the sample has findings (without them the findings path is not exercised).
+    expect(sample.findings.length).toBeGreaterThan(2);
+
+    // Act
+    const text = [...jsonReportChunks(sample)].join('');
+
+    // Assess
+    expect(text).toBe(whole(sample));
+    expect(renderReport(sample, 'json')).toBe(text);
+  });
+
+  it('writes no findings, no warnings and hostile strings exactly as JSON.stringify does', () => {
+    // Prepare: an empty findings array, warnings left out (undefined), a finding whose strings hold
+    // newlines, quotes, a line separator and non-ASCII text.
+    const empty: ScanReport = { ...sample, findings: [], warnings: undefined };
+    const odd = structuredClone(sample.findings[0]) as Finding & { resource: { address: string } };
+    odd.resource.address = 'module.a["x\ny"].aws_instance.b "quoted" \u2028 é';
+    const hostile: ScanReport = { ...sample, findings: [odd, ...sample.findings], errors: [] };
+
+    // Act
+    const emptyText = [...jsonReportChunks(empty)].join('');
+    const hostileText = [...jsonReportChunks(hostile)].join('');
+
+    // Assess
+    expect(emptyText).toBe(whole(empty));
+    expect(emptyText).toContain('"findings": []');
+    expect(emptyText).not.toContain('"warnings"');
+    expect(hostileText).toBe(whole(hostile));
+    expect(JSON.parse(hostileText).findings[0].resource.address).toBe(odd.resource.address);
+  });
+
+  it('yields a large report in bounded pieces, never as one string', () => {
+    // Prepare: 3,000 findings (several MB of JSON).
+    const many: ScanReport = {
+      ...sample,
+      findings: Array.from({ length: 3000 }, (_, i) => sample.findings[i % sample.findings.length]),
+    };
+    const expected = whole(many);
+
+    // Act
+    const chunks = [...jsonReportChunks(many)];
+
+    // Assess: the same text, in many pieces each far smaller than the whole.
+    expect(chunks.join('')).toBe(expected);
+    expect(chunks.length).toBeGreaterThan(10);
+    const largest = Math.max(...chunks.map((c) => c.length));
+    expect(largest).toBeLessThan(80 * 1024);
+    expect(largest).toBeLessThan(expected.length / 10);
+  });
+});
