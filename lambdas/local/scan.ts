@@ -142,12 +142,12 @@ async function lookupSource(
 const NO_RECORD: Record<string, unknown> = Object.freeze({});
 
 /**
- * The event as net drift keeps it until the fold: without the record and its request and response
- * (foldNetDrift reads the event's identity, time and actor; the findings and effects keep what they
- * need of the call), so a scan holds a few hundred bytes per drifting event, not the whole record.
+ * The event as net drift keeps it until the fold: without the record and its response
+ * (foldNetDrift reads the event's identity, time, actor and request — the request tells apart calls
+ * that share a placeholder eventID), so a scan holds little more than the request per drifting event.
  */
 function foldable(event: CloudTrailEvent): CloudTrailEvent {
-  return { ...event, request: null, response: null, raw: NO_RECORD };
+  return { ...event, response: null, raw: NO_RECORD };
 }
 
 /** Loads the state, reads every event, detects. Input problems become report errors, not throws. */
