@@ -226,7 +226,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const index = await state.current();
       if (statePaths.length === 0) problems.push('no state given: start with --state PATH');
       else if (index.files.length === 0) problems.push('no state file loaded');
-      for (const error of index.errors) problems.push(`state ${error.file}: ${error.message}`);
+      // State errors already start with their file; others are prefixed with it, so each names it once.
+      for (const error of index.errors) {
+        const named = error.message.startsWith(error.file)
+          ? error.message
+          : `${error.file}: ${error.message}`;
+        problems.push(`state ${named}`);
+      }
       body = {
         stateFiles: index.files.length,
         resources: index.resources.length,

@@ -143,6 +143,10 @@ describe('local server over HTTP and WebSocket', () => {
     const body = (await health.json()) as { status: string; problems: string[] };
     expect(body.status).toBe('degraded');
     expect(body.problems.join('\n')).toContain('broken.tfstate');
+    // The problem names the file once: "state <path>: <why>", not "state <path>: <path>: <why>".
+    const problem = body.problems.find((p) => p.includes('broken.tfstate')) ?? '';
+    expect(problem).toMatch(/^state \S+broken\.tfstate: /);
+    expect(problem.split('broken.tfstate')).toHaveLength(2);
     const state = await site.api('/state');
     expect(state.status).toBe(200);
     expect((state.body.files as { file: string }[]).map((f) => f.file)).toEqual([site.stateFile]);

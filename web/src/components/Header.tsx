@@ -141,9 +141,10 @@ function DegradedNotice({ problems }: { readonly problems: readonly string[] }) 
   // Problems that name what failed ("state FILE: …") before summaries ("no state file loaded").
   const ordered = [...problems.filter((p) => p.includes(': ')), ...problems.filter((p) => !p.includes(': '))];
   // The header has room for a file's name, not its folders: the full text is in the tooltip.
-  const reason = (ordered[0] ?? 'the server reports a problem (see /health)')
-    .replace(/\S*\/(?=[^/\s]+)/g, '')
-    .replace(/(\S+): \1: /, '$1: '); // "state a.tfstate: a.tfstate: …" names the file once
+  const reason = (ordered[0] ?? 'the server reports a problem (see /health)').replace(
+    /\S*\/(?=[^/\s]+)/g,
+    '',
+  );
   const others = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
   return (
     <span className="health-degraded" role="alert" data-testid="server-health" title={ordered.join('\n')}>
