@@ -3,7 +3,7 @@
 
 import type { DriftEvent } from './core/drift-events.js';
 import type { StateIndex } from './core/state-types.js';
-import type { Drift, DriftKind, DriftStatus, Finding, ProcessedEvent, Severity } from './core/types.js';
+import type { Drift, DriftKind, DriftStatus, ProcessedEvent, Severity } from './core/types.js';
 
 /** A raw state document with where it came from. */
 export interface StateDocument {
@@ -162,5 +162,3 @@ export interface Logger {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
-
-export type { Finding };

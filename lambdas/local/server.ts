@@ -45,8 +45,6 @@ import { loadConfigFile } from './scan.js';
 import { combinedStateSource } from './state-source.js';
 import { SECURITY_HEADERS, serveStatic } from './static-files.js';
 
-export { isLoopback } from './request-guard.js';
-
 export const DEFAULT_WEB_ROOT = resolve(fileURLToPath(import.meta.url), '../../../web/dist');
 
 export interface ServerOptions {

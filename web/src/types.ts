@@ -3,8 +3,6 @@ import type { Drift, Severity } from '../../lambdas/core/types.js';
 
 export type { Graph, GraphEdge, GraphNode } from '../../lambdas/core/graph.js';
 export type {
-  Actor,
-  AttributeChange,
   Drift,
   DriftKind,
   DriftStatus,
