@@ -2,8 +2,9 @@
 // local adapters (lambdas/adapters/local) implement them; the core never imports either.
 
 import type { DriftEvent } from './core/drift-events.js';
+import type { DriftQuery } from './core/drift-query.js';
 import type { StateIndex } from './core/state-types.js';
-import type { Drift, DriftKind, DriftStatus, ProcessedEvent, Severity } from './core/types.js';
+import type { Drift, DriftStatus, ProcessedEvent } from './core/types.js';
 
 /** A raw state document with where it came from. */
 export interface StateDocument {
@@ -26,41 +27,6 @@ export interface StateProvider {
   current(): Promise<StateIndex>;
   reload(): Promise<StateIndex>;
 }
-
-export interface DriftQuery {
-  readonly status?: readonly DriftStatus[];
-  readonly severity?: readonly Severity[];
-  readonly kind?: readonly DriftKind[];
-  readonly resourceType?: readonly string[];
-  /** Substring of actor name or ARN. */
-  readonly actor?: string;
-  /** Exact resource address or id. */
-  readonly resource?: string;
-  /** ISO times, inclusive. */
-  readonly from?: string;
-  readonly to?: string;
-  /** Free-text filter over address, id, type, attribute names, actor, event name. */
-  readonly text?: string;
-  readonly sort?: DriftSortField;
-  readonly order?: 'asc' | 'desc';
-  readonly limit?: number;
-  /** Opaque cursor from a previous page. */
-  readonly cursor?: string;
-}
-
-/** Columns the drift list sorts on (the HTTP API's `sort` values and the dashboard's columns). */
-export const DRIFT_SORT_FIELDS = [
-  'time',
-  'severity',
-  'kind',
-  'address',
-  'type',
-  'attribute',
-  'actor',
-  'event',
-  'status',
-] as const;
-export type DriftSortField = (typeof DRIFT_SORT_FIELDS)[number];
 
 export interface DriftPage {
   readonly items: Drift[];

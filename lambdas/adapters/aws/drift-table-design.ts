@@ -103,8 +103,6 @@ export const DRIFT_INDEXES = {
 
 /** Non-time sorts consider at most this many (newest) matching drifts. */
 export const SORT_WINDOW = 1000;
-/** Largest page the API hands out. */
-export const MAX_PAGE = 500;
 /** Days a drift is kept before DynamoDB's TTL removes it (configurable per store). */
 export const DEFAULT_RETENTION_DAYS = 365;
 

@@ -10,11 +10,19 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import {
+  compareDrifts,
+  DEFAULT_PAGE_SIZE,
+  type DriftQuery,
+  isoMs,
+  MAX_PAGE_SIZE,
+  matchesQuery,
+} from '../../core/drift-query.js';
 import { InputError } from '../../core/errors.js';
-import type { Drift, Severity } from '../../core/types.js';
-import type { DriftPage, DriftQuery, DriftStore, RevertMark, StatusChange } from '../../ports.js';
-import { type DriftItem, fromItem, isoMs, seqOf, toItem } from './drift-item.js';
-import { comparator, decodeCursor, encodeCursor, matchesQuery } from './drift-query.js';
+import type { Drift, Severity, Summary } from '../../core/types.js';
+import type { DriftPage, DriftStore, RevertMark, StatusChange } from '../../ports.js';
+import { type DriftItem, fromItem, seqOf, toItem } from './drift-item.js';
+import { decodeCursor, encodeCursor } from './drift-query.js';
 import {
   DRIFT_ATTR as A,
   ALL_PARTITION,
@@ -23,7 +31,6 @@ import {
   DRIFT_INDEXES,
   DRIFTS_TABLE,
   type IndexDesign,
-  MAX_PAGE,
   SORT_WINDOW,
 } from './drift-table-design.js';
 
@@ -44,12 +51,6 @@ export interface DynamoDriftStoreOptions {
 export interface DriftChange {
   readonly drift: Drift;
   readonly seq: number;
-}
-
-export interface DriftSummary {
-  readonly open: Record<Severity, number>;
-  readonly total: number;
-  readonly lastEventTime: string | null;
 }
 
 /**
@@ -269,7 +270,7 @@ export class DynamoDriftStore implements DriftStore {
   }
 
   async query(q: DriftQuery): Promise<DriftPage> {
-    const limit = Math.min(Math.max(q.limit ?? 50, 1), MAX_PAGE);
+    const limit = Math.min(Math.max(q.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
     const sort = q.sort ?? 'time';
     const order = q.order ?? 'desc';
     const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
@@ -283,7 +284,7 @@ export class DynamoDriftStore implements DriftStore {
     }
     // Column sorts: sort the newest SORT_WINDOW matches in memory and page through them by offset.
     const window = await this.timePage(q, SORT_WINDOW, 'desc', undefined, SORT_WINDOW * 5);
-    const sorted = [...window.items].sort(comparator(sort, order));
+    const sorted = [...window.items].sort(compareDrifts(sort, order));
     const offset = cursor && 'o' in cursor ? cursor.o : 0;
     const items = sorted.slice(offset, offset + limit);
     const more = offset + limit < sorted.length;
@@ -365,7 +366,7 @@ export class DynamoDriftStore implements DriftStore {
     return Math.max(item ? seqOf(item) : 0, counter.Item ? seqOf(counter.Item) : 0);
   }
 
-  async summary(): Promise<DriftSummary> {
+  async summary(): Promise<Summary> {
     const open: Record<Severity, number> = { low: 0, medium: 0, high: 0, critical: 0 };
     for await (const item of this.read({ index: DRIFT_INDEXES.byStatus, value: 'open' }, 'desc', undefined, [
       A.severity,
