@@ -9,6 +9,7 @@ import { createDetectorRuntime } from './runtime/detector.js';
 const runtime = createDetectorRuntime();
 const api = createQueryApi({
   store: runtime.store,
+  counters: runtime.store,
   state: runtime.state,
   stateLoadedAt: () => runtime.state.loadedAt()?.toISOString() ?? null,
   events: runtime.events,

@@ -172,7 +172,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const detect = createDetectService({
     rules,
     state,
-    store: feed.store,
+    // Writes go through the live feed, which sends each one; the ledgers are the store's own.
+    drifts: feed.store,
+    alerts: baseStore,
+    reverts: baseStore,
     notifier,
     driftEvents,
     dashboardUrl: () => baseUrl,
@@ -190,7 +193,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       }),
   });
   const api = createQueryApi({
-    store: { ...feed.store, summary: () => baseStore.summary() },
+    store: feed.store,
+    counters: baseStore,
     state,
     stateLoadedAt: () => state.loadedAt()?.toISOString() ?? null,
     events,

@@ -8,15 +8,24 @@ import { driftStatusChangedEvent } from '../core/drift-events.js';
 import { parseDriftQuery, refuseUnknownParams, wholeNumberParam } from '../core/drift-query.js';
 import { InputError } from '../core/errors.js';
 import { buildGraph } from '../core/graph.js';
-import type { Drift, DriftStatus, Severity, Summary } from '../core/types.js';
-import type { Clock, DriftEvents, DriftStore, EventLog, Logger, StateProvider } from '../ports.js';
+import type { Drift, DriftStatus } from '../core/types.js';
+import type {
+  Clock,
+  DriftCounters,
+  DriftEvents,
+  DriftStore,
+  EventLog,
+  Logger,
+  StateProvider,
+} from '../ports.js';
 import type { HandleResult } from './detect-service.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface QueryApiDeps {
-  /** A store with `summary()` answers GET /summary in one pass; otherwise open drifts are counted. */
-  readonly store: DriftStore & { summary?(): Promise<Summary> };
+  readonly store: DriftStore;
+  /** GET /summary: the counts the store keeps as it writes. */
+  readonly counters: DriftCounters;
   readonly state: StateProvider;
   /** When the state was last (re)loaded, for GET /state. */
   readonly stateLoadedAt?: () => string | null;
@@ -160,15 +169,6 @@ export function createQueryApi(deps: QueryApiDeps): QueryApi {
   const base = deps.basePath ?? '/api/v1';
   const maxBody = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
-  async function summary(): Promise<Summary> {
-    if (deps.store.summary) return deps.store.summary();
-    const open: Record<Severity, number> = { low: 0, medium: 0, high: 0, critical: 0 };
-    for (const drift of await deps.store.listOpen()) open[drift.severity] += 1;
-    const newest = await deps.store.query({ limit: 1 });
-    const total = Object.values(open).reduce((a, b) => a + b, 0);
-    return { open, total, lastEventTime: newest.items[0]?.event.time ?? null };
-  }
-
   /** A status change is stored before it is announced; a publisher that fails is only logged. */
   async function publishChange(
     drift: Drift,
@@ -250,7 +250,7 @@ export function createQueryApi(deps: QueryApiDeps): QueryApi {
     }
     if (path === `${base}/summary` && get) {
       noParams();
-      return json(200, await summary());
+      return json(200, await deps.counters.summary());
     }
     if (path === `${base}/events` && get) {
       refuseUnknownParams(params, ['limit']);

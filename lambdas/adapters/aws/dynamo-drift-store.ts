@@ -20,7 +20,17 @@ import {
 } from '../../core/drift-query.js';
 import { InputError } from '../../core/errors.js';
 import type { Drift, Severity, Summary } from '../../core/types.js';
-import type { DriftPage, DriftStore, RevertMark, StatusChange } from '../../ports.js';
+import type {
+  AlertLedger,
+  ChangeFeed,
+  DriftChange,
+  DriftCounters,
+  DriftPage,
+  RevertLog,
+  RevertMark,
+  SequencedDriftStore,
+  StatusChange,
+} from '../../ports.js';
 import { type DriftItem, fromItem, seqOf, toItem } from './drift-item.js';
 import { decodeCursor, encodeCursor } from './drift-query.js';
 import {
@@ -47,12 +57,6 @@ export interface DynamoDriftStoreOptions {
   readonly singleWriter?: boolean;
 }
 
-/** A drift change with its position in the change sequence (the live feed's cursor). */
-export interface DriftChange {
-  readonly drift: Drift;
-  readonly seq: number;
-}
-
 /**
  * Alert state of a drift ("sending" while claimed, "sent" after; see DriftStore.claimAlert), kept in
  * its own item beside the drift: it has no index keys, so lists, the stream filter and the live
@@ -73,7 +77,9 @@ interface Source {
   readonly value: string;
 }
 
-export class DynamoDriftStore implements DriftStore {
+export class DynamoDriftStore
+  implements SequencedDriftStore, ChangeFeed, AlertLedger, RevertLog, DriftCounters
+{
   readonly tableName: string;
   private readonly retentionDays: number;
   private readonly maxScanned: number;
