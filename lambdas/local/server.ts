@@ -18,6 +18,7 @@ import {
   SlackWebhookNotifier,
   WebhookDriftEvents,
 } from '../adapters/local/http-delivery.js';
+import { OwedAlerts } from '../adapters/local/owed-alerts.js';
 import { loadRulesFromDir } from '../adapters/local/rule-files.js';
 import { watchStateFiles } from '../adapters/local/state-files.js';
 import type { Clock, Logger } from '../ports.js';
@@ -159,6 +160,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const baseStore = new DynamoDriftStore(dynamo.doc, { singleWriter: true });
   const events = new BufferedEventLog(new DynamoEventLog(dynamo.doc), logger);
   const feed = new LiveFeed(baseStore);
+  const alerts = new OwedAlerts();
   const state = createStateProvider(combinedStateSource(statePaths), { logger, now: () => clock.now() });
   const notifier = fanOutNotifier([
     new ConsoleNotifier({
@@ -172,9 +174,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const detect = createDetectService({
     rules,
     state,
-    // Writes go through the live feed, which sends each one; the ledgers are the store's own.
-    drifts: feed.store,
-    alerts: baseStore,
+    // Writes go through the live feed, which sends each one; each new drift owes one alert.
+    drifts: alerts.owing(feed.store),
+    alerts,
     reverts: baseStore,
     notifier,
     driftEvents,

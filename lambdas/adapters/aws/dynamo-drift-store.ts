@@ -19,7 +19,7 @@ import {
   matchesQuery,
 } from '../../core/drift-query.js';
 import { InputError } from '../../core/errors.js';
-import type { Drift, Severity, Summary } from '../../core/types.js';
+import { type Drift, SEVERITIES, type Severity, type Summary } from '../../core/types.js';
 import type {
   AlertLedger,
   ChangeFeed,
@@ -37,6 +37,7 @@ import {
   DRIFT_ATTR as A,
   ALL_PARTITION,
   COUNTER_ID,
+  COUNTS_ID,
   DEFAULT_RETENTION_DAYS,
   DRIFT_INDEXES,
   DRIFTS_TABLE,
@@ -68,6 +69,9 @@ const ALERT_AT_ATTR = 'alertAt';
 const ALERT_BY_ATTR = 'alertBy';
 /** How long an unsettled alert claim blocks redeliveries from alerting. */
 export const ALERT_CLAIM_TTL_MS = 5 * 60_000;
+
+/** The counts item's attribute for open drifts of one severity. */
+const openCount = (severity: Severity) => `open_${severity}`;
 
 /** Everything but the raw event: lists stay small; GET by id returns the whole drift. */
 const LIST_ATTRIBUTES = Object.values(A).filter((a) => a !== A.rawEvent);
@@ -112,7 +116,6 @@ export class DynamoDriftStore
           ExpressionAttributeNames: { '#id': A.id },
         }),
       );
-      return seq;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // The SDK retries a put whose answer was lost (timeout, 5xx after the write): the item that
@@ -120,8 +123,28 @@ export class DynamoDriftStore
       const existing = await this.doc.send(
         new GetCommand({ TableName: this.tableName, Key: { [A.id]: drift.id }, ConsistentRead: true }),
       );
-      return existing.Item && seqOf(existing.Item) === seq ? seq : null;
+      if (!existing.Item || seqOf(existing.Item) !== seq) return null;
     }
+    await this.addToCounts({
+      total: 1,
+      ...(drift.status === 'open' ? { [openCount(drift.severity)]: 1 } : {}),
+    });
+    return seq;
+  }
+
+  /** Adds to the drift counts (see drift-table-design.ts). */
+  private async addToCounts(deltas: Record<string, number>): Promise<void> {
+    const names = Object.keys(deltas);
+    if (names.length === 0) return;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { [A.id]: COUNTS_ID },
+        UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#c${i}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:c${i}`, deltas[name]])),
+      }),
+    );
   }
 
   async claimAlert(id: string, at: string): Promise<boolean> {
@@ -214,7 +237,7 @@ export class DynamoDriftStore
   }
 
   async get(id: string): Promise<Drift | undefined> {
-    if (id === COUNTER_ID) return undefined;
+    if (id === COUNTER_ID || id === COUNTS_ID) return undefined;
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { [A.id]: id } }));
     return fromItem(out.Item);
   }
@@ -231,7 +254,7 @@ export class DynamoDriftStore
     id: string,
     change: StatusChange,
   ): Promise<{ drift: Drift; seq: number | null } | undefined> {
-    if (id === COUNTER_ID) return undefined;
+    if (id === COUNTER_ID || id === COUNTS_ID) return undefined;
     const seq = await this.nextSeq();
     const names = {
       '#body': A.body,
@@ -263,11 +286,24 @@ export class DynamoDriftStore
           ConditionExpression: 'attribute_exists(#body) AND #status <> :status',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
+          // The status before is what the counts need; the drift after is the same update in memory.
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      const drift = fromItem(out.Attributes);
-      return drift && { drift, seq };
+      const before = out.Attributes ?? {};
+      const { [A.statusComment]: _comment, ...kept } = before;
+      const drift = fromItem({
+        ...kept,
+        [A.status]: change.status,
+        [A.statusChangedAt]: change.at,
+        [A.statusChangedBy]: change.by,
+        [A.seq]: seq,
+        ...(change.comment ? { [A.statusComment]: change.comment } : {}),
+      });
+      if (!drift) return undefined;
+      const opened = (change.status === 'open' ? 1 : 0) - (before[A.status] === 'open' ? 1 : 0);
+      if (opened !== 0) await this.addToCounts({ [openCount(drift.severity)]: opened });
+      return { drift, seq };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const drift = await this.get(id);
@@ -372,7 +408,36 @@ export class DynamoDriftStore
     return Math.max(item ? seqOf(item) : 0, counter.Item ? seqOf(counter.Item) : 0);
   }
 
+  /** GET /summary from the counts kept on write, and the newest drift's time: two small reads. */
   async summary(): Promise<Summary> {
+    const [counts, newest] = await Promise.all([
+      this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: { [A.id]: COUNTS_ID }, ConsistentRead: true }),
+      ),
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: DRIFT_INDEXES.byTime.indexName,
+          KeyConditionExpression: '#p = :p',
+          ExpressionAttributeNames: { '#p': DRIFT_INDEXES.byTime.partitionKey.name, '#t': A.sortTime },
+          ExpressionAttributeValues: { ':p': ALL_PARTITION },
+          ProjectionExpression: '#t',
+          ScanIndexForward: false,
+          Limit: 1,
+        }),
+      ),
+    ]);
+    const count = (name: string) => Number(counts.Item?.[name] ?? 0);
+    const open = Object.fromEntries(SEVERITIES.map((s) => [s, count(openCount(s))])) as Record<
+      Severity,
+      number
+    >;
+    const last = newest.Items?.[0]?.[A.sortTime];
+    return { open, total: count('total'), lastEventTime: last ? String(last).split('#')[0] : null };
+  }
+
+  /** The summary counted from the drifts themselves (reads every drift: for checks and repairs). */
+  async recount(): Promise<Summary> {
     const open: Record<Severity, number> = { low: 0, medium: 0, high: 0, critical: 0 };
     for await (const item of this.read({ index: DRIFT_INDEXES.byStatus, value: 'open' }, 'desc', undefined, [
       A.severity,
