@@ -626,7 +626,12 @@ function stateValue(resource: StateResource, spec: AttributeSpec, mapOp = false)
 function eventValue(raw: Record<string, unknown>, spec: AttributeSpec): { found: boolean; value: unknown } {
   if (spec.path === undefined) return { found: 'value' in spec, value: spec.value ?? null };
   const values = valuesAt(raw, spec.path);
-  if (values.length === 0) return { found: false, value: undefined };
+  if (values.length === 0) {
+    // A whole-configuration call that leaves the attribute out unsets it.
+    if (spec.configuration !== undefined && valueAt(raw, spec.configuration) !== undefined)
+      return { found: true, value: null };
+    return { found: false, value: undefined };
+  }
   return { found: true, value: values.length === 1 ? values[0] : values };
 }
 

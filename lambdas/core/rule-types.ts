@@ -30,6 +30,11 @@ export interface AttributeSpec {
   readonly state?: string | readonly string[];
   /** Where the new value sits in the CloudTrail record (paths from the record root). */
   readonly path?: string;
+  /**
+   * Path of the whole configuration the call carries (S3 `PutBucket*` bodies): when the record holds
+   * it but not `path`, the call left the attribute unset, and that is compared (as null).
+   */
+  readonly configuration?: string;
   /** A fixed new value, for calls whose name says it (StopLogging → enable_logging false). */
   readonly value?: unknown;
   /** Normaliser applied to both sides (values.ts NORMALISERS); default `raw`. */

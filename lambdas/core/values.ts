@@ -2,6 +2,8 @@
 // are compared, so "5" equals 5, a URL-encoded IAM policy equals the state's JSON, and a tag list
 // equals a tag map. Each normaliser is total: it never throws, an odd shape passes through as is.
 
+import { present, s3Config, s3LifecycleLegacy, s3ReplicationLegacy } from './s3-config.js';
+
 export type Normaliser = (value: unknown) => unknown;
 
 function unwrapValue(value: unknown): unknown {
@@ -385,6 +387,10 @@ export const NORMALISERS: Readonly<Record<string, Normaliser>> = {
   'dns-values': dnsValues,
   scalar,
   enabled,
+  's3-config': s3Config,
+  's3-lifecycle-legacy': s3LifecycleLegacy,
+  's3-replication-legacy': s3ReplicationLegacy,
+  present,
   raw: (v) => canonical(v ?? null),
 };
 
