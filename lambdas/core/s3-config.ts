@@ -56,10 +56,15 @@ export function snakeCase(key: string): string {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** Fields that are text even when they read as a number (a tag value "1", a rule id "7"). */
+const TEXT_KEYS = new Set(['id', 'key', 'value', 'prefix', 'filter_prefix', 'filter_suffix']);
+
 /** A number written as text is the number (XML bodies are text); only the canonical form converts. */
 function scalarValue(v: string | number | boolean, key: string): unknown {
   if (v === '' || v === false) return undefined;
-  const n = typeof v === 'string' && /^-?\d+$/.test(v) && String(Number(v)) === v ? Number(v) : v;
+  const numeric =
+    typeof v === 'string' && !TEXT_KEYS.has(key) && /^-?\d+$/.test(v) && String(Number(v)) === v;
+  const n = numeric ? Number(v) : v;
   if (n === 0 && ZERO_IS_UNSET.has(key)) return undefined;
   return n;
 }
