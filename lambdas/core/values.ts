@@ -2,7 +2,7 @@
 // are compared, so "5" equals 5, a URL-encoded IAM policy equals the state's JSON, and a tag list
 // equals a tag map. Each normaliser is total: it never throws, an odd shape passes through as is.
 
-import { present, s3Config, s3LifecycleLegacy, s3ReplicationLegacy } from './s3-config.js';
+import { ecrReplication, present, s3Config, s3LifecycleLegacy, s3ReplicationLegacy } from './config-blocks.js';
 
 export type Normaliser = (value: unknown) => unknown;
 
@@ -388,6 +388,8 @@ export const NORMALISERS: Readonly<Record<string, Normaliser>> = {
   scalar,
   enabled,
   's3-config': s3Config,
+  config: s3Config,
+  'ecr-replication': ecrReplication,
   's3-lifecycle-legacy': s3LifecycleLegacy,
   's3-replication-legacy': s3ReplicationLegacy,
   present,

@@ -1,4 +1,5 @@
-// Whole-configuration calls (S3 PutBucketLifecycle, PutBucketCors, PutBucketReplication, ...) log
+// Whole-configuration calls (S3 PutBucketLifecycle, PutBucketCors, PutBucketReplication, ...; ECR's
+// PutReplicationConfiguration, CloudTrail's PutInsightSelectors in camelCase JSON) log
 // their XML body as JSON: PascalCase elements, one element as an object and several as a list, an
 // empty element as "". The provider's state keeps the same configuration as snake_case block lists
 // with every unset field present ("" / null / [] / 0 / false). These normalisers bring both to one
@@ -56,14 +57,14 @@ export function snakeCase(key: string): string {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Fields that are text even when they read as a number (a tag value "1", a rule id "7"). */
+/** Fields that are text even when they read as a number (a tag value "1", a rule id "7", an account). */
 const TEXT_KEYS = new Set(['id', 'key', 'value', 'prefix', 'filter_prefix', 'filter_suffix']);
 
 /** A number written as text is the number (XML bodies are text); only the canonical form converts. */
 function scalarValue(v: string | number | boolean, key: string): unknown {
   if (v === '' || v === false) return undefined;
-  const numeric =
-    typeof v === 'string' && !TEXT_KEYS.has(key) && /^-?\d+$/.test(v) && String(Number(v)) === v;
+  const text = TEXT_KEYS.has(key) || /(_id|_arn|account)$/.test(key);
+  const numeric = typeof v === 'string' && !text && /^-?\d+$/.test(v) && String(Number(v)) === v;
   const n = numeric ? Number(v) : v;
   if (n === 0 && ZERO_IS_UNSET.has(key)) return undefined;
   return n;
@@ -80,7 +81,12 @@ function filterTags(v: unknown): Record<string, string> | undefined {
  * namespace) left out, every block a list (XML's one element and the provider's one-block list
  * alike), scalar lists as sorted sets with one value as the value itself. Undefined = unset.
  */
-function configValue(value: unknown, key: string, parent: string): unknown {
+function configValue(
+  value: unknown,
+  key: string,
+  parent: string,
+  renames: Readonly<Record<string, string>> = RENAMES,
+): unknown {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
     const inContext = parent && ZERO_IS_UNSET.has(`${parent}.${key}`) ? `${parent}.${key}` : key;
@@ -88,7 +94,7 @@ function configValue(value: unknown, key: string, parent: string): unknown {
   }
   if (Array.isArray(value)) {
     const items = value
-      .map((item) => configValue(item, key, parent))
+      .map((item) => configValue(item, key, parent, renames))
       .filter((item) => item !== undefined)
       .map((item) => (Array.isArray(item) && item.length === 1 && isObject(item[0]) ? item[0] : item));
     if (items.length === 0) return undefined;
@@ -111,18 +117,18 @@ function configValue(value: unknown, key: string, parent: string): unknown {
       const rules = isObject(s3Key) ? s3Key.FilterRule : undefined;
       for (const rule of [rules ?? []].flat()) {
         if (!isObject(rule) || typeof rule.Name !== 'string') continue;
-        const text = scalarValue(String(rule.Value ?? ''), '');
+        const text = scalarValue(String(rule.Value ?? ''), 'filter_prefix');
         if (text !== undefined) out[`filter_${rule.Name.toLowerCase()}`] = text;
       }
       continue;
     }
-    const name = RENAMES[k] ?? (key === 'and' && k === 'Tag' ? 'tags' : snakeCase(k));
+    const name = renames[k] ?? (key === 'and' && k === 'Tag' ? 'tags' : snakeCase(k));
     if (name === 'tags') {
       const tags = filterTags(v);
       if (tags) out.tags = tags;
       continue;
     }
-    const c = configValue(v, name, key);
+    const c = configValue(v, name, key, renames);
     if (c === undefined) continue;
     out[name] = isObject(c) || (LIST_KEYS.has(name) && !Array.isArray(c)) ? [c] : c;
   }
@@ -131,9 +137,25 @@ function configValue(value: unknown, key: string, parent: string): unknown {
 
 /** Blocks of a configuration (state block list or the call's XML element) in canonical form. */
 export function s3Config(value: unknown): unknown {
-  const c = configValue(value, '', '');
+  return configBlocks(value, RENAMES);
+}
+
+function configBlocks(value: unknown, renames: Readonly<Record<string, string>>): unknown {
+  const c = configValue(value, '', '', renames);
   if (c === undefined) return null;
   return isObject(c) ? [c] : c;
+}
+
+/**
+ * ECR's registry replication (PutReplicationConfiguration, camelCase JSON with plural list names)
+ * against `aws_ecr_replication_configuration.replication_configuration`.
+ */
+export function ecrReplication(value: unknown): unknown {
+  return configBlocks(value, {
+    rules: 'rule',
+    destinations: 'destination',
+    repositoryFilters: 'repository_filter',
+  });
 }
 
 const list = (v: unknown): unknown[] => (v === undefined || v === null || v === '' ? [] : [v].flat());
