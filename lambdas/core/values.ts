@@ -2,7 +2,13 @@
 // are compared, so "5" equals 5, a URL-encoded IAM policy equals the state's JSON, and a tag list
 // equals a tag map. Each normaliser is total: it never throws, an odd shape passes through as is.
 
-import { ecrReplication, present, s3Config, s3LifecycleLegacy, s3ReplicationLegacy } from './config-blocks.js';
+import {
+  ecrReplication,
+  present,
+  s3Config,
+  s3LifecycleLegacy,
+  s3ReplicationLegacy,
+} from './config-blocks.js';
 
 export type Normaliser = (value: unknown) => unknown;
 
