@@ -266,10 +266,17 @@ function evaluateRule(
   for (const target of rule.targets) {
     const items = perItemTargets(target, event.raw);
     if (items) return evaluateItems(rule, items, event, ctx, effects);
-    const identities = resolveIdentities(target.identity, event.raw);
-    if (identities.length === 0) continue;
+    const groups = resolveIdentities(target.identity, event.raw);
+    if (groups.length === 0) continue;
     sawIdentity = true;
-    const found = lookUp(ctx.state, identities, target.types, event);
+    // The first identity that finds the resource wins: an API that takes a name or an ARN
+    // (`logGroupIdentifier`, SSM `name`) is looked up each way the rule lists.
+    let found: StateResource[] = [];
+    for (const group of groups) {
+      found = lookUp(ctx.state, group, target.types, event);
+      if (found.length > 0) break;
+    }
+    const identities = groups[0];
     // A target of any type that sets tags (the Resource Groups Tagging API) can only be a resource
     // with tags: a split policy sharing its parent's ARN is not what was tagged.
     const resources =
@@ -421,10 +428,15 @@ function asIdentityString(value: unknown): string | null {
   return null;
 }
 
-function resolveIdentities(specs: readonly IdentitySpec[], raw: Record<string, unknown>): Identity[] {
+/** The identities of each spec that yields a value, in the rule's order (tried until one is in state). */
+function resolveIdentities(specs: readonly IdentitySpec[], raw: Record<string, unknown>): Identity[][] {
+  const groups: Identity[][] = [];
   for (const spec of specs) {
     // `by: type` without a path: every resource of the target's types (account-level singletons).
-    if (spec.by === 'type' && !spec.path && !spec.template) return [{ by: 'type', value: '*' }];
+    if (spec.by === 'type' && !spec.path && !spec.template) {
+      groups.push([{ by: 'type', value: '*' }]);
+      continue;
+    }
     const transform = spec.transform ? NORMALISERS[spec.transform] : undefined;
     const values: string[] = [];
     if (spec.template) {
@@ -447,9 +459,9 @@ function resolveIdentities(specs: readonly IdentitySpec[], raw: Record<string, u
       .map((value) => (transform ? asIdentityString(transform(value)) : value))
       .filter((value): value is string => value !== null)
       .map((value) => (where ? { by: spec.by, value, where } : { by: spec.by, value }));
-    if (identities.length > 0) return identities;
+    if (identities.length > 0) groups.push(identities);
   }
-  return [];
+  return groups;
 }
 
 /** `where` paths resolved to strings; null when one is missing (the identity does not apply). */
