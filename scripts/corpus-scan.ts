@@ -45,6 +45,7 @@ for (const mode of ['net', 'per-event'] as const) {
   console.log(
     `${mode}: ${summary.findings} findings ${JSON.stringify(summary.byKind)} — ${loadable.length} states, ${summary.events} events (${summary.duplicates} duplicates), ${summary.errors} errors`,
   );
+  console.log(`  not drift: ${JSON.stringify(summary.ignored)}`);
   if (out) {
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, `${mode}.txt`), `${report.findings.map(line).sort().join('\n')}\n`);
