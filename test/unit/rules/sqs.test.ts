@@ -102,6 +102,31 @@ const cases: RuleCase[] = [
     queuePolicy(Q, jobsPolicy),
     'split policy only in state (the queue is another state)',
   ),
+  {
+    rule: 'sqs.queue.set-policy',
+    label: 'policy logged as an object (Panther record shape), split policy',
+    record: {
+      ...corpusRecord('panther-analysis/rules/aws_cloudtrail_rules/aws_resource_made_public__11.json'),
+      // The record names no queue; the queue it would name, in the record's account and region.
+      requestParameters: {
+        ...(corpusRecord('panther-analysis/rules/aws_cloudtrail_rules/aws_resource_made_public__11.json')
+          .requestParameters as Record<string, unknown>),
+        queueUrl: Q,
+      },
+    },
+    state: [queue(Q), queuePolicy(Q, jobsPolicy)],
+    kind: 'modified',
+    severity: 'critical',
+    type: 'aws_sqs_queue_policy',
+    changes: {
+      policy: {
+        Statement: [
+          { Action: ['sqs:*'], Principal: { AWS: ['*'] } },
+          { Action: ['sqs:SendMessage'], Principal: { AWS: ['*'] } },
+        ],
+      },
+    },
+  },
   modified(
     'sqs.queue.set-attributes',
     doc.SetQueueAttributesFifoThroughput,
