@@ -300,7 +300,12 @@ function evaluateRule(
         findings.push(buildFinding(rule, event, severity, 'deleted', stateRef(resource), [], ctx.state));
         continue;
       }
-      const compared = compareAttributes(target.attributes ?? [], resource, event.raw, ctx.config);
+      const compared = compareAttributes(
+        withSplitsMarked(target.attributes ?? [], ctx, event),
+        resource,
+        event.raw,
+        ctx.config,
+      );
       if (effects) {
         const ref = stateRef(resource);
         for (const effect of compared.effects)
@@ -596,6 +601,24 @@ function stateRef(resource: StateResource) {
   };
 }
 
+/** An attribute a dedicated resource in state takes over: seen in the call, reported there. */
+type MarkedSpec = AttributeSpec & { readonly heldBySplit?: boolean };
+
+function withSplitsMarked(
+  specs: readonly AttributeSpec[],
+  ctx: DetectContext,
+  event: CloudTrailEvent,
+): readonly MarkedSpec[] {
+  if (!specs.some((spec) => spec.splitInto)) return specs;
+  return specs.map((spec) => {
+    if (!spec.splitInto) return spec;
+    const held = resolveIdentities(spec.splitInto.identity, event.raw).some(
+      (group) => lookUp(ctx.state, group, spec.splitInto?.types ?? [], event).length > 0,
+    );
+    return held ? { ...spec, heldBySplit: true } : spec;
+  });
+}
+
 interface Compared {
   /** True when the event carried at least one comparable value. */
   readonly extracted: boolean;
@@ -648,7 +671,7 @@ function eventValue(raw: Record<string, unknown>, spec: AttributeSpec): { found:
 }
 
 function compareAttributes(
-  specs: readonly AttributeSpec[],
+  specs: readonly MarkedSpec[],
   resource: StateResource,
   raw: Record<string, unknown>,
   config: DetectConfig,
@@ -662,6 +685,7 @@ function compareAttributes(
     const { found, value } = eventValue(raw, spec);
     if (!found) continue;
     extracted = true;
+    if (spec.heldBySplit) continue;
     const normalise = NORMALISERS[spec.normalise ?? 'raw'];
     const expectedRaw = stateValue(resource, spec, TAG_OPS.has(spec.op ?? 'set'));
     const secret = spec.sensitive === true || isSensitive(spec.attribute, resource.sensitive);

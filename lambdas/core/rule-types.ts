@@ -42,6 +42,12 @@ export interface AttributeSpec {
   readonly op?: AttributeOp;
   /** Treat both values as secret. Secret-named attributes are secret anyway. */
   readonly sensitive?: boolean;
+  /**
+   * A dedicated resource that takes this attribute over (aws_opensearch_domain_policy for a domain's
+   * access_policies): when the state holds one for the call, the attribute is reported there (by the
+   * rule that targets it) and not on this resource; the value still counts as seen here.
+   */
+  readonly splitInto?: { readonly types: readonly string[]; readonly identity: readonly IdentitySpec[] };
 }
 
 export interface IdentitySpec {

@@ -73,6 +73,10 @@ function checkRule(rule: CompiledRule, where: string): void {
       checkPath(`${field}.attribute`, attribute.attribute);
       for (const s of [attribute.state ?? []].flat()) checkPath(`${field}.state`, s);
       checkNormaliser(`${field}.normalise`, attribute.normalise);
+      attribute.splitInto?.identity.forEach((identity, i) => {
+        checkPath(`${field}.splitInto.identity[${i}].path`, identity.path);
+        checkNormaliser(`${field}.splitInto.identity[${i}].transform`, identity.transform);
+      });
     });
   });
 }
