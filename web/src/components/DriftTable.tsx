@@ -1,4 +1,5 @@
 import { type KeyboardEvent, memo, useEffect, useMemo, useRef, useState } from 'react';
+import { displayEventName } from '../../../lambdas/core/display.js';
 import { actorLabel, attributesLabel, nodeIdOf, resourceLabel, shortTime } from '../lib/format.js';
 import type { SortKey } from '../lib/url-state.js';
 import type { Drift } from '../types.js';
@@ -117,7 +118,7 @@ const Row = memo(function Row({
         <td className="col-address col-stack" title={resourceLabel(drift)}>
           <div className={`mono${drift.resource.address ? '' : ' muted'}`}>{resourceLabel(drift)}</div>
           <div className="row-meta muted">
-            {shortTime(drift.event.time)} · {drift.event.name} · {actorLabel(drift)}
+            {shortTime(drift.event.time)} · {displayEventName(drift.event.name)} · {actorLabel(drift)}
           </div>
         </td>
       )}
@@ -154,7 +155,7 @@ const Row = memo(function Row({
           </td>
           {!hidden.has('event') && (
             <td className="mono col-event" title={drift.event.name}>
-              {drift.event.name}
+              {displayEventName(drift.event.name)}
             </td>
           )}
         </>

@@ -12,6 +12,7 @@ import {
   useStore,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { displayEventName } from '../../../lambdas/core/display.js';
 import { actorLabel, shortTime } from '../lib/format.js';
 import { type Layout, layoutGraph, NODE_HEIGHT, NODE_WIDTH, structureKey } from '../lib/layout.js';
 import { useThemeAttribute } from '../lib/use-media.js';
@@ -131,7 +132,7 @@ function GraphCanvas({
       if (node.id === selectedNode) classes.push('is-selected');
       const last = severity ? latest?.get(node.id) : undefined;
       const lastText = last
-        ? `${last.event.name} by ${actorLabel(last)} at ${shortTime(last.event.time)} UTC`
+        ? `${displayEventName(last.event.name)} by ${actorLabel(last)} at ${shortTime(last.event.time)} UTC`
         : null;
       resources.push({
         id: node.id,
@@ -147,7 +148,7 @@ function GraphCanvas({
           severity,
           managed: node.managed,
           actor: last ? actorLabel(last) : null,
-          event: last?.event.name ?? null,
+          event: last ? displayEventName(last.event.name) : null,
           lastText,
         },
         className: classes.join(' '),
