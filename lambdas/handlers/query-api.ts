@@ -16,6 +16,8 @@ const api = createQueryApi({
   clock: { now: () => new Date() },
   logger: runtime.logger,
   refuseEventPost: adminGroupOnly(process.env.ADMIN_GROUP || undefined),
+  driftEvents: runtime.driftEvents,
+  dashboardUrl: () => runtime.dashboardUrl,
 });
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
