@@ -32,6 +32,9 @@ export const HANDLERS = [
   'ws-authorizer',
   'query-api',
   'backstop',
+  'chat-delivery',
+  'webhook-delivery',
+  'security-hub',
 ] as const;
 export type HandlerName = (typeof HANDLERS)[number];
 

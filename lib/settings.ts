@@ -37,7 +37,7 @@ export interface SlackChannelSettings {
 export interface TeamsChannelSettings {
   readonly tenantId: string;
   readonly teamId: string;
-  /** The channel id from the channel link (`19:...@thread.tacv2`). */
+  /** The channel id from the channel link (`19:...@thread.tacv2`, URL-encoded or not). */
   readonly channelId: string;
   /** @default 'high' */
   readonly minSeverity: Severity;
@@ -198,7 +198,8 @@ const notifications = {
         properties: {
           tenantId: chatId(uuid),
           teamId: chatId(uuid),
-          channelId: chatId('^19:[A-Za-z0-9_.-]+@thread\\.(?:tacv2|skype)$'),
+          // As in the channel link, URL-encoded (19%3a...%40thread.tacv2) or not.
+          channelId: chatId('^19(?::|%3[aA])[A-Za-z0-9_.-]+(?:@|%40)thread\\.(?:tacv2|skype)$'),
           minSeverity: severity,
         },
       },

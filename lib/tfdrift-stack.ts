@@ -29,6 +29,7 @@ import type { Construct } from 'constructs';
 import type { EventPattern } from '../lambdas/core/event-pattern.js';
 import { Alerts } from './constructs/alerts.js';
 import { DashboardSite } from './constructs/dashboard-site.js';
+import { DriftChannels, needsDriftBus } from './constructs/drift-channels.js';
 import { DriftStore } from './constructs/drift-store.js';
 import { DeadLetter, EventIngest } from './constructs/event-ingest.js';
 import { HandlerFunction } from './constructs/handler-function.js';
@@ -81,6 +82,8 @@ export class TfdriftStack extends Stack {
   readonly site: DashboardSite;
   readonly trail?: Trail;
   readonly backstop?: HandlerFunction;
+  /** Drift events and the alert channels besides email; absent when notifications ask for none. */
+  readonly channels?: DriftChannels;
   readonly patterns: readonly EventPattern[];
 
   constructor(scope: Construct, id: string, props: TfdriftStackProps) {
@@ -102,6 +105,13 @@ export class TfdriftStack extends Stack {
     this.store = new DriftStore(this, 'Store');
     this.alerts = new Alerts(this, 'Alerts', { emails: settings.alertEmails });
     const stateAccess = new StateAccess(this, 'StateAccess', settings.stateBuckets);
+    if (needsDriftBus(settings.notifications)) {
+      this.channels = new DriftChannels(this, 'Channels', {
+        notifications: settings.notifications,
+        alerts: this.alerts,
+        logRetention: retention,
+      });
+    }
 
     this.site = new DashboardSite(this, 'Dashboard', {
       webDist: props.webDist,
@@ -134,6 +144,7 @@ export class TfdriftStack extends Stack {
       this.alerts.topic.grantPublish(handler.fn);
       stateAccess.grantRead(handler.fn, handler);
       handler.acknowledgeIndexGrant(this.store.drifts);
+      this.channels?.grantPublish(handler);
       Validations.of(handler).acknowledge({
         id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
         reason:
