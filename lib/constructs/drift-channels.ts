@@ -38,6 +38,7 @@ import {
   LambdaFunction,
 } from 'aws-cdk-lib/aws-events-targets';
 import {
+  AccountRootPrincipal,
   AnyPrincipal,
   Effect,
   type IRole,
@@ -225,7 +226,19 @@ export class DriftChannels extends Construct {
         ),
       },
     );
-    for (const topic of topics.values()) topic.grantPublish(chat.fn);
+    for (const topic of topics.values()) {
+      topic.grantPublish(chat.fn);
+      // Replaces SNS's default policy (enforceSSL adds one): the account's own principals, through
+      // their IAM policies, publish and subscribe (Chatbot subscribes as the deploying principal).
+      topic.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'AccountPrincipals',
+          principals: [new AccountRootPrincipal()],
+          actions: ['sns:Publish', 'sns:Subscribe'],
+          resources: [topic.topicArn],
+        }),
+      );
+    }
     Validations.of(chat).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       reason:
