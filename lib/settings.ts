@@ -118,6 +118,11 @@ export interface TfdriftSettings {
   /** Dashboard host name (needs certificateArn: an ACM certificate in us-east-1). */
   readonly domainName?: string;
   readonly certificateArn?: string;
+  /**
+   * Days of CloudTrail event history the backfill reads on the first deployment (1–90; 0: none on
+   * deploy, an admin can still run it from the dashboard). @default 7
+   */
+  readonly backfillDays: number;
   /** Alert channels and drift events (Slack, Teams, PagerDuty, webhooks, Security Hub, EventBridge). */
   readonly notifications: NotificationSettings;
 }
@@ -142,6 +147,7 @@ export const DEFAULT_SETTINGS: TfdriftSettings = {
   backstopMinutes: 30,
   dashboardUsers: [],
   sourceAccounts: [],
+  backfillDays: 7,
   notifications: DEFAULT_NOTIFICATIONS,
 };
 
@@ -282,6 +288,7 @@ export const SETTINGS_SCHEMA = {
     trailKmsKeyArn: { type: 'string', pattern: '^arn:aws[a-z-]*:kms:' },
     domainName: { type: 'string', pattern: '^[a-z0-9.-]+\\.[a-z]{2,}$' },
     certificateArn: { type: 'string', pattern: '^arn:aws[a-z-]*:acm:us-east-1:\\d{12}:certificate/' },
+    backfillDays: { type: 'integer', minimum: 0, maximum: 90 },
     notifications,
   },
 } as const;

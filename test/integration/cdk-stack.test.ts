@@ -249,8 +249,13 @@ describe('functions', () => {
     expect(statements.flatMap(actions).filter((a) => /^s3:(Put|Delete)/.test(a))).toEqual([]);
   });
 
-  // X-Ray trace upload and DynamoDB ListStreams (event source mapping) have no resource-level permissions.
-  const WILDCARD_ONLY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams'];
+  // Actions without resource-level permissions (Service Authorization Reference).
+  const WILDCARD_ONLY = [
+    'xray:PutTraceSegments',
+    'xray:PutTelemetryRecords',
+    'dynamodb:ListStreams',
+    'cloudtrail:LookupEvents',
+  ];
 
   it('grants no wildcard resource except for actions AWS only allows on *', () => {
     const ours = resources('AWS::Lambda::Function').filter(([, r]) =>

@@ -203,6 +203,7 @@ export const COMMAND_ACTIONS: Record<string, string> = {
   '@aws-sdk/client-securityhub:BatchUpdateFindingsCommand': 'securityhub:BatchUpdateFindings',
   '@aws-sdk/client-secrets-manager:GetSecretValueCommand': 'secretsmanager:GetSecretValue',
   '@aws-sdk/client-cloudtrail:LookupEventsCommand': 'cloudtrail:LookupEvents',
+  '@aws-sdk/client-lambda:InvokeCommand': 'lambda:InvokeFunction',
 };
 
 export function actionOf(command: SdkCommand): string {
@@ -231,7 +232,9 @@ export type ModuleTarget =
   /** The account's own Security Hub (product `<account>/default` and the hub), from the event. */
   | { readonly kind: 'security-hub'; readonly env?: undefined }
   /** CloudTrail event history of a comma-separated list of regions (no resource-level permission). */
-  | { readonly kind: 'event-history'; readonly env: string };
+  | { readonly kind: 'event-history'; readonly env: string }
+  /** A Lambda function by name, invoked asynchronously. */
+  | { readonly kind: 'function'; readonly env: string };
 
 /** Per adapter module: the variable its runtime wiring passes it (lambdas/handlers/runtime, handlers). */
 export const MODULE_TARGETS: Record<string, ModuleTarget> = {
@@ -247,6 +250,8 @@ export const MODULE_TARGETS: Record<string, ModuleTarget> = {
   'lambdas/adapters/aws/secrets-manager.ts': { kind: 'secrets', env: 'WEBHOOKS' },
   'lambdas/adapters/aws/security-hub-findings.ts': { kind: 'security-hub' },
   'lambdas/adapters/aws/cloudtrail-lookup.ts': { kind: 'event-history', env: 'BACKFILL_REGIONS' },
+  'lambdas/adapters/aws/backfill-invoker.ts': { kind: 'function', env: 'BACKFILL_FUNCTION' },
+  'lambdas/handlers/backfill.ts': { kind: 'topic', env: 'TOPIC_ARN' },
 };
 
 /**

@@ -614,6 +614,16 @@ async function functionChecks(
         touch(resource, action);
         break;
       }
+      case 'function': {
+        const arn = value.startsWith('arn:')
+          ? value
+          : `arn:aws:lambda:${cfn.region}:${cfn.account}:function:${value}`;
+        request(action, arn, `${why} (${target.env})`, 'allow', {
+          resourcePolicy: policies.functionPolicy(arn),
+        });
+        touch(arn, action);
+        break;
+      }
       case 'event-history': {
         request(action, '*', `${why} in ${value}`);
         touch('*', action);
