@@ -69,6 +69,12 @@ export const PAGERDUTY_SEVERITY: Record<Severity, string> = {
   low: 'info',
 };
 
+/**
+ * Drifts a backfill found in CloudTrail history are a week old or more: they reach the bus, the
+ * webhooks and Security Hub, but page nobody and post to no channel (their run mails one summary).
+ */
+const NOT_BACKFILLED = { backfilled: [{ exists: false }] };
+
 export interface DriftChannelsProps {
   readonly notifications: NotificationSettings;
   /** Its key encrypts the chat topics; its alarm topic gets the dead-letter alarm. */
@@ -247,6 +253,7 @@ export class DriftChannels extends Construct {
     const lowest = SEVERITIES.find((s) => topics.has(s)) as Severity;
     this.rule('ChatRule', 'new drifts for chat', [DRIFT_DETECTED], {
       severity: severitiesFrom(lowest),
+      ...NOT_BACKFILLED,
     }).addTarget(this.lambdaTarget(chat));
     (this as { chatDelivery?: HandlerFunction }).chatDelivery = chat;
 
@@ -320,6 +327,7 @@ export class DriftChannels extends Construct {
         [DRIFT_DETECTED],
         {
           severity: [severity],
+          ...NOT_BACKFILLED,
         },
       ).addTarget(target(pagerDutyTrigger(severity)));
     }

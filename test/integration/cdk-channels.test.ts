@@ -167,6 +167,8 @@ describe('PagerDuty through an API destination', () => {
       expect(body.client_url).toBe('https://d1.example.net/#drift=drift-0011');
     }
     expect(bodies(delivered(driftDetectedEvent(hostile('medium'))))).toEqual([]);
+    // A drift found in last week's history pages nobody (its backfill run mails one summary).
+    expect(bodies(delivered(driftDetectedEvent({ ...hostile('critical'), backfilled: true })))).toEqual([]);
   });
 
   it('acknowledges and resolves the same incident (dedup key = drift id), and sends nothing on a reopening', () => {
@@ -276,6 +278,9 @@ describe('chat channels, webhooks, Security Hub and the copy for your own rules'
       { previous: 'open', status: 'resolved', by: 'bob', at: '2026-01-02T00:00:00.000Z' },
     );
     expect(matching(resolved)).toEqual(['ChannelsCopyRule', 'ChannelsSecurityHubRule', 'ChannelsWebhook1']);
+    expect(
+      matching(driftDetectedEvent({ ...sampleDrift(2, { severity: 'high' }), backfilled: true })),
+    ).toEqual(['ChannelsCopyRule', 'ChannelsSecurityHubRule', 'ChannelsWebhook1']);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
