@@ -120,6 +120,11 @@ export interface Finding {
    * a configuration): not someone's hand change. Absent otherwise.
    */
   readonly serviceDriven?: boolean;
+  /**
+   * True when a backfill of CloudTrail event history found it (a change made before tfdrift
+   * watched, e.g. at install): alerted in one summary, not one by one. Absent otherwise.
+   */
+  readonly backfilled?: boolean;
   /** Net findings only: each distinct principal among `events`, in order of first appearance. */
   readonly actors?: readonly Pick<Actor, 'type' | 'arn' | 'name'>[];
 }

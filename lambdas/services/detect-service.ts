@@ -69,11 +69,22 @@ export interface HandleResult {
   readonly alertsFailed: number;
   /** What became of each processed event (drift, or why it was ignored). */
   readonly outcomes: ProcessedEvent[];
+  /** The findings of `created`, as stored. */
+  readonly createdFindings?: Finding[];
+}
+
+export interface HandleOptions {
+  /**
+   * Events read from CloudTrail event history after the fact: the drifts are marked `backfilled`
+   * and not alerted one by one (the caller sends one summary); they count as alerted, so a live
+   * delivery of the same event later sends no mail either.
+   */
+  readonly backfill?: boolean;
 }
 
 export interface DetectService {
   /** Takes bare records, `{"Records": [...]}` logs, EventBridge envelopes or arrays of these. */
-  handle(records: readonly unknown[]): Promise<HandleResult>;
+  handle(records: readonly unknown[], options?: HandleOptions): Promise<HandleResult>;
   /** Reloads state, then re-evaluates open drifts; returns the drifts it resolved. */
   reloadState(): Promise<Drift[]>;
   /** Open drifts the current state now agrees with become resolved (by "tfdrift"). */
@@ -200,9 +211,11 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
     finding: Finding,
     event: CloudTrailEvent,
     tally: { alertsFailed: number },
+    options: HandleOptions,
   ): Promise<boolean> {
     const drift: Drift = {
       ...finding,
+      ...(options.backfill ? { backfilled: true } : {}),
       status: 'open',
       detectedAt: deps.clock.now().toISOString(),
       rawEvent: scrubSecrets(event.raw),
@@ -216,7 +229,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
       const later = await laterRevert(drift);
       if (later) await resolveAsReverted(drift.id, 'open', later);
     }
-    if (!(await alertOnce(drift))) tally.alertsFailed += 1;
+    if (!(await alertOnce(drift, options.backfill === true))) tally.alertsFailed += 1;
     return created;
   }
 
@@ -225,8 +238,13 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
    * releases its claim, so the redelivery that follows (the Lambda fails on alertsFailed) sends it,
    * while the drift itself is never written twice.
    */
-  async function alertOnce(drift: Drift): Promise<boolean> {
+  async function alertOnce(drift: Drift, summarised = false): Promise<boolean> {
     if (!(await deps.alerts.claimAlert(drift.id, deps.clock.now().toISOString()))) return true;
+    if (summarised) {
+      // A backfilled drift is in its run's one summary alert: it counts as alerted.
+      await deps.alerts.settleAlert(drift.id, true);
+      return true;
+    }
     try {
       await deps.notifier.notify(drift);
     } catch (error) {
@@ -286,7 +304,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
     );
   }
 
-  async function handle(records: readonly unknown[]): Promise<HandleResult> {
+  async function handle(records: readonly unknown[], options: HandleOptions = {}): Promise<HandleResult> {
     const tally = { alertsFailed: 0 };
     const errors: DetectError[] = [];
     const events: CloudTrailEvent[] = [];
@@ -306,6 +324,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
       }
     }
     const findings: Finding[] = [];
+    const createdFindings: Finding[] = [];
     const processed: ProcessedEvent[] = [];
     let created = 0;
     let stateWrite = false;
@@ -325,8 +344,12 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
         errors.push({ eventId: event.id, message: result.outcome.error });
       if (result.outcome.result !== 'drift') continue;
       for (const finding of result.outcome.findings) {
-        findings.push(finding);
-        if (await store(finding, event, tally)) created += 1;
+        const marked: Finding = options.backfill ? { ...finding, backfilled: true } : finding;
+        findings.push(marked);
+        if (await store(finding, event, tally, options)) {
+          created += 1;
+          createdFindings.push(marked);
+        }
       }
     }
     if (processed.length > 0) await deps.events.record(processed);
@@ -349,6 +372,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
       errors,
       outcomes: processed,
       alertsFailed: tally.alertsFailed,
+      createdFindings,
     };
   }
 

@@ -47,6 +47,11 @@ export interface QueryApiDeps {
    * @default everyone (the local server, which has no sign-in)
    */
   readonly refuseEventPost?: (event: APIGatewayProxyEventV2) => string | undefined;
+  /**
+   * POST /backfill (same callers as POST /events): starts a backfill of CloudTrail event history
+   * (`days` 1–90, default the deployment's). @default none (the endpoint answers 400)
+   */
+  readonly startBackfill?: (request: { days?: number; by: string }) => Promise<void>;
 }
 
 export type ApiResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
@@ -273,6 +278,29 @@ export function createQueryApi(deps: QueryApiDeps): QueryApi {
         );
       }
       return json(200, await deps.detect.handle([body]));
+    }
+    if (path === `${base}/backfill` && method === 'POST') {
+      const refused = deps.refuseEventPost?.(event);
+      if (refused) throw new HttpError(403, 'forbidden', refused.replace('POST /events', 'POST /backfill'));
+      noParams();
+      if (!deps.startBackfill) throw bad('this deployment does not run backfills');
+      const text = bodyText(event, maxBody);
+      const body = text.trim() === '' ? {} : parseJson(text, true);
+      if (!body || typeof body !== 'object' || Array.isArray(body))
+        throw bad('body: must be an object {"days"?}');
+      const { days, ...rest } = body as Record<string, unknown>;
+      const extra = Object.keys(rest);
+      if (extra.length > 0) throw bad(`body: unknown field "${extra[0].slice(0, 40)}" (known: days)`);
+      if (
+        days !== undefined &&
+        (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 90)
+      )
+        throw bad('days: must be a whole number from 1 to 90 (CloudTrail keeps 90 days of event history)');
+      const claims = claimsOf(event);
+      const by = claims ? principalOf(claims) : 'the local operator';
+      await deps.startBackfill({ days: days as number | undefined, by });
+      deps.logger.info('backfill started', { days, by });
+      return json(202, { started: true, ...(days !== undefined ? { days } : {}) });
     }
     throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${path.slice(0, 200)}`);
   }
