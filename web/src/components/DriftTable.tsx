@@ -1,4 +1,4 @@
-import { type KeyboardEvent, memo, useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, type KeyboardEvent, memo, useEffect, useMemo, useRef, useState } from 'react';
 import { actorLabel, attributesLabel, nodeIdOf, resourceLabel, shortTime } from '../lib/format.js';
 import type { SortKey } from '../lib/url-state.js';
 import type { Drift } from '../types.js';
@@ -44,6 +44,28 @@ interface DriftTableProps {
   readonly onCheck: (ids: readonly string[], checked: boolean) => void;
   /** A phone: fewer columns. */
   readonly narrow?: boolean;
+}
+
+/**
+ * A resource address that may wrap after each dot (module, type, name), so that a long one is read
+ * whole in the row rather than cut off; a piece longer than the column still breaks anywhere.
+ */
+function Address({ text }: { readonly text: string }) {
+  let offset = 0;
+  return (
+    <>
+      {text.split(/(?<=\.)/).map((piece) => {
+        const at = offset;
+        offset += piece.length;
+        return (
+          <Fragment key={at}>
+            {at > 0 && <wbr />}
+            {piece}
+          </Fragment>
+        );
+      })}
+    </>
+  );
 }
 
 /** Arrow keys move between rows; Enter opens the detail. */
@@ -115,7 +137,9 @@ const Row = memo(function Row({
       {narrow && (
         // A phone: the resource, and under it when, what and who (the rest is in the detail).
         <td className="col-address col-stack" title={resourceLabel(drift)}>
-          <div className={`mono${drift.resource.address ? '' : ' muted'}`}>{resourceLabel(drift)}</div>
+          <div className={`mono row-address${drift.resource.address ? '' : ' muted'}`}>
+            <Address text={resourceLabel(drift)} />
+          </div>
           <div className="row-meta muted">
             {shortTime(drift.event.time)} · {drift.event.name} · {actorLabel(drift)}
           </div>
@@ -134,7 +158,7 @@ const Row = memo(function Row({
           className={`col-address mono${drift.resource.address ? '' : ' muted'}`}
           title={resourceLabel(drift)}
         >
-          {resourceLabel(drift)}
+          <Address text={resourceLabel(drift)} />
         </td>
       )}
       {!narrow && (
