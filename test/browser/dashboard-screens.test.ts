@@ -552,6 +552,19 @@ describe('dashboard details by size', () => {
     const row = page.locator(`tr.drift-row[data-drift-id="${drift.id}"]`);
     expect(await row.locator('.row-meta').textContent()).toContain(drift.event.name);
     expect(await row.locator('.row-meta').textContent()).toContain(drift.actor.name ?? drift.actor.type);
+    // Each row's actor is on screen inside its cell, whole unless longer than a line (then it has
+    // the line to itself), not cut off the end of the time and event.
+    const actors = await page.$$eval('tbody tr.drift-row .row-meta', (metas) =>
+      metas.map((meta) => {
+        const actor = meta.querySelector('.row-actor') as HTMLElement;
+        const cell = meta.closest('td')!.getBoundingClientRect();
+        const box = actor.getBoundingClientRect();
+        const inside = box.left >= cell.left && box.right <= cell.right;
+        const whole = actor.scrollWidth <= actor.clientWidth;
+        return inside && (whole || actor.clientWidth >= meta.clientWidth - 1);
+      }),
+    );
+    expect(actors).toEqual(drifts.map(() => true));
     await page.close();
   });
 });

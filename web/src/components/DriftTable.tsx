@@ -140,8 +140,10 @@ const Row = memo(function Row({
           <div className={`mono row-address${drift.resource.address ? '' : ' muted'}`}>
             <Address text={resourceLabel(drift)} />
           </div>
+          {/* Each piece whole on a line of its own if need be: the actor is not cut off the end. */}
           <div className="row-meta muted">
-            {shortTime(drift.event.time)} · {drift.event.name} · {actorLabel(drift)}
+            <span>{shortTime(drift.event.time)}</span> · <span>{drift.event.name}</span> ·{' '}
+            <span className="row-actor">{actorLabel(drift)}</span>
           </div>
         </td>
       )}

@@ -146,7 +146,8 @@ function GraphCanvas({
           open: node.drift.open,
           severity,
           managed: node.managed,
-          actor: last ? actorLabel(last) : null,
+          // A node is narrow: an email's name part is enough there (the tooltip has it whole).
+          actor: last ? actorLabel(last).replace(/@[^@\s]+$/, '') : null,
           event: last?.event.name ?? null,
           lastText,
         },
