@@ -319,7 +319,7 @@ function GraphCanvas({
           flow.fitBounds({ ...group.position, width: group.width, height: group.height }, { duration: 350 });
       }}
     >
-      {/* One panel: the count sits under the search box, so it can never cover it. */}
+      {/* One panel: the count sits beside (or under) the search box, so it can never cover it. */}
       <Panel position="top-left" className="graph-search">
         <input
           type="search"
