@@ -212,6 +212,7 @@ describe('DynamoDriftStore on dynalite', () => {
       at: '2026-01-02T09:00:00.000Z',
     });
     await first.dynamo.close();
+    opened.splice(opened.indexOf(first.dynamo), 1);
     const dynamo = await startLocalDynamo({ path: dataDir });
     opened.push(dynamo);
     const store = new DynamoDriftStore(dynamo.doc);
