@@ -11,14 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   canReadAside,
   type EventInput,
-  type PreparedInput,
+  type PreparedBatch,
   parseEventText,
+  prepareBatch,
   readEventBatches,
   readEvents,
+  readPreparedBatches,
   startReadingAside,
 } from '../../lambdas/adapters/local/event-files.js';
-import { eventDuplicateKey } from '../../lambdas/core/cloudtrail.js';
 import { quickVerdict } from '../../lambdas/core/detect.js';
+import { FingerprintSet } from '../../lambdas/core/fingerprints.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/cloudtrail');
 const fixtureText = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -309,11 +311,13 @@ describe('startReadingAside (the installed scan reads on a second thread)', () =
     return { workerUrl: pathToFileURL(bootstrap) };
   };
 
-  it('gives the same batches in the same order as readEventBatches, read-only and failed calls as verdicts', async () => {
-    // Prepare: a trail folder with a large gzipped log (reads, writes, failed calls), a broken gzip,
-    // JSON lines with a bad line, an envelope, an empty file and a record without eventID.
+  it('gives the batches readPreparedBatches gives: reads and failures counted, duplicates dropped', async () => {
+    // Prepare: a trail folder with a large gzipped log (reads, writes, failed calls) and the same log
+    // again (all duplicates), a broken gzip, JSON lines with a bad line, an envelope, an empty file
+    // and records without eventID (never dropped here: the scan keys them by content).
     const records = JSON.parse(bigLogText).Records as Record<string, unknown>[];
     write('aside/a.json.gz', gzipSync(bigLogText));
+    write('aside/a-again.json.gz', gzipSync(bigLogText));
     write('aside/b.json.gz', gzipSync(bigLogText).subarray(0, 60));
     write(
       'aside/c.jsonl',
@@ -325,66 +329,75 @@ describe('startReadingAside (the installed scan reads on a second thread)', () =
     write(
       'aside/f.json',
       JSON.stringify({
-        Records: [noId, { ...noId, errorCode: 'AccessDenied' }, { ...noId, readOnly: true }],
+        Records: [noId, noId, { ...noId, errorCode: 'AccessDenied' }, { ...noId, readOnly: true }],
       }),
     );
     const paths = [join(dir, 'aside'), join(dir, 'aside', 'missing.json')];
-    const expected: PreparedInput[][] = [];
-    for await (const batch of readEventBatches(paths)) {
-      expected.push(
-        batch.map((input) => {
-          const quick = input.ok ? quickVerdict(input.record) : null;
-          if (!input.ok || !quick) return input;
-          const id = input.record.eventID;
-          const key =
-            typeof id === 'string' && id !== '' ? eventDuplicateKey(input.record, id, false) : undefined;
-          return { ok: true, quick, id: key };
-        }),
-      );
-    }
+    const expected: PreparedBatch[] = [];
+    for await (const batch of readPreparedBatches(paths, new FingerprintSet(7))) expected.push(batch);
 
     // Act
     const reader = startReadingAside(paths, aside());
-    const got: PreparedInput[][] = [];
+    const got: PreparedBatch[] = [];
     for await (const batch of reader.batches) got.push(batch);
+    const seen = reader.seen;
     await reader.close();
 
     // Assess: identical, and the input really holds every kind of item.
     expect(got).toEqual(expected);
-    const items = got.flat();
-    expect(items.filter((i) => 'quick' in i && i.quick === 'read-only').length).toBeGreaterThanOrEqual(2);
-    expect(items.filter((i) => 'quick' in i && i.quick === 'failed-call').length).toBeGreaterThan(0);
-    expect(items.filter((i) => 'record' in i).length).toBeGreaterThan(5);
-    expect(items.filter((i) => !i.ok).map((i) => (i.ok ? '' : i.origin.split('/').pop()))).toEqual([
+    const inputs = got.flatMap((b) => b.inputs);
+    const quickOf = (verdict: 'read-only' | 'failed-call') => got.reduce((n, b) => n + b.quick[verdict], 0);
+    const bigQuick = records.filter((r) => quickVerdict(r) !== null).length;
+    expect(bigQuick).toBeGreaterThan(0);
+    // The log's reads and failures once (not twice), plus c.jsonl's read and f.json's two.
+    expect(quickOf('read-only') + quickOf('failed-call')).toBe(bigQuick + 3);
+    const bigReads = records.filter((r) => quickVerdict(r) === 'read-only').length;
+    expect(quickOf('read-only')).toBe(bigReads + 2);
+    expect(quickOf('failed-call')).toBeGreaterThan(0);
+    // The second copy of the log: every record a duplicate, none crosses again.
+    expect(got.reduce((n, b) => n + b.duplicates, 0)).toBe(records.length);
+    const detectable = inputs.filter((i) => i.ok);
+    expect(detectable.length).toBe(records.length - bigQuick + 1 /* sso */ + 1 /* envelope */ + 2 /* noId */);
+    expect(inputs.filter((i) => !i.ok).map((i) => (i.ok ? '' : i.origin.split('/').pop()))).toEqual([
       'b.json.gz',
       'c.jsonl:2',
       'e.json',
       'missing.json',
     ]);
-    expect(records.length).toBe(142);
+    // The keys seen come back: a record read again later (the event history) is a duplicate.
+    expect(seen).toBeDefined();
+    const again = prepareBatch([{ ok: true, record: records[0], origin: 'history' }], seen as FingerprintSet);
+    expect(again).toEqual({ inputs: [], quick: { 'read-only': 0, 'failed-call': 0 }, duplicates: 1 });
+    const fresh = prepareBatch(
+      [{ ok: true, record: { ...records[0], eventID: 'never-read' }, origin: 'history' }],
+      seen as FingerprintSet,
+    );
+    expect(fresh.duplicates).toBe(0);
   });
 
   it('a scan slower than the reader still gets every batch, once and in order', async () => {
-    // Prepare: 30 log files, each record with an eventID naming its file and place.
+    // Prepare: 30 log files, each record a write with an eventID naming its file and place.
     const records = JSON.parse(bigLogText).Records as Record<string, unknown>[];
     const expected: string[] = [];
     for (let f = 0; f < 30; f++) {
-      const part = records.map((r, i) => ({ ...r, eventID: `file-${f}-record-${i}` }));
+      const part = records.map(({ errorCode: _, ...r }, i) => ({
+        ...r,
+        readOnly: false,
+        eventID: `file-${f}-record-${i}`,
+      }));
       write(`ahead/log-${String(f).padStart(2, '0')}.json.gz`, gzipSync(JSON.stringify({ Records: part })));
       expected.push(...part.map((r) => r.eventID));
     }
-    // A quick verdict carries the event's duplicate key, which starts with its eventID.
-    const idOf = (i: PreparedInput) =>
-      'quick' in i ? String(i.id).split('\u0000')[0] : i.ok ? String(i.record.eventID) : i.error;
+    const idOf = (i: EventInput) => (i.ok ? String(i.record.eventID) : i.error);
 
     // Act: take one batch, pause while the reader could read everything, take the rest.
     const reader = startReadingAside([join(dir, 'ahead')], aside());
     const batches = reader.batches[Symbol.asyncIterator]();
     const first = await batches.next();
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const ids = first.done ? [] : first.value.map(idOf);
+    const ids = first.done ? [] : first.value.inputs.map(idOf);
     for (let step = await batches.next(); !step.done; step = await batches.next())
-      ids.push(...step.value.map(idOf));
+      ids.push(...step.value.inputs.map(idOf));
     await reader.close();
 
     // Assess

@@ -2,6 +2,7 @@
 // documents (S3 log files, envelopes, arrays) or JSON lines. A bad file, line or record becomes one
 // error item and reading goes on with the rest.
 
+import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { open, readdir, readFile as readFileBytes, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { createGunzip, gunzip } from 'node:zlib';
-import { extractEach } from '../../core/cloudtrail.js';
+import { eventDuplicateKey, extractEach } from '../../core/cloudtrail.js';
+import { quickVerdict } from '../../core/detect.js';
+import { FingerprintSet, type FingerprintTable } from '../../core/fingerprints.js';
 
 /** One record read, or one reason something could not be read. `error` already names `origin`. */
 export type EventInput =
@@ -19,25 +22,63 @@ export type EventInput =
   | { readonly ok: false; readonly error: string; readonly origin: string };
 
 /**
- * A record already judged by quickVerdict where it was read (the reader thread): a read-only or
- * failed call, of which only its duplicate key (eventDuplicateKey, when it has an eventID) is needed
- * to count it once.
+ * A batch as the scan takes it: read-only and failed calls (quickVerdict) only counted, and every
+ * record with an eventID already checked against the ones before it (eventDuplicateKey), so a
+ * duplicate never reaches detection. Records without eventID are left to the scan, which keys them
+ * by content once normalised.
  */
-export interface QuickInput {
-  readonly ok: true;
-  readonly quick: 'failed-call' | 'read-only';
-  /** The event's duplicate key (not its bare eventID). */
-  readonly id: string | undefined;
+export interface PreparedBatch {
+  /** Records to detect and read errors, in input order. */
+  readonly inputs: EventInput[];
+  /** Read-only and failed calls, each counted once. */
+  readonly quick: Record<QuickVerdict, number>;
+  /**
+   * For each verdict counted: how many inputs came before its first call, so the scan counts it at
+   * the same place among the other outcomes (the report lists them in the order first met).
+   */
+  readonly quickFirstAt: Partial<Record<QuickVerdict, number>>;
+  /** Records with the duplicate key of one before them. */
+  readonly duplicates: number;
 }
 
-/** What startReadingAside's batches are: records to detect, quick verdicts and errors, in input order. */
-export type PreparedInput = EventInput | QuickInput;
+type QuickVerdict = NonNullable<ReturnType<typeof quickVerdict>>;
 
 /** From the reader thread (event-worker.ts) to the thread that scans. */
 export type WorkerMessage =
-  | { readonly batch: PreparedInput[] }
-  | { readonly done: true }
+  | { readonly batch: PreparedBatch }
+  /** The duplicate keys seen, so records read after the files (--lookup) count once with them. */
+  | { readonly done: FingerprintTable }
   | { readonly failed: string };
+
+/**
+ * Judges a batch where it was read: quick verdicts counted, duplicates (by eventID and the call's
+ * content, in `seen`) dropped. The reader thread and a scan reading on its own thread do the same.
+ */
+export function prepareBatch(batch: readonly EventInput[], seen: FingerprintSet): PreparedBatch {
+  const inputs: EventInput[] = [];
+  const quick: Record<QuickVerdict, number> = { 'read-only': 0, 'failed-call': 0 };
+  const quickFirstAt: Partial<Record<QuickVerdict, number>> = {};
+  let duplicates = 0;
+  for (const input of batch) {
+    if (!input.ok) {
+      inputs.push(input);
+      continue;
+    }
+    const verdict = quickVerdict(input.record);
+    const id = input.record.eventID;
+    if (
+      typeof id === 'string' &&
+      id !== '' &&
+      !seen.add(eventDuplicateKey(input.record, id, verdict === null))
+    ) {
+      duplicates++;
+      continue;
+    }
+    if (!verdict) inputs.push(input);
+    else if (quick[verdict]++ === 0) quickFirstAt[verdict] = inputs.length;
+  }
+  return { inputs, quick, quickFirstAt, duplicates };
+}
 
 export interface ReadEventsOptions {
   /** What `-` reads (default process.stdin); tests inject a stream here. */
@@ -126,28 +167,36 @@ export interface ReadAsideOptions {
 /** Events read on a thread of their own (startReadingAside); close() ends the thread. */
 export interface EventReaderThread {
   /** The batches, once: iterate this, then close (early, to stop the reader). */
-  readonly batches: AsyncIterable<PreparedInput[]>;
+  readonly batches: AsyncIterable<PreparedBatch>;
+  /** Once `batches` has ended: the duplicate keys the reader saw, to prepare later batches with. */
+  readonly seen: FingerprintSet | undefined;
   close(): Promise<void>;
 }
 
+/** A random seed for a FingerprintSet (a run's keys cannot be predicted, so not crafted to collide). */
+export function randomSeed(): number {
+  return randomBytes(4).readUInt32LE(0);
+}
+
 /**
- * readEventBatches on a thread of its own (event-worker.ts), started now: reading, gunzipping and
- * parsing use the second core while this thread loads the state and detects. The same batches in the
- * same order, except that read-only and failed calls come as QuickInput (no record). A reader that
- * fails (a folder that cannot be listed) throws from `batches` with the message readEventBatches
- * would throw.
+ * readEventBatches and prepareBatch on a thread of their own (event-worker.ts), started now:
+ * reading, gunzipping, parsing, judging and deduplicating use the second core while this thread
+ * loads the state and detects. The same prepared batches in the same order as
+ * readPreparedBatches gives. A reader that fails (a folder that cannot be listed) throws from
+ * `batches` with the message readEventBatches would throw.
  */
 export function startReadingAside(
   paths: readonly string[],
   options: ReadAsideOptions = {},
 ): EventReaderThread {
   const worker = new Worker(options.workerUrl ?? WORKER_URL, {
-    workerData: { paths: [...paths] },
+    workerData: { paths: [...paths], seed: randomSeed() },
     execArgv: options.execArgv,
   });
   const queue: WorkerMessage[] = [];
   let failure: Error | undefined;
   let exited = false;
+  let seen: FingerprintSet | undefined;
   let notify: (() => void) | undefined;
   const wake = () => notify?.();
   worker.on('message', (message: WorkerMessage) => {
@@ -162,7 +211,7 @@ export function startReadingAside(
     exited = true;
     wake();
   });
-  async function* batches(): AsyncGenerator<PreparedInput[]> {
+  async function* batches(): AsyncGenerator<PreparedBatch> {
     for (;;) {
       let message = queue.shift();
       while (!message) {
@@ -172,7 +221,10 @@ export function startReadingAside(
         notify = undefined;
         message = queue.shift();
       }
-      if ('done' in message) return;
+      if ('done' in message) {
+        seen = new FingerprintSet(message.done);
+        return;
+      }
       if ('failed' in message) throw new Error(message.failed);
       worker.postMessage(1); // one more batch may be read ahead while this one is used
       yield message.batch;
@@ -180,10 +232,22 @@ export function startReadingAside(
   }
   return {
     batches: batches(),
+    get seen() {
+      return seen;
+    },
     close: async () => {
       await worker.terminate();
     },
   };
+}
+
+/** readEventBatches prepared on this thread (prepareBatch): what startReadingAside gives. */
+export async function* readPreparedBatches(
+  paths: readonly string[],
+  seen: FingerprintSet,
+  opts: ReadEventsOptions = {},
+): AsyncGenerator<PreparedBatch> {
+  for await (const batch of readEventBatches(paths, opts)) yield prepareBatch(batch, seen);
 }
 
 /** Files read ahead of the one being parsed. */
