@@ -135,6 +135,7 @@ async function lookupSource(
  */
 async function* preparedBatches(
   options: ScanOptions,
+  config: DetectConfig,
   aside: EventReaderThread | undefined,
 ): AsyncGenerator<PreparedBatch> {
   let seen: FingerprintSet;
@@ -143,9 +144,10 @@ async function* preparedBatches(
     seen = aside.seen as FingerprintSet;
   } else {
     seen = new FingerprintSet(randomSeed());
-    yield* readPreparedBatches(options.events, seen, { stdin: options.stdin });
+    yield* readPreparedBatches(options.events, seen, config, { stdin: options.stdin });
   }
-  if (options.moreEvents) for await (const batch of options.moreEvents) yield prepareBatch(batch, seen);
+  if (options.moreEvents)
+    for await (const batch of options.moreEvents) yield prepareBatch(batch, seen, config);
 }
 
 /** Loads the state, reads every event, detects. Input problems become report errors, not throws. */
@@ -155,10 +157,10 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
   // give the same batches in the same order.
   const aside =
     options.stdin === undefined && canReadAside(options.events)
-      ? startReadingAside(options.events)
+      ? startReadingAside(options.events, { config })
       : undefined;
   try {
-    return await scanBatches(options, rules, config, preparedBatches(options, aside));
+    return await scanBatches(options, rules, config, preparedBatches(options, config, aside));
   } finally {
     await aside?.close();
   }

@@ -19,7 +19,7 @@ import {
   readPreparedBatches,
   startReadingAside,
 } from '../../lambdas/adapters/local/event-files.js';
-import { quickVerdict } from '../../lambdas/core/detect.js';
+import { DEFAULT_CONFIG } from '../../lambdas/core/config.js';
 import { FingerprintSet } from '../../lambdas/core/fingerprints.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/cloudtrail');
@@ -316,12 +316,19 @@ describe('startReadingAside (the installed scan reads on a second thread)', () =
     // again (all duplicates), a broken gzip, JSON lines with a bad line, an envelope, an empty file
     // and records without eventID (never dropped here: the scan keys them by content).
     const records = JSON.parse(bigLogText).Records as Record<string, unknown>[];
+    // Terraform's own call (its user agent): counted where read, as detectEvent would ignore it.
+    const terraformCall = {
+      ...sso,
+      eventID: 'terraform-1',
+      userAgent:
+        'APN/1.0 HashiCorp/1.0 Terraform/1.9.5 (+https://www.terraform.io) terraform-provider-aws/5.70.0',
+    };
     write('aside/a.json.gz', gzipSync(bigLogText));
     write('aside/a-again.json.gz', gzipSync(bigLogText));
     write('aside/b.json.gz', gzipSync(bigLogText).subarray(0, 60));
     write(
       'aside/c.jsonl',
-      `${JSON.stringify(sso)}\n{not json\n${JSON.stringify({ ...root, readOnly: 'TRUE' })}\n`,
+      `${JSON.stringify(sso)}\n{not json\n${JSON.stringify({ ...root, readOnly: 'TRUE' })}\n${JSON.stringify(terraformCall)}\n`,
     );
     write('aside/d.json', envelopeText);
     write('aside/e.json', '');
@@ -334,7 +341,8 @@ describe('startReadingAside (the installed scan reads on a second thread)', () =
     );
     const paths = [join(dir, 'aside'), join(dir, 'aside', 'missing.json')];
     const expected: PreparedBatch[] = [];
-    for await (const batch of readPreparedBatches(paths, new FingerprintSet(7))) expected.push(batch);
+    for await (const batch of readPreparedBatches(paths, new FingerprintSet(7), DEFAULT_CONFIG))
+      expected.push(batch);
 
     // Act
     const reader = startReadingAside(paths, aside());
@@ -346,18 +354,20 @@ describe('startReadingAside (the installed scan reads on a second thread)', () =
     // Assess: identical, and the input really holds every kind of item.
     expect(got).toEqual(expected);
     const inputs = got.flatMap((b) => b.inputs);
-    const quickOf = (verdict: 'read-only' | 'failed-call') => got.reduce((n, b) => n + b.quick[verdict], 0);
-    const bigQuick = records.filter((r) => quickVerdict(r) !== null).length;
-    expect(bigQuick).toBeGreaterThan(0);
-    // The log's reads and failures once (not twice), plus c.jsonl's read and f.json's two.
-    expect(quickOf('read-only') + quickOf('failed-call')).toBe(bigQuick + 3);
-    const bigReads = records.filter((r) => quickVerdict(r) === 'read-only').length;
-    expect(quickOf('read-only')).toBe(bigReads + 2);
-    expect(quickOf('failed-call')).toBeGreaterThan(0);
+    const quickOf = (verdict: keyof PreparedBatch['quick']) => got.reduce((n, b) => n + b.quick[verdict], 0);
+    // Every record read counts once: as a verdict or as a record to detect. The log's 142, c.jsonl's
+    // three, the envelope's one and f.json's four (without eventID: not deduplicated here).
+    const detectable = inputs.filter((i) => i.ok);
+    expect(quickOf('read-only') + quickOf('failed-call') + quickOf('terraform') + detectable.length).toBe(
+      records.length + 8,
+    );
     // The second copy of the log: every record a duplicate, none crosses again.
     expect(got.reduce((n, b) => n + b.duplicates, 0)).toBe(records.length);
-    const detectable = inputs.filter((i) => i.ok);
-    expect(detectable.length).toBe(records.length - bigQuick + 1 /* sso */ + 1 /* envelope */ + 2 /* noId */);
+    expect(quickOf('read-only')).toBeGreaterThanOrEqual(2);
+    expect(quickOf('failed-call')).toBeGreaterThanOrEqual(2);
+    expect(quickOf('terraform')).toBe(1);
+    expect(detectable.map((i) => (i.ok ? i.record.eventID : null))).not.toContain('terraform-1');
+    expect(detectable.map((i) => (i.ok ? i.record.eventID : null))).toContain(sso.eventID);
     expect(inputs.filter((i) => !i.ok).map((i) => (i.ok ? '' : i.origin.split('/').pop()))).toEqual([
       'b.json.gz',
       'c.jsonl:2',
@@ -366,13 +376,52 @@ describe('startReadingAside (the installed scan reads on a second thread)', () =
     ]);
     // The keys seen come back: a record read again later (the event history) is a duplicate.
     expect(seen).toBeDefined();
-    const again = prepareBatch([{ ok: true, record: records[0], origin: 'history' }], seen as FingerprintSet);
-    expect(again).toEqual({ inputs: [], quick: { 'read-only': 0, 'failed-call': 0 }, duplicates: 1 });
+    const again = prepareBatch(
+      [{ ok: true, record: records[0], origin: 'history' }],
+      seen as FingerprintSet,
+      DEFAULT_CONFIG,
+    );
+    expect(again).toEqual({
+      inputs: [],
+      quick: { 'read-only': 0, 'failed-call': 0, terraform: 0 },
+      quickFirstAt: {},
+      duplicates: 1,
+    });
     const fresh = prepareBatch(
       [{ ok: true, record: { ...records[0], eventID: 'never-read' }, origin: 'history' }],
       seen as FingerprintSet,
+      DEFAULT_CONFIG,
     );
     expect(fresh.duplicates).toBe(0);
+  });
+
+  it('prepareBatch says where each verdict was first met among the records it passes on', () => {
+    // Prepare: a write to detect, a Terraform call, a read, another write, another read.
+    const terraform = {
+      ...sso,
+      eventID: 'tf',
+      userAgent: 'APN/1.0 HashiCorp/1.0 Terraform/1.9.5 (+https://www.terraform.io)',
+    };
+    const batch: EventInput[] = [
+      { ok: true, record: { ...sso, eventID: 'w1' }, origin: 'x' },
+      { ok: true, record: terraform, origin: 'x' },
+      { ok: true, record: { ...sso, eventID: 'r1', readOnly: true }, origin: 'x' },
+      { ok: true, record: { ...sso, eventID: 'w2' }, origin: 'x' },
+      { ok: true, record: { ...sso, eventID: 'r2', readOnly: true }, origin: 'x' },
+      { ok: true, record: { ...sso, eventID: 'w1' }, origin: 'x' },
+    ];
+
+    // Act
+    const prepared = prepareBatch(batch, new FingerprintSet(3), DEFAULT_CONFIG);
+
+    // Assess: both verdicts met after the first write (one record passed on), in that order.
+    expect(prepared.inputs.map((i) => (i.ok ? i.record.eventID : null))).toEqual(['w1', 'w2']);
+    expect(prepared.quick).toEqual({ 'read-only': 2, 'failed-call': 0, terraform: 1 });
+    expect(Object.entries(prepared.quickFirstAt)).toEqual([
+      ['terraform', 1],
+      ['read-only', 1],
+    ]);
+    expect(prepared.duplicates).toBe(1);
   });
 
   it('a scan slower than the reader still gets every batch, once and in order', async () => {

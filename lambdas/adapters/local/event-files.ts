@@ -12,8 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { createGunzip, gunzip } from 'node:zlib';
-import { eventDuplicateKey, extractEach } from '../../core/cloudtrail.js';
-import { quickVerdict } from '../../core/detect.js';
+import { eventDuplicateKey, extractEach, normaliseRecord } from '../../core/cloudtrail.js';
+import { DEFAULT_CONFIG, type DetectConfig } from '../../core/config.js';
+import { isTerraformCall, quickVerdict } from '../../core/detect.js';
 import { FingerprintSet, type FingerprintTable } from '../../core/fingerprints.js';
 
 /** One record read, or one reason something could not be read. `error` already names `origin`. */
@@ -22,10 +23,10 @@ export type EventInput =
   | { readonly ok: false; readonly error: string; readonly origin: string };
 
 /**
- * A batch as the scan takes it: read-only and failed calls (quickVerdict) only counted, and every
- * record with an eventID already checked against the ones before it (eventDuplicateKey), so a
- * duplicate never reaches detection. Records without eventID are left to the scan, which keys them
- * by content once normalised.
+ * A batch as the scan takes it: read-only and failed calls (quickVerdict) and Terraform's own calls
+ * only counted, and every record with an eventID already checked against the ones before it
+ * (eventDuplicateKey), so a duplicate never reaches detection. Records without eventID are left to
+ * the scan, which keys them by content once normalised.
  */
 export interface PreparedBatch {
   /** Records to detect and read errors, in input order. */
@@ -41,7 +42,8 @@ export interface PreparedBatch {
   readonly duplicates: number;
 }
 
-type QuickVerdict = NonNullable<ReturnType<typeof quickVerdict>>;
+/** The outcomes detectEvent gives before it looks at the state: counted where the batch is read. */
+type QuickVerdict = NonNullable<ReturnType<typeof quickVerdict>> | 'terraform';
 
 /** From the reader thread (event-worker.ts) to the thread that scans. */
 export type WorkerMessage =
@@ -51,12 +53,17 @@ export type WorkerMessage =
   | { readonly failed: string };
 
 /**
- * Judges a batch where it was read: quick verdicts counted, duplicates (by eventID and the call's
+ * Judges a batch where it was read: the outcomes that need no state (read-only, failed, Terraform's
+ * own calls, decided as detectEvent decides them) counted, duplicates (by eventID and the call's
  * content, in `seen`) dropped. The reader thread and a scan reading on its own thread do the same.
  */
-export function prepareBatch(batch: readonly EventInput[], seen: FingerprintSet): PreparedBatch {
+export function prepareBatch(
+  batch: readonly EventInput[],
+  seen: FingerprintSet,
+  config: DetectConfig,
+): PreparedBatch {
   const inputs: EventInput[] = [];
-  const quick: Record<QuickVerdict, number> = { 'read-only': 0, 'failed-call': 0 };
+  const quick: Record<QuickVerdict, number> = { 'read-only': 0, 'failed-call': 0, terraform: 0 };
   const quickFirstAt: Partial<Record<QuickVerdict, number>> = {};
   let duplicates = 0;
   for (const input of batch) {
@@ -64,20 +71,40 @@ export function prepareBatch(batch: readonly EventInput[], seen: FingerprintSet)
       inputs.push(input);
       continue;
     }
-    const verdict = quickVerdict(input.record);
+    let verdict: QuickVerdict | null = quickVerdict(input.record);
     const id = input.record.eventID;
-    if (
-      typeof id === 'string' &&
-      id !== '' &&
-      !seen.add(eventDuplicateKey(input.record, id, verdict === null))
-    ) {
+    if (typeof id !== 'string' || id === '') {
+      // Keyed by content by the scan, once normalised: counted there.
+      if (verdict) countQuick(verdict);
+      else inputs.push(input);
+      continue;
+    }
+    if (!seen.add(eventDuplicateKey(input.record, id, verdict === null))) {
       duplicates++;
       continue;
     }
-    if (!verdict) inputs.push(input);
-    else if (quick[verdict]++ === 0) quickFirstAt[verdict] = inputs.length;
+    verdict ??= stateFreeVerdict(input.record, config);
+    if (verdict) countQuick(verdict);
+    else inputs.push(input);
   }
   return { inputs, quick, quickFirstAt, duplicates };
+
+  function countQuick(verdict: QuickVerdict): void {
+    if (quick[verdict]++ === 0) quickFirstAt[verdict] = inputs.length;
+  }
+}
+
+/** detectEvent's first outcomes, in its order; null for a record to detect (or to report as bad). */
+function stateFreeVerdict(record: Record<string, unknown>, config: DetectConfig): QuickVerdict | null {
+  let event: ReturnType<typeof normaliseRecord>;
+  try {
+    event = normaliseRecord(record);
+  } catch {
+    return null; // the scan reports it
+  }
+  if (event.errorCode) return 'failed-call';
+  if (event.readOnly) return 'read-only';
+  return isTerraformCall(event, config) ? 'terraform' : null;
 }
 
 export interface ReadEventsOptions {
@@ -159,6 +186,8 @@ export function canReadAside(paths: readonly string[]): boolean {
 }
 
 export interface ReadAsideOptions {
+  /** What decides Terraform's own calls (prepareBatch). @default DEFAULT_CONFIG */
+  readonly config?: DetectConfig;
   /** The reader module (tests run the TypeScript one with `execArgv: ['--import', 'tsx']`). */
   readonly workerUrl?: URL;
   readonly execArgv?: string[];
@@ -190,7 +219,7 @@ export function startReadingAside(
   options: ReadAsideOptions = {},
 ): EventReaderThread {
   const worker = new Worker(options.workerUrl ?? WORKER_URL, {
-    workerData: { paths: [...paths], seed: randomSeed() },
+    workerData: { paths: [...paths], seed: randomSeed(), config: options.config ?? DEFAULT_CONFIG },
     execArgv: options.execArgv,
   });
   const queue: WorkerMessage[] = [];
@@ -245,9 +274,10 @@ export function startReadingAside(
 export async function* readPreparedBatches(
   paths: readonly string[],
   seen: FingerprintSet,
+  config: DetectConfig,
   opts: ReadEventsOptions = {},
 ): AsyncGenerator<PreparedBatch> {
-  for await (const batch of readEventBatches(paths, opts)) yield prepareBatch(batch, seen);
+  for await (const batch of readEventBatches(paths, opts)) yield prepareBatch(batch, seen, config);
 }
 
 /** Files read ahead of the one being parsed. */

@@ -6,6 +6,7 @@
 // go to the scanning thread (the table's buffer is moved, not copied).
 
 import { parentPort, workerData } from 'node:worker_threads';
+import type { DetectConfig } from '../../core/config.js';
 import { FingerprintSet } from '../../core/fingerprints.js';
 import { prepareBatch, readEventBatches, type WorkerMessage } from './event-files.js';
 
@@ -13,7 +14,7 @@ import { prepareBatch, readEventBatches, type WorkerMessage } from './event-file
 const AHEAD = 8;
 const port = parentPort;
 if (!port) throw new Error('event-worker.js runs as a worker thread');
-const { paths, seed } = workerData as { paths: string[]; seed: number };
+const { paths, seed, config } = workerData as { paths: string[]; seed: number; config: DetectConfig };
 
 let credits = AHEAD;
 let wake: (() => void) | undefined;
@@ -32,7 +33,7 @@ const send = async (message: WorkerMessage) => {
 try {
   const seen = new FingerprintSet(seed);
   for await (const batch of readEventBatches(paths)) {
-    await send({ batch: prepareBatch(batch, seen) });
+    await send({ batch: prepareBatch(batch, seen, config) });
   }
   const table = seen.table();
   port.postMessage({ done: table } satisfies WorkerMessage, [table.slots.buffer as ArrayBuffer]);
