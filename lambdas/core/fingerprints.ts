@@ -22,6 +22,12 @@ function lanes(key: string, seed: number): [number, number] {
   return [(h1 | 0x80000000) >>> 0, h2 >>> 0];
 }
 
+/** A key's fingerprint as 16 hex characters: a short stand-in for a long key kept until the end. */
+export function fingerprintOf(key: string, seed: number): string {
+  const [hi, lo] = lanes(key, seed);
+  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+}
+
 /** What crosses threads: the seed, the count and the table (its buffer can be transferred). */
 export interface FingerprintTable {
   readonly seed: number;

@@ -5,6 +5,7 @@
 import type { AttributeEffect } from './detect.js';
 import { netFindingId } from './detect.js';
 import { displayEventName, displayValue } from './display.js';
+import { fingerprintOf } from './fingerprints.js';
 import type { StateIndex } from './state-types.js';
 import {
   type Actor,
@@ -40,7 +41,7 @@ type FoldedFinding = Pick<Finding, 'kind' | 'resource' | 'ruleId' | 'severity'> 
 interface FoldedEvent {
   readonly event: Finding['event'];
   readonly actor: Actor;
-  /** eventID, time, call and request: one event counts once per finding. */
+  /** Fingerprint of eventID, time, call and request: one event counts once per finding. */
   readonly call: string;
   readonly effects: readonly AttributeEffect[];
   readonly findings: readonly FoldedFinding[];
@@ -82,6 +83,17 @@ function resourceKey(resource: Finding['resource']): string {
     : `${resource.type}:${resource.id ?? resource.arn ?? ''}`;
 }
 
+function sameResource(a: Finding['resource'], b: Finding['resource']): boolean {
+  return (
+    a.type === b.type &&
+    a.address === b.address &&
+    a.id === b.id &&
+    a.arn === b.arn &&
+    a.stateFile === b.stateFile &&
+    Object.keys(a).length === Object.keys(b).length
+  );
+}
+
 function itemKey(item: unknown): string {
   return JSON.stringify(canonical(item));
 }
@@ -119,6 +131,14 @@ export function foldNetDrift(detected: readonly DetectedEvent[], state: StateInd
  */
 export class NetFold {
   private readonly folded: FoldedEvent[] = [];
+  /** One reference per resource: the effects of many events name the same few. */
+  private readonly resources = new Map<string, Finding['resource']>();
+
+  /**
+   * @param seed of the events' fingerprints (a random one: no input can be crafted to make two
+   *   events of a finding one). @default a random number
+   */
+  constructor(private readonly seed = Math.floor(Math.random() * 2 ** 32)) {}
 
   /** Events kept so far. */
   get size(): number {
@@ -130,16 +150,33 @@ export class NetFold {
     for (const { kind, changes, resource, ruleId, severity, serviceDriven } of findings) {
       // Value changes fold from the effects; the rest fold per resource and kind.
       if (kind === 'modified' && changes.length > 0) continue;
-      kept.push({ kind, resource, ruleId, severity, serviceDriven: serviceDriven === true });
+      kept.push({
+        kind,
+        resource: this.shared(resource),
+        ruleId,
+        severity,
+        serviceDriven: serviceDriven === true,
+      });
     }
     if (effects.length === 0 && kept.length === 0) return;
     this.folded.push({
       event: findingEvent(event),
       actor: event.actor,
-      call: `${event.id}\u0000${event.time}\u0000${event.source}\u0000${event.name}\u0000${JSON.stringify(event.request)}`,
-      effects,
+      call: fingerprintOf(
+        `${event.id}\u0000${event.time}\u0000${event.source}\u0000${event.name}\u0000${JSON.stringify(event.request)}`,
+        this.seed,
+      ),
+      effects: effects.map((effect) => ({ ...effect, resource: this.shared(effect.resource) })),
       findings: kept,
     });
+  }
+
+  private shared(resource: Finding['resource']): Finding['resource'] {
+    const key = resourceKey(resource);
+    const known = this.resources.get(key);
+    if (known && sameResource(known, resource)) return known;
+    if (!known) this.resources.set(key, resource);
+    return resource;
   }
 
   /** The net findings of every event added (see foldNetDrift). */

@@ -47,10 +47,47 @@ type QuickVerdict = NonNullable<ReturnType<typeof quickVerdict>> | 'terraform';
 
 /** From the reader thread (event-worker.ts) to the thread that scans. */
 export type WorkerMessage =
-  | { readonly batch: PreparedBatch }
+  /** One file's prepared batch, in parts (splitBatch). */
+  | { readonly batch: readonly SerialisedBatch[] }
   /** The duplicate keys seen, so records read after the files (--lookup) count once with them. */
   | { readonly done: FingerprintTable }
   | { readonly failed: string };
+
+/**
+ * A prepared batch with its inputs as JSON text, parsed when the scan takes it: a queued string is
+ * one object the collector need not trace or copy, where queued records would be thousands that
+ * live long enough to be promoted and swept later (the records came from JSON: nothing is lost).
+ */
+export type SerialisedBatch = Omit<PreparedBatch, 'inputs'> & { readonly inputsJson: string };
+
+/**
+ * Records per part of a batch sent across: the scan parses a part just before it detects its
+ * records, so they die young (a whole log file parsed at once would outlive a few collections).
+ */
+const PART = 256;
+
+/** A prepared batch as parts of at most PART inputs, each verdict counted in the part it was met in. */
+export function splitBatch(prepared: PreparedBatch, part = PART): SerialisedBatch[] {
+  const { inputs, quick, quickFirstAt, duplicates } = prepared;
+  const parts = Math.max(1, Math.ceil(inputs.length / part));
+  const out: SerialisedBatch[] = [];
+  for (let k = 0; k < parts; k++) {
+    const counts: Record<QuickVerdict, number> = { 'read-only': 0, 'failed-call': 0, terraform: 0 };
+    const firstAt: Partial<Record<QuickVerdict, number>> = {};
+    for (const [verdict, at] of Object.entries(quickFirstAt) as [QuickVerdict, number][]) {
+      if (Math.min(Math.floor(at / part), parts - 1) !== k) continue;
+      counts[verdict] = quick[verdict];
+      firstAt[verdict] = at - k * part;
+    }
+    out.push({
+      inputsJson: JSON.stringify(inputs.slice(k * part, (k + 1) * part)),
+      quick: counts,
+      quickFirstAt: firstAt,
+      duplicates: k === 0 ? duplicates : 0,
+    });
+  }
+  return out;
+}
 
 /**
  * Judges a batch where it was read: the outcomes that need no state (read-only, failed, Terraform's
@@ -221,6 +258,9 @@ export function startReadingAside(
   const worker = new Worker(options.workerUrl ?? WORKER_URL, {
     workerData: { paths: [...paths], seed: randomSeed(), config: options.config ?? DEFAULT_CONFIG },
     execArgv: options.execArgv,
+    // A smaller nursery than V8's default (48 MB): the reader's records live one file long, and
+    // this thread has time to spare for the extra collections (~20 MB less peak memory).
+    resourceLimits: { maxYoungGenerationSizeMb: 16 },
   });
   const queue: WorkerMessage[] = [];
   let failure: Error | undefined;
@@ -256,7 +296,8 @@ export function startReadingAside(
       }
       if ('failed' in message) throw new Error(message.failed);
       worker.postMessage(1); // one more batch may be read ahead while this one is used
-      yield message.batch;
+      for (const { inputsJson, ...counts } of message.batch)
+        yield { ...counts, inputs: JSON.parse(inputsJson) as EventInput[] };
     }
   }
   return {

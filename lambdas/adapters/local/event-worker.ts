@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DetectConfig } from '../../core/config.js';
 import { FingerprintSet } from '../../core/fingerprints.js';
-import { prepareBatch, readEventBatches, type WorkerMessage } from './event-files.js';
+import { prepareBatch, readEventBatches, splitBatch, type WorkerMessage } from './event-files.js';
 
 // Enough to read on while the scanning thread loads the state (a batch is one log file).
 const AHEAD = 8;
@@ -33,7 +33,7 @@ const send = async (message: WorkerMessage) => {
 try {
   const seen = new FingerprintSet(seed);
   for await (const batch of readEventBatches(paths)) {
-    await send({ batch: prepareBatch(batch, seen, config) });
+    await send({ batch: splitBatch(prepareBatch(batch, seen, config)) });
   }
   const table = seen.table();
   port.postMessage({ done: table } satisfies WorkerMessage, [table.slots.buffer as ArrayBuffer]);
