@@ -4,8 +4,9 @@
 
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isBuildCurrent } from '../../web/build-fingerprint.js';
 import type { Logger } from '../ports.js';
 import { createLogger } from './logger.js';
 import { DEFAULT_WEB_ROOT, type RunningServer, startServer } from './server.js';
@@ -37,7 +38,7 @@ export interface DemoOptions {
   /** Where the demo tells what it does (and where alerts go). @default stdout */
   readonly out?: NodeJS.WritableStream;
   readonly logger?: Logger;
-  /** Build the dashboard first when web/dist is missing. @default true */
+  /** Build the dashboard first when web/dist is missing or, in a checkout, stale. @default true */
   readonly buildDashboard?: boolean;
 }
 
@@ -54,9 +55,25 @@ export function demoRecords(): Record<string, unknown>[] {
   return log.Records;
 }
 
+/**
+ * Whether the dashboard in `outDir` must be (re)built before serving: never built, or, in a checkout
+ * (the sources in `sourceDir` are there), built from other sources than today's. An installed package
+ * carries only the build, which is then served as it is.
+ */
+export function dashboardBuildNeeded(sourceDir: string, outDir: string): 'missing' | 'stale' | false {
+  if (!existsSync(join(outDir, 'index.html'))) return 'missing';
+  if (existsSync(join(sourceDir, 'src')) && !isBuildCurrent(sourceDir, outDir)) return 'stale';
+  return false;
+}
+
 async function ensureDashboard(out: NodeJS.WritableStream, logger: Logger): Promise<void> {
-  if (existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) return;
-  out.write('Building the dashboard (first run)...\n');
+  const needed = dashboardBuildNeeded(dirname(DEFAULT_WEB_ROOT), DEFAULT_WEB_ROOT);
+  if (!needed) return;
+  out.write(
+    needed === 'missing'
+      ? 'Building the dashboard (first run)...\n'
+      : 'Rebuilding the dashboard (its sources changed)...\n',
+  );
   try {
     const { buildWeb } = (await import('../../web/build.js')) as { buildWeb: () => Promise<unknown> };
     await buildWeb();

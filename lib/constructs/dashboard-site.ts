@@ -29,6 +29,7 @@ import {
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { FINGERPRINT_FILE } from '../../web/build-fingerprint.js';
 
 export interface DashboardSiteProps {
   /** Folder with the built dashboard (index.html + assets). */
@@ -242,7 +243,8 @@ export class DashboardSite extends Construct {
     return new BucketDeployment(this, 'Deploy', {
       destinationBucket: this.bucket,
       sources: [
-        Source.asset(this.webDist),
+        // The build's fingerprint lists source file names: the site does not need it.
+        Source.asset(this.webDist, { exclude: [FINGERPRINT_FILE] }),
         Source.jsonData('config.json', {
           apiBase: config.apiBase,
           wsUrl: config.wsUrl,

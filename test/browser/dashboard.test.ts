@@ -2,17 +2,30 @@
 // detector, real WebSocket), with real tfstate and CloudTrail records from test/fixtures/browser.
 
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Drift } from '../../lambdas/core/types.js';
-import { type CloudTrailRecord, type Dashboard, FIXTURES, readFixture, startDashboard } from './harness.js';
+import {
+  buildDashboard,
+  CHROMIUM_ARGS,
+  type CloudTrailRecord,
+  type Dashboard,
+  FIXTURES,
+  readFixture,
+  startDashboard,
+} from './harness.js';
 
 const XSS_IMG = '<img src=x onerror=window.__xss=1>';
 const XSS_SCRIPT = '<script>window.__xss=1</script>';
 
+// Every test starts its own server with the same four drifts and opens its own page (one Chromium
+// and one dashboard build shared by the file), so each passes alone and in any order.
+let browser: Browser;
+let web: { webRoot: string; remove(): Promise<void> };
+let versioning: CloudTrailRecord;
 let dashboard: Dashboard;
 let page: Page;
-let versioning: CloudTrailRecord;
+const started: Dashboard[] = [];
 
 /** A fresh copy of a record under a new event id (the store is idempotent per event + resource). */
 function variant(record: CloudTrailRecord, eventID: string, patch: CloudTrailRecord = {}): CloudTrailRecord {
@@ -32,13 +45,21 @@ async function waitForRowCount(count: number) {
 }
 
 beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  web = await buildDashboard();
+  versioning = await readFixture('s3-suspend-versioning.json');
+}, 60_000);
+
+beforeEach(async () => {
   dashboard = await startDashboard({
     statePaths: [
       join(FIXTURES, 'tfdrift-falco-detector.tfstate'),
       join(FIXTURES, 'inframap-repeated-modules.tfstate.json'),
     ],
+    browser,
+    webRoot: web.webRoot,
   });
-  versioning = await readFixture('s3-suspend-versioning.json');
+  started.push(dashboard);
   // Posted one by one: two are CloudTrail records, two arrive in EventBridge envelopes.
   const events = [
     versioning,
@@ -52,8 +73,18 @@ beforeAll(async () => {
   await waitForRowCount(4);
 }, 60_000);
 
+afterEach(async () => {
+  // No CSP violation and no page error in any test.
+  const problems = [...dashboard.problems];
+  await page.context().close();
+  await dashboard.close();
+  expect(problems).toEqual([]);
+});
+
 afterAll(async () => {
-  await dashboard?.close();
+  for (const d of started) await d.close().catch(() => undefined);
+  await browser?.close();
+  await web?.remove();
 });
 
 describe('dashboard (real server, real Chromium)', () => {
@@ -173,6 +204,13 @@ describe('dashboard (real server, real Chromium)', () => {
   });
 
   it('shows a drift posted to the server as a new row within 1 s', async () => {
+    await expect.poll(() => page.locator('[data-testid=live-status]').textContent()).toBe('Live');
+    expect(await page.locator('[data-testid=open-total]').textContent()).toBe('4');
+    const highBefore = Number.parseInt(
+      (await page.locator('[data-testid=summary-high]').textContent()) ?? '',
+      10,
+    );
+    expect(highBefore).toBeGreaterThan(0);
     const started = Date.now();
     const { findings } = await dashboard.postEvents(
       variant(versioning, '0b9d7c52-6a8e-4f0c-9a55-000000000001'),
@@ -183,9 +221,11 @@ describe('dashboard (real server, real Chromium)', () => {
     console.log(`live drift: POST to new row in ${elapsed} ms`);
     expect(elapsed).toBeLessThan(1000);
     expect(await rows().first().getAttribute('data-drift-id')).toBe(findings[0].id);
-    // The header summary follows (one acknowledged above, one new here).
-    await expect.poll(() => page.locator('[data-testid=open-total]').textContent()).toBe('4');
-    expect(await page.locator('[data-testid=summary-high]').textContent()).toContain('2 high');
+    // The header summary follows: one more open drift, and it is a high one.
+    await expect.poll(() => page.locator('[data-testid=open-total]').textContent()).toBe('5');
+    expect(await page.locator('[data-testid=summary-high]').textContent()).toContain(
+      `${highBefore + 1} high`,
+    );
   });
 
   it('renders hostile CloudTrail strings as text and runs none of them', async () => {
@@ -220,7 +260,8 @@ describe('dashboard (real server, real Chromium)', () => {
     const guarded = await startDashboard({
       statePaths: [join(FIXTURES, 'tfdrift-falco-detector.tfstate')],
       token: 'local-secret-token',
-      browser: dashboard.browser,
+      browser,
+      webRoot: web.webRoot,
     });
     try {
       await guarded.postEvents(versioning);
@@ -235,9 +276,5 @@ describe('dashboard (real server, real Chromium)', () => {
     } finally {
       await guarded.close();
     }
-  });
-
-  it('logged no CSP violation and no page error', () => {
-    expect(dashboard.problems).toEqual([]);
   });
 });

@@ -47,11 +47,20 @@ export interface DashboardOptions {
   readonly token?: string;
   /** Reuse a browser (one Chromium for several servers). */
   readonly browser?: Browser;
+  /** Serve this already built dashboard (see buildDashboard) instead of building one for this server. */
+  readonly webRoot?: string;
+}
+
+/** Builds the dashboard once into a temporary folder, for several servers to share. */
+export async function buildDashboard(): Promise<{ webRoot: string; remove(): Promise<void> }> {
+  const webRoot = await mkdtemp(join(tmpdir(), 'tfdrift-web-'));
+  await buildWeb({ outDir: webRoot });
+  return { webRoot, remove: () => rm(webRoot, { recursive: true, force: true }) };
 }
 
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
-  const webRoot = await mkdtemp(join(tmpdir(), 'tfdrift-web-'));
-  await buildWeb({ outDir: webRoot });
+  const ownWebRoot = !options.webRoot;
+  const webRoot = options.webRoot ?? (await buildDashboard()).webRoot;
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
@@ -106,7 +115,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     async close() {
       if (ownBrowser) await browser.close();
       await server.close();
-      await rm(webRoot, { recursive: true, force: true });
+      if (ownWebRoot) await rm(webRoot, { recursive: true, force: true });
     },
   };
 }

@@ -9,10 +9,6 @@ import { type LocalDynamo, startLocalDynamo } from '../../lambdas/adapters/local
 import type { Drift } from '../../lambdas/core/types.js';
 import { sampleDrift } from '../support/drift-samples.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'tfdrift-store-'));
-let dynamo: LocalDynamo;
-let store: DynamoDriftStore;
-
 // 30 drifts, one second apart: severities cycle, every 5th unmanaged, every 7th by bob.
 const drifts: Drift[] = Array.from({ length: 30 }, (_, n) =>
   sampleDrift(n, {
@@ -23,15 +19,36 @@ const drifts: Drift[] = Array.from({ length: 30 }, (_, n) =>
 );
 const newestFirst = [...drifts].reverse().map((d) => d.id);
 
+// Tests that only read share one seeded store; a test that writes starts its own, so every test
+// passes alone and in any order.
+let shared: LocalDynamo;
+let store: DynamoDriftStore;
+const opened: LocalDynamo[] = [];
+const dataDirs: string[] = [];
+
+async function seededStore(
+  options: { path?: string } = {},
+): Promise<{ dynamo: LocalDynamo; store: DynamoDriftStore }> {
+  const dynamo = await startLocalDynamo(options);
+  opened.push(dynamo);
+  const seeded = new DynamoDriftStore(dynamo.doc);
+  for (const drift of drifts) expect(await seeded.putIfAbsent(drift)).toBe(true);
+  return { dynamo, store: seeded };
+}
+
+function newDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tfdrift-store-'));
+  dataDirs.push(dir);
+  return dir;
+}
+
 beforeAll(async () => {
-  dynamo = await startLocalDynamo({ path: dataDir });
-  store = new DynamoDriftStore(dynamo.doc);
-  for (const drift of drifts) expect(await store.putIfAbsent(drift)).toBe(true);
+  ({ dynamo: shared, store } = await seededStore());
 });
 
 afterAll(async () => {
-  await dynamo?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  for (const dynamo of opened) await dynamo.close().catch(() => undefined);
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('DynamoDriftStore on dynalite', () => {
@@ -107,6 +124,7 @@ describe('DynamoDriftStore on dynalite', () => {
   });
 
   it('acknowledges and resolves with who, when and why; repeating a change changes nothing', async () => {
+    const { store } = await seededStore();
     const ack = await store.changeStatus('drift-0005', {
       status: 'acknowledged',
       by: 'carol',
@@ -159,6 +177,17 @@ describe('DynamoDriftStore on dynalite', () => {
   });
 
   it('lists changes after a cursor in change order, and summarises', async () => {
+    const { store } = await seededStore();
+    await store.changeStatus('drift-0005', {
+      status: 'acknowledged',
+      by: 'carol',
+      at: '2026-01-02T09:00:00.000Z',
+    });
+    await store.changeStatus('drift-0005', {
+      status: 'resolved',
+      by: 'carol',
+      at: '2026-01-03T09:00:00.000Z',
+    });
     const head = await store.headSeq();
     const changes = await store.changesSince(head - 2);
     expect(changes.map((c) => c.drift.id)).toEqual(['drift-0005']);
@@ -169,13 +198,23 @@ describe('DynamoDriftStore on dynalite', () => {
   });
 
   it('refuses to open a data folder that is already open', async () => {
+    const dataDir = newDataDir();
+    await seededStore({ path: dataDir });
     await expect(startLocalDynamo({ path: dataDir })).rejects.toThrow(/already open in this process/);
   });
 
   it('keeps everything across a restart on the same data folder', async () => {
-    await dynamo.close();
-    dynamo = await startLocalDynamo({ path: dataDir });
-    store = new DynamoDriftStore(dynamo.doc);
+    const dataDir = newDataDir();
+    const first = await seededStore({ path: dataDir });
+    await first.store.changeStatus('drift-0005', {
+      status: 'resolved',
+      by: 'carol',
+      at: '2026-01-02T09:00:00.000Z',
+    });
+    await first.dynamo.close();
+    const dynamo = await startLocalDynamo({ path: dataDir });
+    opened.push(dynamo);
+    const store = new DynamoDriftStore(dynamo.doc);
     const page = await store.query({ limit: 500 });
     expect(page.items.map((d) => d.id)).toEqual(newestFirst);
     expect(await store.headSeq()).toBeGreaterThan(30);
@@ -184,6 +223,12 @@ describe('DynamoDriftStore on dynalite', () => {
   });
 
   it('continues the change numbers after a restart in single-writer mode', async () => {
+    const { dynamo, store } = await seededStore();
+    await store.changeStatus('drift-0005', {
+      status: 'resolved',
+      by: 'carol',
+      at: '2026-01-02T09:00:00.000Z',
+    });
     const head = await store.headSeq();
     const single = new DynamoDriftStore(dynamo.doc, { singleWriter: true });
     expect(await single.headSeq()).toBe(head);
@@ -202,7 +247,7 @@ describe('DynamoDriftStore on dynalite', () => {
   });
 
   it('logs processed events newest first, once per event', async () => {
-    const log = new DynamoEventLog(dynamo.doc);
+    const log = new DynamoEventLog(shared.doc);
     const event = (id: string, second: number) => ({
       eventId: id,
       name: 'PutBucketVersioning',
@@ -217,7 +262,7 @@ describe('DynamoDriftStore on dynalite', () => {
   });
 
   it('registers, lists and drops WebSocket connections', async () => {
-    const connections = new DynamoConnections(dynamo.doc);
+    const connections = new DynamoConnections(shared.doc);
     await connections.add('c1', { user: 'alice' });
     await connections.add('c2');
     expect((await connections.list()).sort()).toEqual(['c1', 'c2']);

@@ -125,6 +125,12 @@ describe('S3StateSource against s3rver', () => {
   });
 
   it('reuses unchanged objects through 304 Not Modified and reloads a changed one', async () => {
+    // This test changes and deletes objects, so it has a bucket of its own: the others read theirs.
+    const BUCKET = 'tfstate-changing';
+    await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    for (const Key of ['stacks/db/terraform.tfstate', 'env:/blue/stacks/db/terraform.tfstate']) {
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: DB }));
+    }
     const counting = s3.client();
     const gets = countResponses(counting);
     const source = new S3StateSource(counting, `s3://${BUCKET}/stacks/db/`);

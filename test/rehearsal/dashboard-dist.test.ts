@@ -14,6 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dashboardBuildNeeded } from '../../lambdas/local/demo.js';
 import { ensureWebDist, WEB_SOURCES } from '../../lib/web-dist.js';
 import { buildWeb } from '../../web/build.js';
 import { FINGERPRINT_FILE, isBuildCurrent } from '../../web/build-fingerprint.js';
@@ -130,5 +131,20 @@ describe('the real dashboard build', () => {
     expect(inputs.some((input) => input.startsWith('node_modules/oauth4webapi/'))).toBe(true);
     expect(inputs.some((input) => input.startsWith('web/dist/'))).toBe(false);
     expect(isBuildCurrent(WEB_SOURCES, dist)).toBe(true);
+  });
+});
+
+describe('the demo and a built dashboard', () => {
+  it('builds a missing dashboard, rebuilds a stale one in a checkout, and serves a packaged one as it is', async () => {
+    expect(dashboardBuildNeeded(web, dist)).toBe('missing');
+    await ensureWebDist({ sourceDir: web });
+    expect(dashboardBuildNeeded(web, dist)).toBe(false);
+
+    writeSources('v2');
+    expect(dashboardBuildNeeded(web, dist)).toBe('stale');
+
+    // An installed package has the build but not the sources.
+    rmSync(join(web, 'src'), { recursive: true });
+    expect(dashboardBuildNeeded(web, dist)).toBe(false);
   });
 });

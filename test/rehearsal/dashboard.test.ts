@@ -8,7 +8,7 @@
 // over the WebSocket.
 
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +20,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../lambdas/local/server.js';
 import { buildWeb } from '../../web/build.js';
+import { FINGERPRINT_FILE } from '../../web/build-fingerprint.js';
 import { CHROMIUM_ARGS, FIXTURES, readFixture } from '../browser/harness.js';
 import { ACCOUNT, buildTestApp, REGION, type SynthesisedApp } from '../integration/cdk-fixture.js';
 import { type ApiGateway, startApiGateway } from '../support/oidc-api-gateway.js';
@@ -368,6 +369,16 @@ describe('dashboard sign-in against the template (deploy rehearsal)', () => {
     // The token endpoint the dashboard calls is on the hosted UI's host, which the CSP allows.
     const connectSrc = csp.split(';').find((directive) => directive.trim().startsWith('connect-src'));
     expect(connectSrc?.split(' ')).toContain(`https://${deployedConfig.auth.domain}`);
+  });
+
+  it('uploads the built dashboard without its build fingerprint (it lists source file names)', () => {
+    const [, deployment] = byType('Custom::CDKBucketDeployment');
+    const markers = deployment.Properties.SourceMarkers as Record<string, unknown>[];
+    const keys = deployment.Properties.SourceObjectKeys as string[];
+    const siteAsset = keys.find((_, i) => Object.keys(markers[i]).length === 0);
+    const folder = join(assemblyDir, `asset.${String(siteAsset).replace(/\.zip$/, '')}`);
+    expect(existsSync(join(folder, 'index.html'))).toBe(true);
+    expect(existsSync(join(folder, FINGERPRINT_FILE))).toBe(false);
   });
 
   it('refuses the implicit grant (as Cognito does for this client) and a foreign callback, and wants PKCE S256', async () => {
