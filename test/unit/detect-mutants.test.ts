@@ -6,7 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseRecord } from '../../lambdas/core/cloudtrail.js';
 import { DEFAULT_CONFIG, type DetectConfig } from '../../lambdas/core/config.js';
-import { detectEvent, detectEvents, summarise } from '../../lambdas/core/detect.js';
+import {
+  type AttributeEffect,
+  detectEvent,
+  detectEvents,
+  quickVerdict,
+  summarise,
+} from '../../lambdas/core/detect.js';
 import type { RuleSpec } from '../../lambdas/core/rule-types.js';
 import { compileRuleSet } from '../../lambdas/core/rules.js';
 import { buildStateIndex } from '../../lambdas/core/state.js';
@@ -738,5 +744,430 @@ describe('summaries', () => {
     expect(summarise('unmanaged', { ...resource, arn: 'arn:x' }, [], null)).toBe(
       'unknown principal created aws_widget arn:x, which no Terraform state manages ()',
     );
+  });
+});
+
+describe('scope: where a call acted', () => {
+  const arnIn = (region: string, account = ACCOUNT) => `arn:aws:widgets:${region}:${account}:widget/w-1`;
+  const remote = [widget('w-1', { arn: arnIn('eu-west-1') })];
+  const judgeAt = (raw: Record<string, unknown>, rule: RuleSpec = setSize) =>
+    reasonOf(judge([rule], raw, remote));
+  const sizeCall = (extra: Record<string, unknown> = {}, request: Record<string, unknown> = {}) =>
+    record('SetSize', { id: 'w-1', size: 2, ...request }, extra);
+
+  it('a global service’s call is scoped by account only, whatever region it is logged in', () => {
+    const globals = [
+      'iam.amazonaws.com',
+      'sts.amazonaws.com',
+      'route53.amazonaws.com',
+      'route53domains.amazonaws.com',
+      'cloudfront.amazonaws.com',
+      'organizations.amazonaws.com',
+      'shield.amazonaws.com',
+      'waf.amazonaws.com',
+      'globalaccelerator.amazonaws.com',
+      'budgets.amazonaws.com',
+      'account.amazonaws.com',
+    ];
+    for (const eventSource of globals) {
+      const rule = { ...setSize, eventSource };
+      expect([eventSource, judgeAt(sizeCall({ eventSource }), rule)]).toEqual([eventSource, 'drift']);
+    }
+    expect(judgeAt(sizeCall())).toBe('not-managed');
+    expect(judgeAt(sizeCall({ awsRegion: 'eu-west-1' }))).toBe('drift');
+  });
+
+  it('only a well-formed region or account id excludes a resource', () => {
+    // Not region names: they tell nothing, so the resource stays in scope.
+    for (const awsRegion of ['1us-east-1', 'us-east-1x', 'us-east'])
+      expect([awsRegion, judgeAt(sizeCall({ awsRegion }))]).toEqual([awsRegion, 'drift']);
+    // Region names, other than the resource's: out of scope.
+    for (const awsRegion of ['us-gov-west-1', 'ap-southeast-10'])
+      expect([awsRegion, judgeAt(sizeCall({ awsRegion }))]).toEqual([awsRegion, 'not-managed']);
+    const here = { awsRegion: 'eu-west-1' };
+    for (const recipientAccountId of ['4444555566661', 'x444455556666', 444455556666])
+      expect([recipientAccountId, judgeAt(sizeCall({ ...here, recipientAccountId }))]).toEqual([
+        recipientAccountId,
+        'drift',
+      ]);
+    expect(judgeAt(sizeCall({ ...here, recipientAccountId: '444455556666' }))).toBe('not-managed');
+  });
+
+  it('a call that names the resource’s own ARN acted on it, wherever it was logged', () => {
+    const arn = arnIn('eu-west-1');
+    expect(judgeAt(sizeCall({ resources: [{ ARN: 'arn:other' }, { ARN: arn }] }))).toBe('drift');
+    expect(judgeAt(sizeCall({}, { target: { list: [null, 7, arn] } }))).toBe('drift');
+    expect(
+      judgeAt(sizeCall({ resources: [{ ARN: 'arn:other' }] }, { target: { list: [null, 'arn:x'] } })),
+    ).toBe('not-managed');
+    // A resource without an ARN cannot be named so.
+    const noArn = [widget('w-1', { region: 'eu-west-1' })];
+    expect(reasonOf(judge([setSize], sizeCall({ resources: [{ ARN: arn }] }), noArn))).toBe('not-managed');
+  });
+
+  it('an identity by ARN needs no scope check, even when the ARN came from the response', () => {
+    const fromResponse: RuleSpec = {
+      ...setSize,
+      targets: [{ ...setSize.targets[0], identity: [{ path: 'responseElements.widgetArn', by: 'arn' }] }],
+    };
+    const raw = sizeCall({ responseElements: { widgetArn: arnIn('eu-west-1') } });
+    expect(judgeAt(raw, fromResponse)).toBe('drift');
+  });
+});
+
+describe('service-driven changes of scaled resources', () => {
+  const autoscaling = {
+    userIdentity: {
+      type: 'AssumedRole',
+      arn: `arn:aws:sts::${ACCOUNT}:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling`,
+      sessionContext: {
+        sessionIssuer: {
+          type: 'Role',
+          arn: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+          userName: 'AWSServiceRoleForAutoScaling',
+        },
+      },
+    },
+  };
+  const scaled = (id = 'w-1') => record('SetSize', { id, size: 2 }, autoscaling);
+  const web = widget('w-1', { name: 'web' });
+
+  it('a scaling configuration of any kind in the same state file makes the service’s resize expected', () => {
+    const types = [
+      'aws_appautoscaling_target',
+      'aws_appautoscaling_policy',
+      'aws_appautoscaling_scheduled_action',
+      'aws_autoscaling_policy',
+      'aws_autoscaling_schedule',
+    ];
+    for (const type of types) {
+      const scaling = { type, name: 'scale', attributes: { id: 'p', autoscaling_group_name: 'web' } };
+      expect([type, reasonOf(judge([setSize], scaled(), [web, scaling]))]).toEqual([type, 'service-driven']);
+    }
+    // Not a scaling type, another group, or no configuration: the resize is reported (low, labelled).
+    const attachment = {
+      type: 'aws_autoscaling_attachment',
+      name: 'a',
+      attributes: { id: 'a', autoscaling_group_name: 'web' },
+    };
+    const otherGroup = {
+      type: 'aws_autoscaling_policy',
+      name: 'p',
+      attributes: { id: 'p', autoscaling_group_name: 'api' },
+    };
+    for (const extra of [[attachment], [otherGroup], []]) {
+      const [finding] = findingsOf(judge([setSize], scaled(), [web, ...extra]));
+      expect(finding.serviceDriven).toBe(true);
+      expect(finding.severity).toBe('low');
+    }
+  });
+
+  it('an Application Auto Scaling target names the resource in its resource_id', () => {
+    const target = (resourceId: string) => ({
+      type: 'aws_appautoscaling_target',
+      name: 't',
+      attributes: { id: resourceId, resource_id: resourceId },
+    });
+    expect(reasonOf(judge([setSize], scaled(), [web, target('service/cluster/web')]))).toBe('service-driven');
+    expect(reasonOf(judge([setSize], scaled(), [web, target('service/cluster/api')]))).toBe('drift');
+    // The last segment of an id with a path (cluster/svc) is the name a target uses.
+    const svc = widget('cluster/svc', {}, 'svc');
+    expect(reasonOf(judge([setSize], scaled('cluster/svc'), [svc, target('service/other/svc')]))).toBe(
+      'service-driven',
+    );
+  });
+
+  it('only a modification is excused: a deletion by the service is still reported', () => {
+    const gone: RuleSpec = { ...setSize, change: 'delete' };
+    const scaling = {
+      type: 'aws_autoscaling_policy',
+      name: 'p',
+      attributes: { id: 'p', autoscaling_group_name: 'web' },
+    };
+    const [finding] = findingsOf(judge([gone], scaled(), [web, scaling]));
+    expect(finding.kind).toBe('deleted');
+    expect(finding.changes).toEqual([]);
+  });
+
+  it('a scaling configuration in another state file does not excuse the change', () => {
+    const state = buildStateIndex([
+      { file: 'app.tfstate', text: stateOf(web) },
+      {
+        file: 'scaling.tfstate',
+        text: stateOf({
+          type: 'aws_autoscaling_policy',
+          name: 'p',
+          attributes: { id: 'p', autoscaling_group_name: 'web' },
+        }),
+      },
+    ]);
+    const result = detectEvent(normaliseRecord(scaled()), {
+      rules: rulesOf(setSize),
+      state,
+      config: DEFAULT_CONFIG,
+    });
+    expect(reasonOf(result)).toBe('drift');
+  });
+
+  it('keeps the effects of earlier calls as they were when a later call is service-driven', () => {
+    const state = buildStateIndex([{ file: 'main.tfstate', text: stateOf(web) }]);
+    const ctx = { rules: rulesOf(setSize), state, config: DEFAULT_CONFIG };
+    const effects: AttributeEffect[] = [];
+    detectEvent(normaliseRecord(record('SetSize', { id: 'w-1', size: 5 })), ctx, effects);
+    detectEvent(normaliseRecord(scaled()), ctx, effects);
+    expect(effects.map((e) => [e.severity, e.serviceDriven ?? false, e.op === 'set' && e.actual])).toEqual([
+      ['medium', false, 5],
+      ['low', true, 2],
+    ]);
+  });
+});
+
+describe('rule options', () => {
+  it('a configured severity override replaces the rule’s severity and its escalations', () => {
+    const escalating: RuleSpec = {
+      ...setSize,
+      escalate: [{ severity: 'critical', when: { requestParameters: { size: [{ numeric: ['>', 100] }] } } }],
+    };
+    const big = record('SetSize', { id: 'w-1', size: 500 });
+    expect(findingsOf(judge([escalating], big, [widget('w-1')]))[0].severity).toBe('critical');
+    const overridden = { ...DEFAULT_CONFIG, severityOverrides: { 'widget-size': 'low' as const } };
+    expect(findingsOf(judge([escalating], big, [widget('w-1')], overridden))[0].severity).toBe('low');
+    const otherRule = { ...DEFAULT_CONFIG, severityOverrides: { other: 'low' as const } };
+    expect(findingsOf(judge([escalating], big, [widget('w-1')], otherRule))[0].severity).toBe('critical');
+  });
+
+  it('a rule with a creating target among others reports unmanaged only for what no target finds', () => {
+    const twoTargets: RuleSpec = {
+      id: 'widget-create-2',
+      eventNames: ['CreateWidget'],
+      change: 'modify',
+      severity: 'low',
+      targets: [
+        { types: ['aws_widget_group'], identity: [{ path: 'requestParameters.group', by: 'id' }] },
+        { types: ['aws_widget'], change: 'create', identity: [{ path: 'requestParameters.name', by: 'id' }] },
+      ],
+    };
+    const [finding] = findingsOf(judge([twoTargets], record('CreateWidget', { name: 'w-9' }), []));
+    expect(finding.kind).toBe('unmanaged');
+    expect(finding.changes).toEqual([]);
+    expect(finding.resource.id).toBe('w-9');
+  });
+
+  it('per-item targets pin [*] in identity paths and keep the target’s own change kind', () => {
+    const batchDelete: RuleSpec = {
+      id: 'widget-batch-delete',
+      eventNames: ['BatchDelete'],
+      change: 'modify',
+      severity: 'medium',
+      targets: [
+        {
+          types: ['aws_widget'],
+          change: 'delete',
+          identity: [
+            { template: '{requestParameters.items[*].missing}', by: 'id' },
+            { path: 'requestParameters.items[*].id', by: 'id' },
+          ],
+        },
+      ],
+    };
+    const findings = findingsOf(
+      judge([batchDelete], record('BatchDelete', { items: [{ id: 'w-2' }, { id: 'w-1' }] }), [
+        widget('w-1'),
+        widget('w-2'),
+      ]),
+    );
+    expect(findings.map((f) => [f.kind, f.resource.id])).toEqual([
+      ['deleted', 'w-1'],
+      ['deleted', 'w-2'],
+    ]);
+  });
+
+  it('by type with a path applies only when the record has that path', () => {
+    const typed: RuleSpec = {
+      ...setSize,
+      targets: [
+        {
+          types: ['aws_widget'],
+          identity: [{ path: 'requestParameters.account', by: 'type' }],
+          attributes: [{ attribute: 'size', path: 'requestParameters.size' }],
+        },
+      ],
+    };
+    expect(reasonOf(judge([typed], record('SetSize', { account: ACCOUNT, size: 2 }), [widget('w-1')]))).toBe(
+      'drift',
+    );
+    expect(reasonOf(judge([typed], record('SetSize', { size: 2 }), [widget('w-1')]))).toBe('not-in-state');
+  });
+
+  it('by type on a target of every type (*) names no resource, and is no error', () => {
+    const anyType: RuleSpec = {
+      ...setSize,
+      targets: [
+        {
+          types: ['*'],
+          identity: [{ by: 'type' }],
+          attributes: [{ attribute: 'size', path: 'requestParameters.size' }],
+        },
+      ],
+    };
+    expect(reasonOf(judge([anyType], record('SetSize', { size: 2 }), [widget('w-1')]))).toBe('not-managed');
+  });
+
+  it('a delete of any type (*) without attributes finds the resource by ARN', () => {
+    const arn = `arn:aws:widgets:us-east-1:${ACCOUNT}:widget/w-1`;
+    const anyDelete: RuleSpec = {
+      ...setSize,
+      change: 'delete',
+      targets: [{ types: ['*'], identity: [{ path: 'requestParameters.arn', by: 'arn' }] }],
+    };
+    const [finding] = findingsOf(judge([anyDelete], record('SetSize', { arn }), [widget('w-1', { arn })]));
+    expect(finding.kind).toBe('deleted');
+  });
+
+  it('tags through the tagging API with other attributes too still skip resources without tags', () => {
+    const arn = `arn:aws:widgets:us-east-1:${ACCOUNT}:widget/w-1`;
+    const tagAndSize: RuleSpec = {
+      ...setSize,
+      targets: [
+        {
+          types: ['*'],
+          identity: [{ path: 'requestParameters.arn', by: 'arn' }],
+          attributes: [
+            { attribute: 'size', path: 'requestParameters.size' },
+            { attribute: 'tags', path: 'requestParameters.tags', op: 'merge-map' },
+          ],
+        },
+      ],
+    };
+    const result = judge([tagAndSize], record('SetSize', { arn, size: 2, tags: { team: 'b' } }), [
+      { type: 'aws_widget_policy', name: 'policy', attributes: { id: 'p', arn, size: 1 } },
+      widget('w-1', { arn, tags_all: { team: 'a' } }),
+    ]);
+    expect(findingsOf(result).map((f) => [f.resource.type, f.changes.length])).toEqual([['aws_widget', 2]]);
+  });
+
+  it('a map op on another attribute than tags reads that attribute, not tags_all', () => {
+    const labels: RuleSpec = {
+      ...setSize,
+      targets: [
+        {
+          ...setSize.targets[0],
+          attributes: [{ attribute: 'labels', path: 'requestParameters.labels', op: 'merge-map' }],
+        },
+      ],
+    };
+    const [finding] = findingsOf(
+      judge([labels], record('SetSize', { id: 'w-1', labels: { env: 'prod' } }), [
+        widget('w-1', { labels: { env: 'dev' }, tags_all: { env: 'prod' } }),
+      ]),
+    );
+    expect(finding.changes).toEqual([{ attribute: 'labels.env', expected: 'dev', actual: 'prod' }]);
+  });
+
+  it('a drift that sets nothing back carries no restored list', () => {
+    const result = judge([setSize], record('SetSize', { id: 'w-1', size: 2 }), [widget('w-1')]);
+    expect(reasonOf(result)).toBe('drift');
+    expect('restored' in result).toBe(false);
+  });
+});
+
+describe('effects for net drift', () => {
+  const twoAttributes: RuleSpec = {
+    ...setSize,
+    targets: [
+      {
+        ...setSize.targets[0],
+        attributes: [
+          { attribute: 'size', path: 'requestParameters.size' },
+          { attribute: 'colour', path: 'requestParameters.colour' },
+          { attribute: 'cidrs', path: 'requestParameters.add', op: 'add-to-set' },
+          { attribute: 'ports', path: 'requestParameters.drop', op: 'remove-from-set' },
+        ],
+      },
+    ],
+  };
+  const effectsOf = (config: DetectConfig) => {
+    const state = buildStateIndex([
+      { file: 'main.tfstate', text: stateOf(widget('w-1', { colour: 'red', cidrs: [], ports: [80] })) },
+    ]);
+    const effects: AttributeEffect[] = [];
+    const raw = record('SetSize', { id: 'w-1', size: 2, colour: 'blue', add: ['10.0.0.0/8'], drop: [80] });
+    detectEvent(normaliseRecord(raw), { rules: rulesOf(twoAttributes), state, config }, effects);
+    return effects.map((e) => [e.attribute, e.op]);
+  };
+
+  it('records every attribute the call set, with add and remove for set items', () => {
+    expect(effectsOf(DEFAULT_CONFIG)).toEqual([
+      ['size', 'set'],
+      ['colour', 'set'],
+      ['cidrs', 'add'],
+      ['ports', 'remove'],
+    ]);
+  });
+
+  it('leaves out the attributes the config ignores, values and sets alike', () => {
+    const ignoring = { ...DEFAULT_CONFIG, ignoreAttributes: ['aws_widget.colour', 'aws_widget.cidrs'] };
+    expect(effectsOf(ignoring)).toEqual([
+      ['size', 'set'],
+      ['ports', 'remove'],
+    ]);
+  });
+});
+
+describe('EC2 DeleteTags values', () => {
+  const untag: RuleSpec = {
+    ...setSize,
+    eventNames: ['DeleteTags'],
+    targets: [
+      {
+        ...setSize.targets[0],
+        attributes: [{ attribute: 'tags', path: 'requestParameters.tagSet', op: 'remove-keys' }],
+      },
+    ],
+  };
+  const state = [widget('w-1', { tags: { env: 'prod', owner: 'ops' } })];
+
+  it('a plain list naming another value keeps the tag; an empty value removes it whatever it is', () => {
+    const tagSet = [{ Key: 'env', Value: 'dev' }, null, { Key: 'owner', Value: '' }];
+    const [finding] = findingsOf(judge([untag], record('DeleteTags', { id: 'w-1', tagSet }), state));
+    expect(finding.changes).toEqual([{ attribute: 'tags.owner', expected: 'ops', actual: null }]);
+  });
+});
+
+describe('finding ids', () => {
+  it('two state files without a lineage keep their findings apart by file', () => {
+    const bare = JSON.stringify({ ...JSON.parse(stateOf(widget('w-1'))), lineage: undefined });
+    const state = buildStateIndex([
+      { file: 'a.tfstate', text: bare },
+      { file: 'b.tfstate', text: bare },
+    ]);
+    const result = detectEvent(normaliseRecord(record('SetSize', { id: 'w-1', size: 2 })), {
+      rules: rulesOf(setSize),
+      state,
+      config: DEFAULT_CONFIG,
+    });
+    const ids = findingsOf(result).map((f) => f.id);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+});
+
+describe('quick verdicts and batches', () => {
+  it('readOnly "false" as a string is not read-only; "TRUE" is', () => {
+    expect(quickVerdict({ readOnly: 'false' })).toBeNull();
+    expect(quickVerdict({ readOnly: 'TRUE' })).toBe('read-only');
+  });
+
+  it('detectEvents counts an ignored event as neither finding nor error', () => {
+    const state = buildStateIndex([{ file: 'main.tfstate', text: stateOf(widget('w-1')) }]);
+    const ctx = { rules: rulesOf(setSize), state, config: DEFAULT_CONFIG };
+    const events = [
+      record('SetSize', { id: 'w-1', size: 1 }),
+      record('SetSize', { id: 'w-1', size: 3 }, { eventID: 'e2' }),
+    ];
+    const result = detectEvents(events.map(normaliseRecord), ctx);
+    expect(result.errors).toEqual([]);
+    expect(result.findings.map((f) => f.event.id)).toEqual(['e2']);
+    expect(result.processed.map(reasonOf)).toEqual(['no-change', 'drift']);
   });
 });
