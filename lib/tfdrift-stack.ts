@@ -244,8 +244,8 @@ export class TfdriftStack extends Stack {
       );
     }
     this.backfill = this.addBackfill(detectorEnv, retention, settings, grantDetector);
-    // POST /api/v1/backfill (admins only) starts it.
-    this.backfill.fn.grantInvoke(query.fn);
+    // POST /api/v1/backfill (admins only) starts it: the function itself, no version or alias.
+    this.backfill.fn.grantInvokeLatestVersion(query.fn);
     query.fn.addEnvironment('BACKFILL_FUNCTION', this.backfill.fn.functionName);
     this.alarmOnFunctionErrors();
     this.addOutputs();

@@ -14,7 +14,7 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDriftStore } from '../../lambdas/adapters/aws/dynamo-drift-store.js';
 import { dynamoDocumentClient } from '../../lambdas/handlers/runtime/clients.js';
 import { bridgeEvent, fixtureJson, type HandlerWorld, startHandlerWorld } from './handlers-env.js';
@@ -69,9 +69,12 @@ function answerHistory(): void {
 
 const publishes = () => sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
 
-beforeAll(async () => {
+// Every test gets its own servers and cold-started functions, so each passes alone and in any order.
+beforeEach(async () => {
   world = await startHandlerWorld();
+  sns.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  vi.resetModules();
   Object.assign(process.env, {
     BACKFILL_REGIONS: 'us-east-1,eu-west-1',
     BACKFILL_DAYS: '7',
@@ -80,10 +83,12 @@ beforeAll(async () => {
   detect = await import('../../lambdas/handlers/detect.js');
   backfill = await import('../../lambdas/handlers/backfill.js');
 }, 60_000);
-afterAll(async () => {
+afterEach(async () => {
+  await world?.stop();
+});
+afterAll(() => {
   sns.restore();
   cloudtrail.restore();
-  await world?.stop();
 });
 
 describe('backfill function', () => {
@@ -141,7 +146,9 @@ describe('backfill function', () => {
   }, 30_000);
 
   it('adds nothing and sends nothing when run again over the same history', async () => {
-    // Prepare
+    // Prepare: a first run over the history.
+    answerHistory();
+    expect(await backfill.handler({ days: 3 })).toMatchObject({ created: 3, summarised: true });
     answerHistory();
     const before = publishes().length;
     // Act

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { driftDetectedEvent, driftStatusChangedEvent } from '../../lambdas/core/drift-events.js';
 import { leakedCanaries } from '../support/canaries.js';
 import { sampleDrift } from '../support/drift-samples.js';
@@ -54,6 +54,10 @@ beforeAll(async () => {
     { topicArn: CHAT_LOW, minSeverity: 'low' },
     { topicArn: CHAT_HIGH, minSeverity: 'high' },
   ]);
+});
+// Each test meets a cold container (the secret is cached per container), so each passes alone and in any order.
+beforeEach(async () => {
+  vi.resetModules();
   webhook = await import('../../lambdas/handlers/webhook-delivery.js');
   chat = await import('../../lambdas/handlers/chat-delivery.js');
 });
@@ -129,6 +133,8 @@ describe('webhook-delivery function', () => {
     // Prepare
     received.length = 0;
     answer = 503;
+    secrets.reset();
+    secrets.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: SECRET });
     const event = onTheBus(driftDetectedEvent(sampleDrift(4, { severity: 'critical' })));
     // Act
     const attempt = webhook.handler({ webhook: 1, event });

@@ -114,12 +114,21 @@ function declarations(source: string): Declaration[] {
   return found;
 }
 
+/**
+ * The code without its block comments and whole-line comments: a method named in a comment
+ * ("DynamoDriftStore.recount() counts…") is not a call. Lengths are kept, so offsets still match.
+ */
+export function withoutComments(source: string): string {
+  const blank = (text: string) => text.replace(/[^\n]/g, ' ');
+  return source.replace(/\/\*[\s\S]*?\*\//g, blank).replace(/^[ \t]*\/\/.*$/gm, blank);
+}
+
 /** Every SDK command a module constructs, with the package it comes from. */
 export function sdkCommands(module: string, bundleModules: readonly string[] = [module]): SdkCommand[] {
-  const source = readFileSync(join(REPO_ROOT, module), 'utf8');
+  const source = withoutComments(readFileSync(join(REPO_ROOT, module), 'utf8'));
   const others = bundleModules
     .filter((m) => m !== module)
-    .map((m) => readFileSync(join(REPO_ROOT, m), 'utf8'))
+    .map((m) => withoutComments(readFileSync(join(REPO_ROOT, m), 'utf8')))
     .join('\n');
   const decls = declarations(source);
   // Reachable: called from another module of the bundle, or from a reachable declaration here.

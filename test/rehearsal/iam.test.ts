@@ -10,7 +10,7 @@ import { needsDriftBus } from '../../lib/constructs/drift-channels.js';
 import { DEFAULT_NOTIFICATIONS } from '../../lib/settings.js';
 import { type SynthesizedProfile, synthesizeProfile } from './assembly.js';
 import { CfnResolver } from './cfn-resolve.js';
-import { actionOf, DISCOVERED_MEMBER, sdkCommands, targetOf } from './iam-calls.js';
+import { actionOf, DISCOVERED_MEMBER, sdkCommands, targetOf, withoutComments } from './iam-calls.js';
 import {
   type CheckGroup,
   type CheckResult,
@@ -343,6 +343,27 @@ describe('IAM rehearsal: reading SDK commands from code', () => {
       'QueryCommand on an index',
     ]);
     expect(broadcast.every((c) => c.pkg === '@aws-sdk/lib-dynamodb')).toBe(true);
+  });
+
+  it('does not take a method named in a comment for a call', () => {
+    // Prepare: drift-table-design.ts names DynamoDriftStore.recount() in a comment; recount reads indexes.
+    const store = 'lambdas/adapters/aws/dynamo-drift-store.ts';
+    const bundle = [
+      store,
+      'lambdas/adapters/aws/drift-table-design.ts',
+      'lambdas/services/resume-service.ts',
+    ];
+    // Act
+    const calls = sdkCommands(store, bundle);
+    // Assess: the resume's own reads (changesSince, headSeq) and no index query for a recount.
+    expect(calls.some((c) => c.command === 'QueryCommand')).toBe(true);
+    expect(
+      calls.filter((c) => c.usesIndex && c.index !== undefined && /by(Time|Status|Severity)/.test(c.index)),
+    ).toEqual([]);
+    // Block and whole-line comments are blanked (offsets kept); code is not.
+    expect(withoutComments('a();\n  // b.recount()\n/* c.read() */ d();')).toBe(
+      `a();\n${' '.repeat(16)}\n${' '.repeat(14)} d();`,
+    );
   });
 
   it('refuses a command or a module it has no mapping for, naming it', () => {
