@@ -443,8 +443,6 @@ export const NORMALISERS: Readonly<Record<string, Normaliser>> = {
   raw: (v) => canonical(v ?? null),
 };
 
-export const NORMALISER_NAMES = Object.keys(NORMALISERS);
-
 /** Deep equality of normalised values (objects compared by content, key order ignored). */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
