@@ -250,6 +250,8 @@ interface Identity {
   readonly value: string;
   /** State attributes the resource must also hold (compound identities such as role + policy ARN). */
   readonly where?: Readonly<Record<string, string>>;
+  /** Normaliser both sides of `where` pass through (a function name given as name or ARN). */
+  readonly whereTransform?: string;
 }
 
 function evaluateRule(
@@ -458,12 +460,13 @@ function resolveIdentities(specs: readonly IdentitySpec[], raw: Record<string, u
         if (text !== null) values.push(text);
       }
     }
-    const where = resolveWhere(spec.where, raw);
+    const where = resolveWhere(spec.where, raw, spec.whereTransform);
     if (where === null) continue;
+    const along = spec.whereTransform ? { whereTransform: spec.whereTransform } : {};
     const identities = values
       .map((value) => (transform ? asIdentityString(transform(value)) : value))
       .filter((value): value is string => value !== null)
-      .map((value) => (where ? { by: spec.by, value, where } : { by: spec.by, value }));
+      .map((value) => (where ? { by: spec.by, value, where, ...along } : { by: spec.by, value }));
     if (identities.length > 0) groups.push(identities);
   }
   return groups;
@@ -473,22 +476,28 @@ function resolveIdentities(specs: readonly IdentitySpec[], raw: Record<string, u
 function resolveWhere(
   where: IdentitySpec['where'],
   raw: Record<string, unknown>,
+  transform?: string,
 ): Record<string, string> | null | undefined {
   if (!where) return undefined;
   const out: Record<string, string> = {};
   for (const [attribute, path] of Object.entries(where)) {
-    const value = asIdentityString(valueAt(raw, path));
+    const value = whereValue(valueAt(raw, path), transform);
     if (value === null) return null;
     out[attribute] = value;
   }
   return out;
 }
 
-function holds(resource: StateResource, where: Identity['where']): boolean {
+function holds(resource: StateResource, where: Identity['where'], transform?: string): boolean {
   if (!where) return true;
   return Object.entries(where).every(
-    ([attribute, value]) => asIdentityString(resource.attributes[attribute]) === value,
+    ([attribute, value]) => whereValue(resource.attributes[attribute], transform) === value,
   );
+}
+
+function whereValue(value: unknown, transform: string | undefined): string | null {
+  const normalise = transform ? NORMALISERS[transform] : undefined;
+  return asIdentityString(normalise ? normalise(value) : value);
 }
 
 /**
@@ -555,7 +564,7 @@ function lookUp(
 ): StateResource[] {
   const typeFilter = types.includes('*') ? undefined : types;
   const found = new Map<string, StateResource>();
-  for (const { by, value, where } of identities) {
+  for (const { by, value, where, whereTransform } of identities) {
     const matches =
       by === 'type'
         ? state.resources.filter((r) => typeFilter?.includes(r.type))
@@ -566,7 +575,8 @@ function lookUp(
             : state.byAttribute(by, value, typeFilter);
     for (const resource of matches) {
       // An ARN names its account and region itself: an exact ARN match needs no scope check.
-      if (!holds(resource, where) || (by !== 'arn' && !inScope(state, resource, event))) continue;
+      if (!holds(resource, where, whereTransform) || (by !== 'arn' && !inScope(state, resource, event)))
+        continue;
       found.set(`${resource.stateFile}\u0000${resource.address}`, resource);
     }
   }

@@ -65,6 +65,8 @@ export interface IdentitySpec {
    * When a path is missing in the record this identity does not apply.
    */
   readonly where?: Readonly<Record<string, string>>;
+  /** A normaliser both sides of `where` pass through (`lambda-function-name`: a name or an ARN alike). */
+  readonly whereTransform?: string;
 }
 
 export interface TargetSpec {

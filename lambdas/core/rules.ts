@@ -61,6 +61,7 @@ function checkRule(rule: CompiledRule, where: string): void {
       checkPath(`${field}.path`, identity.path);
       for (const m of identity.template?.matchAll(/\{([^}]+)\}/g) ?? []) checkPath(`${field}.template`, m[1]);
       checkNormaliser(`${field}.transform`, identity.transform);
+      checkNormaliser(`${field}.whereTransform`, identity.whereTransform);
       for (const path of Object.values(identity.where ?? {})) checkPath(`${field}.where`, path);
     });
     target.attributes?.forEach((attribute, a) => {

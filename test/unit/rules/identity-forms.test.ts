@@ -131,6 +131,41 @@ describe('Lambda functionName: name, partial ARN, full ARN, qualified', () => {
   });
 });
 
+describe('Lambda permissions: a statement id is per function', () => {
+  const permission = (name: string, functionName: string) =>
+    res('aws_lambda_permission', name, {
+      id: 'allow-apigw',
+      statement_id: 'allow-apigw',
+      function_name: functionName,
+      action: 'lambda:InvokeFunction',
+    });
+
+  it.each([
+    ['the name, state by name', 'orders', 'orders'],
+    ['the ARN, state by name', FN_ARN, 'orders'],
+    ['the name, state by ARN', 'orders', FN_ARN],
+  ])('RemovePermission by %s deletes that function’s statement only', (_, functionName, stateName) => {
+    // Prepare: the same statement id on two functions (Terraform's API Gateway examples all use one).
+    const state = stateOf(permission('orders', stateName), permission('billing', 'billing'));
+    const record = withRequest(lambdaDoc.RemovePermission, { functionName });
+
+    // Act
+    const found = findings(record, state);
+
+    // Assess
+    expect(found.map((f) => [f.resource.address, f.kind])).toEqual([
+      ['aws_lambda_permission.orders', 'deleted'],
+    ]);
+  });
+
+  it('a statement id of another function is not this one', () => {
+    const state = stateOf(permission('billing', 'billing'));
+    const record = withRequest(lambdaDoc.RemovePermission, { functionName: 'orders' });
+
+    expect(run(record, state).outcome).toMatchObject({ result: 'ignored', reason: 'not-managed' });
+  });
+});
+
 describe('CloudWatch Logs logGroupIdentifier and tagging ARNs', () => {
   const LG = '/aws/lambda/orders';
   const LG_ARN = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${LG}`;

@@ -644,6 +644,16 @@ const cases: RuleCase[] = [
     severity: 'high',
   },
   {
+    rule: 's3.bucket-replication.delete',
+    label: 'v3 inline',
+    record: panther('aws_s3_delete_bucket_replication__1'),
+    state: [bucket('production-backup-bucket', legacyReplication('arn:aws:s3:::backup'))],
+    kind: 'modified',
+    severity: 'high',
+    changes: { replication_configuration: null },
+    unchanged: [bucket('production-backup-bucket', { replication_configuration: [] })],
+  },
+  {
     rule: 's3.bucket-notification.put',
     label: 'topic left out: removed',
     record: doc.PutBucketNotification,
