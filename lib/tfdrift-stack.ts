@@ -245,7 +245,14 @@ export class TfdriftStack extends Stack {
     }
     this.backfill = this.addBackfill(detectorEnv, retention, settings, grantDetector);
     // POST /api/v1/backfill (admins only) starts it.
-    this.backfill.fn.grantInvoke(query.fn);
+    // The function itself only (grantInvoke would add its versions and aliases, `:*`).
+    query.fn.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'StartBackfill',
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.backfill.fn.functionArn],
+      }),
+    );
     query.fn.addEnvironment('BACKFILL_FUNCTION', this.backfill.fn.functionName);
     this.alarmOnFunctionErrors();
     this.addOutputs();
