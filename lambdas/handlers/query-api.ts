@@ -16,6 +16,7 @@ const backfill = backfillFunction
   : undefined;
 const api = createQueryApi({
   store: runtime.store,
+  counters: runtime.store,
   state: runtime.state,
   stateLoadedAt: () => runtime.state.loadedAt()?.toISOString() ?? null,
   events: runtime.events,

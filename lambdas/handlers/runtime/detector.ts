@@ -84,7 +84,9 @@ export function createDetectorRuntime(env: NodeJS.ProcessEnv = process.env): Det
   const detect = createDetectService({
     rules,
     state,
-    store,
+    drifts: store,
+    alerts: store,
+    reverts: store,
     notifier,
     events,
     config,
