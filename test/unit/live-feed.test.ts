@@ -137,4 +137,36 @@ describe('LiveFeed socket writes', () => {
     expect(socket.flushes.map((f) => f.length)).toEqual([1, 1]);
     feed.close();
   });
+
+  it('encodes a live message once for every client and sends it as a text frame', async () => {
+    // Prepare: two clients whose sends are recorded with their options.
+    const feed = new LiveFeed(sequencedStore());
+    const sent: { data: unknown; options: unknown }[][] = [[], []];
+    for (const record of sent) {
+      const ws = {
+        OPEN: 1,
+        readyState: 1,
+        bufferedAmount: 0,
+        on() {},
+        close() {},
+        send(data: unknown, options?: unknown) {
+          record.push({ data, options });
+        },
+      };
+      await feed.attach(ws as never, undefined);
+    }
+
+    // Act
+    await feed.store.putIfAbsent(sampleDrift(7));
+
+    // Assess: after the hello, one drift message: the same bytes object for both, a text frame.
+    const [a, b] = sent.map((record) => record[1]);
+    expect(Buffer.isBuffer(a.data)).toBe(true);
+    expect(b.data).toBe(a.data);
+    expect(a.options).toEqual({ binary: false });
+    const message = JSON.parse(String(a.data));
+    expect(message.type).toBe('drift');
+    expect(message.drift.id).toBe(sampleDrift(7).id);
+    feed.close();
+  });
 });
