@@ -545,6 +545,13 @@ describe('dashboard details by size', () => {
       cells.map((c) => c.scrollWidth <= c.clientWidth),
     );
     expect(times).toEqual(drifts.map(() => true));
+    // Every type, attribute, actor and event reads whole: a long one wraps rather than ends in "…".
+    const cut = await page.$$eval(
+      'tbody td.col-type, tbody td.col-attr, tbody td.col-actor, tbody td.col-event',
+      (cells) => cells.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent),
+    );
+    expect(cut).toEqual([]);
+    expect(await page.$$eval('tbody td.col-event', (cells) => cells.length)).toBe(drifts.length);
     expect(await page.$eval('.table-scroll', (s) => s.scrollWidth <= s.clientWidth)).toBe(true);
     await page.close();
   });

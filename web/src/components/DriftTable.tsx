@@ -48,14 +48,14 @@ interface DriftTableProps {
 }
 
 /**
- * A resource address that may wrap after each dot (module, type, name), so that a long one is read
- * whole in the row rather than cut off; a piece longer than the column still breaks anywhere.
+ * Text that may wrap where it reads naturally: after a dot, underscore, comma, slash, colon or @, and
+ * between the words of a camel-case name (PutBucketPublicAccessBlock), instead of being cut short.
  */
-function Address({ text }: { readonly text: string }) {
+function Breakable({ text }: { readonly text: string }) {
   let offset = 0;
   return (
     <>
-      {text.split(/(?<=\.)/).map((piece) => {
+      {text.split(/(?<=[._,/:@])|(?<=[a-z0-9])(?=[A-Z])/).map((piece) => {
         const at = offset;
         offset += piece.length;
         return (
@@ -139,7 +139,7 @@ const Row = memo(function Row({
         // A phone: the resource, and under it when, what and who (the rest is in the detail).
         <td className="col-address col-stack" title={resourceLabel(drift)}>
           <div className={`mono row-address${drift.resource.address ? '' : ' muted'}`}>
-            <Address text={resourceLabel(drift)} />
+            <Breakable text={resourceLabel(drift)} />
           </div>
           {/* Each piece whole on a line of its own if need be: the actor is not cut off the end. */}
           <div className="row-meta muted">
@@ -161,27 +161,31 @@ const Row = memo(function Row({
           className={`col-address mono${drift.resource.address ? '' : ' muted'}`}
           title={resourceLabel(drift)}
         >
-          <Address text={resourceLabel(drift)} />
+          <Breakable text={resourceLabel(drift)} />
         </td>
       )}
       {!narrow && (
         <>
           {!hidden.has('type') && (
             <td className="mono col-type" title={drift.resource.type}>
-              {drift.resource.type.replace(/^aws_/, '')}
+              <Breakable text={drift.resource.type.replace(/^aws_/, '')} />
             </td>
           )}
           {!hidden.has('attribute') && (
             <td className="mono col-attr" title={attributesLabel(drift)}>
-              {attributesLabel(drift) || <span className="muted">—</span>}
+              {attributesLabel(drift) ? (
+                <Breakable text={attributesLabel(drift)} />
+              ) : (
+                <span className="muted">—</span>
+              )}
             </td>
           )}
           <td className="col-actor" title={drift.actor.arn ?? undefined}>
-            {actorLabel(drift)}
+            <Breakable text={actorLabel(drift)} />
           </td>
           {!hidden.has('event') && (
             <td className="mono col-event" title={drift.event.name}>
-              {displayEventName(drift.event.name)}
+              <Breakable text={displayEventName(drift.event.name)} />
             </td>
           )}
         </>
