@@ -63,11 +63,11 @@ const equivalents = JSON.parse(
   readFileSync(join(import.meta.dirname, 'mutation-equivalents.json'), 'utf8'),
 ) as Equivalent[];
 
-/** The source text a mutant replaced (locations are 1-based lines, 0-based columns). */
+/** The source text a mutant replaced (locations are 1-based lines and columns). */
 function originalText(source: string, { start, end }: Mutant['location']): string {
   const lines = source.split('\n');
   const offset = (p: Position) =>
-    lines.slice(0, p.line - 1).reduce((sum, line) => sum + line.length + 1, 0) + p.column;
+    lines.slice(0, p.line - 1).reduce((sum, line) => sum + line.length + 1, 0) + p.column - 1;
   return source.slice(offset(start), offset(end));
 }
 
@@ -123,7 +123,7 @@ for (const [file, { file: report }] of [...latest].sort(([a], [b]) => a.localeCo
       else tally.noCoverage++;
       const original = originalText(report.source, mutant.location);
       const replacement = mutant.replacement ?? '';
-      const where = `${file}:${mutant.location.start.line}:${mutant.location.start.column + 1}`;
+      const where = `${file}:${mutant.location.start.line}:${mutant.location.start.column}`;
       const what = `${mutant.status} ${mutant.mutatorName}: ${squash(original).slice(0, 70)} -> ${squash(replacement).slice(0, 70)}`;
       const equivalent = equivalentFor(file, original, replacement);
       if (equivalent) {
