@@ -2,8 +2,9 @@
 // local adapters (lambdas/adapters/local) implement them; the core never imports either.
 
 import type { DriftEvent } from './core/drift-events.js';
+import type { DriftQuery } from './core/drift-query.js';
 import type { StateIndex } from './core/state-types.js';
-import type { Drift, DriftKind, DriftStatus, Finding, ProcessedEvent, Severity } from './core/types.js';
+import type { Drift, DriftStatus, ProcessedEvent, Summary } from './core/types.js';
 
 /** A raw state document with where it came from. */
 export interface StateDocument {
@@ -26,41 +27,6 @@ export interface StateProvider {
   current(): Promise<StateIndex>;
   reload(): Promise<StateIndex>;
 }
-
-export interface DriftQuery {
-  readonly status?: readonly DriftStatus[];
-  readonly severity?: readonly Severity[];
-  readonly kind?: readonly DriftKind[];
-  readonly resourceType?: readonly string[];
-  /** Substring of actor name or ARN. */
-  readonly actor?: string;
-  /** Exact resource address or id. */
-  readonly resource?: string;
-  /** ISO times, inclusive. */
-  readonly from?: string;
-  readonly to?: string;
-  /** Free-text filter over address, id, type, attribute names, actor, event name. */
-  readonly text?: string;
-  readonly sort?: DriftSortField;
-  readonly order?: 'asc' | 'desc';
-  readonly limit?: number;
-  /** Opaque cursor from a previous page. */
-  readonly cursor?: string;
-}
-
-/** Columns the drift list sorts on (the HTTP API's `sort` values and the dashboard's columns). */
-export const DRIFT_SORT_FIELDS = [
-  'time',
-  'severity',
-  'kind',
-  'address',
-  'type',
-  'attribute',
-  'actor',
-  'event',
-  'status',
-] as const;
-export type DriftSortField = (typeof DRIFT_SORT_FIELDS)[number];
 
 export interface DriftPage {
   readonly items: Drift[];
@@ -87,20 +53,58 @@ export interface DriftStore {
   history(resourceKey: string): Promise<Drift[]>;
   /** Open drifts (for re-evaluation after a state reload). */
   listOpen(): Promise<Drift[]>;
+}
+
+/** A drift with its place in the store's change sequence (the live feed's cursor). */
+export interface DriftChange {
+  readonly drift: Drift;
+  readonly seq: number;
+}
+
+/**
+ * A drift store that numbers every change it makes, in one sequence: a live message carries its
+ * change's number, and a client that reconnects is replayed what came after the last one it saw.
+ */
+export interface SequencedDriftStore extends DriftStore {
+  /** Writes the drift if absent: its change number, or null when it already existed (redelivery). */
+  putNew(drift: Drift): Promise<number | null>;
   /**
-   * Alert bookkeeping for at-least-once delivery (optional; without it only the delivery that
-   * created a drift alerts, once, and a failed alert is not retried). claimAlert answers true to
-   * exactly one caller per drift until settleAlert(id, false) releases the claim (the alert failed,
-   * so a redelivery may try again); settleAlert(id, true) makes the claim final.
+   * Sets the status unless the drift already has it (then the drift comes back unchanged with seq
+   * null: a repeated acknowledge changes nothing). Undefined when the id is unknown.
    */
-  claimAlert?(id: string, at: string): Promise<boolean>;
-  settleAlert?(id: string, sent: boolean): Promise<void>;
-  /**
-   * Reverts seen (optional), for events delivered out of order: keeps, per key (one attribute of
-   * one resource), the latest call that set it back to the state's value; older marks change nothing.
-   */
-  recordRevert?(key: string, mark: RevertMark): Promise<void>;
-  latestRevert?(key: string): Promise<RevertMark | undefined>;
+  changeStatus(id: string, change: StatusChange): Promise<{ drift: Drift; seq: number | null } | undefined>;
+}
+
+/** The change sequence read back: a live client's hello and replay. */
+export interface ChangeFeed {
+  /** The latest change number handed out (0 before the first write). */
+  headSeq(): Promise<number>;
+  /** Every drift changed after `seq`, in change order, each at its latest change. */
+  changesSince(seq: number, limit?: number): Promise<DriftChange[]>;
+}
+
+/**
+ * One alert per drift under at-least-once delivery: claimAlert answers true to exactly one caller
+ * per drift until settleAlert(id, false) releases the claim (the alert failed, so a redelivery may
+ * try again); settleAlert(id, true) makes the claim final.
+ */
+export interface AlertLedger {
+  claimAlert(id: string, at: string): Promise<boolean>;
+  settleAlert(id: string, sent: boolean): Promise<void>;
+}
+
+/**
+ * Reverts seen, for events delivered out of order: keeps, per key (one attribute of one resource),
+ * the latest call that set it back to the state's value; older marks change nothing.
+ */
+export interface RevertLog {
+  recordRevert(key: string, mark: RevertMark): Promise<void>;
+  latestRevert(key: string): Promise<RevertMark | undefined>;
+}
+
+/** Drift counts kept up to date as drifts are written and change status (GET /summary reads no drift). */
+export interface DriftCounters {
+  summary(): Promise<Summary>;
 }
 
 /** A call that set an attribute back to the value in state. `time` is ISO with milliseconds. */
@@ -162,5 +166,3 @@ export interface Logger {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
-
-export type { Finding };

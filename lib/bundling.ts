@@ -32,6 +32,10 @@ export const HANDLERS = [
   'ws-authorizer',
   'query-api',
   'backstop',
+  'chat-delivery',
+  'webhook-delivery',
+  'security-hub',
+  'backfill',
 ] as const;
 export type HandlerName = (typeof HANDLERS)[number];
 
@@ -55,7 +59,7 @@ export const RULES_FILE_NAME = 'rules.json';
 const REQUIRE_SHIM = "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);";
 
 /** The handlers that run the detect service and so read the rule set. */
-export const READS_RULES: readonly HandlerName[] = ['detect', 'query-api', 'backstop'];
+export const READS_RULES: readonly HandlerName[] = ['detect', 'query-api', 'backstop', 'backfill'];
 
 /**
  * The SDK clients describe every operation of their service as schema arrays in one module

@@ -23,6 +23,62 @@ export interface AlertEmailSettings {
   readonly minSeverity: Severity;
 }
 
+/** A Slack channel of a workspace authorised in AWS Chatbot (Amazon Q Developer in chat applications). */
+export interface SlackChannelSettings {
+  /** Slack workspace (team) id, e.g. T0123ABCDE. */
+  readonly workspaceId: string;
+  /** Slack channel id, e.g. C0123ABCDE (private channels need /invite @Amazon Q). */
+  readonly channelId: string;
+  /** Lowest severity posted to the channel. @default 'high' */
+  readonly minSeverity: Severity;
+}
+
+/** A Microsoft Teams channel of a team authorised in AWS Chatbot. */
+export interface TeamsChannelSettings {
+  readonly tenantId: string;
+  readonly teamId: string;
+  /** The channel id from the channel link (`19:...@thread.tacv2`, URL-encoded or not). */
+  readonly channelId: string;
+  /** @default 'high' */
+  readonly minSeverity: Severity;
+}
+
+export interface PagerDutySettings {
+  /** Secrets Manager secret holding the Events API v2 integration (routing) key as plain text. */
+  readonly routingKeySecretArn: string;
+  /** Lowest severity that triggers an incident. @default 'critical' */
+  readonly minSeverity: Severity;
+}
+
+export interface WebhookSettings {
+  /** HTTPS endpoint that receives each drift event as a signed JSON POST. */
+  readonly url: string;
+  /** Secrets Manager secret holding the HMAC-SHA256 signing secret as plain text. */
+  readonly secretArn: string;
+  /** @default 'medium' */
+  readonly minSeverity: Severity;
+}
+
+/** Where drift alerts and events go besides email (docs/deploy.md, "Alert channels"). */
+export interface NotificationSettings {
+  /**
+   * Bus that receives a copy of every drift event for your own rules: 'default', a bus name or
+   * ARN, or false for none. The stack's own channels always read its private drift bus.
+   * @default 'default'
+   */
+  readonly eventBus: string | false;
+  /** @default [] */
+  readonly slack: readonly SlackChannelSettings[];
+  /** @default [] */
+  readonly teams: readonly TeamsChannelSettings[];
+  /** @default none */
+  readonly pagerduty?: PagerDutySettings;
+  /** @default [] */
+  readonly webhooks: readonly WebhookSettings[];
+  /** Import each drift as a Security Hub finding of this account. @default false */
+  readonly securityHub: boolean;
+}
+
 export interface TfdriftSettings {
   readonly stateBuckets: readonly StateBucketSettings[];
   /** Watched regions. The stack's region is the central one and is always watched. @default [] */
@@ -62,7 +118,22 @@ export interface TfdriftSettings {
   /** Dashboard host name (needs certificateArn: an ACM certificate in us-east-1). */
   readonly domainName?: string;
   readonly certificateArn?: string;
+  /**
+   * Days of CloudTrail event history the backfill reads on the first deployment (1–90; 0: none on
+   * deploy, an admin can still run it from the dashboard). @default 7
+   */
+  readonly backfillDays: number;
+  /** Alert channels and drift events (Slack, Teams, PagerDuty, webhooks, Security Hub, EventBridge). */
+  readonly notifications: NotificationSettings;
 }
+
+export const DEFAULT_NOTIFICATIONS: NotificationSettings = {
+  eventBus: 'default',
+  slack: [],
+  teams: [],
+  webhooks: [],
+  securityHub: false,
+};
 
 export const DEFAULT_SETTINGS: TfdriftSettings = {
   stateBuckets: [],
@@ -76,6 +147,8 @@ export const DEFAULT_SETTINGS: TfdriftSettings = {
   backstopMinutes: 30,
   dashboardUsers: [],
   sourceAccounts: [],
+  backfillDays: 7,
+  notifications: DEFAULT_NOTIFICATIONS,
 };
 
 export class SettingsError extends Error {
@@ -87,6 +160,78 @@ const email = { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' };
 const arnGlob = { type: 'string', pattern: '^arn:aws[a-z-]*:' };
 // S3 bucket naming rules (3–63 chars, lowercase, digits, dots, hyphens).
 const bucket = { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' };
+const severity = { enum: [...SEVERITIES] };
+const secretArn = {
+  type: 'string',
+  pattern: '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$',
+};
+const chatId = (pattern: string) => ({ type: 'string', pattern });
+const uuid = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const notifications = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    eventBus: {
+      anyOf: [
+        { const: false },
+        // 'default', a bus name (EventBridge's own naming rule) or a bus ARN.
+        {
+          type: 'string',
+          pattern:
+            '^(?:[A-Za-z0-9._-]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\\d{12}:event-bus/[A-Za-z0-9._-]{1,256})$',
+        },
+      ],
+    },
+    slack: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['workspaceId', 'channelId'],
+        properties: {
+          workspaceId: chatId('^[A-Z0-9]{9,11}$'),
+          channelId: chatId('^[A-Z0-9]{9,11}$'),
+          minSeverity: severity,
+        },
+      },
+    },
+    teams: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['tenantId', 'teamId', 'channelId'],
+        properties: {
+          tenantId: chatId(uuid),
+          teamId: chatId(uuid),
+          // As in the channel link, URL-encoded (19%3a...%40thread.tacv2) or not.
+          channelId: chatId('^19(?::|%3[aA])[A-Za-z0-9_.-]+(?:@|%40)thread\\.(?:tacv2|skype)$'),
+          minSeverity: severity,
+        },
+      },
+    },
+    pagerduty: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['routingKeySecretArn'],
+      properties: { routingKeySecretArn: secretArn, minSeverity: severity },
+    },
+    webhooks: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['url', 'secretArn'],
+        properties: {
+          url: { type: 'string', pattern: '^https://[^\\s/?#@]+(?:[/?#]\\S*)?$', maxLength: 2048 },
+          secretArn,
+          minSeverity: severity,
+        },
+      },
+    },
+    securityHub: { type: 'boolean' },
+  },
+} as const;
 
 export const SETTINGS_SCHEMA = {
   type: 'object',
@@ -143,6 +288,8 @@ export const SETTINGS_SCHEMA = {
     trailKmsKeyArn: { type: 'string', pattern: '^arn:aws[a-z-]*:kms:' },
     domainName: { type: 'string', pattern: '^[a-z0-9.-]+\\.[a-z]{2,}$' },
     certificateArn: { type: 'string', pattern: '^arn:aws[a-z-]*:acm:us-east-1:\\d{12}:certificate/' },
+    backfillDays: { type: 'integer', minimum: 0, maximum: 90 },
+    notifications,
   },
 } as const;
 
@@ -153,8 +300,13 @@ function describe(error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') {
     return `${field}: unknown setting "${String(error.params.additionalProperty)}"`;
   }
-  if (error.keyword === 'pattern') return `${field}: ${JSON.stringify(error.data)} is not a valid value`;
+  if (error.keyword === 'pattern') {
+    const hint = field.endsWith('.url') ? ' (an https:// URL)' : field.endsWith('Arn') ? ' (an ARN)' : '';
+    return `${field}: ${JSON.stringify(error.data)} is not a valid value${hint}`;
+  }
   if (error.keyword === 'enum') return `${field}: must be one of ${SEVERITIES.join(', ')}`;
+  if (error.keyword === 'required') return `${field}: missing "${String(error.params.missingProperty)}"`;
+  if (error.keyword === 'const') return `${field}: must be false, "default", a bus name or a bus ARN`;
   return `${field}: ${error.message}`;
 }
 
@@ -200,8 +352,13 @@ export function parseSettings(input: unknown, where = 'tfdrift settings'): Tfdri
   if (!validate(input)) {
     // anyOf reports each branch: keep the branch that got furthest (the deeper error), drop the rest.
     const all = (validate.errors ?? []).filter((e) => e.keyword !== 'anyOf');
+    const samePath = (e: ErrorObject, keyword: string) =>
+      all.some((o) => o.instancePath === e.instancePath && o.keyword === keyword);
     const errors = all.filter(
-      (e) => e.keyword !== 'type' || !all.some((o) => o.instancePath.startsWith(`${e.instancePath}/`)),
+      (e) =>
+        (e.keyword !== 'type' ||
+          (!all.some((o) => o.instancePath.startsWith(`${e.instancePath}/`)) && !samePath(e, 'const'))) &&
+        (e.keyword !== 'const' || !samePath(e, 'pattern')),
     );
     const lines = [...new Set(errors.map(describe))].slice(0, 10);
     throw new SettingsError(`${where}: invalid settings:\n  - ${lines.join('\n  - ')}`);
@@ -216,6 +373,7 @@ export function parseSettings(input: unknown, where = 'tfdrift settings'): Tfdri
         ? { address: a, minSeverity: 'high' as const }
         : { minSeverity: 'high', ...(a as object) },
     ) as AlertEmailSettings[],
+    notifications: notificationSettings(s.notifications),
   };
   delete (settings as { config?: unknown }).config;
   if (settings.createTrail && settings.trailBucket) {
@@ -236,6 +394,22 @@ export function parseSettings(input: unknown, where = 'tfdrift settings'): Tfdri
   const duplicates = settings.stateBuckets.map((b) => b.bucket).filter((b, i, all) => all.indexOf(b) !== i);
   if (duplicates.length) throw new SettingsError(`${where}: stateBuckets: ${duplicates[0]} is listed twice`);
   return settings;
+}
+
+function notificationSettings(raw: unknown): NotificationSettings {
+  const n = (raw ?? {}) as Partial<Record<keyof NotificationSettings, unknown>>;
+  const withMin = <T>(items: unknown, min: Severity): T[] =>
+    ((items ?? []) as object[]).map((item) => ({ minSeverity: min, ...item }) as T);
+  return {
+    eventBus: (n.eventBus ?? DEFAULT_NOTIFICATIONS.eventBus) as string | false,
+    slack: withMin<SlackChannelSettings>(n.slack, 'high'),
+    teams: withMin<TeamsChannelSettings>(n.teams, 'high'),
+    ...(n.pagerduty
+      ? { pagerduty: { minSeverity: 'critical', ...(n.pagerduty as object) } as PagerDutySettings }
+      : {}),
+    webhooks: withMin<WebhookSettings>(n.webhooks, 'medium'),
+    securityHub: n.securityHub === true,
+  };
 }
 
 function stateBucket(entry: unknown): StateBucketSettings {

@@ -11,7 +11,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { CfnUserPoolGroup } from 'aws-cdk-lib/aws-cognito';
-import { CfnEventBusPolicy, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { CfnEventBusPolicy, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
@@ -29,6 +29,7 @@ import type { Construct } from 'constructs';
 import type { EventPattern } from '../lambdas/core/event-pattern.js';
 import { Alerts } from './constructs/alerts.js';
 import { DashboardSite } from './constructs/dashboard-site.js';
+import { DriftChannels, needsDriftBus } from './constructs/drift-channels.js';
 import { DriftStore } from './constructs/drift-store.js';
 import { DeadLetter, EventIngest } from './constructs/event-ingest.js';
 import { HandlerFunction } from './constructs/handler-function.js';
@@ -81,6 +82,10 @@ export class TfdriftStack extends Stack {
   readonly site: DashboardSite;
   readonly trail?: Trail;
   readonly backstop?: HandlerFunction;
+  /** Reads CloudTrail event history for drift made before the install (first deploy, or on demand). */
+  readonly backfill: HandlerFunction;
+  /** Drift events and the alert channels besides email; absent when notifications ask for none. */
+  readonly channels?: DriftChannels;
   readonly patterns: readonly EventPattern[];
 
   constructor(scope: Construct, id: string, props: TfdriftStackProps) {
@@ -102,6 +107,13 @@ export class TfdriftStack extends Stack {
     this.store = new DriftStore(this, 'Store');
     this.alerts = new Alerts(this, 'Alerts', { emails: settings.alertEmails });
     const stateAccess = new StateAccess(this, 'StateAccess', settings.stateBuckets);
+    if (needsDriftBus(settings.notifications)) {
+      this.channels = new DriftChannels(this, 'Channels', {
+        notifications: settings.notifications,
+        alerts: this.alerts,
+        logRetention: retention,
+      });
+    }
 
     this.site = new DashboardSite(this, 'Dashboard', {
       webDist: props.webDist,
@@ -134,6 +146,7 @@ export class TfdriftStack extends Stack {
       this.alerts.topic.grantPublish(handler.fn);
       stateAccess.grantRead(handler.fn, handler);
       handler.acknowledgeIndexGrant(this.store.drifts);
+      this.channels?.grantPublish(handler);
       Validations.of(handler).acknowledge({
         id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
         reason:
@@ -230,6 +243,10 @@ export class TfdriftStack extends Stack {
         grantDetector,
       );
     }
+    this.backfill = this.addBackfill(detectorEnv, retention, settings, grantDetector);
+    // POST /api/v1/backfill (admins only) starts it.
+    this.backfill.fn.grantInvoke(query.fn);
+    query.fn.addEnvironment('BACKFILL_FUNCTION', this.backfill.fn.functionName);
     this.alarmOnFunctionErrors();
     this.addOutputs();
   }
@@ -331,6 +348,77 @@ export class TfdriftStack extends Stack {
       }),
     );
     return backstop;
+  }
+
+  /**
+   * The backfill: CloudTrail event history of this account's watched regions through the detect
+   * service. It runs once when the stack is first created (a rule on CloudFormation's own
+   * CREATE_COMPLETE event of this stack: no custom resource, and an update never re-runs it), and
+   * when an admin asks (POST /api/v1/backfill invokes it).
+   */
+  private addBackfill(
+    env: Record<string, string>,
+    retention: RetentionDays,
+    settings: TfdriftSettings,
+    grantDetector: (handler: HandlerFunction) => void,
+  ): HandlerFunction {
+    const backfill = new HandlerFunction(this, 'Backfill', {
+      handler: 'backfill',
+      description: 'tfdrift: drift from before the install, read from CloudTrail event history',
+      logRetention: retention,
+      memorySize: 1024,
+      timeout: Duration.minutes(15),
+      environment: {
+        ...env,
+        // us-east-1 carries the global services' calls.
+        BACKFILL_REGIONS: [...new Set([this.region, ...settings.regions, 'us-east-1'])].join(','),
+        BACKFILL_DAYS: String(settings.backfillDays || 7),
+      },
+      noDlqReason:
+        'Run once on creation (its rule target has a dead-letter queue) or by an admin; a failed run is simply run again.',
+    });
+    grantDetector(backfill);
+    backfill.fn.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ReadEventHistory',
+        actions: ['cloudtrail:LookupEvents'],
+        resources: ['*'],
+      }),
+    );
+    Validations.of(backfill).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        "cloudtrail:LookupEvents has no resource-level permissions (like X-Ray's trace actions): it reads only event history, read-only.",
+    });
+    const dlq = new DeadLetter(this, 'BackfillDeadLetter', {
+      alarmTopic: this.alerts.alarmTopic,
+      what: 'backfill runs',
+    });
+    // A run reads history for minutes: a failed one is not retried blindly, it is dead-lettered.
+    backfill.fn.configureAsyncInvoke({
+      retryAttempts: 0,
+      maxEventAge: Duration.hours(1),
+      onFailure: new SqsDestination(dlq.queue),
+    });
+    if (settings.backfillDays > 0) {
+      new Rule(this, 'BackfillOnCreate', {
+        description: 'tfdrift: backfill once, when this stack is first created',
+        eventPattern: {
+          source: ['aws.cloudformation'],
+          detailType: ['CloudFormation Stack Status Change'],
+          resources: [this.stackId],
+          detail: { 'status-details': { status: ['CREATE_COMPLETE'] } },
+        },
+      }).addTarget(
+        new LambdaFunction(backfill.fn, {
+          event: RuleTargetInput.fromObject({ days: settings.backfillDays, reason: 'first deploy' }),
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+          deadLetterQueue: dlq.queue,
+        }),
+      );
+    }
+    return backfill;
   }
 
   /** BucketDeployment's singleton function is CDK's own: its findings are acknowledged with why. */

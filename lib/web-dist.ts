@@ -10,7 +10,6 @@ import { isBuildCurrent } from '../web/build-fingerprint.js';
 import { REPO_ROOT } from './bundling.js';
 
 export const WEB_SOURCES = join(REPO_ROOT, 'web');
-export const WEB_DIST = join(WEB_SOURCES, 'dist');
 
 /** A folder with one page explaining the dashboard was not built. */
 export function placeholderWebDist(dir = join(tmpdir(), 'tfdrift-web-placeholder')): string {

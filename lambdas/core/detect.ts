@@ -266,10 +266,17 @@ function evaluateRule(
   for (const target of rule.targets) {
     const items = perItemTargets(target, event.raw);
     if (items) return evaluateItems(rule, items, event, ctx, effects);
-    const identities = resolveIdentities(target.identity, event.raw);
-    if (identities.length === 0) continue;
+    const groups = resolveIdentities(target.identity, event.raw);
+    if (groups.length === 0) continue;
     sawIdentity = true;
-    const found = lookUp(ctx.state, identities, target.types, event);
+    // The first identity that finds the resource wins: an API that takes a name or an ARN
+    // (`logGroupIdentifier`, SSM `name`) is looked up each way the rule lists.
+    let found: StateResource[] = [];
+    for (const group of groups) {
+      found = lookUp(ctx.state, group, target.types, event);
+      if (found.length > 0) break;
+    }
+    const identities = groups[0];
     // A target of any type that sets tags (the Resource Groups Tagging API) can only be a resource
     // with tags: a split policy sharing its parent's ARN is not what was tagged.
     const resources =
@@ -293,7 +300,12 @@ function evaluateRule(
         findings.push(buildFinding(rule, event, severity, 'deleted', stateRef(resource), [], ctx.state));
         continue;
       }
-      const compared = compareAttributes(target.attributes ?? [], resource, event.raw, ctx.config);
+      const compared = compareAttributes(
+        withSplitsMarked(target.attributes ?? [], ctx, event),
+        resource,
+        event.raw,
+        ctx.config,
+      );
       if (effects) {
         const ref = stateRef(resource);
         for (const effect of compared.effects)
@@ -421,10 +433,15 @@ function asIdentityString(value: unknown): string | null {
   return null;
 }
 
-function resolveIdentities(specs: readonly IdentitySpec[], raw: Record<string, unknown>): Identity[] {
+/** The identities of each spec that yields a value, in the rule's order (tried until one is in state). */
+function resolveIdentities(specs: readonly IdentitySpec[], raw: Record<string, unknown>): Identity[][] {
+  const groups: Identity[][] = [];
   for (const spec of specs) {
     // `by: type` without a path: every resource of the target's types (account-level singletons).
-    if (spec.by === 'type' && !spec.path && !spec.template) return [{ by: 'type', value: '*' }];
+    if (spec.by === 'type' && !spec.path && !spec.template) {
+      groups.push([{ by: 'type', value: '*' }]);
+      continue;
+    }
     const transform = spec.transform ? NORMALISERS[spec.transform] : undefined;
     const values: string[] = [];
     if (spec.template) {
@@ -447,9 +464,9 @@ function resolveIdentities(specs: readonly IdentitySpec[], raw: Record<string, u
       .map((value) => (transform ? asIdentityString(transform(value)) : value))
       .filter((value): value is string => value !== null)
       .map((value) => (where ? { by: spec.by, value, where } : { by: spec.by, value }));
-    if (identities.length > 0) return identities;
+    if (identities.length > 0) groups.push(identities);
   }
-  return [];
+  return groups;
 }
 
 /** `where` paths resolved to strings; null when one is missing (the identity does not apply). */
@@ -584,6 +601,24 @@ function stateRef(resource: StateResource) {
   };
 }
 
+/** An attribute a dedicated resource in state takes over: seen in the call, reported there. */
+type MarkedSpec = AttributeSpec & { readonly heldBySplit?: boolean };
+
+function withSplitsMarked(
+  specs: readonly AttributeSpec[],
+  ctx: DetectContext,
+  event: CloudTrailEvent,
+): readonly MarkedSpec[] {
+  if (!specs.some((spec) => spec.splitInto)) return specs;
+  return specs.map((spec) => {
+    if (!spec.splitInto) return spec;
+    const held = resolveIdentities(spec.splitInto.identity, event.raw).some(
+      (group) => lookUp(ctx.state, group, spec.splitInto?.types ?? [], event).length > 0,
+    );
+    return held ? { ...spec, heldBySplit: true } : spec;
+  });
+}
+
 interface Compared {
   /** True when the event carried at least one comparable value. */
   readonly extracted: boolean;
@@ -626,12 +661,17 @@ function stateValue(resource: StateResource, spec: AttributeSpec, mapOp = false)
 function eventValue(raw: Record<string, unknown>, spec: AttributeSpec): { found: boolean; value: unknown } {
   if (spec.path === undefined) return { found: 'value' in spec, value: spec.value ?? null };
   const values = valuesAt(raw, spec.path);
-  if (values.length === 0) return { found: false, value: undefined };
+  if (values.length === 0) {
+    // A whole-configuration call that leaves the attribute out unsets it.
+    if (spec.configuration !== undefined && valueAt(raw, spec.configuration) !== undefined)
+      return { found: true, value: null };
+    return { found: false, value: undefined };
+  }
   return { found: true, value: values.length === 1 ? values[0] : values };
 }
 
 function compareAttributes(
-  specs: readonly AttributeSpec[],
+  specs: readonly MarkedSpec[],
   resource: StateResource,
   raw: Record<string, unknown>,
   config: DetectConfig,
@@ -645,6 +685,7 @@ function compareAttributes(
     const { found, value } = eventValue(raw, spec);
     if (!found) continue;
     extracted = true;
+    if (spec.heldBySplit) continue;
     const normalise = NORMALISERS[spec.normalise ?? 'raw'];
     const expectedRaw = stateValue(resource, spec, TAG_OPS.has(spec.op ?? 'set'));
     const secret = spec.sensitive === true || isSensitive(spec.attribute, resource.sensitive);

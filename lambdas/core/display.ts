@@ -32,3 +32,14 @@ export function displayValue(value: unknown): unknown {
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && RULE_ATOM.test(v))) return value;
   return value.length === 0 ? value : value.map((v) => ruleAtomText(v as string)).join(', ');
 }
+
+/**
+ * A value for a side-by-side or line diff: a list of security-group rule atoms becomes the list of
+ * their readable texts (one per line in a diff), a single atom its text; anything else unchanged.
+ */
+export function displayItems(value: unknown): unknown {
+  if (typeof value === 'string') return ruleAtomText(value) ?? value;
+  if (!Array.isArray(value) || value.length === 0) return value;
+  if (!value.every((v) => typeof v === 'string' && RULE_ATOM.test(v))) return value;
+  return value.map((v) => ruleAtomText(v as string));
+}

@@ -3,7 +3,16 @@
 // the chat, PagerDuty and Security Hub mappings. Built here, pure, from a drift that the detector
 // has already redacted; the raw CloudTrail record never travels (it is large and all hostile).
 
-import type { Drift, DriftStatus, Finding } from './types.js';
+import {
+  DRIFT_KINDS,
+  DRIFT_STATUSES,
+  type Drift,
+  type DriftKind,
+  type DriftStatus,
+  type Finding,
+  SEVERITIES,
+  type Severity,
+} from './types.js';
 
 export const DRIFT_EVENT_SOURCE = 'tfdrift';
 export const DRIFT_DETECTED = 'Drift Detected';
@@ -137,10 +146,6 @@ export function driftStatusChangedEvent(
   return envelope(DRIFT_STATUS_CHANGED, change.at, { ...findingDetail(drift, options), statusChange });
 }
 
-const STATUSES: readonly DriftStatus[] = ['open', 'acknowledged', 'resolved'];
-const KINDS = ['modified', 'deleted', 'unmanaged'];
-const LEVELS = ['low', 'medium', 'high', 'critical'];
-
 /**
  * A drift event as it comes back from a bus (EventBridge adds `version`, `id`, `account`, `region`):
  * checked field by field, since anyone allowed to put events on the bus can put `source: tfdrift`.
@@ -164,9 +169,9 @@ export function parseDriftEvent(raw: unknown): DriftEvent {
   if (type !== DRIFT_DETECTED && type !== DRIFT_STATUS_CHANGED) fail('unknown detail-type');
   const d = obj(e.detail, 'detail');
   str(d.id, 'detail.id');
-  if (!KINDS.includes(d.kind as string)) fail('detail.kind');
-  if (!LEVELS.includes(d.severity as string)) fail('detail.severity');
-  if (!STATUSES.includes(d.status as DriftStatus)) fail('detail.status');
+  if (!DRIFT_KINDS.includes(d.kind as DriftKind)) fail('detail.kind');
+  if (!SEVERITIES.includes(d.severity as Severity)) fail('detail.severity');
+  if (!DRIFT_STATUSES.includes(d.status as DriftStatus)) fail('detail.status');
   str(d.ruleId, 'detail.ruleId');
   str(d.summary, 'detail.summary');
   str(d.detectedAt, 'detail.detectedAt');
@@ -182,7 +187,10 @@ export function parseDriftEvent(raw: unknown): DriftEvent {
   for (const c of d.changes as unknown[]) str(obj(c, 'a change').attribute, 'a change attribute');
   if (type === DRIFT_STATUS_CHANGED) {
     const s = obj(d.statusChange, 'detail.statusChange');
-    if (!STATUSES.includes(s.previous as DriftStatus) || !STATUSES.includes(s.status as DriftStatus))
+    if (
+      !DRIFT_STATUSES.includes(s.previous as DriftStatus) ||
+      !DRIFT_STATUSES.includes(s.status as DriftStatus)
+    )
       fail('detail.statusChange status');
     str(s.by, 'detail.statusChange.by');
     str(s.at, 'detail.statusChange.at');

@@ -1,4 +1,4 @@
-// A small, pure, stable string hash (cyrb53 twice with different seeds → 26 hex chars).
+// A small, pure, stable string hash (cyrb53 twice with different seeds → 28 hex chars, 14 each).
 // Used for deterministic ids; not for security.
 
 function cyrb53(text: string, seed: number): number {

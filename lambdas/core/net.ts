@@ -5,6 +5,7 @@
 import type { AttributeEffect } from './detect.js';
 import { netFindingId } from './detect.js';
 import { displayEventName, displayValue } from './display.js';
+import { fingerprintOf } from './fingerprints.js';
 import type { StateIndex } from './state-types.js';
 import {
   type Actor,
@@ -26,6 +27,24 @@ export interface DetectedEvent {
   readonly findings: readonly Finding[];
   /** What the event did to each managed attribute it named (detectEvent's `effects`). */
   readonly effects: readonly AttributeEffect[];
+}
+
+/** What the fold needs of a per-event finding that carries no value change. */
+type FoldedFinding = Pick<Finding, 'kind' | 'resource' | 'ruleId' | 'severity'> & {
+  readonly serviceDriven: boolean;
+};
+
+/**
+ * What the fold keeps of one event until the end: its identity, its actor and what tells it apart
+ * from calls sharing a placeholder eventID, not the record (a scan holds this per drifting event).
+ */
+interface FoldedEvent {
+  readonly event: Finding['event'];
+  readonly actor: Actor;
+  /** Fingerprint of eventID, time, call and request: one event counts once per finding. */
+  readonly call: string;
+  readonly effects: readonly AttributeEffect[];
+  readonly findings: readonly FoldedFinding[];
 }
 
 type ActorRef = Pick<Actor, 'type' | 'arn' | 'name'>;
@@ -51,14 +70,28 @@ interface Group {
       };
 }
 
-function byTime(a: DetectedEvent, b: DetectedEvent): number {
-  return a.event.time.localeCompare(b.event.time) || a.event.id.localeCompare(b.event.id);
+// localeCompare's order, with one collator rather than one per comparison.
+const collator = new Intl.Collator();
+
+function byTime(a: FoldedEvent, b: FoldedEvent): number {
+  return collator.compare(a.event.time, b.event.time) || collator.compare(a.event.id, b.event.id);
 }
 
 function resourceKey(resource: Finding['resource']): string {
   return resource.address
     ? `${resource.stateFile ?? ''}#${resource.address}`
     : `${resource.type}:${resource.id ?? resource.arn ?? ''}`;
+}
+
+function sameResource(a: Finding['resource'], b: Finding['resource']): boolean {
+  return (
+    a.type === b.type &&
+    a.address === b.address &&
+    a.id === b.id &&
+    a.arn === b.arn &&
+    a.stateFile === b.stateFile &&
+    Object.keys(a).length === Object.keys(b).length
+  );
 }
 
 function itemKey(item: unknown): string {
@@ -87,19 +120,85 @@ function findingEvent(event: CloudTrailEvent): Finding['event'] {
  * event once (deduplicate by eventID first).
  */
 export function foldNetDrift(detected: readonly DetectedEvent[], state: StateIndex): Finding[] {
+  const fold = new NetFold();
+  for (const { event, findings, effects } of detected) fold.add(event, findings, effects);
+  return fold.findings(state);
+}
+
+/**
+ * foldNetDrift as events arrive: add() keeps a compact record of each event (FoldedEvent), so a
+ * scan need not hold the events themselves until the end; findings() folds them in time order.
+ */
+export class NetFold {
+  private readonly folded: FoldedEvent[] = [];
+  /** One reference per resource: the effects of many events name the same few. */
+  private readonly resources = new Map<string, Finding['resource']>();
+
+  /**
+   * @param seed of the events' fingerprints (a random one: no input can be crafted to make two
+   *   events of a finding one). @default a random number
+   */
+  constructor(private readonly seed = Math.floor(Math.random() * 2 ** 32)) {}
+
+  /** Events kept so far. */
+  get size(): number {
+    return this.folded.length;
+  }
+
+  add(event: CloudTrailEvent, findings: readonly Finding[], effects: readonly AttributeEffect[]): void {
+    const kept: FoldedFinding[] = [];
+    for (const { kind, changes, resource, ruleId, severity, serviceDriven } of findings) {
+      // Value changes fold from the effects; the rest fold per resource and kind.
+      if (kind === 'modified' && changes.length > 0) continue;
+      kept.push({
+        kind,
+        resource: this.shared(resource),
+        ruleId,
+        severity,
+        serviceDriven: serviceDriven === true,
+      });
+    }
+    if (effects.length === 0 && kept.length === 0) return;
+    this.folded.push({
+      event: findingEvent(event),
+      actor: event.actor,
+      call: fingerprintOf(
+        `${event.id}\u0000${event.time}\u0000${event.source}\u0000${event.name}\u0000${JSON.stringify(event.request)}`,
+        this.seed,
+      ),
+      effects: effects.map((effect) => ({ ...effect, resource: this.shared(effect.resource) })),
+      findings: kept,
+    });
+  }
+
+  private shared(resource: Finding['resource']): Finding['resource'] {
+    const key = resourceKey(resource);
+    const known = this.resources.get(key);
+    if (known && sameResource(known, resource)) return known;
+    if (!known) this.resources.set(key, resource);
+    return resource;
+  }
+
+  /** The net findings of every event added (see foldNetDrift). */
+  findings(state: StateIndex): Finding[] {
+    return fold(this.folded, state);
+  }
+}
+
+function fold(folded: FoldedEvent[], state: StateIndex): Finding[] {
   const groups = new Map<string, Group>();
   const touch = (
     key: string,
     kind: DriftKind,
     attribute: string,
     resource: Finding['resource'],
-    event: CloudTrailEvent,
+    folded: FoldedEvent,
     ruleId: string,
     severity: Severity,
     serviceDriven: boolean,
   ): Group => {
     let group = groups.get(key);
-    const last = { ruleId, actor: event.actor, event: findingEvent(event) };
+    const last = { ruleId, actor: folded.actor, event: folded.event };
     if (!group) {
       group = { kind, attribute, resource, events: [], seen: new Set(), last, severity, serviceDriven };
       groups.set(key, group);
@@ -108,24 +207,23 @@ export function foldNetDrift(detected: readonly DetectedEvent[], state: StateInd
     group.serviceDriven &&= serviceDriven;
     if (SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(group.severity)) group.severity = severity;
     // Hand-written logs reuse placeholder eventIDs: the call and its request tell events apart.
-    const once = `${event.id}\u0000${event.time}\u0000${event.source}\u0000${event.name}\u0000${JSON.stringify(event.request)}`;
-    if (!group.seen.has(once)) {
-      group.seen.add(once);
-      const { type, arn, name } = event.actor;
-      group.events.push({ ...last.event, actor: { type, arn, name } });
+    if (!group.seen.has(folded.call)) {
+      group.seen.add(folded.call);
+      const { type, arn, name } = folded.actor;
+      group.events.push({ ...folded.event, actor: { type, arn, name } });
     }
     return group;
   };
 
-  for (const { event, findings, effects } of [...detected].sort(byTime)) {
-    for (const effect of effects) {
+  for (const entry of folded.sort(byTime)) {
+    for (const effect of entry.effects) {
       const key = `${resourceKey(effect.resource)}\u0000modified\u0000${effect.attribute}`;
       const group = touch(
         key,
         'modified',
         effect.attribute,
         effect.resource,
-        event,
+        entry,
         effect.ruleId,
         effect.severity,
         effect.serviceDriven === true,
@@ -148,19 +246,17 @@ export function foldNetDrift(detected: readonly DetectedEvent[], state: StateInd
         else running.delete(itemKey(item));
       }
     }
-    for (const finding of findings) {
-      // Value changes fold from the effects above; the rest fold per resource and kind.
-      if (finding.kind === 'modified' && finding.changes.length > 0) continue;
+    for (const finding of entry.findings) {
       const key = `${resourceKey(finding.resource)}\u0000${finding.kind}\u0000`;
       touch(
         key,
         finding.kind,
         '',
         finding.resource,
-        event,
+        entry,
         finding.ruleId,
         finding.severity,
-        finding.serviceDriven === true,
+        finding.serviceDriven,
       );
     }
   }

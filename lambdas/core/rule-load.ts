@@ -1,12 +1,11 @@
-// Loading rule files: YAML text → schema check (rules/schema.json) → compiled rule set.
-// A bad rule file is a RuleError naming the file and the field, never a partial rule set.
+// Reading rule files: YAML text → schema check (rules/schema.json) → a rule file to compile
+// (rules.ts compileRuleSet). A bad rule file is a RuleError naming the file and the field.
 
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import schema from '../../rules/schema.json' with { type: 'json' };
 import { RuleError } from './errors.js';
 import type { RuleFile } from './rule-types.js';
-import { compileRuleSet, type RuleSet } from './rules.js';
 
 // Compiled when a rule file is first parsed, not on import: the installed CLI imports this module
 // for `--rules DIR` but reads its built-in rules precompiled, and compiling the schema takes ~0.1 s.
@@ -34,8 +33,4 @@ export function parseRuleFile(file: string, text: string): RuleFile {
     throw new RuleError(`${file}: invalid rule file: ${problems.join('; ')}`);
   }
   return content;
-}
-
-export function loadRuleSet(files: readonly { file: string; text: string }[]): RuleSet {
-  return compileRuleSet(files.map(({ file, text }) => ({ file, content: parseRuleFile(file, text) })));
 }

@@ -30,6 +30,11 @@ export interface AttributeSpec {
   readonly state?: string | readonly string[];
   /** Where the new value sits in the CloudTrail record (paths from the record root). */
   readonly path?: string;
+  /**
+   * Path of the whole configuration the call carries (S3 `PutBucket*` bodies): when the record holds
+   * it but not `path`, the call left the attribute unset, and that is compared (as null).
+   */
+  readonly configuration?: string;
   /** A fixed new value, for calls whose name says it (StopLogging → enable_logging false). */
   readonly value?: unknown;
   /** Normaliser applied to both sides (values.ts NORMALISERS); default `raw`. */
@@ -37,6 +42,12 @@ export interface AttributeSpec {
   readonly op?: AttributeOp;
   /** Treat both values as secret. Secret-named attributes are secret anyway. */
   readonly sensitive?: boolean;
+  /**
+   * A dedicated resource that takes this attribute over (aws_opensearch_domain_policy for a domain's
+   * access_policies): when the state holds one for the call, the attribute is reported there (by the
+   * rule that targets it) and not on this resource; the value still counts as seen here.
+   */
+  readonly splitInto?: { readonly types: readonly string[]; readonly identity: readonly IdentitySpec[] };
 }
 
 export interface IdentitySpec {

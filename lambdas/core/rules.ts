@@ -67,9 +67,16 @@ function checkRule(rule: CompiledRule, where: string): void {
       const field = `targets[${t}].attributes[${a}]`;
       if (attribute.path === undefined && !('value' in attribute)) fail(field, 'needs a path or a value');
       checkPath(`${field}.path`, attribute.path);
+      checkPath(`${field}.configuration`, attribute.configuration);
+      if (attribute.configuration !== undefined && attribute.path === undefined)
+        fail(field, 'a configuration needs a path inside it');
       checkPath(`${field}.attribute`, attribute.attribute);
       for (const s of [attribute.state ?? []].flat()) checkPath(`${field}.state`, s);
       checkNormaliser(`${field}.normalise`, attribute.normalise);
+      attribute.splitInto?.identity.forEach((identity, i) => {
+        checkPath(`${field}.splitInto.identity[${i}].path`, identity.path);
+        checkNormaliser(`${field}.splitInto.identity[${i}].transform`, identity.transform);
+      });
     });
   });
 }

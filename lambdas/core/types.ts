@@ -2,12 +2,23 @@
 // same values travel through Lambda, DynamoDB, the HTTP API, the WebSocket and the CLI unchanged.
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
+/** Least to most severe: a severity's index is its rank. */
 export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+/** Most severe first, as lists and counts are shown. */
+export const SEVERITIES_WORST_FIRST: readonly Severity[] = [...SEVERITIES].reverse();
 
 export type DriftKind = 'modified' | 'deleted' | 'unmanaged';
 export const DRIFT_KINDS: readonly DriftKind[] = ['modified', 'deleted', 'unmanaged'];
 
 export type DriftStatus = 'open' | 'acknowledged' | 'resolved';
+export const DRIFT_STATUSES: readonly DriftStatus[] = ['open', 'acknowledged', 'resolved'];
+
+/** Open drifts by severity, all drifts, and the newest event's time (GET /summary). */
+export interface Summary {
+  readonly open: Record<Severity, number>;
+  readonly total: number;
+  readonly lastEventTime: string | null;
+}
 
 /** How the call was made, as far as the user agent and identity tell. */
 export type CallChannel = 'console' | 'cli' | 'sdk' | 'terraform' | 'service' | 'unknown';
@@ -109,6 +120,11 @@ export interface Finding {
    * a configuration): not someone's hand change. Absent otherwise.
    */
   readonly serviceDriven?: boolean;
+  /**
+   * True when a backfill of CloudTrail event history found it (a change made before tfdrift
+   * watched, e.g. at install): alerted in one summary, not one by one. Absent otherwise.
+   */
+  readonly backfilled?: boolean;
   /** Net findings only: each distinct principal among `events`, in order of first appearance. */
   readonly actors?: readonly Pick<Actor, 'type' | 'arn' | 'name'>[];
 }

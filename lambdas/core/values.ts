@@ -2,6 +2,14 @@
 // are compared, so "5" equals 5, a URL-encoded IAM policy equals the state's JSON, and a tag list
 // equals a tag map. Each normaliser is total: it never throws, an odd shape passes through as is.
 
+import {
+  ecrReplication,
+  present,
+  s3Config,
+  s3LifecycleLegacy,
+  s3ReplicationLegacy,
+} from './config-blocks.js';
+
 export type Normaliser = (value: unknown) => unknown;
 
 function unwrapValue(value: unknown): unknown {
@@ -230,6 +238,43 @@ export function arnName(value: unknown): unknown {
   return parts[parts.length - 1] || v;
 }
 
+/**
+ * A Lambda function reference as `name[:qualifier]`, from any form the API takes: a name, a name
+ * with a version or alias (`orders:prod`), a partial ARN (`123456789012:function:orders:3`) or a full
+ * ARN, qualified or not (`arn:aws:lambda:r:a:function:orders:prod`).
+ */
+export function lambdaQualifiedName(value: unknown): unknown {
+  const v = toStringValue(value);
+  if (typeof v !== 'string') return v;
+  const parts = v.split(':');
+  const at = v.startsWith('arn:') ? 6 : parts[1] === 'function' ? 2 : 0;
+  return parts.slice(at, at + 2).join(':') || v;
+}
+
+/** The function name alone (what `aws_lambda_function.function_name` holds) from any of those forms. */
+export function lambdaFunctionName(value: unknown): unknown {
+  const ref = lambdaQualifiedName(value);
+  return typeof ref === 'string' ? ref.split(':')[0] : ref;
+}
+
+/** The function name when the reference names no version or alias, else null (names no function). */
+export function lambdaUnqualifiedName(value: unknown): unknown {
+  const ref = lambdaQualifiedName(value);
+  return typeof ref === 'string' && ref.includes(':') ? null : ref;
+}
+
+/**
+ * A log group name from a `logGroupIdentifier` or a tagging `resourceArn` (name or
+ * `arn:aws:logs:r:a:log-group:NAME[:*]`; names hold `/`, so not arn-name). An ARN of anything but a
+ * log group is null: it names no log group.
+ */
+export function logGroupName(value: unknown): unknown {
+  const v = toStringValue(value);
+  if (typeof v !== 'string' || !v.startsWith('arn:')) return v;
+  const match = /^arn:[^:]+:logs:[^:]*:[^:]*:log-group:([^:]+)(:\*)?$/.exec(v);
+  return match ? match[1] : null;
+}
+
 /** A state block list of one element ([{...}]) compares as the element. */
 function single(value: unknown): unknown {
   if (Array.isArray(value) && value.length === 1) return canonical(value[0]);
@@ -377,6 +422,10 @@ export const NORMALISERS: Readonly<Record<string, Normaliser>> = {
   'tag-keys': tagKeys,
   cidr,
   'arn-name': arnName,
+  'lambda-function-name': lambdaFunctionName,
+  'lambda-qualified-name': lambdaQualifiedName,
+  'lambda-unqualified-name': lambdaUnqualifiedName,
+  'log-group-name': logGroupName,
   'arn-resource': arnResource,
   single,
   'ec2-permissions': ec2Permissions,
@@ -385,10 +434,14 @@ export const NORMALISERS: Readonly<Record<string, Normaliser>> = {
   'dns-values': dnsValues,
   scalar,
   enabled,
+  's3-config': s3Config,
+  config: s3Config,
+  'ecr-replication': ecrReplication,
+  's3-lifecycle-legacy': s3LifecycleLegacy,
+  's3-replication-legacy': s3ReplicationLegacy,
+  present,
   raw: (v) => canonical(v ?? null),
 };
-
-export const NORMALISER_NAMES = Object.keys(NORMALISERS);
 
 /** Deep equality of normalised values (objects compared by content, key order ignored). */
 export function sameValue(a: unknown, b: unknown): boolean {

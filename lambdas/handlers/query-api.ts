@@ -2,13 +2,21 @@
 // front has already checked the Cognito token. POST /events feeds the detector (it can create and
 // resolve drifts), so only members of the Cognito group ADMIN_GROUP may call it; unset, nobody.
 
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { LambdaBackfillStarter } from '../adapters/aws/backfill-invoker.js';
 import { adminGroupOnly, createQueryApi } from '../services/query-api.js';
 import { createDetectorRuntime } from './runtime/detector.js';
+import { optionalEnv } from './runtime/env.js';
 
 const runtime = createDetectorRuntime();
+const backfillFunction = optionalEnv('BACKFILL_FUNCTION');
+const backfill = backfillFunction
+  ? new LambdaBackfillStarter(new LambdaClient({}), backfillFunction)
+  : undefined;
 const api = createQueryApi({
   store: runtime.store,
+  counters: runtime.store,
   state: runtime.state,
   stateLoadedAt: () => runtime.state.loadedAt()?.toISOString() ?? null,
   events: runtime.events,
@@ -16,6 +24,9 @@ const api = createQueryApi({
   clock: { now: () => new Date() },
   logger: runtime.logger,
   refuseEventPost: adminGroupOnly(process.env.ADMIN_GROUP || undefined),
+  driftEvents: runtime.driftEvents,
+  dashboardUrl: () => runtime.dashboardUrl,
+  startBackfill: backfill ? (request) => backfill.start(request) : undefined,
 });
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {

@@ -8,9 +8,8 @@
 // nothing written meanwhile is missed or sent twice.
 
 import type WebSocket from 'ws';
-import type { DriftChange, DynamoDriftStore } from '../adapters/aws/dynamo-drift-store.js';
 import type { Drift } from '../core/types.js';
-import type { DriftStore, LiveMessage } from '../ports.js';
+import type { ChangeFeed, DriftChange, LiveMessage, SequencedDriftStore } from '../ports.js';
 
 /** A client whose send buffer grows past this is too slow: it is dropped and can resume with since. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -19,9 +18,6 @@ const REPLAY_PAGE = 500;
 const CORK_MS = 10;
 /** Load, as the mean gap between live messages: below this (over ~125 messages/s), messages wait. */
 const BUSY_GAP_MS = 8;
-
-type SequencedStore = Pick<DynamoDriftStore, 'putNew' | 'changeStatus' | 'changesSince' | 'headSeq'> &
-  DriftStore;
 
 /** The connection under a WebSocket (what the server handed to `handleUpgrade`). */
 export interface Corkable {
@@ -64,10 +60,13 @@ export class LiveFeed {
   /** Moving average of the gap between live messages (ms). */
   private gapMs = 100;
   private lastSentAt = 0;
-  /** The store as the services see it: writes go through the lane and reach every client. */
-  readonly store: DriftStore;
+  /**
+   * The drift store as the services see it: writes go through the lane and reach every client.
+   * Only the drifts: the alert ledger and the revert log are the base store's, injected as they are.
+   */
+  readonly store: SequencedDriftStore;
 
-  constructor(private readonly base: SequencedStore) {
+  constructor(private readonly base: SequencedDriftStore & ChangeFeed) {
     // Before any write draws a number: every change up to the stored head has been "sent". If the
     // store cannot say, the writes that follow fail on their own and report it; the lane goes on.
     this.turn = base.headSeq().then(
@@ -76,29 +75,31 @@ export class LiveFeed {
       },
       () => undefined,
     );
+    const putNew = (drift: Drift) =>
+      this.inTurn(
+        () => base.putNew(drift),
+        (seq) => {
+          if (seq !== null) this.sendChange(drift, seq);
+          return seq;
+        },
+      );
+    const changeStatus: SequencedDriftStore['changeStatus'] = (id, change) =>
+      this.inTurn(
+        () => base.changeStatus(id, change),
+        (result) => {
+          if (result && result.seq !== null) this.sendChange(result.drift, result.seq);
+          return result;
+        },
+      );
     this.store = {
-      putIfAbsent: (drift) =>
-        this.inTurn(
-          () => base.putNew(drift),
-          (seq) => {
-            if (seq !== null) this.sendChange(drift, seq);
-            return seq !== null;
-          },
-        ),
-      setStatus: (id, change) =>
-        this.inTurn(
-          () => base.changeStatus(id, change),
-          (result) => {
-            if (result && result.seq !== null) this.sendChange(result.drift, result.seq);
-            return result?.drift;
-          },
-        ),
+      putNew,
+      putIfAbsent: async (drift) => (await putNew(drift)) !== null,
+      changeStatus,
+      setStatus: async (id, change) => (await changeStatus(id, change))?.drift,
       get: (id) => base.get(id),
       query: (q) => base.query(q),
       history: (key) => base.history(key),
       listOpen: () => base.listOpen(),
-      recordRevert: (key, mark) => base.recordRevert?.(key, mark) ?? Promise.resolve(),
-      latestRevert: (key) => base.latestRevert?.(key) ?? Promise.resolve(undefined),
     };
     // Pings find dashboards that vanished without closing (sleeping laptops, dropped networks).
     this.heartbeat = setInterval(() => {

@@ -6,26 +6,24 @@ import { parse as parseYaml } from 'yaml';
 import {
   canReadAside,
   type EventInput,
-  type PreparedInput,
-  readEventBatches,
+  type EventReaderThread,
+  type PreparedBatch,
+  prepareBatch,
+  randomSeed,
+  readPreparedBatches,
   startReadingAside,
 } from '../adapters/local/event-files.js';
 import { loadRulesFromDir } from '../adapters/local/rule-files.js';
-import { eventDuplicateKey, normaliseRecord } from '../core/cloudtrail.js';
+import { normaliseRecord } from '../core/cloudtrail.js';
 import { type DetectConfig, parseConfig, withIgnoredPrincipals } from '../core/config.js';
-import { type AttributeEffect, type DetectContext, detectEvent, quickVerdict } from '../core/detect.js';
+import { type AttributeEffect, type DetectContext, detectEvent } from '../core/detect.js';
 import { ConfigError, StateError } from '../core/errors.js';
-import { type DetectedEvent, foldNetDrift } from '../core/net.js';
+import { FingerprintSet } from '../core/fingerprints.js';
+import { NetFold } from '../core/net.js';
 import type { RuleSet } from '../core/rules.js';
 import { buildStateIndex } from '../core/state.js';
 import type { StateIndex } from '../core/state-types.js';
-import {
-  type CloudTrailEvent,
-  type Finding,
-  type IgnoreReason,
-  SEVERITIES,
-  type Severity,
-} from '../core/types.js';
+import { type Finding, type IgnoreReason, SEVERITIES, type Severity } from '../core/types.js';
 import type { StateDocument } from '../ports.js';
 import {
   errorText,
@@ -116,15 +114,6 @@ class Progress {
   }
 }
 
-/** The log files first, then the event history: a record in both counts once (by its duplicate key). */
-async function* followedBy(
-  files: AsyncIterable<readonly PreparedInput[]>,
-  more: AsyncIterable<EventInput[]> | undefined,
-): AsyncGenerator<readonly PreparedInput[]> {
-  yield* files;
-  if (more) yield* more;
-}
-
 /** CloudTrail event history for `--lookup`, loaded only then (a local scan needs no AWS SDK). */
 async function lookupSource(
   lookup: NonNullable<ScanOptions['lookup']>,
@@ -139,36 +128,39 @@ async function lookupSource(
   return lookupEventBatches({ clients, window });
 }
 
-const NO_RECORD: Record<string, unknown> = Object.freeze({});
-
 /**
- * The event as net drift keeps it until the fold: without the record and its response
- * (foldNetDrift reads the event's identity, time, actor and request — the request tells apart calls
- * that share a placeholder eventID), so a scan holds little more than the request per drifting event.
+ * The log files, then the event history, prepared (event-files.ts prepareBatch): the files on the
+ * reader thread when there is one, else here. A record in both counts once: the history is checked
+ * against the duplicate keys the files' reader saw.
  */
-function foldable(event: CloudTrailEvent): CloudTrailEvent {
-  return { ...event, response: null, raw: NO_RECORD };
+async function* preparedBatches(
+  options: ScanOptions,
+  config: DetectConfig,
+  aside: EventReaderThread | undefined,
+): AsyncGenerator<PreparedBatch> {
+  let seen: FingerprintSet;
+  if (aside) {
+    yield* aside.batches;
+    seen = aside.seen as FingerprintSet;
+  } else {
+    seen = new FingerprintSet(randomSeed());
+    yield* readPreparedBatches(options.events, seen, config, { stdin: options.stdin });
+  }
+  if (options.moreEvents)
+    for await (const batch of options.moreEvents) yield prepareBatch(batch, seen, config);
 }
 
 /** Loads the state, reads every event, detects. Input problems become report errors, not throws. */
 export async function scan(options: ScanOptions, rules: RuleSet, config: DetectConfig): Promise<ScanReport> {
   // The installed command reads the events on a second thread, starting now, while this one loads
   // the state and then detects; stdin, tests and a checkout read here, as the state is loaded. Both
-  // give the same inputs in the same order.
+  // give the same batches in the same order.
   const aside =
     options.stdin === undefined && canReadAside(options.events)
-      ? startReadingAside(options.events)
+      ? startReadingAside(options.events, { config })
       : undefined;
   try {
-    return await scanBatches(
-      options,
-      rules,
-      config,
-      followedBy(
-        aside?.batches ?? readEventBatches([...options.events], { stdin: options.stdin }),
-        options.moreEvents,
-      ),
-    );
+    return await scanBatches(options, rules, config, preparedBatches(options, config, aside));
   } finally {
     await aside?.close();
   }
@@ -200,7 +192,7 @@ async function scanBatches(
   options: ScanOptions,
   rules: RuleSet,
   config: DetectConfig,
-  batches: AsyncIterable<readonly PreparedInput[]>,
+  batches: AsyncIterable<PreparedBatch>,
 ): Promise<ScanReport> {
   const errors: ScanError[] = [];
   const { state, warnings } = await loadState(options);
@@ -208,60 +200,42 @@ async function scanBatches(
   let findings: Finding[] = [];
   const ignored: Partial<Record<IgnoreReason, number>> = {};
   const progress = new Progress(options.stderr);
-  const net = options.mode === 'net';
-  const detected: DetectedEvent[] = [];
-  // CloudTrail delivers at least once and a log can be passed twice: one event counts once. The key
-  // is the eventID with the time, the call, its outcome and its request, because hand-written logs
-  // (AWS's own examples) reuse placeholder eventIDs for different calls.
-  const seenIds = new Set<string>();
+  const net = options.mode === 'net' ? new NetFold() : undefined;
+  // CloudTrail delivers at least once and a log can be passed twice: one event counts once. Records
+  // with an eventID were checked where they were read (prepareBatch); one without is keyed here by
+  // its content, once normalised.
+  const seenWithoutId = new FingerprintSet(randomSeed());
   let duplicates = 0;
   let events = 0;
   for await (const batch of batches) {
-    for (const input of batch) {
+    duplicates += batch.duplicates;
+    const quick = Object.entries(batch.quickFirstAt) as [keyof PreparedBatch['quick'], number][];
+    // Read-only and failed calls are counted where their first one was met among the inputs.
+    const countQuick = (at: number) => {
+      for (const [reason, firstAt] of quick) {
+        if (firstAt !== at) continue;
+        events += batch.quick[reason];
+        ignored[reason] = (ignored[reason] ?? 0) + batch.quick[reason];
+      }
+    };
+    for (let at = 0; at <= batch.inputs.length; at++) {
+      if (quick.length > 0) countQuick(at);
+      if (at === batch.inputs.length) break;
+      const input = batch.inputs[at];
       if (!input.ok) {
         errors.push({ origin: input.origin, message: input.error });
         continue;
       }
-      if ('quick' in input) {
-        // Judged on the reader thread, which sent the event's duplicate key.
-        if (input.id !== undefined) {
-          if (seenIds.has(input.id)) {
-            duplicates++;
-            continue;
-          }
-          seenIds.add(input.id);
-        }
-        events++;
-        ignored[input.quick] = (ignored[input.quick] ?? 0) + 1;
-        continue;
-      }
       const rawId = input.record.eventID;
-      const quick = quickVerdict(input.record);
-      if (typeof rawId === 'string' && rawId !== '') {
-        const key = eventDuplicateKey(input.record, rawId, quick === null);
-        if (seenIds.has(key)) {
-          duplicates++;
-          continue;
-        }
-        seenIds.add(key);
-      }
-      if (quick) {
-        events++;
-        ignored[quick] = (ignored[quick] ?? 0) + 1;
-        continue;
-      }
       let processed: ReturnType<typeof detectEvent>;
       const effects: AttributeEffect[] | undefined = net ? [] : undefined;
       let event: ReturnType<typeof normaliseRecord>;
       try {
         event = normaliseRecord(input.record);
         // A record without eventID gets a content hash as id: the same record twice is one event.
-        if (typeof rawId !== 'string' || rawId === '') {
-          if (seenIds.has(event.id)) {
-            duplicates++;
-            continue;
-          }
-          seenIds.add(event.id);
+        if ((typeof rawId !== 'string' || rawId === '') && !seenWithoutId.add(event.id)) {
+          duplicates++;
+          continue;
         }
         processed = detectEvent(event, ctx, effects);
       } catch (error) {
@@ -270,18 +244,16 @@ async function scanBatches(
       }
       events++;
       const outcome = processed.outcome;
-      const eventFindings = outcome.result === 'drift' ? outcome.findings : [];
-      if (effects && (effects.length > 0 || eventFindings.length > 0))
-        detected.push({ event: foldable(event), findings: eventFindings, effects });
+      if (net && effects) net.add(event, outcome.result === 'drift' ? outcome.findings : [], effects);
       if (outcome.result === 'drift') {
         if (!net) findings.push(...outcome.findings);
       } else if (outcome.result === 'ignored') ignored[outcome.reason] = (ignored[outcome.reason] ?? 0) + 1;
       else errors.push({ origin: `${input.origin} (event ${processed.eventId})`, message: outcome.error });
     }
-    progress.update(events, net ? detected.length : findings.length);
+    progress.update(events, net ? net.size : findings.length);
   }
   progress.done();
-  if (net) findings = foldNetDrift(detected, state);
+  if (net) findings = net.findings(state);
   findings.sort(byTimeThenResource);
 
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;

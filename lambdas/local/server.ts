@@ -18,6 +18,7 @@ import {
   SlackWebhookNotifier,
   WebhookDriftEvents,
 } from '../adapters/local/http-delivery.js';
+import { OwedAlerts } from '../adapters/local/owed-alerts.js';
 import { loadRulesFromDir } from '../adapters/local/rule-files.js';
 import { watchStateFiles } from '../adapters/local/state-files.js';
 import type { Clock, Logger } from '../ports.js';
@@ -44,8 +45,6 @@ import {
 import { loadConfigFile } from './scan.js';
 import { combinedStateSource } from './state-source.js';
 import { SECURITY_HEADERS, serveStatic } from './static-files.js';
-
-export { isLoopback } from './request-guard.js';
 
 export const DEFAULT_WEB_ROOT = resolve(fileURLToPath(import.meta.url), '../../../web/dist');
 
@@ -161,6 +160,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const baseStore = new DynamoDriftStore(dynamo.doc, { singleWriter: true });
   const events = new BufferedEventLog(new DynamoEventLog(dynamo.doc), logger);
   const feed = new LiveFeed(baseStore);
+  const alerts = new OwedAlerts();
   const state = createStateProvider(combinedStateSource(statePaths), { logger, now: () => clock.now() });
   const notifier = fanOutNotifier([
     new ConsoleNotifier({
@@ -174,7 +174,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const detect = createDetectService({
     rules,
     state,
-    store: feed.store,
+    // Writes go through the live feed, which sends each one; each new drift owes one alert.
+    drifts: alerts.owing(feed.store),
+    alerts,
+    reverts: baseStore,
     notifier,
     driftEvents,
     dashboardUrl: () => baseUrl,
@@ -192,7 +195,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       }),
   });
   const api = createQueryApi({
-    store: { ...feed.store, summary: () => baseStore.summary() },
+    store: feed.store,
+    counters: baseStore,
     state,
     stateLoadedAt: () => state.loadedAt()?.toISOString() ?? null,
     events,

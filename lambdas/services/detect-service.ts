@@ -18,14 +18,16 @@ import type {
   RestoredValues,
 } from '../core/types.js';
 import type {
+  AlertLedger,
   Clock,
   DriftEvents,
-  DriftStore,
   EventLog,
   LiveMessage,
   Logger,
   Notifier,
+  RevertLog,
   RevertMark,
+  SequencedDriftStore,
   StateProvider,
 } from '../ports.js';
 import { resolutionOf } from './reevaluate.js';
@@ -33,7 +35,12 @@ import { resolutionOf } from './reevaluate.js';
 export interface DetectServiceDeps {
   readonly rules: RuleSet;
   readonly state: StateProvider;
-  readonly store: DriftStore;
+  /** Where drifts are written once; each write's change number is its live message's cursor. */
+  readonly drifts: SequencedDriftStore;
+  /** Who alerts for a drift: every delivery of its event may claim the alert, one wins. */
+  readonly alerts: AlertLedger;
+  /** Reverts seen, so a drift delivered after the call that undid it is resolved as it is stored. */
+  readonly reverts: RevertLog;
   readonly notifier: Notifier;
   /** Where `Drift Detected` and `Drift Status Changed` go (docs/drift-events.md). @default none */
   readonly driftEvents?: DriftEvents;
@@ -62,11 +69,22 @@ export interface HandleResult {
   readonly alertsFailed: number;
   /** What became of each processed event (drift, or why it was ignored). */
   readonly outcomes: ProcessedEvent[];
+  /** The findings of `created`, as stored. */
+  readonly createdFindings?: Finding[];
+}
+
+export interface HandleOptions {
+  /**
+   * Events read from CloudTrail event history after the fact: the drifts are marked `backfilled`
+   * and not alerted one by one (the caller sends one summary); they count as alerted, so a live
+   * delivery of the same event later sends no mail either.
+   */
+  readonly backfill?: boolean;
 }
 
 export interface DetectService {
   /** Takes bare records, `{"Records": [...]}` logs, EventBridge envelopes or arrays of these. */
-  handle(records: readonly unknown[]): Promise<HandleResult>;
+  handle(records: readonly unknown[], options?: HandleOptions): Promise<HandleResult>;
   /** Reloads state, then re-evaluates open drifts; returns the drifts it resolved. */
   reloadState(): Promise<Drift[]>;
   /** Open drifts the current state now agrees with become resolved (by "tfdrift"). */
@@ -128,7 +146,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
   /** Sets a status as tfdrift and announces the change; returns the updated drift. */
   async function setStatusByTfdrift(id: string, previous: DriftStatus, comment: string) {
     const at = deps.clock.now().toISOString();
-    const updated = await deps.store.setStatus(id, { status: 'resolved', by: 'tfdrift', comment, at });
+    const updated = await deps.drifts.setStatus(id, { status: 'resolved', by: 'tfdrift', comment, at });
     if (updated && previous !== 'resolved') {
       await emit(
         driftStatusChangedEvent(
@@ -144,7 +162,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
   async function reevaluate(): Promise<Drift[]> {
     const index = await deps.state.current();
     const resolved: Drift[] = [];
-    for (const drift of await deps.store.listOpen()) {
+    for (const drift of await deps.drifts.listOpen()) {
       const reason = resolutionOf(drift, index);
       if (!reason) continue;
       const updated = await setStatusByTfdrift(drift.id, drift.status, reason);
@@ -193,20 +211,16 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
     finding: Finding,
     event: CloudTrailEvent,
     tally: { alertsFailed: number },
+    options: HandleOptions,
   ): Promise<boolean> {
     const drift: Drift = {
       ...finding,
+      ...(options.backfill ? { backfilled: true } : {}),
       status: 'open',
       detectedAt: deps.clock.now().toISOString(),
       rawEvent: scrubSecrets(event.raw),
     };
-    // A store that numbers its changes (DynamoDriftStore) gives the live message its resume cursor.
-    const numbered = deps.store as DriftStore & { putNew?(d: Drift): Promise<number | null> };
-    const seq = numbered.putNew
-      ? await numbered.putNew(drift)
-      : (await deps.store.putIfAbsent(drift))
-        ? 0
-        : null;
+    const seq = await deps.drifts.putNew(drift);
     const created = seq !== null;
     if (created) deps.publish?.({ type: 'drift', drift, cursor: String(seq) });
     if (created) {
@@ -215,20 +229,20 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
       const later = await laterRevert(drift);
       if (later) await resolveAsReverted(drift.id, 'open', later);
     }
-    if (!(await alertOnce(drift, created))) tally.alertsFailed += 1;
+    if (!(await alertOnce(drift, options.backfill === true))) tally.alertsFailed += 1;
     return created;
   }
 
   /**
-   * One alert per drift. With a store that keeps alert state, every delivery may claim the alert
-   * and exactly one wins; a failed alert releases its claim, so the redelivery that follows (the
-   * Lambda fails on alertsFailed) sends it, while the drift itself is never written twice.
-   * Without that state, the delivery that created the drift alerts, once.
+   * One alert per drift: every delivery may claim the alert and exactly one wins; a failed alert
+   * releases its claim, so the redelivery that follows (the Lambda fails on alertsFailed) sends it,
+   * while the drift itself is never written twice.
    */
-  async function alertOnce(drift: Drift, created: boolean): Promise<boolean> {
-    const { claimAlert, settleAlert } = deps.store;
-    const tracked = claimAlert !== undefined && settleAlert !== undefined;
-    if (tracked ? !(await claimAlert.call(deps.store, drift.id, deps.clock.now().toISOString())) : !created) {
+  async function alertOnce(drift: Drift, summarised = false): Promise<boolean> {
+    if (!(await deps.alerts.claimAlert(drift.id, deps.clock.now().toISOString()))) return true;
+    if (summarised) {
+      // A backfilled drift is in its run's one summary alert: it counts as alerted.
+      await deps.alerts.settleAlert(drift.id, true);
       return true;
     }
     try {
@@ -238,10 +252,10 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
         driftId: drift.id,
         error: (error as Error).message,
       });
-      if (tracked) await settleAlert.call(deps.store, drift.id, false);
+      await deps.alerts.settleAlert(drift.id, false);
       return false;
     }
-    if (tracked) await settleAlert.call(deps.store, drift.id, true);
+    await deps.alerts.settleAlert(drift.id, true);
     return true;
   }
 
@@ -256,9 +270,9 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
     const mark: RevertMark = { time, eventId: event.id, name: event.name };
     for (const r of restored) {
       for (const attribute of r.attributes) {
-        await deps.store.recordRevert?.(revertKey(r.stateFile, r.address, attribute), mark);
+        await deps.reverts.recordRevert(revertKey(r.stateFile, r.address, attribute), mark);
       }
-      for (const drift of await deps.store.history(r.address)) {
+      for (const drift of await deps.drifts.history(r.address)) {
         const at = isoTime(drift.event.time);
         if (drift.status === 'resolved' || drift.kind !== 'modified' || drift.changes.length === 0) continue;
         if (drift.resource.stateFile !== r.stateFile || !at || at >= time) continue;
@@ -272,11 +286,10 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
   async function laterRevert(drift: Drift): Promise<RevertMark | undefined> {
     const { address, stateFile } = drift.resource;
     const time = isoTime(drift.event.time);
-    if (!deps.store.latestRevert || drift.kind !== 'modified' || !address || !stateFile || !time)
-      return undefined;
+    if (drift.kind !== 'modified' || !address || !stateFile || !time) return undefined;
     let latest: RevertMark | undefined;
     for (const change of drift.changes) {
-      const mark = await deps.store.latestRevert(revertKey(stateFile, address, change.attribute));
+      const mark = await deps.reverts.latestRevert(revertKey(stateFile, address, change.attribute));
       if (!mark || mark.time <= time) return undefined;
       if (!latest || mark.time > latest.time) latest = mark;
     }
@@ -291,7 +304,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
     );
   }
 
-  async function handle(records: readonly unknown[]): Promise<HandleResult> {
+  async function handle(records: readonly unknown[], options: HandleOptions = {}): Promise<HandleResult> {
     const tally = { alertsFailed: 0 };
     const errors: DetectError[] = [];
     const events: CloudTrailEvent[] = [];
@@ -311,6 +324,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
       }
     }
     const findings: Finding[] = [];
+    const createdFindings: Finding[] = [];
     const processed: ProcessedEvent[] = [];
     let created = 0;
     let stateWrite = false;
@@ -330,8 +344,12 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
         errors.push({ eventId: event.id, message: result.outcome.error });
       if (result.outcome.result !== 'drift') continue;
       for (const finding of result.outcome.findings) {
-        findings.push(finding);
-        if (await store(finding, event, tally)) created += 1;
+        const marked: Finding = options.backfill ? { ...finding, backfilled: true } : finding;
+        findings.push(marked);
+        if (await store(finding, event, tally, options)) {
+          created += 1;
+          createdFindings.push(marked);
+        }
       }
     }
     if (processed.length > 0) await deps.events.record(processed);
@@ -354,6 +372,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
       errors,
       outcomes: processed,
       alertsFailed: tally.alertsFailed,
+      createdFindings,
     };
   }
 

@@ -5,50 +5,27 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { extractEach } from '../core/cloudtrail.js';
 import { driftStatusChangedEvent } from '../core/drift-events.js';
+import { parseDriftQuery, refuseUnknownParams, wholeNumberParam } from '../core/drift-query.js';
 import { InputError } from '../core/errors.js';
 import { buildGraph } from '../core/graph.js';
-import { DRIFT_KINDS, type Drift, type DriftStatus, SEVERITIES, type Severity } from '../core/types.js';
-import {
-  type Clock,
-  DRIFT_SORT_FIELDS,
-  type DriftEvents,
-  type DriftQuery,
-  type DriftSortField,
-  type DriftStore,
-  type EventLog,
-  type Logger,
-  type StateProvider,
+import type { Drift, DriftStatus } from '../core/types.js';
+import type {
+  Clock,
+  DriftCounters,
+  DriftEvents,
+  DriftStore,
+  EventLog,
+  Logger,
+  StateProvider,
 } from '../ports.js';
 import type { HandleResult } from './detect-service.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-const STATUSES: readonly DriftStatus[] = ['open', 'acknowledged', 'resolved'];
-const SORTS: readonly DriftSortField[] = DRIFT_SORT_FIELDS;
-const DRIFT_PARAMS = [
-  'status',
-  'severity',
-  'kind',
-  'type',
-  'actor',
-  'resource',
-  'from',
-  'to',
-  'q',
-  'sort',
-  'order',
-  'limit',
-  'cursor',
-];
-
-export interface Summary {
-  readonly open: Record<Severity, number>;
-  readonly total: number;
-  readonly lastEventTime: string | null;
-}
 
 export interface QueryApiDeps {
-  /** A store with `summary()` answers GET /summary in one pass; otherwise open drifts are counted. */
-  readonly store: DriftStore & { summary?(): Promise<Summary> };
+  readonly store: DriftStore;
+  /** GET /summary: the counts the store keeps as it writes. */
+  readonly counters: DriftCounters;
   readonly state: StateProvider;
   /** When the state was last (re)loaded, for GET /state. */
   readonly stateLoadedAt?: () => string | null;
@@ -70,6 +47,11 @@ export interface QueryApiDeps {
    * @default everyone (the local server, which has no sign-in)
    */
   readonly refuseEventPost?: (event: APIGatewayProxyEventV2) => string | undefined;
+  /**
+   * POST /backfill (same callers as POST /events): starts a backfill of CloudTrail event history
+   * (`days` 1–90, default the deployment's). @default none (the endpoint answers 400)
+   */
+  readonly startBackfill?: (request: { days?: number; by: string }) => Promise<void>;
 }
 
 export type ApiResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
@@ -103,84 +85,6 @@ export function json(statusCode: number, value: unknown): ApiResult {
 
 export function errorResult(statusCode: number, code: ErrorCode, message: string): ApiResult {
   return json(statusCode, { error: { code, message } });
-}
-
-function list<T extends string>(
-  name: string,
-  raw: string | undefined,
-  allowed?: readonly T[],
-): T[] | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const values = raw
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
-  for (const value of values) {
-    if (allowed && !allowed.includes(value as T)) {
-      throw bad(`${name}: unknown value "${value.slice(0, 40)}" (expected ${allowed.join(', ')})`);
-    }
-  }
-  return values as T[];
-}
-
-function text(name: string, raw: string | undefined, max = 200): string | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  if (raw.length > max) throw bad(`${name}: at most ${max} characters`);
-  return raw;
-}
-
-function time(name: string, raw: string | undefined): string | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(Date.parse(raw))) {
-    throw bad(`${name}: "${raw.slice(0, 40)}" is not an ISO time (e.g. 2026-01-01T00:00:00Z)`);
-  }
-  return new Date(Date.parse(raw)).toISOString();
-}
-
-function integer(name: string, raw: string | undefined, min: number, max: number, fallback: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max)
-    throw bad(`${name}: must be a whole number from ${min} to ${max}`);
-  return n;
-}
-
-function checkParams(params: Record<string, string | undefined>, known: readonly string[]): void {
-  for (const name of Object.keys(params)) {
-    if (!known.includes(name)) {
-      throw bad(
-        `unknown query parameter "${name.slice(0, 40)}"${known.length ? ` (known: ${known.join(', ')})` : ''}`,
-      );
-    }
-  }
-}
-
-export function parseDriftQuery(params: Record<string, string | undefined>): DriftQuery {
-  checkParams(params, DRIFT_PARAMS);
-  const order = params.order;
-  if (order !== undefined && order !== 'asc' && order !== 'desc') throw bad('order: must be asc or desc');
-  const sort = params.sort;
-  if (sort !== undefined && !SORTS.includes(sort as DriftSortField)) {
-    throw bad(`sort: unknown column "${sort.slice(0, 40)}" (expected ${SORTS.join(', ')})`);
-  }
-  const from = time('from', params.from);
-  const to = time('to', params.to);
-  if (from && to && from > to) throw bad('from: must not be after to');
-  return {
-    status: list('status', params.status, STATUSES),
-    severity: list('severity', params.severity, SEVERITIES),
-    kind: list('kind', params.kind, DRIFT_KINDS),
-    resourceType: list('type', params.type),
-    actor: text('actor', params.actor),
-    resource: text('resource', params.resource, 2048),
-    from,
-    to,
-    text: text('q', params.q),
-    sort: sort as DriftSortField | undefined,
-    order: order as 'asc' | 'desc' | undefined,
-    limit: integer('limit', params.limit, 1, 500, 50),
-    cursor: text('cursor', params.cursor, 4096),
-  };
 }
 
 function bodyText(event: APIGatewayProxyEventV2, maxBytes: number): string {
@@ -270,15 +174,6 @@ export function createQueryApi(deps: QueryApiDeps): QueryApi {
   const base = deps.basePath ?? '/api/v1';
   const maxBody = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
-  async function summary(): Promise<Summary> {
-    if (deps.store.summary) return deps.store.summary();
-    const open: Record<Severity, number> = { low: 0, medium: 0, high: 0, critical: 0 };
-    for (const drift of await deps.store.listOpen()) open[drift.severity] += 1;
-    const newest = await deps.store.query({ limit: 1 });
-    const total = Object.values(open).reduce((a, b) => a + b, 0);
-    return { open, total, lastEventTime: newest.items[0]?.event.time ?? null };
-  }
-
   /** A status change is stored before it is announced; a publisher that fails is only logged. */
   async function publishChange(
     drift: Drift,
@@ -303,7 +198,7 @@ export function createQueryApi(deps: QueryApiDeps): QueryApi {
     const parts = path.slice(base.length + 1).split('/');
     const params = event.queryStringParameters ?? {};
     const get = method === 'GET' || method === 'HEAD';
-    const noParams = () => checkParams(params, []);
+    const noParams = () => refuseUnknownParams(params, []);
 
     if (parts[0] === 'drifts' && parts.length === 1 && get) {
       return json(200, await deps.store.query(parseDriftQuery(params)));
@@ -360,11 +255,13 @@ export function createQueryApi(deps: QueryApiDeps): QueryApi {
     }
     if (path === `${base}/summary` && get) {
       noParams();
-      return json(200, await summary());
+      return json(200, await deps.counters.summary());
     }
     if (path === `${base}/events` && get) {
-      checkParams(params, ['limit']);
-      return json(200, { items: await deps.events.recent(integer('limit', params.limit, 1, 1000, 100)) });
+      refuseUnknownParams(params, ['limit']);
+      return json(200, {
+        items: await deps.events.recent(wholeNumberParam('limit', params.limit, 1, 1000, 100)),
+      });
     }
     if (path === `${base}/events` && method === 'POST') {
       const refused = deps.refuseEventPost?.(event);
@@ -381,6 +278,29 @@ export function createQueryApi(deps: QueryApiDeps): QueryApi {
         );
       }
       return json(200, await deps.detect.handle([body]));
+    }
+    if (path === `${base}/backfill` && method === 'POST') {
+      const refused = deps.refuseEventPost?.(event);
+      if (refused) throw new HttpError(403, 'forbidden', refused.replace('POST /events', 'POST /backfill'));
+      noParams();
+      if (!deps.startBackfill) throw bad('this deployment does not run backfills');
+      const text = bodyText(event, maxBody);
+      const body = text.trim() === '' ? {} : parseJson(text, true);
+      if (!body || typeof body !== 'object' || Array.isArray(body))
+        throw bad('body: must be an object {"days"?}');
+      const { days, ...rest } = body as Record<string, unknown>;
+      const extra = Object.keys(rest);
+      if (extra.length > 0) throw bad(`body: unknown field "${extra[0].slice(0, 40)}" (known: days)`);
+      if (
+        days !== undefined &&
+        (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 90)
+      )
+        throw bad('days: must be a whole number from 1 to 90 (CloudTrail keeps 90 days of event history)');
+      const claims = claimsOf(event);
+      const by = claims ? principalOf(claims) : 'the local operator';
+      await deps.startBackfill({ days: days as number | undefined, by });
+      deps.logger.info('backfill started', { days, by });
+      return json(202, { started: true, ...(days !== undefined ? { days } : {}) });
     }
     throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${path.slice(0, 200)}`);
   }

@@ -3,17 +3,8 @@
 // replay then.
 
 import { InputError } from '../core/errors.js';
-import type { Drift } from '../core/types.js';
-import type { ConnectionSender } from '../ports.js';
+import type { ChangeFeed, ConnectionSender } from '../ports.js';
 import { liveDrift } from './live-drift.js';
-
-/** The drifts table's change sequence (DynamoDriftStore). */
-export interface ChangeFeed {
-  /** The latest change number handed out. */
-  headSeq(): Promise<number>;
-  /** Every drift changed after `seq`, in change order, each at its latest change. */
-  changesSince(seq: number, limit?: number): Promise<{ drift: Drift; seq: number }[]>;
-}
 
 export interface ResumeDeps {
   readonly feed: ChangeFeed;

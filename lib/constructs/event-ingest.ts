@@ -22,8 +22,8 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventPattern } from '../../lambdas/core/event-pattern.js';
+import { MAX_PATTERN_CHARS } from '../../lambdas/core/rules.js';
 
-export const MAX_PATTERN_CHARS = 2048;
 /** Rules per bus: 100 in some regions (300 elsewhere); leave most of them to the account's own rules. */
 export const MAX_RULES = 50;
 

@@ -194,8 +194,12 @@ describe('dashboard (real server, real Chromium)', () => {
     // Locally there is no sign-in: the first action asks who is acting.
     await page.getByLabel('Your name or email').fill('dana@example.com');
     await page.getByRole('button', { name: 'Continue' }).click();
+    // The default (open-only) table drops the row at once; the panel shows the new status.
     const row = page.locator('tbody tr.drift-row', { hasText: 'aws_s3_bucket_versioning.data' });
-    await expect.poll(() => row.locator('td.col-status').textContent()).toBe('acknowledged');
+    await expect.poll(() => row.count()).toBe(0);
+    await expect
+      .poll(() => detail.locator('[data-testid=status-note]').textContent())
+      .toMatch(/^acknowledged by dana@example.com/);
     const stored = await dashboard.api<{ items: Drift[] }>('/drifts?status=acknowledged');
     expect(stored.items.map((d) => d.statusComment)).toEqual(['expected: migration window']);
     expect(stored.items.map((d) => d.statusChangedBy)).toEqual(['dana@example.com']);

@@ -22,6 +22,14 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** The sizes the issue asks for: desktop, tablet and phone (the phone has a layout of its own). */
+export const SIZES = [
+  { name: 'desktop', width: 1440, height: 900 },
+  { name: 'tablet', width: 1024, height: 768 },
+  { name: 'phone', width: 390, height: 844 },
+] as const;
+export type Size = (typeof SIZES)[number];
+
 export type CloudTrailRecord = Record<string, unknown>;
 
 export async function readFixture(name: string): Promise<CloudTrailRecord> {

@@ -5,10 +5,14 @@
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Dashboard, FIXTURES, startDashboard } from './harness.js';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildDashboard, CHROMIUM_ARGS, type Dashboard, FIXTURES, startDashboard } from './harness.js';
 
+// Every test starts its own server on its own copy of the state file (one Chromium and one dashboard
+// build shared by the file), so each passes alone and in any order.
+let browser: Browser;
+let web: { webRoot: string; remove(): Promise<void> };
 let dashboard: Dashboard;
 let page: Page;
 let stateDir: string;
@@ -17,39 +21,69 @@ let statePath: string;
 const healthAnswer = (p: Page) =>
   p.waitForResponse((response) => new URL(response.url()).pathname === '/health', { timeout: 20_000 });
 
+/** Chromium logs every non-2xx answer; the 503 of /health is the point of these tests. */
+const EXPECTED_503 =
+  'Failed to load resource: the server responded with a status of 503 (Service Unavailable)';
+
 beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  web = await buildDashboard();
+}, 60_000);
+
+beforeEach(async () => {
   stateDir = await mkdtemp(join(tmpdir(), 'tfdrift-health-'));
   statePath = join(stateDir, 'main.tfstate');
   await copyFile(join(FIXTURES, 'tfdrift-falco-detector.tfstate'), statePath);
-  dashboard = await startDashboard({ statePaths: [statePath] });
+  dashboard = await startDashboard({ statePaths: [statePath], browser, webRoot: web.webRoot });
   page = await dashboard.newPage();
 }, 60_000);
 
-afterAll(async () => {
-  await dashboard?.close();
+afterEach(async () => {
+  // No CSP violation and no page error in any test.
+  const problems = dashboard.problems.filter((problem) => problem !== EXPECTED_503);
+  await page.context().close();
+  await dashboard.close();
   await rm(stateDir, { recursive: true, force: true });
+  expect(problems).toEqual([]);
 });
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.remove();
+});
+
+/** Opens the dashboard and waits until it is live and healthy. */
+async function openHealthy(): Promise<void> {
+  const answered = healthAnswer(page);
+  await page.goto(`${dashboard.url}/`);
+  expect((await answered).status()).toBe(200);
+  await expect.poll(() => page.locator('[data-testid=live-status]').textContent()).toBe('Live');
+}
+
+/** Breaks the state file and waits for the header's notice. */
+async function breakState(): Promise<void> {
+  const answered = page.waitForResponse(
+    (response) => new URL(response.url()).pathname === '/health' && response.status() === 503,
+    { timeout: 30_000 },
+  );
+  await writeFile(statePath, '{"version": 4, "resources": [');
+  await answered;
+  await page.locator('[data-testid=server-health]').waitFor({ timeout: 10_000 });
+}
 
 describe('header health (real server, real Chromium)', () => {
   it('shows no notice while the server is healthy', async () => {
-    const answered = healthAnswer(page);
-    await page.goto(`${dashboard.url}/`);
-    expect((await answered).status()).toBe(200);
-    await expect.poll(() => page.locator('[data-testid=live-status]').textContent()).toBe('Live');
+    await openHealthy();
     // The answer has been rendered once the next frame is drawn.
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
     expect(await page.locator('[data-testid=server-health]').count()).toBe(0);
   });
 
   it('shows "Degraded" and the reason when a state file stops loading', async () => {
-    const answered = page.waitForResponse(
-      (response) => new URL(response.url()).pathname === '/health' && response.status() === 503,
-      { timeout: 30_000 },
-    );
-    await writeFile(statePath, '{"version": 4, "resources": [');
-    await answered;
+    await openHealthy();
+    expect(await page.locator('[data-testid=server-health]').count()).toBe(0);
+    await breakState();
     const notice = page.locator('[data-testid=server-health]');
-    await notice.waitFor({ timeout: 10_000 });
     expect(await notice.locator('strong').textContent()).toBe('Degraded');
     // The file by its name (the header has no room for its folders), and what is wrong with it.
     expect(await page.locator('[data-testid=server-health-reason]').textContent()).toMatch(
@@ -62,6 +96,8 @@ describe('header health (real server, real Chromium)', () => {
   }, 40_000);
 
   it('drops the notice once the state loads again', async () => {
+    await openHealthy();
+    await breakState();
     await copyFile(join(FIXTURES, 'tfdrift-falco-detector.tfstate'), statePath);
     await page.locator('[data-testid=server-health]').waitFor({ state: 'detached', timeout: 30_000 });
     expect(await page.locator('[data-testid=live-status]').textContent()).toBe('Live');
@@ -74,7 +110,8 @@ describe('header health (real server, real Chromium)', () => {
     const guarded = await startDashboard({
       statePaths: [guardedState],
       token: 'local-secret-token',
-      browser: dashboard.browser,
+      browser,
+      webRoot: web.webRoot,
     });
     try {
       // Without the token the server says only that it is degraded.
@@ -93,11 +130,4 @@ describe('header health (real server, real Chromium)', () => {
       await rm(guardedDir, { recursive: true, force: true });
     }
   }, 60_000);
-
-  it('logged no CSP violation and no page error', () => {
-    // Chromium logs every non-2xx answer; the 503 of /health is the point of this test.
-    const expected =
-      'Failed to load resource: the server responded with a status of 503 (Service Unavailable)';
-    expect(dashboard.problems.filter((problem) => problem !== expected)).toEqual([]);
-  });
 });

@@ -18,6 +18,7 @@ import { buildStateIndex, parseStateDocument } from '../../lambdas/core/state.js
 import { scan } from '../../lambdas/local/scan.js';
 import { createDetectService } from '../../lambdas/services/detect-service.js';
 import { createStateProvider } from '../../lambdas/services/state-provider.js';
+import { dynamoStores } from '../support/drift-stores.js';
 import { fixtureText, STATE_NAME, suspendEvent } from '../support/hostile-fixtures.js';
 
 const RULES = loadRulesFromDir();
@@ -241,7 +242,7 @@ describe('one batch of every bad input', () => {
       const service = createDetectService({
         rules: RULES,
         state: createStateProvider(new LocalStateFiles([statePath])),
-        store: new DynamoDriftStore(dynamo.doc),
+        ...dynamoStores(dynamo.doc),
         notifier: { notify: async () => undefined },
         events: new DynamoEventLog(dynamo.doc),
         config: CONFIG,

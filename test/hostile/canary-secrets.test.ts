@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDriftStore } from '../../lambdas/adapters/aws/dynamo-drift-store.js';
 import { DynamoEventLog } from '../../lambdas/adapters/aws/dynamo-event-log.js';
 import { SnsNotifier } from '../../lambdas/adapters/aws/sns-notifier.js';
 import { startLocalDynamo } from '../../lambdas/adapters/local/dynalite.js';
@@ -24,6 +23,7 @@ import { createDetectService } from '../../lambdas/services/detect-service.js';
 import { createStateProvider } from '../../lambdas/services/state-provider.js';
 import { startAwsRecorder } from '../support/aws-recorder.js';
 import { canaryEvents, canaryState, leakedCanaries } from '../support/canaries.js';
+import { dynamoStores } from '../support/drift-stores.js';
 import { connectLive } from '../support/live-client.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tfdrift-canary-'));
@@ -153,7 +153,7 @@ describe('secrets canary', () => {
       const service = createDetectService({
         rules: loadRulesFromDir(),
         state: createStateProvider(new LocalStateFiles([stateDir]), { logger }),
-        store: new DynamoDriftStore(dynamo.doc),
+        ...dynamoStores(dynamo.doc),
         notifier: new SnsNotifier(recorder.sns(), {
           topicArn: 'arn:aws:sns:us-east-1:000000000000:t',
           dashboardUrl: 'https://d.example',

@@ -16,6 +16,7 @@ import { startServer } from '../../lambdas/local/server.js';
 import { createDetectService } from '../../lambdas/services/detect-service.js';
 import { createStateProvider } from '../../lambdas/services/state-provider.js';
 import { startAwsRecorder } from '../support/aws-recorder.js';
+import { dynamoStores } from '../support/drift-stores.js';
 import { bridgeEnvelopeOf, fixturePath, STATE_NAME, suspendEvent } from '../support/hostile-fixtures.js';
 import { connectLive } from '../support/live-client.js';
 
@@ -34,7 +35,7 @@ function awsDetector(dynamo: Awaited<ReturnType<typeof startLocalDynamo>>) {
   return createDetectService({
     rules: RULES,
     state: createStateProvider(new LocalStateFiles([fixturePath(STATE_NAME)])),
-    store: new DynamoDriftStore(dynamo.doc),
+    ...dynamoStores(dynamo.doc),
     notifier: { notify: async () => undefined },
     events: new DynamoEventLog(dynamo.doc),
     config: parseConfig(undefined),
@@ -53,7 +54,7 @@ describe('the same event ten times in parallel', () => {
         createDetectService({
           rules,
           state: createStateProvider(new LocalStateFiles([fixturePath(STATE_NAME)])),
-          store: new DynamoDriftStore(dynamo.doc),
+          ...dynamoStores(dynamo.doc),
           notifier: new SnsNotifier(recorder.sns(), { topicArn: 'arn:aws:sns:us-east-1:111111111111:t' }),
           events: new DynamoEventLog(dynamo.doc),
           config: parseConfig(undefined),

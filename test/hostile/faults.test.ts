@@ -23,6 +23,7 @@ import { createDetectService, type DetectService } from '../../lambdas/services/
 import { createStateProvider } from '../../lambdas/services/state-provider.js';
 import { type S3rverProcess, startS3rver } from '../integration/s3rver-process.js';
 import { type AwsRecorder, startAwsRecorder } from '../support/aws-recorder.js';
+import { dynamoStores } from '../support/drift-stores.js';
 import { type FaultLog, type FaultPlan, injectFaults } from '../support/fault-middleware.js';
 import { bridgeEnvelopeOf, fixtureText, STATE_NAME, suspendEvent } from '../support/hostile-fixtures.js';
 import { testSeed } from '../support/prng.js';
@@ -104,7 +105,7 @@ function detector(doc: DynamoDBDocumentClient, sns: SNSClient, s3Client = s3.cli
   return createDetectService({
     rules: RULES,
     state: createStateProvider(new S3StateSource(s3Client, `s3://${BUCKET}/app/`), { logger: silent }),
-    store: new DynamoDriftStore(doc),
+    ...dynamoStores(doc),
     notifier: new SnsNotifier(sns, { topicArn: TOPIC }),
     events: new DynamoEventLog(doc),
     config: parseConfig(undefined),

@@ -28,6 +28,27 @@ export const TEST_SETTINGS = parseSettings({
   dashboardUsers: ['alice@example.com'],
   organizationId: 'o-abc1234567',
   sourceAccounts: ['210987654321'],
+  notifications: {
+    slack: [{ workspaceId: 'T0123ABCDE', channelId: 'C0123ABCDE' }],
+    teams: [
+      {
+        tenantId: '11111111-2222-4333-8444-555555555555',
+        teamId: '66666666-7777-4888-9999-000000000000',
+        channelId: '19:0a1b2c3d4e5f@thread.tacv2',
+        minSeverity: 'critical',
+      },
+    ],
+    pagerduty: {
+      routingKeySecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:tfdrift/pagerduty-AbCdEf',
+    },
+    webhooks: [
+      {
+        url: 'https://hooks.example.com/tfdrift',
+        secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:tfdrift/webhook',
+      },
+    ],
+    securityHub: true,
+  },
 });
 
 export interface SynthesisedApp {

@@ -144,3 +144,99 @@ describe('resolveRegion', () => {
     expect(() => resolveRegion({ context: 'Europe', env: {} })).toThrow(/"Europe" is not an AWS region/);
   });
 });
+
+describe('notifications settings', () => {
+  const secret = (name: string) => `arn:aws:secretsmanager:eu-west-1:111111111111:secret:${name}-AbCdEf`;
+  const messageOf = (input: unknown): string => {
+    try {
+      parseSettings(input);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it('is all optional: the default bus gets drift events, no channel is set', () => {
+    // Act
+    const settings = parseSettings({});
+    // Assess
+    expect(settings.notifications).toEqual({
+      eventBus: 'default',
+      slack: [],
+      teams: [],
+      webhooks: [],
+      securityHub: false,
+    });
+  });
+
+  it('fills each channel\u2019s minimum severity and keeps the given ones', () => {
+    // Act
+    const { notifications } = parseSettings({
+      notifications: {
+        eventBus: false,
+        slack: [{ workspaceId: 'T0123ABCDE', channelId: 'C0123ABCDE' }],
+        teams: [
+          {
+            tenantId: '11111111-2222-3333-4444-555555555555',
+            teamId: '66666666-7777-8888-9999-000000000000',
+            channelId: '19:abcDEF123@thread.tacv2',
+            minSeverity: 'medium',
+          },
+        ],
+        pagerduty: { routingKeySecretArn: secret('pd') },
+        webhooks: [
+          { url: 'https://hooks.example.com/tfdrift', secretArn: secret('hook'), minSeverity: 'low' },
+        ],
+        securityHub: true,
+      },
+    });
+    // Assess
+    expect(notifications.eventBus).toBe(false);
+    expect(notifications.slack[0].minSeverity).toBe('high');
+    expect(notifications.teams[0].minSeverity).toBe('medium');
+    expect(notifications.pagerduty).toEqual({ routingKeySecretArn: secret('pd'), minSeverity: 'critical' });
+    expect(notifications.webhooks[0].minSeverity).toBe('low');
+    expect(notifications.securityHub).toBe(true);
+    expect(
+      parseSettings({
+        notifications: { webhooks: [{ url: 'https://h.example.com', secretArn: secret('h') }] },
+      }).notifications.webhooks[0].minSeverity,
+    ).toBe('medium');
+  });
+
+  it('names each bad value with its field', () => {
+    // Act
+    const message = messageOf({
+      notifications: {
+        eventBus: true,
+        slack: [{ workspaceId: 'T0123ABCDE' }],
+        teams: [{ tenantId: 'acme', teamId: 'x', channelId: 'general' }],
+        pagerduty: { routingKeySecretArn: 'my-pagerduty-key' },
+        webhooks: [{ url: 'http://hooks.example.com', secretArn: secret('h'), minSeverity: 'urgent' }],
+        email: true,
+      },
+    });
+    // Assess
+    expect(message).toContain('notifications.eventBus: must be false, "default", a bus name or a bus ARN');
+    expect(message).not.toContain('eventBus: must be string');
+    expect(message).toContain('notifications.slack.0: missing "channelId"');
+    expect(message).toContain('notifications.teams.0.tenantId: "acme" is not a valid value');
+    expect(message).toContain(
+      'notifications.pagerduty.routingKeySecretArn: "my-pagerduty-key" is not a valid value (an ARN)',
+    );
+    expect(message).toContain(
+      'notifications.webhooks.0.url: "http://hooks.example.com" is not a valid value (an https:// URL)',
+    );
+    expect(message).toContain(
+      'notifications.webhooks.0.minSeverity: must be one of low, medium, high, critical',
+    );
+    expect(message).toContain('unknown setting "email"');
+    expect(messageOf({ notifications: { eventBus: 'tfdrift-events' } })).toBe('accepted');
+    expect(
+      messageOf({ notifications: { eventBus: 'arn:aws:events:eu-west-1:111111111111:event-bus/ops' } }),
+    ).toBe('accepted');
+    expect(messageOf({ notifications: { eventBus: 'two words' } })).toContain(
+      '"two words" is not a valid value',
+    );
+  });
+});

@@ -12,6 +12,7 @@ import {
   DRIFTS_TABLE,
 } from '../../lambdas/adapters/aws/drift-table-design.js';
 import { matchesPattern } from '../../lambdas/core/event-pattern.js';
+import { HANDLERS } from '../../lib/bundling.js';
 import { buildTestApp, type SynthesisedApp } from './cdk-fixture.js';
 
 const CORPUS = join(import.meta.dirname, '../fixtures/corpus/cloudtrail');
@@ -200,7 +201,8 @@ describe('functions', () => {
     const ours = resources('AWS::Lambda::Function').filter(([, r]) =>
       String(r.Properties.Description).startsWith('tfdrift:'),
     );
-    expect(ours).toHaveLength(8);
+    // Every handler, the three alert-channel functions included (the fixture sets every channel).
+    expect(ours).toHaveLength(HANDLERS.length);
     for (const [, fn] of ours) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -247,8 +249,13 @@ describe('functions', () => {
     expect(statements.flatMap(actions).filter((a) => /^s3:(Put|Delete)/.test(a))).toEqual([]);
   });
 
-  // X-Ray trace upload and DynamoDB ListStreams (event source mapping) have no resource-level permissions.
-  const WILDCARD_ONLY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams'];
+  // Actions without resource-level permissions (Service Authorization Reference).
+  const WILDCARD_ONLY = [
+    'xray:PutTraceSegments',
+    'xray:PutTelemetryRecords',
+    'dynamodb:ListStreams',
+    'cloudtrail:LookupEvents',
+  ];
 
   it('grants no wildcard resource except for actions AWS only allows on *', () => {
     const ours = resources('AWS::Lambda::Function').filter(([, r]) =>

@@ -44,7 +44,9 @@ async function setup(driftEvents: DriftEvents) {
   const detect = createDetectService({
     rules: loadRulesFromDir(),
     state,
-    store,
+    drifts: store,
+    alerts: store,
+    reverts: store,
     notifier: { notify: async () => undefined },
     driftEvents,
     dashboardUrl,
@@ -55,6 +57,7 @@ async function setup(driftEvents: DriftEvents) {
   });
   const api = createQueryApi({
     store,
+    counters: store,
     state,
     events: new DynamoEventLog(dynamo.doc),
     clock,

@@ -4,7 +4,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   bridgeEvent,
   fixtureJson,
@@ -21,15 +21,21 @@ let world: HandlerWorld;
 let detect: typeof import('../../lambdas/handlers/detect.js');
 let query: typeof import('../../lambdas/handlers/query-api.js');
 
-beforeAll(async () => {
+// Every test gets its own servers and cold-started functions (the handlers keep clients and state
+// at module scope, as Lambda does), so each passes alone and in any order.
+beforeEach(async () => {
   world = await startHandlerWorld();
+  sns.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  vi.resetModules();
   detect = await import('../../lambdas/handlers/detect.js');
   query = await import('../../lambdas/handlers/query-api.js');
 }, 60_000);
-afterAll(async () => {
-  sns.restore();
+afterEach(async () => {
   await world?.stop();
+});
+afterAll(() => {
+  sns.restore();
 });
 
 const suspend = fixtureJson('live/s3-suspend-versioning.json');
@@ -87,6 +93,8 @@ describe('detect handler', () => {
   });
 
   it('answers the dashboard with the stored drift through the query-api handler', async () => {
+    // Prepare
+    expect(await detect.handler(bridgeEvent(suspend) as never)).toEqual({ kind: 'cloudtrail', drifts: 1 });
     // Act
     const response = await query.handler(httpEvent('GET', '/api/v1/drifts', { limit: '10' }));
     // Assess
@@ -100,7 +108,8 @@ describe('detect handler', () => {
   });
 
   it('reloads state on an S3 Object Created event and resolves drifts the new state agrees with', async () => {
-    // Prepare: Terraform applied the console change, so state now says versioning is off.
+    // Prepare: a drift is open; then Terraform applied the console change, so state says versioning is off.
+    expect(await detect.handler(bridgeEvent(suspend) as never)).toEqual({ kind: 'cloudtrail', drifts: 1 });
     const state = JSON.parse(fixtureText('tfstate/tfdrift-falco-detector.tfstate')) as {
       serial: number;
       resources: { type: string; instances: { attributes: Record<string, unknown> }[] }[];

@@ -4,6 +4,7 @@
 // stay open to every signed-in user, recorded under the token's name, never the body's.
 // DynamoDB (dynalite) and S3 (s3rver) for real, SNS mocked at the SDK boundary.
 
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -13,6 +14,8 @@ import { fixtureJson, type HandlerWorld, startHandlerWorld } from './handlers-en
 
 const ADMIN_GROUP = 'tfdrift-admins';
 const sns = mockClient(SNSClient);
+const lambda = mockClient(LambdaClient);
+const BACKFILL_FUNCTION = 'Tfdrift-BackfillFunction-AbC123';
 let world: HandlerWorld;
 let query: typeof import('../../lambdas/handlers/query-api.js');
 
@@ -61,12 +64,16 @@ beforeAll(async () => {
   world = await startHandlerWorld();
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
   process.env.ADMIN_GROUP = ADMIN_GROUP;
+  process.env.BACKFILL_FUNCTION = BACKFILL_FUNCTION;
+  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
   vi.resetModules();
   query = await import('../../lambdas/handlers/query-api.js');
 }, 60_000);
 afterAll(async () => {
   delete process.env.ADMIN_GROUP;
+  delete process.env.BACKFILL_FUNCTION;
   sns.restore();
+  lambda.restore();
   await world?.stop();
 });
 
@@ -148,6 +155,54 @@ describe('query-api handler: acknowledge and resolve', () => {
     });
     expect(resolved.statusCode).toBe(200);
     expect(JSON.parse(String(resolved.body))).toMatchObject({ status: 'resolved', statusChangedBy: 'bob' });
+  });
+});
+
+describe('query-api handler: POST /api/v1/backfill', () => {
+  const invocations = () => lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input);
+
+  it('starts the backfill function asynchronously for an admin, with the days asked for', async () => {
+    // Prepare
+    lambda.resetHistory();
+    // Act
+    const asked = await query.handler(httpEvent('POST', '/api/v1/backfill', admin, { days: 30 }));
+    const plain = await query.handler(httpEvent('POST', '/api/v1/backfill', admin));
+    // Assess
+    expect([asked.statusCode, plain.statusCode]).toEqual([202, 202]);
+    expect(JSON.parse(String(asked.body))).toEqual({ started: true, days: 30 });
+    expect(JSON.parse(String(plain.body))).toEqual({ started: true });
+    const calls = invocations();
+    expect(calls.map((c) => [c.FunctionName, c.InvocationType])).toEqual([
+      [BACKFILL_FUNCTION, 'Event'],
+      [BACKFILL_FUNCTION, 'Event'],
+    ]);
+    expect(JSON.parse(new TextDecoder().decode(calls[0].Payload as Uint8Array))).toEqual({
+      days: 30,
+      reason: 'asked by alice@example.com',
+    });
+    expect(JSON.parse(new TextDecoder().decode(calls[1].Payload as Uint8Array)).days).toBeUndefined();
+  });
+
+  it('refuses a user outside the admin group and a window CloudTrail does not keep, starting nothing', async () => {
+    // Prepare
+    lambda.resetHistory();
+    // Act
+    const outsider = await query.handler(httpEvent('POST', '/api/v1/backfill', alice, { days: 7 }));
+    const tooLong = await query.handler(httpEvent('POST', '/api/v1/backfill', admin, { days: 91 }));
+    const unknown = await query.handler(
+      httpEvent('POST', '/api/v1/backfill', admin, { days: 7, regions: ['x'] }),
+    );
+    // Assess
+    expect(outsider.statusCode).toBe(403);
+    expect(JSON.parse(String(outsider.body)).error.message).toBe(
+      'POST /backfill is limited to the admin group',
+    );
+    expect(tooLong.statusCode).toBe(400);
+    expect(JSON.parse(String(tooLong.body)).error.message).toContain(
+      'days: must be a whole number from 1 to 90',
+    );
+    expect(unknown.statusCode).toBe(400);
+    expect(invocations()).toEqual([]);
   });
 });
 

@@ -93,6 +93,11 @@ export class CfnResolver {
         return named('Name', () => this.generatedName(logicalId, 64));
       case 'AWS::CloudTrail::Trail':
         return named('TrailName', () => this.generatedName(logicalId, 128));
+      case 'AWS::Events::EventBus':
+        return named('Name', () => this.generatedName(logicalId, 256));
+      case 'AWS::Events::Connection':
+      case 'AWS::Events::ApiDestination':
+        return named('Name', () => this.generatedName(logicalId, 64));
       case 'AWS::CloudWatch::Alarm':
         return named('AlarmName', () => this.generatedName(logicalId, 255));
       case 'AWS::ApiGatewayV2::Api':
@@ -169,6 +174,20 @@ export class CfnResolver {
           const bus = Properties.EventBusName ? `${String(this.resolve(Properties.EventBusName))}/` : '';
           return this.arn('events', `rule/${bus}${this.ref(logicalId)}`);
         }
+        return fail();
+      case 'AWS::Events::EventBus':
+        if (attribute === 'Arn') return this.arn('events', `event-bus/${this.ref(logicalId)}`);
+        if (attribute === 'Name') return this.ref(logicalId);
+        return fail();
+      case 'AWS::Events::Connection': {
+        const id = `connection/${this.ref(logicalId)}/${this.uuid(logicalId)}`;
+        if (attribute === 'Arn') return this.arn('events', id);
+        if (attribute === 'SecretArn') return this.arn('secretsmanager', `secret:events!${id}-AbCdEf`);
+        return fail();
+      }
+      case 'AWS::Events::ApiDestination':
+        if (attribute === 'Arn')
+          return this.arn('events', `api-destination/${this.ref(logicalId)}/${this.uuid(logicalId)}`);
         return fail();
       case 'AWS::CloudTrail::Trail':
         if (attribute === 'Arn') return this.arn('cloudtrail', `trail/${this.ref(logicalId)}`);

@@ -272,6 +272,33 @@ describe('a CloudTrail write reaching the central stack', () => {
     expect(alerts[0].deliveredTo.sort()).toEqual(['email:oncall@example.com', 'email:platform@example.com']);
   });
 
+  it('is put once on the private drift bus as Drift Detected, where each channel\u2019s rule takes it by severity', async () => {
+    // Prepare
+    const { event, eventId } = freshEvent();
+    const before = world.eventBridge.puts.length;
+    // Act
+    await world.deliver(event);
+    await world.deliver(event);
+    // Assess: one event (the redelivery puts none), on the bus the stack created.
+    const [drift] = await driftsOfEvent(eventId);
+    const puts = world.eventBridge.puts.slice(before);
+    expect(puts.map((p) => [p.event.source, p.event['detail-type'], p.event.detail.id])).toEqual([
+      ['tfdrift', 'Drift Detected', drift.id],
+    ]);
+    expect(puts[0].busName).toBe(world.names.ref(world.names.ofType('AWS::Events::EventBus')[0]));
+    expect(puts[0].event.detail).toMatchObject({ severity: 'high', status: 'open' });
+    expect(JSON.stringify(puts[0].event.detail)).not.toContain('rawEvent');
+    // A high drift: the copy, chat (teams from medium), PagerDuty (from high), both webhooks, Security Hub.
+    expect(puts[0].rules.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'ChannelsChatRule',
+      'ChannelsCopyRule',
+      'ChannelsPagerDutyTriggerHigh',
+      'ChannelsSecurityHubRule',
+      'ChannelsWebhook1',
+      'ChannelsWebhook2',
+    ]);
+  });
+
   it('is dropped by the rule patterns when forged: same record, put on the bus with a source not aws.* (defect 10)', () => {
     // Prepare: anyone allowed to PutEvents can copy a record into an event of their own source;
     // EventBridge reserves aws.* sources for AWS services.
@@ -526,6 +553,13 @@ describe('the live feed', () => {
     const [resolved] = await driftsOfEvent(eventId);
     expect(resolved).toMatchObject({ status: 'resolved', statusChangedBy: 'tfdrift' });
     expect(hello).toEqual({ type: 'hello', cursor });
+    // The resolution leaves as Drift Status Changed, which resolves the PagerDuty incident.
+    const change = world.eventBridge.puts.find(
+      (p) => p.event['detail-type'] === 'Drift Status Changed' && p.event.detail.id === drift.id,
+    );
+    expect(change?.event.detail.statusChange).toMatchObject({ status: 'resolved', by: 'tfdrift' });
+    expect(change?.rules.some((id) => id.startsWith('ChannelsPagerDutyResolve'))).toBe(true);
+    expect(change?.rules.some((id) => id.startsWith('ChannelsChatRule'))).toBe(false);
     expect(missed.map((item) => item.id)).toContain(drift.id);
     const replayedDrift = back.messages.find((m) => (m.drift as { id?: string })?.id === drift.id);
     expect(replayedDrift?.drift).toMatchObject({ status: 'resolved' });

@@ -198,6 +198,12 @@ export const COMMAND_ACTIONS: Record<string, string> = {
   '@aws-sdk/client-dynamodb:ScanCommand': 'dynamodb:Scan',
   '@aws-sdk/client-apigatewaymanagementapi:PostToConnectionCommand': 'execute-api:ManageConnections',
   '@aws-sdk/client-apigatewaymanagementapi:DeleteConnectionCommand': 'execute-api:ManageConnections',
+  '@aws-sdk/client-eventbridge:PutEventsCommand': 'events:PutEvents',
+  '@aws-sdk/client-securityhub:BatchImportFindingsCommand': 'securityhub:BatchImportFindings',
+  '@aws-sdk/client-securityhub:BatchUpdateFindingsCommand': 'securityhub:BatchUpdateFindings',
+  '@aws-sdk/client-secrets-manager:GetSecretValueCommand': 'secretsmanager:GetSecretValue',
+  '@aws-sdk/client-cloudtrail:LookupEventsCommand': 'cloudtrail:LookupEvents',
+  '@aws-sdk/client-lambda:InvokeCommand': 'lambda:InvokeFunction',
 };
 
 export function actionOf(command: SdkCommand): string {
@@ -216,7 +222,19 @@ export type ModuleTarget =
   | { readonly kind: 'topic'; readonly env: string }
   | { readonly kind: 'state'; readonly env: string }
   | { readonly kind: 'trail'; readonly env: string }
-  | { readonly kind: 'connections'; readonly env: string };
+  | { readonly kind: 'connections'; readonly env: string }
+  /** A bus by name; unset when the stack deploys no drift bus (the function then sends nothing). */
+  | { readonly kind: 'bus'; readonly env: string; readonly optional: true }
+  /** A JSON list of `{ topicArn }`. */
+  | { readonly kind: 'topics'; readonly env: string }
+  /** A JSON list of `{ secretArn }`. */
+  | { readonly kind: 'secrets'; readonly env: string }
+  /** The account's own Security Hub (product `<account>/default` and the hub), from the event. */
+  | { readonly kind: 'security-hub'; readonly env?: undefined }
+  /** CloudTrail event history of a comma-separated list of regions (no resource-level permission). */
+  | { readonly kind: 'event-history'; readonly env: string }
+  /** A Lambda function by name, invoked asynchronously. */
+  | { readonly kind: 'function'; readonly env: string };
 
 /** Per adapter module: the variable its runtime wiring passes it (lambdas/handlers/runtime, handlers). */
 export const MODULE_TARGETS: Record<string, ModuleTarget> = {
@@ -227,6 +245,13 @@ export const MODULE_TARGETS: Record<string, ModuleTarget> = {
   'lambdas/adapters/aws/s3-state-source.ts': { kind: 'state', env: 'STATE_SOURCES' },
   'lambdas/handlers/runtime/trail-logs.ts': { kind: 'trail', env: 'TRAIL_BUCKET' },
   'lambdas/adapters/aws/apigw-sender.ts': { kind: 'connections', env: 'WS_ENDPOINT' },
+  'lambdas/adapters/aws/eventbridge-drift-events.ts': { kind: 'bus', env: 'DRIFT_EVENT_BUS', optional: true },
+  'lambdas/handlers/chat-delivery.ts': { kind: 'topics', env: 'CHAT_TOPICS' },
+  'lambdas/adapters/aws/secrets-manager.ts': { kind: 'secrets', env: 'WEBHOOKS' },
+  'lambdas/adapters/aws/security-hub-findings.ts': { kind: 'security-hub' },
+  'lambdas/adapters/aws/cloudtrail-lookup.ts': { kind: 'event-history', env: 'BACKFILL_REGIONS' },
+  'lambdas/adapters/aws/backfill-invoker.ts': { kind: 'function', env: 'BACKFILL_FUNCTION' },
+  'lambdas/handlers/backfill.ts': { kind: 'topic', env: 'TOPIC_ARN' },
 };
 
 /**
@@ -240,6 +265,7 @@ export function targetOf(module: string, handler: string, bundleModules: readonl
       `${module} (in the ${handler} function) sends AWS SDK commands: name the variable of its resource in MODULE_TARGETS`,
     );
   }
+  if (target.env === undefined) return target;
   const reads = bundleModules.some((m) =>
     readFileSync(join(REPO_ROOT, m), 'utf8').includes(`'${target.env}'`),
   );

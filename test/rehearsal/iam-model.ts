@@ -34,7 +34,8 @@ export type CheckGroup =
   | 'sns'
   | 'cloudtrail'
   | 'service-source-account'
-  | 'forwarder';
+  | 'forwarder'
+  | 'drift-bus';
 
 /** One request to simulate, and the decision it must get. */
 export interface IamCheck {
@@ -452,7 +453,13 @@ async function functionChecks(
       principal,
       action,
       resource,
-      context: { ...TLS, 'aws:PrincipalAccount': cfn.account, ...extra.context },
+      // What AWS sets for a role session: the account and the role's ARN (not the session's).
+      context: {
+        ...TLS,
+        'aws:PrincipalAccount': cfn.account,
+        'aws:PrincipalArn': `arn:aws:iam::${cfn.account}:role/${cfn.ref(roleId)}`,
+        ...extra.context,
+      },
       resourceAccount: extra.resourceAccount,
       identityPolicies,
       resourcePolicy: extra.resourcePolicy,
@@ -499,7 +506,8 @@ async function functionChecks(
   for (const command of commands) {
     const action = actionOf(command);
     const target = targetOf(command.module, handler, modules);
-    const value = env[target.env];
+    const value = target.env === undefined ? '' : env[target.env];
+    if (value === undefined && target.kind === 'bus') continue; // no drift bus deployed: nothing is sent
     if (value === undefined) {
       throw new Error(
         `${handler}: ${command.module} needs ${target.env}, which the function's environment lacks`,
@@ -565,6 +573,60 @@ async function functionChecks(
           }
           touch(`arn:aws:s3:::${bucket}`, action);
         }
+        break;
+      }
+      case 'bus': {
+        const arn = `arn:aws:events:${cfn.region}:${cfn.account}:event-bus/${value}`;
+        request(action, arn, `${why} to ${target.env}`, 'allow', { resourcePolicy: policies.busPolicy(arn) });
+        touch(arn, action);
+        break;
+      }
+      case 'topics': {
+        for (const { topicArn } of JSON.parse(value) as { topicArn: string }[]) {
+          request(action, topicArn, `${why} to a topic of ${target.env}`, 'allow', {
+            resourcePolicy: policies.topicPolicy(topicArn),
+          });
+          touch(topicArn, action);
+          const key = policies.topicKey(topicArn);
+          if (key) {
+            kmsDecryptVia('sns', key, `${why} to an encrypted topic`, 'kms:GenerateDataKey');
+            kmsDecryptVia('sns', key, `${why} to an encrypted topic`);
+            touch(key, 'kms:GenerateDataKey');
+          }
+        }
+        break;
+      }
+      case 'secrets': {
+        for (const { secretArn } of JSON.parse(value) as { secretArn: string }[]) {
+          // A secret named without its random suffix is asked for by its full ARN, as AWS sees it.
+          const full = /-[A-Za-z0-9]{6}$/.test(secretArn) ? secretArn : `${secretArn}-Zz9Yx8`;
+          request(action, full, `${why} (${target.env})`);
+          touch(full, action);
+        }
+        break;
+      }
+      case 'security-hub': {
+        const resource =
+          command.command === 'BatchImportFindingsCommand'
+            ? `arn:aws:securityhub:${cfn.region}:${cfn.account}:product/${cfn.account}/default`
+            : `arn:aws:securityhub:${cfn.region}:${cfn.account}:hub/default`;
+        request(action, resource, `${why} into this account's Security Hub`);
+        touch(resource, action);
+        break;
+      }
+      case 'function': {
+        const arn = value.startsWith('arn:')
+          ? value
+          : `arn:aws:lambda:${cfn.region}:${cfn.account}:function:${value}`;
+        request(action, arn, `${why} (${target.env})`, 'allow', {
+          resourcePolicy: policies.functionPolicy(arn),
+        });
+        touch(arn, action);
+        break;
+      }
+      case 'event-history': {
+        request(action, '*', `${why} in ${value}`);
+        touch('*', action);
         break;
       }
       case 'connections': {
@@ -655,6 +717,25 @@ async function functionChecks(
       });
     }
   }
+  for (const busId of cfn.ofType('AWS::Events::EventBus')) {
+    const arn = cfn.getAtt(busId, 'Arn');
+    if (!sent.has(arn)) {
+      request('events:PutEvents', arn, 'its code never puts drift events', 'deny', {
+        resourcePolicy: policies.busPolicy(arn),
+        defect: leastPrivilege,
+      });
+    }
+  }
+  const defaultBus = `arn:aws:events:${cfn.region}:${cfn.account}:event-bus/default`;
+  request('events:PutEvents', defaultBus, 'the default bus (where CloudTrail events arrive)', 'deny', {
+    resourcePolicy: policies.busPolicy(defaultBus),
+  });
+  request(
+    'secretsmanager:GetSecretValue',
+    `arn:aws:secretsmanager:${cfn.region}:${cfn.account}:secret:prod/db-password-Qw3rTy`,
+    'a secret it was never given',
+    'deny',
+  );
   const otherKey = `arn:aws:kms:${cfn.region}:${cfn.account}:key/0f0e0d0c-0b0a-4909-8807-060504030201`;
   request('kms:Decrypt', otherKey, 'another key of the account', 'deny', {
     context: { 'kms:ViaService': `s3.${cfn.region}.amazonaws.com` },
@@ -1159,6 +1240,34 @@ function serviceChecks(
         '3',
       );
     }
+  }
+  // The private drift bus (lib/constructs/drift-channels.ts): an administrator of the account whose
+  // own policy allows PutEvents everywhere still cannot put a forged drift event on it; the roles
+  // of the functions that publish can (checked with their calls above).
+  for (const busId of cfn.ofType('AWS::Events::EventBus')) {
+    const arn = cfn.getAtt(busId, 'Arn');
+    const admin = `arn:aws:sts::${cfn.account}:assumed-role/ops-admin/mallory`;
+    checks.push({
+      group: 'drift-bus',
+      subject: 'another principal of the account',
+      principal: admin,
+      action: 'events:PutEvents',
+      resource: arn,
+      context: {
+        ...TLS,
+        'aws:PrincipalAccount': cfn.account,
+        'aws:PrincipalArn': `arn:aws:iam::${cfn.account}:role/ops-admin`,
+      },
+      identityPolicies: [
+        {
+          name: 'AdministratorAccess',
+          policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+        },
+      ],
+      resourcePolicy: policies.busPolicy(arn),
+      expect: 'deny',
+      why: 'only tfdrift\u2019s own functions may put drift events on its bus',
+    });
   }
   return checks;
 }

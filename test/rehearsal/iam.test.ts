@@ -6,6 +6,8 @@
 // never sends) must be denied. A test named "[defect N]" fails while issue #11's defect N is open.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needsDriftBus } from '../../lib/constructs/drift-channels.js';
+import { DEFAULT_NOTIFICATIONS } from '../../lib/settings.js';
 import { type SynthesizedProfile, synthesizeProfile } from './assembly.js';
 import { CfnResolver } from './cfn-resolve.js';
 import { actionOf, DISCOVERED_MEMBER, sdkCommands, targetOf } from './iam-calls.js';
@@ -197,6 +199,16 @@ describe('IAM rehearsal of the synthesized profiles', () => {
       expect(wrong).toEqual([]);
     });
 
+    it('lets only tfdrift\u2019s own functions put events on its drift bus, not even an account administrator', () => {
+      const { results, wrong } = group(name, ['drift-bus']);
+      const settings = PROFILES.find((p) => p.name === name)?.settings;
+      const hasBus =
+        profileIam(name).handlers.length > 0 &&
+        needsDriftBus(settings?.notifications ?? DEFAULT_NOTIFICATIONS);
+      expect(results.length > 0).toBe(hasBus);
+      expect(wrong).toEqual([]);
+    });
+
     it('lets every forwarder rule put events on the central bus (another account\u2019s through its bus policy)', () => {
       const { forwarderRules } = profileIam(name);
       const { results, wrong } = group(name, ['forwarder']);
@@ -252,6 +264,32 @@ describe('IAM rehearsal of the synthesized profiles', () => {
       ]) {
         expect(sent).not.toContain(action);
       }
+    });
+
+    it('finds the drift-event calls: PutEvents on the drift bus, chat topics, webhook secrets, Security Hub', () => {
+      const detect = actions('realistic', 'detect', 'allow');
+      expect(detect).toContain('events:PutEvents');
+      expect(actions('realistic', 'query-api', 'allow')).toContain('events:PutEvents');
+      expect(actions('realistic', 'chat-delivery', 'allow')).toContain('sns:Publish');
+      expect(actions('realistic', 'chat-delivery', 'allow')).not.toContain('events:PutEvents');
+      const webhookReads = profileIam('realistic').results.filter(
+        (r) => r.check.subject === 'webhook-delivery' && r.check.action === 'secretsmanager:GetSecretValue',
+      );
+      expect(
+        webhookReads
+          .filter((r) => r.check.expect === 'allow')
+          .map((r) => r.check.resource)
+          .sort(),
+      ).toEqual([
+        `arn:aws:secretsmanager:eu-west-1:111111111111:secret:soc/tfdrift-signing-Zz9Yx8`,
+        `arn:aws:secretsmanager:eu-west-1:111111111111:secret:tfdrift/webhook-GhIjKl`,
+      ]);
+      expect(
+        [...actions('realistic', 'security-hub', 'allow')].filter((a) => a.startsWith('securityhub:')).sort(),
+      ).toEqual(['securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings']);
+      // A function that never publishes may not put drift events.
+      expect(actions('realistic', 'ws-connect', 'deny')).toContain('events:PutEvents');
+      expect(actions('realistic', 'security-hub', 'deny')).toContain('events:PutEvents');
     });
 
     it('finds that the WebSocket authorizer calls no AWS API, and the backstop reads the trail', () => {

@@ -63,6 +63,39 @@ export const PROFILES: readonly RehearsalProfile[] = [
       trailKmsKeyArn: `arn:aws:kms:eu-west-1:${CENTRAL_ACCOUNT}:key/0f6d1234-12ab-34cd-56ef-1234567890ab`,
       organizationId: 'o-abc1234567',
       dashboardUsers: ['alice@example.com', 'bob@example.com'],
+      // Every alert channel (docs/deploy.md, "Alert channels").
+      notifications: {
+        eventBus: 'default',
+        slack: [
+          { workspaceId: 'T0123ABCDE', channelId: 'C0123ABCDE', minSeverity: 'high' },
+          { workspaceId: 'T0123ABCDE', channelId: 'C0456FGHIJ', minSeverity: 'critical' },
+        ],
+        teams: [
+          {
+            tenantId: '11111111-2222-4333-8444-555555555555',
+            teamId: '66666666-7777-4888-9999-000000000000',
+            channelId: '19:0a1b2c3d4e5f@thread.tacv2',
+            minSeverity: 'medium',
+          },
+        ],
+        pagerduty: {
+          routingKeySecretArn: `arn:aws:secretsmanager:eu-west-1:${CENTRAL_ACCOUNT}:secret:tfdrift/pagerduty-AbCdEf`,
+          minSeverity: 'high',
+        },
+        webhooks: [
+          {
+            url: 'https://hooks.example.com/tfdrift',
+            secretArn: `arn:aws:secretsmanager:eu-west-1:${CENTRAL_ACCOUNT}:secret:tfdrift/webhook-GhIjKl`,
+            minSeverity: 'medium',
+          },
+          {
+            url: 'https://soc.example.net/ingest/tfdrift',
+            secretArn: `arn:aws:secretsmanager:eu-west-1:${CENTRAL_ACCOUNT}:secret:soc/tfdrift-signing`,
+            minSeverity: 'low',
+          },
+        ],
+        securityHub: true,
+      },
     }),
   },
   {

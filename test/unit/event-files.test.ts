@@ -11,14 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   canReadAside,
   type EventInput,
-  type PreparedInput,
+  type PreparedBatch,
   parseEventText,
+  prepareBatch,
   readEventBatches,
   readEvents,
+  readPreparedBatches,
+  splitBatch,
   startReadingAside,
 } from '../../lambdas/adapters/local/event-files.js';
-import { eventDuplicateKey } from '../../lambdas/core/cloudtrail.js';
-import { quickVerdict } from '../../lambdas/core/detect.js';
+import { DEFAULT_CONFIG } from '../../lambdas/core/config.js';
+import { FingerprintSet } from '../../lambdas/core/fingerprints.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/cloudtrail');
 const fixtureText = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -309,15 +312,24 @@ describe('startReadingAside (the installed scan reads on a second thread)', () =
     return { workerUrl: pathToFileURL(bootstrap) };
   };
 
-  it('gives the same batches in the same order as readEventBatches, read-only and failed calls as verdicts', async () => {
-    // Prepare: a trail folder with a large gzipped log (reads, writes, failed calls), a broken gzip,
-    // JSON lines with a bad line, an envelope, an empty file and a record without eventID.
+  it('gives the batches readPreparedBatches gives: reads and failures counted, duplicates dropped', async () => {
+    // Prepare: a trail folder with a large gzipped log (reads, writes, failed calls) and the same log
+    // again (all duplicates), a broken gzip, JSON lines with a bad line, an envelope, an empty file
+    // and records without eventID (never dropped here: the scan keys them by content).
     const records = JSON.parse(bigLogText).Records as Record<string, unknown>[];
+    // Terraform's own call (its user agent): counted where read, as detectEvent would ignore it.
+    const terraformCall = {
+      ...sso,
+      eventID: 'terraform-1',
+      userAgent:
+        'APN/1.0 HashiCorp/1.0 Terraform/1.9.5 (+https://www.terraform.io) terraform-provider-aws/5.70.0',
+    };
     write('aside/a.json.gz', gzipSync(bigLogText));
+    write('aside/a-again.json.gz', gzipSync(bigLogText));
     write('aside/b.json.gz', gzipSync(bigLogText).subarray(0, 60));
     write(
       'aside/c.jsonl',
-      `${JSON.stringify(sso)}\n{not json\n${JSON.stringify({ ...root, readOnly: 'TRUE' })}\n`,
+      `${JSON.stringify(sso)}\n{not json\n${JSON.stringify({ ...root, readOnly: 'TRUE' })}\n${JSON.stringify(terraformCall)}\n`,
     );
     write('aside/d.json', envelopeText);
     write('aside/e.json', '');
@@ -325,66 +337,152 @@ describe('startReadingAside (the installed scan reads on a second thread)', () =
     write(
       'aside/f.json',
       JSON.stringify({
-        Records: [noId, { ...noId, errorCode: 'AccessDenied' }, { ...noId, readOnly: true }],
+        Records: [noId, noId, { ...noId, errorCode: 'AccessDenied' }, { ...noId, readOnly: true }],
       }),
     );
     const paths = [join(dir, 'aside'), join(dir, 'aside', 'missing.json')];
-    const expected: PreparedInput[][] = [];
-    for await (const batch of readEventBatches(paths)) {
-      expected.push(
-        batch.map((input) => {
-          const quick = input.ok ? quickVerdict(input.record) : null;
-          if (!input.ok || !quick) return input;
-          const id = input.record.eventID;
-          const key =
-            typeof id === 'string' && id !== '' ? eventDuplicateKey(input.record, id, false) : undefined;
-          return { ok: true, quick, id: key };
-        }),
-      );
-    }
+    const expected: PreparedBatch[] = [];
+    for await (const batch of readPreparedBatches(paths, new FingerprintSet(7), DEFAULT_CONFIG))
+      expected.push(batch);
 
     // Act
     const reader = startReadingAside(paths, aside());
-    const got: PreparedInput[][] = [];
+    const got: PreparedBatch[] = [];
     for await (const batch of reader.batches) got.push(batch);
+    const seen = reader.seen;
     await reader.close();
 
     // Assess: identical, and the input really holds every kind of item.
     expect(got).toEqual(expected);
-    const items = got.flat();
-    expect(items.filter((i) => 'quick' in i && i.quick === 'read-only').length).toBeGreaterThanOrEqual(2);
-    expect(items.filter((i) => 'quick' in i && i.quick === 'failed-call').length).toBeGreaterThan(0);
-    expect(items.filter((i) => 'record' in i).length).toBeGreaterThan(5);
-    expect(items.filter((i) => !i.ok).map((i) => (i.ok ? '' : i.origin.split('/').pop()))).toEqual([
+    const inputs = got.flatMap((b) => b.inputs);
+    const quickOf = (verdict: keyof PreparedBatch['quick']) => got.reduce((n, b) => n + b.quick[verdict], 0);
+    // Every record read counts once: as a verdict or as a record to detect. The log's 142, c.jsonl's
+    // three, the envelope's one and f.json's four (without eventID: not deduplicated here).
+    const detectable = inputs.filter((i) => i.ok);
+    expect(quickOf('read-only') + quickOf('failed-call') + quickOf('terraform') + detectable.length).toBe(
+      records.length + 8,
+    );
+    // The second copy of the log: every record a duplicate, none crosses again.
+    expect(got.reduce((n, b) => n + b.duplicates, 0)).toBe(records.length);
+    expect(quickOf('read-only')).toBeGreaterThanOrEqual(2);
+    expect(quickOf('failed-call')).toBeGreaterThanOrEqual(2);
+    expect(quickOf('terraform')).toBe(1);
+    expect(detectable.map((i) => (i.ok ? i.record.eventID : null))).not.toContain('terraform-1');
+    expect(detectable.map((i) => (i.ok ? i.record.eventID : null))).toContain(sso.eventID);
+    expect(inputs.filter((i) => !i.ok).map((i) => (i.ok ? '' : i.origin.split('/').pop()))).toEqual([
       'b.json.gz',
       'c.jsonl:2',
       'e.json',
       'missing.json',
     ]);
-    expect(records.length).toBe(142);
+    // The keys seen come back: a record read again later (the event history) is a duplicate.
+    expect(seen).toBeDefined();
+    const again = prepareBatch(
+      [{ ok: true, record: records[0], origin: 'history' }],
+      seen as FingerprintSet,
+      DEFAULT_CONFIG,
+    );
+    expect(again).toEqual({
+      inputs: [],
+      quick: { 'read-only': 0, 'failed-call': 0, terraform: 0 },
+      quickFirstAt: {},
+      duplicates: 1,
+    });
+    const fresh = prepareBatch(
+      [{ ok: true, record: { ...records[0], eventID: 'never-read' }, origin: 'history' }],
+      seen as FingerprintSet,
+      DEFAULT_CONFIG,
+    );
+    expect(fresh.duplicates).toBe(0);
+  });
+
+  it('prepareBatch says where each verdict was first met among the records it passes on', () => {
+    // Prepare: a write to detect, a Terraform call, a read, another write, another read.
+    const terraform = {
+      ...sso,
+      eventID: 'tf',
+      userAgent: 'APN/1.0 HashiCorp/1.0 Terraform/1.9.5 (+https://www.terraform.io)',
+    };
+    const batch: EventInput[] = [
+      { ok: true, record: { ...sso, eventID: 'w1' }, origin: 'x' },
+      { ok: true, record: terraform, origin: 'x' },
+      { ok: true, record: { ...sso, eventID: 'r1', readOnly: true }, origin: 'x' },
+      { ok: true, record: { ...sso, eventID: 'w2' }, origin: 'x' },
+      { ok: true, record: { ...sso, eventID: 'r2', readOnly: true }, origin: 'x' },
+      { ok: true, record: { ...sso, eventID: 'w1' }, origin: 'x' },
+    ];
+
+    // Act
+    const prepared = prepareBatch(batch, new FingerprintSet(3), DEFAULT_CONFIG);
+
+    // Assess: both verdicts met after the first write (one record passed on), in that order.
+    expect(prepared.inputs.map((i) => (i.ok ? i.record.eventID : null))).toEqual(['w1', 'w2']);
+    expect(prepared.quick).toEqual({ 'read-only': 2, 'failed-call': 0, terraform: 1 });
+    expect(Object.entries(prepared.quickFirstAt)).toEqual([
+      ['terraform', 1],
+      ['read-only', 1],
+    ]);
+    expect(prepared.duplicates).toBe(1);
+  });
+
+  it('splitBatch cuts a batch into parts, each verdict counted in the part where it was first met', () => {
+    // Prepare: 600 inputs; reads first met after 10 inputs, Terraform's calls after 300, failures at the end.
+    const inputs: EventInput[] = Array.from({ length: 600 }, (_, i) => ({
+      ok: true as const,
+      record: { eventID: `e-${i}` },
+      origin: 'x',
+    }));
+    const prepared = {
+      inputs,
+      quick: { 'read-only': 5, 'failed-call': 2, terraform: 3 },
+      quickFirstAt: { 'read-only': 10, terraform: 300, 'failed-call': 600 },
+      duplicates: 4,
+    };
+
+    // Act
+    const parts = splitBatch(prepared, 256);
+
+    // Assess: the parts' inputs are the batch's, in order; counts and positions moved to their part.
+    expect(parts.map((p) => JSON.parse(p.inputsJson).length)).toEqual([256, 256, 88]);
+    expect(parts.flatMap((p) => JSON.parse(p.inputsJson))).toEqual(inputs);
+    expect(parts.map((p) => p.quickFirstAt)).toEqual([
+      { 'read-only': 10 },
+      { terraform: 44 },
+      { 'failed-call': 88 },
+    ]);
+    expect(parts.map((p) => p.quick)).toEqual([
+      { 'read-only': 5, 'failed-call': 0, terraform: 0 },
+      { 'read-only': 0, 'failed-call': 0, terraform: 3 },
+      { 'read-only': 0, 'failed-call': 2, terraform: 0 },
+    ]);
+    expect(parts.map((p) => p.duplicates)).toEqual([4, 0, 0]);
+    // A batch of only verdicts is one part with no inputs.
+    expect(splitBatch({ ...prepared, inputs: [], quickFirstAt: { 'read-only': 0 } }, 256)).toHaveLength(1);
   });
 
   it('a scan slower than the reader still gets every batch, once and in order', async () => {
-    // Prepare: 30 log files, each record with an eventID naming its file and place.
+    // Prepare: 30 log files, each record a write with an eventID naming its file and place.
     const records = JSON.parse(bigLogText).Records as Record<string, unknown>[];
     const expected: string[] = [];
     for (let f = 0; f < 30; f++) {
-      const part = records.map((r, i) => ({ ...r, eventID: `file-${f}-record-${i}` }));
+      const part = records.map(({ errorCode: _, ...r }, i) => ({
+        ...r,
+        readOnly: false,
+        eventID: `file-${f}-record-${i}`,
+      }));
       write(`ahead/log-${String(f).padStart(2, '0')}.json.gz`, gzipSync(JSON.stringify({ Records: part })));
       expected.push(...part.map((r) => r.eventID));
     }
-    // A quick verdict carries the event's duplicate key, which starts with its eventID.
-    const idOf = (i: PreparedInput) =>
-      'quick' in i ? String(i.id).split('\u0000')[0] : i.ok ? String(i.record.eventID) : i.error;
+    const idOf = (i: EventInput) => (i.ok ? String(i.record.eventID) : i.error);
 
     // Act: take one batch, pause while the reader could read everything, take the rest.
     const reader = startReadingAside([join(dir, 'ahead')], aside());
     const batches = reader.batches[Symbol.asyncIterator]();
     const first = await batches.next();
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const ids = first.done ? [] : first.value.map(idOf);
+    const ids = first.done ? [] : first.value.inputs.map(idOf);
     for (let step = await batches.next(); !step.done; step = await batches.next())
-      ids.push(...step.value.map(idOf));
+      ids.push(...step.value.inputs.map(idOf));
     await reader.close();
 
     // Assess

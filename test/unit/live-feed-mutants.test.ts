@@ -2,9 +2,8 @@
 // mutation run found untested. The WebSocket is a small recording double (what `ws` offers the feed).
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { DriftChange } from '../../lambdas/adapters/aws/dynamo-drift-store.js';
 import { LiveFeed, parseSince } from '../../lambdas/local/live-feed.js';
-import type { DriftStore } from '../../lambdas/ports.js';
+import type { DriftChange, DriftStore } from '../../lambdas/ports.js';
 import { sampleDrift } from '../support/drift-samples.js';
 
 type Store = ConstructorParameters<typeof LiveFeed>[0] & DriftStore;
@@ -164,22 +163,16 @@ describe('live messages', () => {
     expect(feed.size).toBe(0);
   });
 
-  it('passes revert marks through to a store that keeps them, and does without one that does not', async () => {
-    const marks: unknown[] = [];
-    const keeping = newFeed(
-      storeWith(0, 0, {
-        recordRevert: (async (key: string, mark: unknown) => {
-          marks.push([key, mark]);
-        }) as never,
-        latestRevert: (async (key: string) => ({ key })) as never,
-      }),
-    );
-    await keeping.store.recordRevert?.('k', { at: 1 } as never);
-    expect(marks).toEqual([['k', { at: 1 }]]);
-    expect(await keeping.store.latestRevert?.('k')).toEqual({ key: 'k' });
-    const plain = newFeed(storeWith(0));
-    await expect(plain.store.recordRevert?.('k', { at: 1 } as never)).resolves.toBeUndefined();
-    await expect(plain.store.latestRevert?.('k')).resolves.toBeUndefined();
+  it('hands back the change number of a new drift and sends it once; a redelivery sends nothing', async () => {
+    let next: number | null = 7;
+    const feed = newFeed(storeWith(0, 0, { putNew: (async () => next) as never }));
+    const ws = fakeWs();
+    await feed.attach(ws as never, undefined);
+    expect(await feed.store.putNew(sampleDrift(1))).toBe(7);
+    next = null;
+    expect(await feed.store.putNew(sampleDrift(1))).toBeNull();
+    expect(await feed.store.putIfAbsent(sampleDrift(1))).toBe(false);
+    expect(ws.sent.filter((m) => m.type === 'drift').map((m) => m.cursor)).toEqual(['7']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, matchesQuery } from '../../lambdas/adapters/aws/drift-query.js';
-import { parseDriftQuery } from '../../lambdas/services/query-api.js';
+import { decodeCursor, encodeCursor } from '../../lambdas/adapters/aws/drift-query.js';
+import { matchesQuery, parseDriftQuery } from '../../lambdas/core/drift-query.js';
 import { sampleDrift } from '../support/drift-samples.js';
 
 describe('GET /drifts parameters', () => {

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { alertText } from '../../lambdas/core/alert-text.js';
-import { displayEventName, displayValue } from '../../lambdas/core/display.js';
+import { displayEventName, displayItems, displayValue } from '../../lambdas/core/display.js';
 import type { Drift, Finding } from '../../lambdas/core/types.js';
 import { renderReport, type ScanReport } from '../../lambdas/local/report.js';
 import { run, stateOf } from './rules/harness.js';
@@ -108,6 +108,18 @@ const READABLE =
   'all traffic from security group sg-0abc, tcp 22 from 0.0.0.0/0, tcp 443 from 10.0.0.0/16, udp 1000-2000 from prefix list pl-1';
 
 describe('readable output', () => {
+  it('turns a list of rule atoms into one readable line each, for the dashboard diff', () => {
+    expect(displayItems(['tcp|22|22|cidr:0.0.0.0/0', 'udp|53|53|sg:sg-0abc'])).toEqual([
+      'tcp 22 from 0.0.0.0/0',
+      'udp 53 from security group sg-0abc',
+    ]);
+    expect(displayItems('-1|0|0|pl:pl-1')).toBe('all traffic from prefix list pl-1');
+    // Anything else passes unchanged: an empty list, a list with one non-atom, plain text.
+    expect(displayItems([])).toEqual([]);
+    expect(displayItems(['tcp|22|22|cidr:0.0.0.0/0', 'x'])).toEqual(['tcp|22|22|cidr:0.0.0.0/0', 'x']);
+    expect(displayItems('tcp|22')).toBe('tcp|22');
+  });
+
   it('drops API version suffixes from event names, and only those', () => {
     expect(displayEventName('UpdateFunctionConfiguration20150331v2')).toBe('UpdateFunctionConfiguration');
     expect(displayEventName('TagResource20170331')).toBe('TagResource');

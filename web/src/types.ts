@@ -1,25 +1,18 @@
 // Shapes of the HTTP API and live feed (docs/api.md). The domain types come from the core.
-import type { Drift, Severity } from '../../lambdas/core/types.js';
+import { type Drift, SEVERITIES_WORST_FIRST } from '../../lambdas/core/types.js';
 
 export type { Graph, GraphEdge, GraphNode } from '../../lambdas/core/graph.js';
 export type {
-  Actor,
-  AttributeChange,
   Drift,
   DriftKind,
   DriftStatus,
   Severity,
+  Summary,
 } from '../../lambdas/core/types.js';
 export type { DriftPage, LiveMessage } from '../../lambdas/ports.js';
 
 export interface DriftDetail extends Drift {
   readonly history?: Drift[];
-}
-
-export interface Summary {
-  readonly open: Record<Severity, number>;
-  readonly total: number;
-  readonly lastEventTime: string | null;
 }
 
 export interface CognitoAuth {
@@ -37,4 +30,4 @@ export interface RuntimeConfig {
   readonly consoleRegion?: string;
 }
 
-export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+export const SEVERITY_ORDER = SEVERITIES_WORST_FIRST;

@@ -1,6 +1,7 @@
 // Drift <-> DynamoDB item. The finding travels as a JSON string (`body`), its lifecycle and the
 // attributes the indexes need as top-level attributes (see drift-table-design.ts).
 
+import { sortTimeOf } from '../../core/drift-query.js';
 import type { Drift, Finding } from '../../core/types.js';
 import { DRIFT_ATTR as A, ALL_PARTITION, DEFAULT_RETENTION_DAYS } from './drift-table-design.js';
 
@@ -44,15 +45,6 @@ export function resourceKeyOf(finding: Pick<Finding, 'resource'>): string {
 }
 
 /** ISO time with milliseconds (so string order is time order); null when unparsable. */
-export function isoMs(time: string): string | null {
-  const ms = Date.parse(time);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
-}
-
-export function sortTimeOf(drift: Pick<Drift, 'id' | 'event' | 'detectedAt'>): string {
-  return `${isoMs(drift.event.time) ?? isoMs(drift.detectedAt) ?? drift.detectedAt}#${drift.id}`;
-}
-
 export function toItem(drift: Drift, seq: number, retentionDays = DEFAULT_RETENTION_DAYS): DriftItem {
   const { status, detectedAt, statusChangedAt, statusChangedBy, statusComment, rawEvent, ...finding } = drift;
   let raw = rawEvent === undefined ? undefined : JSON.stringify(rawEvent);

@@ -22,6 +22,11 @@
 // drift once, at its latest change, in change order: replaying `seq > cursor` gives a client every
 // drift that changed since it last heard. A failed conditional put leaves a harmless gap.
 //
+// Counts: an item (id = COUNTS_ID, in no index either) holds the number of drifts and of open drifts
+// per severity, added to by each write that changes them (a new drift, a status change to or from
+// open), so GET /summary reads one item instead of every drift. A count that fails after its write
+// leaves the count short by one; DynamoDriftStore.recount() counts the drifts themselves.
+//
 // Items hold the finding and the raw event as JSON strings (`body`, `rawEvent`): CloudTrail values
 // are arbitrary JSON (huge numbers, empty keys) that DynamoDB's type system would reject or round.
 
@@ -57,6 +62,8 @@ export const DRIFT_ATTR = {
 export const ALL_PARTITION = 'drift';
 /** Id of the change-sequence counter item in the drifts table. */
 export const COUNTER_ID = '#change-seq';
+/** Id of the drift-counts item in the drifts table. */
+export const COUNTS_ID = '#drift-counts';
 
 export type KeyType = 'S' | 'N';
 
@@ -103,8 +110,6 @@ export const DRIFT_INDEXES = {
 
 /** Non-time sorts consider at most this many (newest) matching drifts. */
 export const SORT_WINDOW = 1000;
-/** Largest page the API hands out. */
-export const MAX_PAGE = 500;
 /** Days a drift is kept before DynamoDB's TTL removes it (configurable per store). */
 export const DEFAULT_RETENTION_DAYS = 365;
 

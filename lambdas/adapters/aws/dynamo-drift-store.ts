@@ -10,20 +10,38 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import {
+  compareDrifts,
+  DEFAULT_PAGE_SIZE,
+  type DriftQuery,
+  isoMs,
+  MAX_PAGE_SIZE,
+  matchesQuery,
+} from '../../core/drift-query.js';
 import { InputError } from '../../core/errors.js';
-import type { Drift, Severity } from '../../core/types.js';
-import type { DriftPage, DriftQuery, DriftStore, RevertMark, StatusChange } from '../../ports.js';
-import { type DriftItem, fromItem, isoMs, seqOf, toItem } from './drift-item.js';
-import { comparator, decodeCursor, encodeCursor, matchesQuery } from './drift-query.js';
+import { type Drift, SEVERITIES, type Severity, type Summary } from '../../core/types.js';
+import type {
+  AlertLedger,
+  ChangeFeed,
+  DriftChange,
+  DriftCounters,
+  DriftPage,
+  RevertLog,
+  RevertMark,
+  SequencedDriftStore,
+  StatusChange,
+} from '../../ports.js';
+import { type DriftItem, fromItem, seqOf, toItem } from './drift-item.js';
+import { decodeCursor, encodeCursor } from './drift-query.js';
 import {
   DRIFT_ATTR as A,
   ALL_PARTITION,
   COUNTER_ID,
+  COUNTS_ID,
   DEFAULT_RETENTION_DAYS,
   DRIFT_INDEXES,
   DRIFTS_TABLE,
   type IndexDesign,
-  MAX_PAGE,
   SORT_WINDOW,
 } from './drift-table-design.js';
 
@@ -40,18 +58,6 @@ export interface DynamoDriftStoreOptions {
   readonly singleWriter?: boolean;
 }
 
-/** A drift change with its position in the change sequence (the live feed's cursor). */
-export interface DriftChange {
-  readonly drift: Drift;
-  readonly seq: number;
-}
-
-export interface DriftSummary {
-  readonly open: Record<Severity, number>;
-  readonly total: number;
-  readonly lastEventTime: string | null;
-}
-
 /**
  * Alert state of a drift ("sending" while claimed, "sent" after; see DriftStore.claimAlert), kept in
  * its own item beside the drift: it has no index keys, so lists, the stream filter and the live
@@ -64,6 +70,9 @@ const ALERT_BY_ATTR = 'alertBy';
 /** How long an unsettled alert claim blocks redeliveries from alerting. */
 export const ALERT_CLAIM_TTL_MS = 5 * 60_000;
 
+/** The counts item's attribute for open drifts of one severity. */
+const openCount = (severity: Severity) => `open_${severity}`;
+
 /** Everything but the raw event: lists stay small; GET by id returns the whole drift. */
 const LIST_ATTRIBUTES = Object.values(A).filter((a) => a !== A.rawEvent);
 
@@ -72,7 +81,9 @@ interface Source {
   readonly value: string;
 }
 
-export class DynamoDriftStore implements DriftStore {
+export class DynamoDriftStore
+  implements SequencedDriftStore, ChangeFeed, AlertLedger, RevertLog, DriftCounters
+{
   readonly tableName: string;
   private readonly retentionDays: number;
   private readonly maxScanned: number;
@@ -105,7 +116,6 @@ export class DynamoDriftStore implements DriftStore {
           ExpressionAttributeNames: { '#id': A.id },
         }),
       );
-      return seq;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // The SDK retries a put whose answer was lost (timeout, 5xx after the write): the item that
@@ -113,8 +123,28 @@ export class DynamoDriftStore implements DriftStore {
       const existing = await this.doc.send(
         new GetCommand({ TableName: this.tableName, Key: { [A.id]: drift.id }, ConsistentRead: true }),
       );
-      return existing.Item && seqOf(existing.Item) === seq ? seq : null;
+      if (!existing.Item || seqOf(existing.Item) !== seq) return null;
     }
+    await this.addToCounts({
+      total: 1,
+      ...(drift.status === 'open' ? { [openCount(drift.severity)]: 1 } : {}),
+    });
+    return seq;
+  }
+
+  /** Adds to the drift counts (see drift-table-design.ts). */
+  private async addToCounts(deltas: Record<string, number>): Promise<void> {
+    const names = Object.keys(deltas);
+    if (names.length === 0) return;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { [A.id]: COUNTS_ID },
+        UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#c${i}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:c${i}`, deltas[name]])),
+      }),
+    );
   }
 
   async claimAlert(id: string, at: string): Promise<boolean> {
@@ -207,7 +237,7 @@ export class DynamoDriftStore implements DriftStore {
   }
 
   async get(id: string): Promise<Drift | undefined> {
-    if (id === COUNTER_ID) return undefined;
+    if (id === COUNTER_ID || id === COUNTS_ID) return undefined;
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { [A.id]: id } }));
     return fromItem(out.Item);
   }
@@ -224,7 +254,7 @@ export class DynamoDriftStore implements DriftStore {
     id: string,
     change: StatusChange,
   ): Promise<{ drift: Drift; seq: number | null } | undefined> {
-    if (id === COUNTER_ID) return undefined;
+    if (id === COUNTER_ID || id === COUNTS_ID) return undefined;
     const seq = await this.nextSeq();
     const names = {
       '#body': A.body,
@@ -256,11 +286,24 @@ export class DynamoDriftStore implements DriftStore {
           ConditionExpression: 'attribute_exists(#body) AND #status <> :status',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
+          // The status before is what the counts need; the drift after is the same update in memory.
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      const drift = fromItem(out.Attributes);
-      return drift && { drift, seq };
+      const before = out.Attributes ?? {};
+      const { [A.statusComment]: _comment, ...kept } = before;
+      const drift = fromItem({
+        ...kept,
+        [A.status]: change.status,
+        [A.statusChangedAt]: change.at,
+        [A.statusChangedBy]: change.by,
+        [A.seq]: seq,
+        ...(change.comment ? { [A.statusComment]: change.comment } : {}),
+      });
+      if (!drift) return undefined;
+      const opened = (change.status === 'open' ? 1 : 0) - (before[A.status] === 'open' ? 1 : 0);
+      if (opened !== 0) await this.addToCounts({ [openCount(drift.severity)]: opened });
+      return { drift, seq };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const drift = await this.get(id);
@@ -269,7 +312,7 @@ export class DynamoDriftStore implements DriftStore {
   }
 
   async query(q: DriftQuery): Promise<DriftPage> {
-    const limit = Math.min(Math.max(q.limit ?? 50, 1), MAX_PAGE);
+    const limit = Math.min(Math.max(q.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
     const sort = q.sort ?? 'time';
     const order = q.order ?? 'desc';
     const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
@@ -283,7 +326,7 @@ export class DynamoDriftStore implements DriftStore {
     }
     // Column sorts: sort the newest SORT_WINDOW matches in memory and page through them by offset.
     const window = await this.timePage(q, SORT_WINDOW, 'desc', undefined, SORT_WINDOW * 5);
-    const sorted = [...window.items].sort(comparator(sort, order));
+    const sorted = [...window.items].sort(compareDrifts(sort, order));
     const offset = cursor && 'o' in cursor ? cursor.o : 0;
     const items = sorted.slice(offset, offset + limit);
     const more = offset + limit < sorted.length;
@@ -365,7 +408,36 @@ export class DynamoDriftStore implements DriftStore {
     return Math.max(item ? seqOf(item) : 0, counter.Item ? seqOf(counter.Item) : 0);
   }
 
-  async summary(): Promise<DriftSummary> {
+  /** GET /summary from the counts kept on write, and the newest drift's time: two small reads. */
+  async summary(): Promise<Summary> {
+    const [counts, newest] = await Promise.all([
+      this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: { [A.id]: COUNTS_ID }, ConsistentRead: true }),
+      ),
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: DRIFT_INDEXES.byTime.indexName,
+          KeyConditionExpression: '#p = :p',
+          ExpressionAttributeNames: { '#p': DRIFT_INDEXES.byTime.partitionKey.name, '#t': A.sortTime },
+          ExpressionAttributeValues: { ':p': ALL_PARTITION },
+          ProjectionExpression: '#t',
+          ScanIndexForward: false,
+          Limit: 1,
+        }),
+      ),
+    ]);
+    const count = (name: string) => Number(counts.Item?.[name] ?? 0);
+    const open = Object.fromEntries(SEVERITIES.map((s) => [s, count(openCount(s))])) as Record<
+      Severity,
+      number
+    >;
+    const last = newest.Items?.[0]?.[A.sortTime];
+    return { open, total: count('total'), lastEventTime: last ? String(last).split('#')[0] : null };
+  }
+
+  /** The summary counted from the drifts themselves (reads every drift: for checks and repairs). */
+  async recount(): Promise<Summary> {
     const open: Record<Severity, number> = { low: 0, medium: 0, high: 0, critical: 0 };
     for await (const item of this.read({ index: DRIFT_INDEXES.byStatus, value: 'open' }, 'desc', undefined, [
       A.severity,

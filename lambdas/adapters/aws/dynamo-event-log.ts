@@ -2,9 +2,10 @@
 // holds the event time and id, so a redelivered event overwrites its own item.
 
 import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { isoMs } from '../../core/drift-query.js';
 import type { ProcessedEvent } from '../../core/types.js';
 import type { EventLog } from '../../ports.js';
-import { boundedJson, isoMs } from './drift-item.js';
+import { boundedJson } from './drift-item.js';
 import { EVENTS_TABLE as E } from './drift-table-design.js';
 
 export class DynamoEventLog implements EventLog {

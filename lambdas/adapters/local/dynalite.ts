@@ -68,15 +68,18 @@ export async function startLocalDynamo(options: { path?: string } = {}): Promise
     maxAttempts: 2,
   });
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const close = async () => {
-    client.destroy();
-    await new Promise<void>((resolve) => {
-      worker.once('message', () => resolve());
-      worker.postMessage('close');
-    });
-    await worker.terminate();
-    unlock();
-  };
+  // Idempotent: a second close (a test's cleanup after the test closed it) finds the worker gone.
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= (async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => {
+        worker.once('message', () => resolve());
+        worker.postMessage('close');
+      });
+      await worker.terminate();
+      unlock();
+    })());
   try {
     await createTables(client, DEFAULT_TABLE_NAMES);
   } catch (error) {

@@ -2,6 +2,7 @@
 // documents (S3 log files, envelopes, arrays) or JSON lines. A bad file, line or record becomes one
 // error item and reading goes on with the rest.
 
+import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { open, readdir, readFile as readFileBytes, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,7 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { createGunzip, gunzip } from 'node:zlib';
-import { extractEach } from '../../core/cloudtrail.js';
+import { eventDuplicateKey, extractEach, normaliseRecord } from '../../core/cloudtrail.js';
+import { DEFAULT_CONFIG, type DetectConfig } from '../../core/config.js';
+import { isTerraformCall, quickVerdict } from '../../core/detect.js';
+import { FingerprintSet, type FingerprintTable } from '../../core/fingerprints.js';
 
 /** One record read, or one reason something could not be read. `error` already names `origin`. */
 export type EventInput =
@@ -19,25 +23,126 @@ export type EventInput =
   | { readonly ok: false; readonly error: string; readonly origin: string };
 
 /**
- * A record already judged by quickVerdict where it was read (the reader thread): a read-only or
- * failed call, of which only its duplicate key (eventDuplicateKey, when it has an eventID) is needed
- * to count it once.
+ * A batch as the scan takes it: read-only and failed calls (quickVerdict) and Terraform's own calls
+ * only counted, and every record with an eventID already checked against the ones before it
+ * (eventDuplicateKey), so a duplicate never reaches detection. Records without eventID are left to
+ * the scan, which keys them by content once normalised.
  */
-export interface QuickInput {
-  readonly ok: true;
-  readonly quick: 'failed-call' | 'read-only';
-  /** The event's duplicate key (not its bare eventID). */
-  readonly id: string | undefined;
+export interface PreparedBatch {
+  /** Records to detect and read errors, in input order. */
+  readonly inputs: EventInput[];
+  /** Read-only and failed calls, each counted once. */
+  readonly quick: Record<QuickVerdict, number>;
+  /**
+   * For each verdict counted: how many inputs came before its first call, so the scan counts it at
+   * the same place among the other outcomes (the report lists them in the order first met).
+   */
+  readonly quickFirstAt: Partial<Record<QuickVerdict, number>>;
+  /** Records with the duplicate key of one before them. */
+  readonly duplicates: number;
 }
 
-/** What startReadingAside's batches are: records to detect, quick verdicts and errors, in input order. */
-export type PreparedInput = EventInput | QuickInput;
+/** The outcomes detectEvent gives before it looks at the state: counted where the batch is read. */
+type QuickVerdict = NonNullable<ReturnType<typeof quickVerdict>> | 'terraform';
 
 /** From the reader thread (event-worker.ts) to the thread that scans. */
 export type WorkerMessage =
-  | { readonly batch: PreparedInput[] }
-  | { readonly done: true }
+  /** One file's prepared batch, in parts (splitBatch). */
+  | { readonly batch: readonly SerialisedBatch[] }
+  /** The duplicate keys seen, so records read after the files (--lookup) count once with them. */
+  | { readonly done: FingerprintTable }
   | { readonly failed: string };
+
+/**
+ * A prepared batch with its inputs as JSON text, parsed when the scan takes it: a queued string is
+ * one object the collector need not trace or copy, where queued records would be thousands that
+ * live long enough to be promoted and swept later (the records came from JSON: nothing is lost).
+ */
+export type SerialisedBatch = Omit<PreparedBatch, 'inputs'> & { readonly inputsJson: string };
+
+/**
+ * Records per part of a batch sent across: the scan parses a part just before it detects its
+ * records, so they die young (a whole log file parsed at once would outlive a few collections).
+ */
+const PART = 256;
+
+/** A prepared batch as parts of at most PART inputs, each verdict counted in the part it was met in. */
+export function splitBatch(prepared: PreparedBatch, part = PART): SerialisedBatch[] {
+  const { inputs, quick, quickFirstAt, duplicates } = prepared;
+  const parts = Math.max(1, Math.ceil(inputs.length / part));
+  const out: SerialisedBatch[] = [];
+  for (let k = 0; k < parts; k++) {
+    const counts: Record<QuickVerdict, number> = { 'read-only': 0, 'failed-call': 0, terraform: 0 };
+    const firstAt: Partial<Record<QuickVerdict, number>> = {};
+    for (const [verdict, at] of Object.entries(quickFirstAt) as [QuickVerdict, number][]) {
+      if (Math.min(Math.floor(at / part), parts - 1) !== k) continue;
+      counts[verdict] = quick[verdict];
+      firstAt[verdict] = at - k * part;
+    }
+    out.push({
+      inputsJson: JSON.stringify(inputs.slice(k * part, (k + 1) * part)),
+      quick: counts,
+      quickFirstAt: firstAt,
+      duplicates: k === 0 ? duplicates : 0,
+    });
+  }
+  return out;
+}
+
+/**
+ * Judges a batch where it was read: the outcomes that need no state (read-only, failed, Terraform's
+ * own calls, decided as detectEvent decides them) counted, duplicates (by eventID and the call's
+ * content, in `seen`) dropped. The reader thread and a scan reading on its own thread do the same.
+ */
+export function prepareBatch(
+  batch: readonly EventInput[],
+  seen: FingerprintSet,
+  config: DetectConfig,
+): PreparedBatch {
+  const inputs: EventInput[] = [];
+  const quick: Record<QuickVerdict, number> = { 'read-only': 0, 'failed-call': 0, terraform: 0 };
+  const quickFirstAt: Partial<Record<QuickVerdict, number>> = {};
+  let duplicates = 0;
+  for (const input of batch) {
+    if (!input.ok) {
+      inputs.push(input);
+      continue;
+    }
+    let verdict: QuickVerdict | null = quickVerdict(input.record);
+    const id = input.record.eventID;
+    if (typeof id !== 'string' || id === '') {
+      // Keyed by content by the scan, once normalised: counted there.
+      if (verdict) countQuick(verdict);
+      else inputs.push(input);
+      continue;
+    }
+    if (!seen.add(eventDuplicateKey(input.record, id, verdict === null))) {
+      duplicates++;
+      continue;
+    }
+    verdict ??= stateFreeVerdict(input.record, config);
+    if (verdict) countQuick(verdict);
+    else inputs.push(input);
+  }
+  return { inputs, quick, quickFirstAt, duplicates };
+
+  function countQuick(verdict: QuickVerdict): void {
+    if (quick[verdict]++ === 0) quickFirstAt[verdict] = inputs.length;
+  }
+}
+
+/** detectEvent's first outcomes, in its order; null for a record to detect (or to report as bad). */
+function stateFreeVerdict(record: Record<string, unknown>, config: DetectConfig): QuickVerdict | null {
+  let event: ReturnType<typeof normaliseRecord>;
+  try {
+    event = normaliseRecord(record);
+  } catch {
+    return null; // the scan reports it
+  }
+  if (event.errorCode) return 'failed-call';
+  if (event.readOnly) return 'read-only';
+  return isTerraformCall(event, config) ? 'terraform' : null;
+}
 
 export interface ReadEventsOptions {
   /** What `-` reads (default process.stdin); tests inject a stream here. */
@@ -118,6 +223,8 @@ export function canReadAside(paths: readonly string[]): boolean {
 }
 
 export interface ReadAsideOptions {
+  /** What decides Terraform's own calls (prepareBatch). @default DEFAULT_CONFIG */
+  readonly config?: DetectConfig;
   /** The reader module (tests run the TypeScript one with `execArgv: ['--import', 'tsx']`). */
   readonly workerUrl?: URL;
   readonly execArgv?: string[];
@@ -126,28 +233,39 @@ export interface ReadAsideOptions {
 /** Events read on a thread of their own (startReadingAside); close() ends the thread. */
 export interface EventReaderThread {
   /** The batches, once: iterate this, then close (early, to stop the reader). */
-  readonly batches: AsyncIterable<PreparedInput[]>;
+  readonly batches: AsyncIterable<PreparedBatch>;
+  /** Once `batches` has ended: the duplicate keys the reader saw, to prepare later batches with. */
+  readonly seen: FingerprintSet | undefined;
   close(): Promise<void>;
 }
 
+/** A random seed for a FingerprintSet (a run's keys cannot be predicted, so not crafted to collide). */
+export function randomSeed(): number {
+  return randomBytes(4).readUInt32LE(0);
+}
+
 /**
- * readEventBatches on a thread of its own (event-worker.ts), started now: reading, gunzipping and
- * parsing use the second core while this thread loads the state and detects. The same batches in the
- * same order, except that read-only and failed calls come as QuickInput (no record). A reader that
- * fails (a folder that cannot be listed) throws from `batches` with the message readEventBatches
- * would throw.
+ * readEventBatches and prepareBatch on a thread of their own (event-worker.ts), started now:
+ * reading, gunzipping, parsing, judging and deduplicating use the second core while this thread
+ * loads the state and detects. The same prepared batches in the same order as
+ * readPreparedBatches gives. A reader that fails (a folder that cannot be listed) throws from
+ * `batches` with the message readEventBatches would throw.
  */
 export function startReadingAside(
   paths: readonly string[],
   options: ReadAsideOptions = {},
 ): EventReaderThread {
   const worker = new Worker(options.workerUrl ?? WORKER_URL, {
-    workerData: { paths: [...paths] },
+    workerData: { paths: [...paths], seed: randomSeed(), config: options.config ?? DEFAULT_CONFIG },
     execArgv: options.execArgv,
+    // A smaller nursery than V8's default (48 MB): the reader's records live one file long, and
+    // this thread has time to spare for the extra collections (~20 MB less peak memory).
+    resourceLimits: { maxYoungGenerationSizeMb: 16 },
   });
   const queue: WorkerMessage[] = [];
   let failure: Error | undefined;
   let exited = false;
+  let seen: FingerprintSet | undefined;
   let notify: (() => void) | undefined;
   const wake = () => notify?.();
   worker.on('message', (message: WorkerMessage) => {
@@ -162,7 +280,7 @@ export function startReadingAside(
     exited = true;
     wake();
   });
-  async function* batches(): AsyncGenerator<PreparedInput[]> {
+  async function* batches(): AsyncGenerator<PreparedBatch> {
     for (;;) {
       let message = queue.shift();
       while (!message) {
@@ -172,18 +290,35 @@ export function startReadingAside(
         notify = undefined;
         message = queue.shift();
       }
-      if ('done' in message) return;
+      if ('done' in message) {
+        seen = new FingerprintSet(message.done);
+        return;
+      }
       if ('failed' in message) throw new Error(message.failed);
       worker.postMessage(1); // one more batch may be read ahead while this one is used
-      yield message.batch;
+      for (const { inputsJson, ...counts } of message.batch)
+        yield { ...counts, inputs: JSON.parse(inputsJson) as EventInput[] };
     }
   }
   return {
     batches: batches(),
+    get seen() {
+      return seen;
+    },
     close: async () => {
       await worker.terminate();
     },
   };
+}
+
+/** readEventBatches prepared on this thread (prepareBatch): what startReadingAside gives. */
+export async function* readPreparedBatches(
+  paths: readonly string[],
+  seen: FingerprintSet,
+  config: DetectConfig,
+  opts: ReadEventsOptions = {},
+): AsyncGenerator<PreparedBatch> {
+  for await (const batch of readEventBatches(paths, opts)) yield prepareBatch(batch, seen, config);
 }
 
 /** Files read ahead of the one being parsed. */

@@ -1,18 +1,20 @@
-// The event reader of `tfdrift scan` on its own thread (event-files.ts startReadingAside):
-// reads, gunzips and parses the files given in workerData, and judges each record with
-// quickVerdict, so only the records that need detection cross to the scanning thread (a read-only
-// or failed call crosses as its eventID and verdict). Flow control: at most AHEAD batches are sent
-// and not yet taken, so a slow reader holds a few log files, never the whole input.
+// The event reader of `tfdrift scan` on its own thread (event-files.ts startReadingAside): reads,
+// gunzips and parses the files given in workerData and prepares each batch (prepareBatch), so only
+// the records that need detection cross to the scanning thread: read-only and failed calls cross
+// as counts, duplicates not at all. Flow control: at most AHEAD batches are sent and not yet taken,
+// so a slow scan holds a few log files, never the whole input. At the end the duplicate keys seen
+// go to the scanning thread (the table's buffer is moved, not copied).
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { eventDuplicateKey } from '../../core/cloudtrail.js';
-import { quickVerdict } from '../../core/detect.js';
-import { type PreparedInput, readEventBatches, type WorkerMessage } from './event-files.js';
+import type { DetectConfig } from '../../core/config.js';
+import { FingerprintSet } from '../../core/fingerprints.js';
+import { prepareBatch, readEventBatches, splitBatch, type WorkerMessage } from './event-files.js';
 
 // Enough to read on while the scanning thread loads the state (a batch is one log file).
 const AHEAD = 8;
 const port = parentPort;
 if (!port) throw new Error('event-worker.js runs as a worker thread');
+const { paths, seed, config } = workerData as { paths: string[]; seed: number; config: DetectConfig };
 
 let credits = AHEAD;
 let wake: (() => void) | undefined;
@@ -29,19 +31,12 @@ const send = async (message: WorkerMessage) => {
 };
 
 try {
-  for await (const batch of readEventBatches((workerData as { paths: string[] }).paths)) {
-    const prepared: PreparedInput[] = batch.map((input) => {
-      if (!input.ok) return input;
-      const quick = quickVerdict(input.record);
-      if (!quick) return input;
-      const id = input.record.eventID;
-      const key =
-        typeof id === 'string' && id !== '' ? eventDuplicateKey(input.record, id, false) : undefined;
-      return { ok: true, quick, id: key };
-    });
-    await send({ batch: prepared });
+  const seen = new FingerprintSet(seed);
+  for await (const batch of readEventBatches(paths)) {
+    await send({ batch: splitBatch(prepareBatch(batch, seen, config)) });
   }
-  port.postMessage({ done: true } satisfies WorkerMessage);
+  const table = seen.table();
+  port.postMessage({ done: table } satisfies WorkerMessage, [table.slots.buffer as ArrayBuffer]);
 } catch (error) {
   port.postMessage({
     failed: error instanceof Error ? error.message : String(error),

@@ -3,6 +3,7 @@
 // S3-compatible servers by path (MinIO, s3rver) instead of by virtual host.
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -19,4 +20,8 @@ export function s3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
 
 export function snsClient(): SNSClient {
   return new SNSClient({});
+}
+
+export function eventBridgeClient(): EventBridgeClient {
+  return new EventBridgeClient({});
 }

@@ -3,14 +3,15 @@
 
 import { DynamoDriftStore } from '../../adapters/aws/dynamo-drift-store.js';
 import { DynamoEventLog } from '../../adapters/aws/dynamo-event-log.js';
+import { EventBridgeDriftEvents } from '../../adapters/aws/eventbridge-drift-events.js';
 import { SnsNotifier } from '../../adapters/aws/sns-notifier.js';
 import { parseConfig } from '../../core/config.js';
 import type { ProcessedEvent } from '../../core/types.js';
-import type { EventLog, Logger } from '../../ports.js';
+import type { DriftEvents, EventLog, Logger } from '../../ports.js';
 import { createDetectService, type DetectService } from '../../services/detect-service.js';
 import { type CachingStateProvider, createStateProvider } from '../../services/state-provider.js';
-import { dynamoDocumentClient, s3Client, snsClient } from './clients.js';
-import { jsonEnv, numberEnv, requireEnv } from './env.js';
+import { dynamoDocumentClient, eventBridgeClient, s3Client, snsClient } from './clients.js';
+import { jsonEnv, numberEnv, optionalEnv, requireEnv } from './env.js';
 import { jsonLogger } from './logger.js';
 import { loadCompiledRules, rulesFilePath } from './rules.js';
 import { combineSources, type StateLocation, stateSources } from './state-sources.js';
@@ -49,6 +50,9 @@ export interface DetectorRuntime {
   readonly state: CachingStateProvider;
   readonly logger: Logger;
   readonly metricsNamespace: string;
+  /** Drift events onto the stack's drift bus (DRIFT_EVENT_BUS); absent when no bus is deployed. */
+  readonly driftEvents?: DriftEvents;
+  readonly dashboardUrl?: string;
 }
 
 /** Reads every variable first, so a misconfigured function fails at cold start, naming the variable. */
@@ -71,16 +75,34 @@ export function createDetectorRuntime(env: NodeJS.ProcessEnv = process.env): Det
     logger,
     staleRecheckMs,
   });
-  const notifier = new SnsNotifier(snsClient(), { topicArn, dashboardUrl: env.DASHBOARD_URL || undefined });
+  const dashboardUrl = env.DASHBOARD_URL || undefined;
+  const notifier = new SnsNotifier(snsClient(), { topicArn, dashboardUrl });
+  const bus = optionalEnv('DRIFT_EVENT_BUS', env);
+  const driftEvents = bus
+    ? new EventBridgeDriftEvents(eventBridgeClient(), { eventBusName: bus })
+    : undefined;
   const detect = createDetectService({
     rules,
     state,
-    store,
+    drifts: store,
+    alerts: store,
+    reverts: store,
     notifier,
     events,
     config,
     clock: { now: () => new Date() },
     logger,
+    driftEvents,
+    dashboardUrl: () => dashboardUrl,
   });
-  return { detect, store, events, state, logger, metricsNamespace: env.METRICS_NAMESPACE || 'tfdrift' };
+  return {
+    detect,
+    store,
+    events,
+    state,
+    logger,
+    metricsNamespace: env.METRICS_NAMESPACE || 'tfdrift',
+    driftEvents,
+    dashboardUrl,
+  };
 }

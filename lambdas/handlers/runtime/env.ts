@@ -28,3 +28,9 @@ export function numberEnv(name: string, fallback: number, env: NodeJS.ProcessEnv
   if (!Number.isFinite(value)) throw new MissingEnvError(`environment variable ${name} must be a number`);
   return value;
 }
+
+/** A variable the stack sets only when a feature is deployed: undefined when unset or empty. */
+export function optionalEnv(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -16,6 +16,7 @@ import { type LocalDynamo, startLocalDynamo } from '../../../lambdas/adapters/lo
 import { type S3rverProcess, startS3rver } from '../../integration/s3rver-process.js';
 import type { SynthesizedStack } from '../assembly.js';
 import { type BusEvent, type BusRule, type Delivery, defaultBusRules, route } from './event-bus.js';
+import { EventBridgeStandIn } from './eventbridge-standin.js';
 import { type LambdaProcess, startLambda } from './lambda-process.js';
 import { SnsStandIn } from './sns-standin.js';
 import { filterRecords, TableStream } from './table-stream.js';
@@ -45,6 +46,8 @@ export interface LocalDeployment {
   readonly s3rver: S3rverProcess;
   readonly s3: S3Client;
   readonly sns: SnsStandIn;
+  /** What the functions put on the stack's own buses, and the rules there that take it. */
+  readonly eventBridge: EventBridgeStandIn;
   readonly webSocket: WebSocketStandIn;
   readonly rules: readonly BusRule[];
   readonly functions: ReadonlyMap<string, LambdaProcess>;
@@ -130,6 +133,7 @@ export async function deployLocally(
   const [dynamo, s3rver] = await Promise.all([startLocalDynamo(), startS3rver()]);
   const started: LambdaProcess[] = [];
   const sns = new SnsStandIn(names);
+  const eventBridge = new EventBridgeStandIn(names, { account: stack.account, region: stack.region });
   const apiIds = names
     .ofType('AWS::ApiGatewayV2::Api')
     .filter((id) => names.resource(id).Properties?.ProtocolType === 'WEBSOCKET');
@@ -153,7 +157,7 @@ export async function deployLocally(
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   const stop = async () => {
-    await Promise.all([sns.stop(), webSocket.stop()]);
+    await Promise.all([sns.stop(), webSocket.stop(), eventBridge.stop()]);
     await Promise.all(started.map((fn) => fn.stop()));
     client.destroy();
     s3.destroy();
@@ -170,7 +174,7 @@ export async function deployLocally(
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
       }
     }
-    await Promise.all([sns.start(), webSocket.start()]);
+    await Promise.all([sns.start(), webSocket.start(), eventBridge.start()]);
 
     const rules = defaultBusRules(names);
     const mappings = names.ofType('AWS::Lambda::EventSourceMapping').map((id): StreamMapping => {
@@ -232,6 +236,7 @@ export async function deployLocally(
             AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
             AWS_ENDPOINT_URL_S3: s3rver.endpoint,
             AWS_ENDPOINT_URL_SNS: sns.endpoint,
+            AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
             ...(wsEndpoint
               ? {
                   AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI:
@@ -257,6 +262,7 @@ export async function deployLocally(
       s3rver,
       s3,
       sns,
+      eventBridge,
       webSocket,
       rules,
       functions,

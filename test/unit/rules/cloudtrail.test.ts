@@ -169,10 +169,11 @@ const cases: RuleCase[] = [
   {
     rule: 'cloudtrail.trail.insight-selectors',
     record: doc.PutInsightSelectors,
-    state: [trail('org-trail')],
+    state: [trail('org-trail', { insight_selector: [{ insight_type: 'ApiErrorRateInsight' }] })],
     kind: 'modified',
     severity: 'low',
-    changes: [],
+    changes: { insight_selector: [{ insight_type: 'ApiCallRateInsight' }] },
+    unchanged: [trail('org-trail', { insight_selector: [{ insight_type: 'ApiCallRateInsight' }] })],
   },
   {
     rule: 'cloudtrail.tag',

@@ -18,6 +18,22 @@ const alarm = (name: string, extra = {}) =>
     ...extra,
   });
 
+const OPS_TOPIC = 'arn:aws:sns:us-east-1:974349055189:ops';
+/** The corpus alarm's values as the provider stores them. */
+const asgAlarm = () => ({
+  threshold: 20,
+  period: 3600,
+  evaluation_periods: 2,
+  comparison_operator: 'LessThanThreshold',
+  metric_name: 'CPUUtilization',
+  namespace: 'AWS/EC2',
+  statistic: 'Average',
+  alarm_actions: [
+    'arn:aws:autoscaling:us-east-1:974349055189:scalingPolicy:73f303f9-1592-4580-94b4-d7589dd079a6:autoScalingGroupName/as-group-171:policyName/Decrease Group Size',
+  ],
+  insufficient_data_actions: [],
+});
+
 const cases: RuleCase[] = [
   modified(
     'cloudwatch.alarm.put',
@@ -35,6 +51,16 @@ const cases: RuleCase[] = [
         'arn:aws:autoscaling:us-east-1:974349055189:scalingPolicy:73f303f9-1592-4580-94b4-d7589dd079a6:autoScalingGroupName/as-group-171:policyName/Decrease Group Size',
       ],
     },
+  ),
+  modified(
+    'cloudwatch.alarm.put',
+    putAlarm,
+    alarm(ASG_ALARM, { ...asgAlarm(), ok_actions: [OPS_TOPIC], alarm_description: 'scale in when idle' }),
+    'medium',
+    // Actions and a description the call leaves out are removed (the call replaces the alarm).
+    { ok_actions: [], alarm_description: null },
+    alarm(ASG_ALARM, { ...asgAlarm(), ok_actions: [], alarm_description: '' }),
+    'whole alarm: left-out actions and description removed',
   ),
   created('cloudwatch.alarm.put', putAlarm, 'aws_cloudwatch_metric_alarm', 'medium', 'alarm no state holds'),
   deleted('cloudwatch.alarm.delete', doc.DeleteAlarms, alarm('root-login')),

@@ -93,9 +93,15 @@ const cases: RuleCase[] = [
   modified(
     'ecr.replication.put',
     doc.PutReplicationConfiguration,
-    res('aws_ecr_replication_configuration', ACCOUNT),
+    res('aws_ecr_replication_configuration', ACCOUNT, ecrReplication('us-west-2')),
     'medium',
-    [],
+    // The call carries the whole configuration: compared in the provider's block shape.
+    {
+      replication_configuration: [
+        { rule: [{ destination: [{ region: 'eu-west-1', registry_id: '444455556666' }] }] },
+      ],
+    },
+    res('aws_ecr_replication_configuration', ACCOUNT, ecrReplication('eu-west-1')),
   ),
   modified(
     'ecr.registry-scanning.put',
@@ -127,3 +133,13 @@ describe('rules/ecr.yaml', () => {
     });
   });
 });
+
+/** aws_ecr_replication_configuration as the provider stores it (an empty repository filter list). */
+function ecrReplication(region: string) {
+  return {
+    registry_id: ACCOUNT,
+    replication_configuration: [
+      { rule: [{ destination: [{ region, registry_id: '444455556666' }], repository_filter: [] }] },
+    ],
+  };
+}

@@ -88,6 +88,34 @@ const cases: RuleCase[] = [
     }),
     'opensearch, HTTPS off',
   ),
+  {
+    rule: 'es.domain.access-policy',
+    label: 'made public, split aws_elasticsearch_domain_policy in state: it is named, not the domain',
+    record: streamalert(3),
+    state: [
+      domain('aws_elasticsearch_domain', 'test', '123456789123'),
+      res('aws_elasticsearch_domain_policy', 'esd-policy-test', {
+        domain_name: 'test',
+        access_policies: privatePolicy('arn:aws:es:us-east-1:123456789123:domain/test'),
+      }),
+    ],
+    kind: 'modified',
+    severity: 'critical',
+    type: 'aws_elasticsearch_domain_policy',
+    changes: {
+      access_policies: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: ['*'] },
+            Action: ['es:*'],
+            Resource: ['arn:aws:es:us-east-1:123456789123:domain/test/*'],
+          },
+        ],
+      },
+    },
+  },
   modified(
     'es.domain.upgrade',
     doc.UpgradeDomain,

@@ -197,6 +197,9 @@ const SAME_UNDER = [
   'string-set',
   'ec2-permissions',
   'arn-name',
+  's3-config',
+  's3-lifecycle-legacy',
+  's3-replication-legacy',
 ];
 
 /** The reported state side is the case state's value, as one of the rules' normalisers shows it. */

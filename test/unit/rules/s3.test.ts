@@ -165,6 +165,55 @@ const cases: RuleCase[] = [
     },
   },
   {
+    rule: 's3.bucket-encryption.put',
+    label: 'SSE-S3 replaces SSE-KMS: the key and bucket key are unset',
+    record: doc.PutBucketEncryptionAES256,
+    state: [
+      split(
+        'aws_s3_bucket_server_side_encryption_configuration',
+        'app-data',
+        sse('aws:kms', 'alias/app', true),
+      ),
+    ],
+    kind: 'modified',
+    severity: 'medium',
+    changes: {
+      'rule[0].apply_server_side_encryption_by_default[0].sse_algorithm': 'AES256',
+      'rule[0].apply_server_side_encryption_by_default[0].kms_master_key_id': null,
+      'rule[0].bucket_key_enabled': false,
+    },
+    unchanged: [
+      split('aws_s3_bucket_server_side_encryption_configuration', 'app-data', sse('AES256', '', false)),
+    ],
+  },
+  {
+    rule: 's3.bucket-encryption.put',
+    label: 'v3 inline',
+    record: doc.PutBucketEncryptionAES256,
+    state: [
+      bucket('app-data', { server_side_encryption_configuration: [sse('aws:kms', 'alias/app', false)] }),
+    ],
+    kind: 'modified',
+    severity: 'medium',
+    changes: {
+      'server_side_encryption_configuration[0].rule[0].apply_server_side_encryption_by_default[0].sse_algorithm':
+        'AES256',
+      'server_side_encryption_configuration[0].rule[0].apply_server_side_encryption_by_default[0].kms_master_key_id':
+        null,
+    },
+    unchanged: [bucket('app-data', { server_side_encryption_configuration: [sse('AES256', '', false)] })],
+  },
+  {
+    rule: 's3.bucket-encryption.delete',
+    label: 'v3 inline',
+    record: doc.DeleteBucketEncryption,
+    state: [bucket('app-data', { server_side_encryption_configuration: [sse('AES256', '', false)] })],
+    kind: 'modified',
+    severity: 'high',
+    changes: { server_side_encryption_configuration: null },
+    unchanged: [bucket('app-data', { server_side_encryption_configuration: [] })],
+  },
+  {
     rule: 's3.bucket-encryption.delete',
     record: panther('aws_s3_delete_bucket_encryption__1'),
     state: [split('aws_s3_bucket_server_side_encryption_configuration', 'sensitive-data-bucket')],
@@ -284,29 +333,82 @@ const cases: RuleCase[] = [
   },
   {
     rule: 's3.bucket-lifecycle.put',
-    label: 'one-day expiry',
+    label: 'one-day expiry against the split resource (provider v5 block shape)',
     record: panther('aws_cloudtrail_short_lifecycle__1'),
-    state: [split('aws_s3_bucket_lifecycle_configuration', 'sample-cloudtrail-bucket-name')],
+    state: [split('aws_s3_bucket_lifecycle_configuration', 'sample-cloudtrail-bucket-name', lifecycle(90))],
     kind: 'modified',
     severity: 'high',
-    changes: [],
+    changes: {
+      rule: [
+        {
+          expiration: [{ days: 1 }],
+          filter: [{ prefix: '*' }],
+          id: 'nuke-cloudtrail-logs-after-1-day',
+          status: 'Enabled',
+        },
+      ],
+    },
+    unchanged: [
+      split('aws_s3_bucket_lifecycle_configuration', 'sample-cloudtrail-bucket-name', lifecycle(1)),
+    ],
   },
   {
     rule: 's3.bucket-lifecycle.put',
-    label: 'two-year expiry on a v3 bucket',
+    label: 'two-year expiry on a v3 bucket (inline lifecycle_rule, empty Filter element)',
     record: panther('aws_cloudtrail_short_lifecycle__4'),
-    state: [bucket('sample-cloudtrail-bucket-name', { lifecycle_rule: [] })],
+    state: [bucket('sample-cloudtrail-bucket-name', legacyLifecycle(365))],
     kind: 'modified',
     severity: 'medium',
+    changes: {
+      lifecycle_rule: [
+        {
+          enabled: true,
+          expiration: [{ days: 730 }],
+          id: 'nuke-cloudtrail-logs-after-730-days',
+          noncurrent_version_expiration: [{ days: 730 }],
+        },
+      ],
+    },
+    unchanged: [bucket('sample-cloudtrail-bucket-name', legacyLifecycle(730))],
   },
   {
     rule: 's3.bucket-lifecycle.delete',
     record: doc.DeleteBucketLifecycle,
-    state: [bucket('app-data', { lifecycle_rule: [{ id: 'expire', enabled: true }] })],
+    state: [split('aws_s3_bucket_lifecycle_configuration', 'app-data', lifecycle(30))],
+    kind: 'deleted',
+    severity: 'medium',
+  },
+  {
+    rule: 's3.bucket-lifecycle.delete',
+    label: 'v3 inline',
+    record: doc.DeleteBucketLifecycle,
+    state: [bucket('app-data', legacyLifecycle(30))],
     kind: 'modified',
     severity: 'medium',
-    changes: { lifecycle_rule: [] },
+    changes: { lifecycle_rule: null },
     unchanged: [bucket('app-data', { lifecycle_rule: [] })],
+  },
+  {
+    rule: 's3.bucket-logging.put',
+    label: 'prefix left out: unset',
+    record: {
+      ...panther('aws_s3_disable_bucket_logging__3'),
+      requestParameters: {
+        bucketName: 'critical-data-bucket',
+        BucketLoggingStatus: { LoggingEnabled: { TargetBucket: 'logging-bucket' } },
+      },
+    },
+    state: [
+      bucket('critical-data-bucket', {
+        logging: [{ target_bucket: 'logging-bucket', target_prefix: 'logs/' }],
+      }),
+    ],
+    kind: 'modified',
+    severity: 'medium',
+    changes: { 'logging[0].target_prefix': null },
+    unchanged: [
+      bucket('critical-data-bucket', { logging: [{ target_bucket: 'logging-bucket', target_prefix: '' }] }),
+    ],
   },
   {
     rule: 's3.bucket-logging.put',
@@ -350,16 +452,54 @@ const cases: RuleCase[] = [
     ],
     kind: 'modified',
     severity: 'high',
-    changes: { logging: [] },
+    changes: { logging: null },
     unchanged: [bucket('critical-data-bucket', { logging: [] })],
   },
   {
     rule: 's3.bucket-cors.put',
+    label: 'one rule, one origin logged as a scalar',
     record: doc.PutBucketCors,
-    state: [split('aws_s3_bucket_cors_configuration', 'app-data')],
+    state: [split('aws_s3_bucket_cors_configuration', 'app-data', { cors_rule: [cors(['GET'])] })],
     kind: 'modified',
     severity: 'medium',
-    changes: [],
+    changes: {
+      cors_rule: [{ allowed_methods: ['GET', 'PUT'], allowed_origins: ['*'], max_age_seconds: 3000 }],
+    },
+    unchanged: [split('aws_s3_bucket_cors_configuration', 'app-data', { cors_rule: [cors(['PUT', 'GET'])] })],
+  },
+  {
+    rule: 's3.bucket-cors.put',
+    label: 'two rules on a v3 bucket',
+    record: doc.PutBucketCorsTwoRules,
+    state: [bucket('app-data', { cors_rule: [cors(['GET'])] })],
+    kind: 'modified',
+    severity: 'medium',
+    changes: {
+      cors_rule: [
+        {
+          allowed_headers: ['*'],
+          allowed_methods: ['DELETE', 'POST', 'PUT'],
+          allowed_origins: ['http://www.example.com'],
+          expose_headers: ['x-amz-server-side-encryption'],
+          max_age_seconds: 3000,
+        },
+        { allowed_methods: ['GET'], allowed_origins: ['*'] },
+      ],
+    },
+    unchanged: [
+      bucket('app-data', {
+        cors_rule: [
+          { ...cors(['GET']), max_age_seconds: 0 },
+          {
+            allowed_headers: ['*'],
+            allowed_methods: ['PUT', 'POST', 'DELETE'],
+            allowed_origins: ['http://www.example.com'],
+            expose_headers: ['x-amz-server-side-encryption'],
+            max_age_seconds: 3000,
+          },
+        ],
+      }),
+    ],
   },
   {
     rule: 's3.bucket-cors.delete',
@@ -369,17 +509,64 @@ const cases: RuleCase[] = [
     severity: 'medium',
   },
   {
+    rule: 's3.bucket-cors.delete',
+    label: 'v3 inline',
+    record: doc.DeleteBucketCors,
+    state: [bucket('app-data', { cors_rule: [cors(['GET'])] })],
+    kind: 'modified',
+    severity: 'medium',
+    changes: { cors_rule: null },
+    unchanged: [bucket('app-data', { cors_rule: [] })],
+  },
+  {
     rule: 's3.bucket-website.put',
+    record: doc.PutBucketWebsite,
+    state: [split('aws_s3_bucket_website_configuration', 'app-data', website('home.html'))],
+    kind: 'modified',
+    severity: 'medium',
+    changes: { index_document: [{ suffix: 'index.html' }] },
+    unchanged: [split('aws_s3_bucket_website_configuration', 'app-data', website('index.html'))],
+  },
+  {
+    rule: 's3.bucket-website.put',
+    label: 'routing rules left out: removed',
     record: doc.PutBucketWebsite,
     state: [
       split('aws_s3_bucket_website_configuration', 'app-data', {
-        index_document: [{ suffix: 'home.html' }],
-        error_document: [{ key: 'SomeErrorDocument.html' }],
+        ...website('index.html'),
+        routing_rule: [
+          {
+            condition: [{ http_error_code_returned_equals: '', key_prefix_equals: 'docs/' }],
+            redirect: [
+              {
+                host_name: '',
+                http_redirect_code: '',
+                protocol: '',
+                replace_key_prefix_with: 'documents/',
+                replace_key_with: '',
+              },
+            ],
+          },
+        ],
       }),
     ],
     kind: 'modified',
     severity: 'medium',
-    changes: { 'index_document[0].suffix': 'index.html' },
+    changes: { routing_rule: null },
+  },
+  {
+    rule: 's3.bucket-website.put',
+    label: 'v3 inline',
+    record: doc.PutBucketWebsite,
+    state: [bucket('app-data', { website: [{ index_document: 'index.html', error_document: '' }] })],
+    kind: 'modified',
+    severity: 'medium',
+    changes: { 'website[0].error_document': 'SomeErrorDocument.html' },
+    unchanged: [
+      bucket('app-data', {
+        website: [{ index_document: 'index.html', error_document: 'SomeErrorDocument.html' }],
+      }),
+    ],
   },
   {
     rule: 's3.bucket-website.delete',
@@ -387,10 +574,58 @@ const cases: RuleCase[] = [
     state: [bucket('app-data', { website: [{ index_document: 'index.html' }] })],
     kind: 'modified',
     severity: 'medium',
-    changes: { website: [] },
+    changes: { website: null },
   },
   {
     rule: 's3.bucket-replication.put',
+    label: 'destination changed',
+    record: doc.PutBucketReplication,
+    state: [split('aws_s3_bucket_replication_configuration', 'app-data', replication('arn:aws:s3:::backup'))],
+    kind: 'modified',
+    severity: 'medium',
+    changes: {
+      rule: [
+        {
+          delete_marker_replication: [{ status: 'Disabled' }],
+          destination: [{ bucket: 'arn:aws:s3:::attacker-copy', storage_class: 'STANDARD' }],
+          id: 'everything',
+          priority: 1,
+          status: 'Enabled',
+        },
+      ],
+    },
+    unchanged: [
+      split('aws_s3_bucket_replication_configuration', 'app-data', replication('arn:aws:s3:::attacker-copy')),
+    ],
+  },
+  {
+    rule: 's3.bucket-replication.put',
+    label: 'v3 inline',
+    record: doc.PutBucketReplication,
+    state: [bucket('app-data', legacyReplication('arn:aws:s3:::backup'))],
+    kind: 'modified',
+    severity: 'medium',
+    changes: {
+      replication_configuration: [
+        {
+          role: 'arn:aws:iam::111122223333:role/replication',
+          rules: [
+            {
+              delete_marker_replication_status: 'Disabled',
+              destination: [{ bucket: 'arn:aws:s3:::attacker-copy', storage_class: 'STANDARD' }],
+              id: 'everything',
+              priority: 1,
+              status: 'Enabled',
+            },
+          ],
+        },
+      ],
+    },
+    unchanged: [bucket('app-data', legacyReplication('arn:aws:s3:::attacker-copy'))],
+  },
+  {
+    rule: 's3.bucket-replication.put',
+    label: 'body not logged: a change, value unknown',
     record: panther('aws_s3_delete_bucket_replication__3'),
     state: [
       split('aws_s3_bucket_replication_configuration', 'production-backup-bucket', {
@@ -410,10 +645,80 @@ const cases: RuleCase[] = [
   },
   {
     rule: 's3.bucket-notification.put',
+    label: 'topic left out: removed',
     record: doc.PutBucketNotification,
-    state: [split('aws_s3_bucket_notification', 'app-data')],
+    state: [
+      split('aws_s3_bucket_notification', 'app-data', {
+        ...notification(),
+        topic: [
+          {
+            id: 'audit',
+            topic_arn: 'arn:aws:sns:us-east-1:111122223333:audit',
+            events: ['s3:ObjectRemoved:*'],
+            filter_prefix: '',
+            filter_suffix: '',
+          },
+        ],
+      }),
+    ],
     kind: 'modified',
     severity: 'medium',
+    changes: { topic: null },
+    unchanged: [split('aws_s3_bucket_notification', 'app-data', notification())],
+  },
+  {
+    rule: 's3.bucket-notification.put',
+    label: 'Lambda destination with key filters and EventBridge',
+    record: doc.PutBucketNotificationLambda,
+    state: [split('aws_s3_bucket_notification', 'app-data', notification())],
+    kind: 'modified',
+    severity: 'medium',
+    changes: {
+      queue: null,
+      lambda_function: [
+        {
+          events: ['s3:ObjectCreated:Post', 's3:ObjectCreated:Put'],
+          filter_prefix: 'images/',
+          filter_suffix: '.jpg',
+          id: 'thumbnails',
+          lambda_function_arn: 'arn:aws:lambda:us-east-1:111122223333:function:thumbnails',
+        },
+      ],
+      eventbridge: true,
+    },
+    unchanged: [
+      split('aws_s3_bucket_notification', 'app-data', {
+        queue: [],
+        topic: [],
+        eventbridge: true,
+        lambda_function: [
+          {
+            id: 'thumbnails',
+            lambda_function_arn: 'arn:aws:lambda:us-east-1:111122223333:function:thumbnails',
+            events: ['s3:ObjectCreated:Put', 's3:ObjectCreated:Post'],
+            filter_prefix: 'images/',
+            filter_suffix: '.jpg',
+          },
+        ],
+      }),
+    ],
+  },
+  {
+    rule: 's3.bucket-notification.put',
+    label: 'empty configuration removes every destination',
+    record: doc.PutBucketNotificationEmpty,
+    state: [split('aws_s3_bucket_notification', 'app-data', notification())],
+    kind: 'modified',
+    severity: 'medium',
+    changes: { queue: null },
+    unchanged: [
+      split('aws_s3_bucket_notification', 'app-data', {
+        queue: [],
+        topic: [],
+        lambda_function: [],
+        eventbridge: false,
+      }),
+    ],
   },
   {
     rule: 's3.bucket-object-lock.put',
@@ -573,6 +878,156 @@ const cases: RuleCase[] = [
     severity: 'low',
   },
 ];
+
+/** aws_s3_bucket_lifecycle_configuration (provider v5): every unset field present, as the provider writes it. */
+function lifecycle(days: number) {
+  return {
+    rule: [
+      {
+        abort_incomplete_multipart_upload: [],
+        expiration: [{ date: null, days, expired_object_delete_marker: false }],
+        filter: [
+          { and: [], object_size_greater_than: null, object_size_less_than: null, prefix: '*', tag: [] },
+        ],
+        id: 'nuke-cloudtrail-logs-after-1-day',
+        noncurrent_version_expiration: [],
+        noncurrent_version_transition: [],
+        prefix: '',
+        status: 'Enabled',
+        transition: [],
+      },
+    ],
+  };
+}
+
+/** aws_s3_bucket.lifecycle_rule of provider v3. */
+function legacyLifecycle(days: number) {
+  return {
+    lifecycle_rule: [
+      {
+        abort_incomplete_multipart_upload_days: 0,
+        enabled: true,
+        expiration: [{ date: '', days, expired_object_delete_marker: false }],
+        id: 'nuke-cloudtrail-logs-after-730-days',
+        noncurrent_version_expiration: [{ days: 730 }],
+        noncurrent_version_transition: [],
+        prefix: '',
+        tags: {},
+        transition: [],
+      },
+    ],
+  };
+}
+
+function cors(methods: string[]) {
+  return {
+    allowed_headers: [],
+    allowed_methods: methods,
+    allowed_origins: ['*'],
+    expose_headers: [],
+    id: '',
+    max_age_seconds: 3000,
+  };
+}
+
+function website(index: string) {
+  return {
+    index_document: [{ suffix: index }],
+    error_document: [{ key: 'SomeErrorDocument.html' }],
+    redirect_all_requests_to: [],
+    routing_rule: [],
+    routing_rules: '',
+  };
+}
+
+function replication(destination: string) {
+  return {
+    role: 'arn:aws:iam::111122223333:role/replication',
+    rule: [
+      {
+        delete_marker_replication: [{ status: 'Disabled' }],
+        destination: [
+          {
+            access_control_translation: [],
+            account: '',
+            bucket: destination,
+            encryption_configuration: [],
+            metrics: [],
+            replication_time: [],
+            storage_class: 'STANDARD',
+          },
+        ],
+        existing_object_replication: [],
+        filter: [{ and: [], prefix: '', tag: [] }],
+        id: 'everything',
+        prefix: '',
+        priority: 1,
+        source_selection_criteria: [],
+        status: 'Enabled',
+      },
+    ],
+  };
+}
+
+function legacyReplication(destination: string) {
+  return {
+    replication_configuration: [
+      {
+        role: 'arn:aws:iam::111122223333:role/replication',
+        rules: [
+          {
+            delete_marker_replication_status: 'Disabled',
+            destination: [
+              {
+                access_control_translation: [],
+                account_id: '',
+                bucket: destination,
+                metrics: [],
+                replica_kms_key_id: '',
+                replication_time: [],
+                storage_class: 'STANDARD',
+              },
+            ],
+            filter: [{ prefix: '', tags: {} }],
+            id: 'everything',
+            prefix: '',
+            priority: 1,
+            source_selection_criteria: [],
+            status: 'Enabled',
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function notification() {
+  return {
+    eventbridge: false,
+    lambda_function: [],
+    queue: [
+      {
+        events: ['s3:ObjectCreated:*'],
+        filter_prefix: '',
+        filter_suffix: '',
+        id: 'new-objects',
+        queue_arn: 'arn:aws:sqs:us-east-1:111122223333:uploads',
+      },
+    ],
+    topic: [],
+  };
+}
+
+function sse(algorithm: string, key: string, bucketKey: boolean) {
+  return {
+    rule: [
+      {
+        apply_server_side_encryption_by_default: [{ kms_master_key_id: key, sse_algorithm: algorithm }],
+        bucket_key_enabled: bucketKey,
+      },
+    ],
+  };
+}
 
 function expectStatement(principal: string) {
   return {

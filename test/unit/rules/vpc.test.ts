@@ -13,6 +13,9 @@ const V = 'vpc-0a1b2c3d4e5f60718';
 const TGW_RT = 'tgw-rtb-0a1b2c3d4e5f60718';
 const TGW_ATT = 'tgw-attach-0a1b2c3d4e5f60718';
 
+const S3_READ_POLICY =
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::app-data/*"}]}';
+
 const cases: RuleCase[] = [
   created('vpc.vpc.create', corpus('panther-analysis__aws_ec2_vpc_modified__1'), 'aws_vpc', 'medium'),
   deleted('vpc.vpc.delete', doc.DeleteVpc, res('aws_vpc', V), 'high'),
@@ -219,6 +222,35 @@ const cases: RuleCase[] = [
     changes: { network_acl_id: 'acl-0ffffffffffff0001' },
   },
   created('vpc.endpoint.create', doc.CreateVpcEndpoint, 'aws_vpc_endpoint', 'medium'),
+  {
+    rule: 'vpc.endpoint-policy.modify',
+    label: 'policy widened, split aws_vpc_endpoint_policy in state: it is named, not the endpoint',
+    record: doc.ModifyVpcEndpoint,
+    state: [
+      res('aws_vpc_endpoint', 'vpce-0a1b2c3d4e5f60718', { policy: S3_READ_POLICY }),
+      res('aws_vpc_endpoint_policy', 'vpce-0a1b2c3d4e5f60718', {
+        vpc_endpoint_id: 'vpce-0a1b2c3d4e5f60718',
+        policy: S3_READ_POLICY,
+      }),
+    ],
+    kind: 'modified',
+    severity: 'high',
+    type: 'aws_vpc_endpoint_policy',
+    changes: {
+      policy: {
+        Version: '2012-10-17',
+        Statement: [{ Action: ['*'], Effect: 'Allow', Principal: { AWS: ['*'] }, Resource: ['*'] }],
+      },
+    },
+    unchanged: [
+      res('aws_vpc_endpoint', 'vpce-0a1b2c3d4e5f60718', { policy: S3_READ_POLICY }),
+      res('aws_vpc_endpoint_policy', 'vpce-0a1b2c3d4e5f60718', {
+        vpc_endpoint_id: 'vpce-0a1b2c3d4e5f60718',
+        policy:
+          '{"Statement":[{"Action":"*","Effect":"Allow","Principal":"*","Resource":"*"}],"Version":"2012-10-17"}',
+      }),
+    ],
+  },
   {
     rule: 'vpc.endpoint.modify',
     label: 'policy widened to full access',

@@ -70,6 +70,8 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
   const [newIds, setNewIds] = useState<ReadonlySet<string>>(new Set());
   const [hiddenNew, setHiddenNew] = useState(0);
   const [reloadKey, setReloadKey] = useState(0);
+  /** Rows ticked for bulk triage. */
+  const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
 
   const onApiError = useCallback(
     (err: unknown): string => {
@@ -183,33 +185,58 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
   // --- live feed: merge drifts into the table, mark new ones
   const latest = useRef({ url, page });
   latest.current = { url, page };
-  const onLiveDrift = useCallback((drift: Drift) => {
+  /**
+   * A drift whose status changed (here or elsewhere): its row follows, or leaves a table whose
+   * filters it no longer matches (acknowledged in the open-only view). True when it was on the page.
+   */
+  const updateRow = useCallback((drift: Drift): boolean => {
     const { url: current, page: currentPage } = latest.current;
-    const known = currentPage.rows.some((row) => row.id === drift.id);
-    const onTop = currentPage.number === 1 && current.sort === 'time' && current.order === 'desc';
-    if (known) {
+    if (!currentPage.rows.some((row) => row.id === drift.id)) return false;
+    if (matchesFilters(drift, current.filters)) {
       setPage((p) => ({ ...p, rows: p.rows.map((row) => (row.id === drift.id ? drift : row)) }));
-      return;
-    }
-    if (!matchesFilters(drift, current.filters)) return;
-    if (!onTop) {
-      setHiddenNew((n) => n + 1);
-      return;
-    }
-    setPage((p) => ({
-      ...p,
-      rows: [drift, ...p.rows.filter((row) => row.id !== drift.id)].slice(0, MAX_LIVE_ROWS),
-      total: p.total === undefined ? undefined : p.total + 1,
-    }));
-    setNewIds((ids) => new Set(ids).add(drift.id));
-    setTimeout(() => {
-      setNewIds((ids) => {
+    } else {
+      setPage((p) => {
+        const rows = p.rows.filter((row) => row.id !== drift.id);
+        const gone = p.rows.length - rows.length;
+        return { ...p, rows, total: p.total === undefined ? undefined : Math.max(0, p.total - gone) };
+      });
+      setChecked((ids) => {
+        if (!ids.has(drift.id)) return ids;
         const next = new Set(ids);
         next.delete(drift.id);
         return next;
       });
-    }, NEW_MARK_MS);
+    }
+    return true;
   }, []);
+  const onLiveDrift = useCallback(
+    (drift: Drift) => {
+      const { url: current, page: currentPage } = latest.current;
+      if (updateRow(drift)) return;
+      // A status change of a drift not on this page is not a new drift: no "new" row for it.
+      if (drift.statusChangedAt || drift.status !== 'open') return;
+      if (!matchesFilters(drift, current.filters)) return;
+      const onTop = currentPage.number === 1 && current.sort === 'time' && current.order === 'desc';
+      if (!onTop) {
+        setHiddenNew((n) => n + 1);
+        return;
+      }
+      setPage((p) => ({
+        ...p,
+        rows: [drift, ...p.rows.filter((row) => row.id !== drift.id)].slice(0, MAX_LIVE_ROWS),
+        total: p.total === undefined ? undefined : p.total + 1,
+      }));
+      setNewIds((ids) => new Set(ids).add(drift.id));
+      setTimeout(() => {
+        setNewIds((ids) => {
+          const next = new Set(ids);
+          next.delete(drift.id);
+          return next;
+        });
+      }, NEW_MARK_MS);
+    },
+    [updateRow],
+  );
 
   const [liveDrift, setLiveDrift] = useState<Drift | null>(null);
   const { health, check: checkHealth } = useServerHealth();
@@ -282,11 +309,11 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
   );
   const onStatusChanged = useCallback(
     (drift: Drift) => {
-      setPage((p) => ({ ...p, rows: p.rows.map((row) => (row.id === drift.id ? drift : row)) }));
+      updateRow(drift);
       refreshSummary();
       refreshGraph();
     },
-    [refreshSummary, refreshGraph],
+    [updateRow, refreshSummary, refreshGraph],
   );
 
   // --- who acts: the signed-in user in AWS; locally a name asked once and kept in this browser
@@ -313,7 +340,6 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
   };
 
   // --- bulk triage: ticked rows, or every drift that matches the filters
-  const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
   /** "Select all that match": every matching drift, fetched when chosen (null: ticked rows only). */
   const [allMatching, setAllMatching] = useState<readonly Drift[] | null>(null);
   const [collecting, setCollecting] = useState(false);

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { displayEventName } from '../../../lambdas/core/display.js';
 import type { Api } from '../api.js';
 import { cloudTrailLink, resourceConsoleLink } from '../lib/console-links.js';
 import { formatTime, resourceLabel } from '../lib/format.js';
@@ -241,7 +242,7 @@ function DetailBody({
           <Field label="User agent" value={actor.userAgent} />
           <Field label="Channel" value={actor.channel} />
           <Field label="Invoked by" value={actor.invokedBy} />
-          <Field label="Event" value={`${drift.event.name} (${drift.event.source})`} />
+          <Field label="Event" value={`${displayEventName(drift.event.name)} (${drift.event.source})`} />
           <Field label="Event time" value={formatTime(drift.event.time)} />
           <Field label="Detected" value={formatTime(drift.detectedAt)} />
           <Field label="Region" value={drift.event.region} />
@@ -280,7 +281,7 @@ function DetailBody({
             {history.map((other) => (
               <li key={other.id}>
                 <button type="button" className="link-button" onClick={() => onSelect(other)}>
-                  {formatTime(other.event.time)} · {other.event.name} · {other.status}
+                  {formatTime(other.event.time)} · {displayEventName(other.event.name)} · {other.status}
                 </button>
               </li>
             ))}

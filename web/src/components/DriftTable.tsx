@@ -1,4 +1,5 @@
-import { type KeyboardEvent, memo, useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, type KeyboardEvent, memo, useEffect, useMemo, useRef, useState } from 'react';
+import { displayEventName } from '../../../lambdas/core/display.js';
 import { actorLabel, attributesLabel, nodeIdOf, resourceLabel, shortTime } from '../lib/format.js';
 import type { SortKey } from '../lib/url-state.js';
 import type { Drift } from '../types.js';
@@ -44,6 +45,28 @@ interface DriftTableProps {
   readonly onCheck: (ids: readonly string[], checked: boolean) => void;
   /** A phone: fewer columns. */
   readonly narrow?: boolean;
+}
+
+/**
+ * A resource address that may wrap after each dot (module, type, name), so that a long one is read
+ * whole in the row rather than cut off; a piece longer than the column still breaks anywhere.
+ */
+function Address({ text }: { readonly text: string }) {
+  let offset = 0;
+  return (
+    <>
+      {text.split(/(?<=\.)/).map((piece) => {
+        const at = offset;
+        offset += piece.length;
+        return (
+          <Fragment key={at}>
+            {at > 0 && <wbr />}
+            {piece}
+          </Fragment>
+        );
+      })}
+    </>
+  );
 }
 
 /** Arrow keys move between rows; Enter opens the detail. */
@@ -115,9 +138,13 @@ const Row = memo(function Row({
       {narrow && (
         // A phone: the resource, and under it when, what and who (the rest is in the detail).
         <td className="col-address col-stack" title={resourceLabel(drift)}>
-          <div className={`mono${drift.resource.address ? '' : ' muted'}`}>{resourceLabel(drift)}</div>
+          <div className={`mono row-address${drift.resource.address ? '' : ' muted'}`}>
+            <Address text={resourceLabel(drift)} />
+          </div>
+          {/* Each piece whole on a line of its own if need be: the actor is not cut off the end. */}
           <div className="row-meta muted">
-            {shortTime(drift.event.time)} · {drift.event.name} · {actorLabel(drift)}
+            <span>{shortTime(drift.event.time)}</span> · <span>{displayEventName(drift.event.name)}</span> ·{' '}
+            <span className="row-actor">{actorLabel(drift)}</span>
           </div>
         </td>
       )}
@@ -134,7 +161,7 @@ const Row = memo(function Row({
           className={`col-address mono${drift.resource.address ? '' : ' muted'}`}
           title={resourceLabel(drift)}
         >
-          {resourceLabel(drift)}
+          <Address text={resourceLabel(drift)} />
         </td>
       )}
       {!narrow && (
@@ -154,7 +181,7 @@ const Row = memo(function Row({
           </td>
           {!hidden.has('event') && (
             <td className="mono col-event" title={drift.event.name}>
-              {drift.event.name}
+              {displayEventName(drift.event.name)}
             </td>
           )}
         </>

@@ -1,9 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
+import { DRIFT_KINDS, DRIFT_STATUSES, SEVERITIES_WORST_FIRST } from '../../../lambdas/core/types.js';
 import { DEFAULT_FILTERS, type Filters } from '../lib/url-state.js';
-
-const STATUSES = ['open', 'acknowledged', 'resolved'];
-const SEVERITIES = ['critical', 'high', 'medium', 'low'];
-const KINDS = ['modified', 'deleted', 'unmanaged'];
 
 type TextKey = 'q' | 'actor' | 'from' | 'to';
 
@@ -154,17 +151,22 @@ export function FilterBar({ filters, types, onChange }: FilterBarProps) {
       <div className="filter-row">
         <Toggles
           name="Status"
-          options={STATUSES}
+          options={DRIFT_STATUSES}
           selected={filters.status}
           onToggle={(v) => toggle('status', v)}
         />
         <Toggles
           name="Severity"
-          options={SEVERITIES}
+          options={SEVERITIES_WORST_FIRST}
           selected={filters.severity}
           onToggle={(v) => toggle('severity', v)}
         />
-        <Toggles name="Kind" options={KINDS} selected={filters.kind} onToggle={(v) => toggle('kind', v)} />
+        <Toggles
+          name="Kind"
+          options={DRIFT_KINDS}
+          selected={filters.kind}
+          onToggle={(v) => toggle('kind', v)}
+        />
         {filters.resource && (
           <span className="chip" data-testid="resource-filter">
             resource: {filters.resource}

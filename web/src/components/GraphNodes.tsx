@@ -40,8 +40,11 @@ export const ResourceNodeView = memo(function ResourceNodeView({ data }: NodePro
         <div className="rn-name">{data.name}</div>
         <div className="rn-type">
           {data.actor && data.event ? (
+            // The event gives way first: a long name ends in an ellipsis, the actor stays readable.
             <span className="rn-last" data-testid="node-last">
-              {data.event} · {data.actor}
+              <span className="rn-event">{data.event}</span>
+              <span className="rn-sep"> · </span>
+              <span className="rn-actor">{data.actor}</span>
             </span>
           ) : (
             data.type

@@ -12,6 +12,7 @@ import {
   useStore,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { displayEventName } from '../../../lambdas/core/display.js';
 import { actorLabel, shortTime } from '../lib/format.js';
 import { type Layout, layoutGraph, NODE_HEIGHT, NODE_WIDTH, structureKey } from '../lib/layout.js';
 import { useThemeAttribute } from '../lib/use-media.js';
@@ -131,7 +132,7 @@ function GraphCanvas({
       if (node.id === selectedNode) classes.push('is-selected');
       const last = severity ? latest?.get(node.id) : undefined;
       const lastText = last
-        ? `${last.event.name} by ${actorLabel(last)} at ${shortTime(last.event.time)} UTC`
+        ? `${displayEventName(last.event.name)} by ${actorLabel(last)} at ${shortTime(last.event.time)} UTC`
         : null;
       resources.push({
         id: node.id,
@@ -146,8 +147,9 @@ function GraphCanvas({
           open: node.drift.open,
           severity,
           managed: node.managed,
-          actor: last ? actorLabel(last) : null,
-          event: last?.event.name ?? null,
+          // A node is narrow: an email's name part is enough there (the tooltip has it whole).
+          actor: last ? actorLabel(last).replace(/@[^@\s]+$/, '') : null,
+          event: last ? displayEventName(last.event.name) : null,
           lastText,
         },
         className: classes.join(' '),
@@ -190,9 +192,10 @@ function GraphCanvas({
   paneSize.current = pane;
 
   // Fit the whole graph when it is readable that way; otherwise the readable zoom, on the worst
-  // drift (or the top left). Runs once the pane has a size, and again when a new group appears.
+  // drift (or the top left). Runs once the pane has a size, and again when a new group appears:
+  // then on that group (it is the news).
   const fitReadable = useCallback(
-    (duration = 0) => {
+    (duration = 0, focusGroup?: string) => {
       const { width, height } = paneSize.current;
       if (!width || !height || layout.groups.length === 0) return;
       const left = Math.min(...layout.groups.map((g) => g.position.x));
@@ -220,7 +223,13 @@ function GraphCanvas({
       const worst = [...graph.nodes]
         .filter((node) => node.drift.open > 0 && node.drift.severity)
         .sort((a, b) => SEVERITY_RANK[b.drift.severity!] - SEVERITY_RANK[a.drift.severity!])[0];
-      const centre = (worst && layout.centres.get(worst.id)) || { x: left, y: top };
+      const group = focusGroup ? layout.groups.find((g) => g.id === focusGroup) : undefined;
+      const centre = group
+        ? { x: group.position.x + group.width / 2, y: group.position.y + group.height / 2 }
+        : (worst && layout.centres.get(worst.id)) || { x: left, y: top };
+      const half = group
+        ? { x: group.width / 2, y: group.height / 2 }
+        : { x: NODE_WIDTH / 2, y: NODE_HEIGHT / 2 };
       const z = MIN_FIT_ZOOM;
       const along = (size: number, start: number, low: number, high: number, middle: number, half: number) =>
         (high - low) * z + start + FIT_PADDING <= size
@@ -228,8 +237,8 @@ function GraphCanvas({
           : Math.min(start - low * z, size - FIT_PADDING - (middle + half) * z);
       flow.setViewport(
         {
-          x: along(width, FIT_PADDING, left, right, centre.x, NODE_WIDTH / 2),
-          y: along(height, FIT_TOP, top, bottom, centre.y, NODE_HEIGHT / 2),
+          x: along(width, FIT_PADDING, left, right, centre.x, half.x),
+          y: along(height, FIT_TOP, top, bottom, centre.y, half.y),
           zoom: z,
         },
         { duration },
@@ -241,10 +250,11 @@ function GraphCanvas({
   useEffect(() => {
     if (!pane.width || !pane.height) return;
     const ids = layout.groups.map((group) => group.id);
-    const first = seenGroups.current === null;
-    const added = ids.some((id) => !seenGroups.current?.has(id));
+    const first = !seenGroups.current?.size;
+    const added = ids.find((id) => !seenGroups.current?.has(id));
     seenGroups.current = new Set([...(seenGroups.current ?? []), ...ids]);
-    if (first || added) fitReadable(first ? 0 : 300);
+    if (first) fitReadable(0);
+    else if (added) fitReadable(300, added);
   }, [layout, pane.width, pane.height, fitReadable]);
   useEffect(() => {
     if (!selectedNode || selectedNode === lastFocused.current) return;
@@ -310,7 +320,7 @@ function GraphCanvas({
           flow.fitBounds({ ...group.position, width: group.width, height: group.height }, { duration: 350 });
       }}
     >
-      {/* One panel: the count sits under the search box, so it can never cover it. */}
+      {/* One panel: the count sits beside (or under) the search box, so it can never cover it. */}
       <Panel position="top-left" className="graph-search">
         <input
           type="search"

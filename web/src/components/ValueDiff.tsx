@@ -1,8 +1,14 @@
+import { displayItems } from '../../../lambdas/core/display.js';
 import { lineDiff } from '../lib/diff.js';
 import { asDocument, formatValue, prettyDocument } from '../lib/json-doc.js';
 
-/** Expected vs actual for one attribute: a line diff for JSON documents, two values otherwise. */
-export function ValueDiff({ expected, actual }: { readonly expected: unknown; readonly actual: unknown }) {
+/**
+ * Expected vs actual for one attribute: a line diff for JSON documents, two values otherwise.
+ * Security-group rules read as words ("tcp 22 from 0.0.0.0/0"), not the engine's atoms.
+ */
+export function ValueDiff(props: { readonly expected: unknown; readonly actual: unknown }) {
+  const expected = displayItems(props.expected);
+  const actual = displayItems(props.actual);
   const before = asDocument(expected);
   const after = asDocument(actual);
   if (before && after) {

@@ -1,7 +1,7 @@
 // View, filters and selection live in the URL hash so that links can be shared and
 // back/forward works. Auth tokens that arrive in the hash are taken out before this runs.
 
-import { DRIFT_SORT_FIELDS, type DriftSortField } from '../../../lambdas/ports.js';
+import { DRIFT_SORT_FIELDS, type DriftSortField } from '../../../lambdas/core/drift-query.js';
 
 export type ViewMode = 'split' | 'graph' | 'table';
 
@@ -108,15 +108,20 @@ export function toHash(state: UrlState): string {
   return text ? `#${text}` : '#';
 }
 
-/** Query parameters of GET /drifts for these filters (docs/api.md). */
+/** Query parameters of GET /drifts for these filters and this sort (docs/api.md). */
 export function driftQuery(state: UrlState): Record<string, string> {
-  const query: Record<string, string> = { sort: state.sort, order: state.order };
-  for (const [key, value] of Object.entries(state.filters)) {
+  return { sort: state.sort, order: state.order, ...filterParams(state.filters) };
+}
+
+/** The filters as GET /drifts's query parameters (the empty ones left out). */
+export function filterParams(filters: Filters): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [key, value] of Object.entries(filters)) {
     const text = Array.isArray(value) ? value.join(',') : (value as string).trim();
     if (!text) continue;
-    query[key] = key === 'from' || key === 'to' ? toIso(text) : text;
+    params[key] = key === 'from' || key === 'to' ? toIso(text) : text;
   }
-  return query;
+  return params;
 }
 
 /** datetime-local inputs give local time without a zone; the API wants ISO. */

@@ -1,0 +1,31 @@
+// EventBridge rule (one per configured webhook, on the stack's drift bus) → a signed POST of the
+// drift event. EventBridge API destinations cannot compute an HMAC of the body, hence this function.
+// The rule's input is `{"webhook": <index in WEBHOOKS>, "event": <the event>}`. A failure throws:
+// Lambda retries the asynchronous invocation, then sends it to the dead-letter queue (alarmed).
+
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerSecrets } from '../adapters/aws/secrets-manager.js';
+import { type DeliveryResult, deliverWebhook, type WebhookTarget } from '../services/drift-delivery.js';
+import { jsonEnv, numberEnv } from './runtime/env.js';
+import { jsonLogger } from './runtime/logger.js';
+
+const webhooks = jsonEnv<WebhookTarget[]>('WEBHOOKS');
+const timeoutMs = numberEnv('WEBHOOK_TIMEOUT_SECONDS', 10) * 1000;
+const secrets = new SecretsManagerSecrets(new SecretsManagerClient({}));
+const logger = jsonLogger({ function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'webhook-delivery' });
+
+async function post(url: string, body: string, headers: Record<string, string>) {
+  const answer = await fetch(url, {
+    method: 'POST',
+    body,
+    headers,
+    redirect: 'manual', // a redirect could carry the signed body elsewhere
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  await answer.body?.cancel();
+  return { status: answer.status };
+}
+
+export async function handler(input: { webhook?: unknown; event?: unknown }): Promise<DeliveryResult> {
+  return deliverWebhook(webhooks, input, { secrets, post, logger, userAgent: 'tfdrift-webhook/1' });
+}
