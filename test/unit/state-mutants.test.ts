@@ -147,6 +147,7 @@ describe('resource blocks', () => {
     expect(resource.address).toBe('aws_widget.w');
     expect(resource.module).toBeNull();
     expect(resource.provider).toBe('');
+    expect(parse([block({})]).resources[0].provider).toBe('provider["registry.terraform.io/hashicorp/aws"]');
     expect(parse([block({ provider: 5 })]).resources[0].provider).toBe('');
   });
 
@@ -226,6 +227,10 @@ describe('legacy flat attributes', () => {
       labels: { '1x': { value: 'a' }, x1: { value: 'b' } },
       ports: Object.assign([], { 12: { value: 'c' } }),
     });
+  });
+
+  it('a key ending in digits is a map key, not a list index', () => {
+    expect(unflatten({ 'tags.a1.v': 'x' })).toEqual({ tags: { a1: { v: 'x' } } });
   });
 
   it('a deeper key replaces a scalar at its parent', () => {
@@ -326,6 +331,7 @@ describe('where a resource lives (scope)', () => {
     expect(account('arn:aws:sqs:eu-west-1:111122223333:q')).toBe('111122223333');
     expect(account('urn:aws:sqs:eu-west-1:111122223333:q')).toBeNull();
     expect(account('arn:aws:sqs:eu-west-1')).toBeNull();
+    expect(scopes([withArn('r', 'arn:aws:sqs:eu-west-1')])[0].region).toBeNull();
     expect(account('arn:aws:sqs:eu-west-1:1111222233334:q')).toBeNull();
     expect(account('arn:aws:iam::aws:policy/ReadOnlyAccess')).toBeNull();
     expect(scopes([withArn('r', 'urn:aws:sqs:eu-west-1:111122223333:q')])[0].region).toBeNull();
