@@ -4,7 +4,8 @@
 //   npx tsx scripts/mutation-score.ts [report.json | dir ...]     (default: reports/mutation/runs)
 //
 // Each report is one `npx stryker run --mutate <file>` (stryker.config.mjs), copied from
-// reports/mutation/mutation.json. Where two reports hold the same file, the newer one counts.
+// reports/mutation/mutation.json (Stryker's --incremental files beside them are skipped). Where two
+// reports hold the same file, the newer one counts.
 // Survivors listed in scripts/mutation-equivalents.json (file, the mutated source text, its
 // replacement, why no test can tell them apart) are reported as equivalent, and a second score
 // leaves them out; the first score is Stryker's own.
@@ -43,7 +44,7 @@ const inputs = args.length > 0 ? args : [join(root, 'reports/mutation/runs')];
 function reportFiles(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
   return readdirSync(path)
-    .filter((name) => name.endsWith('.json'))
+    .filter((name) => name.endsWith('.json') && !name.endsWith('.incremental.json'))
     .map((name) => join(path, name));
 }
 
