@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseRecord } from '../../lambdas/core/cloudtrail.js';
 import type { AttributeEffect } from '../../lambdas/core/detect.js';
-import { type DetectedEvent, foldNetDrift } from '../../lambdas/core/net.js';
+import { type DetectedEvent, foldNetDrift, NetFold } from '../../lambdas/core/net.js';
 import { buildStateIndex } from '../../lambdas/core/state.js';
 import type { Finding, Severity } from '../../lambdas/core/types.js';
 import { stateOf } from './rules/harness.js';
@@ -273,5 +273,52 @@ describe('foldNetDrift', () => {
     );
     const [missing] = foldNetDrift([detected(1, [setEffect('policy', undefined, 'x')])], state);
     expect(missing.summary).toBe('alice changed policy from null to x on aws_widget.w (SetColour)');
+  });
+});
+
+describe('NetFold (foldNetDrift as events arrive)', () => {
+  it('keeps only events with effects or value-less findings, and folds them like foldNetDrift', () => {
+    const fold = new NetFold(7);
+    const valueChange = finding('modified', managed, {
+      changes: [{ attribute: 'size', expected: 1, actual: 2 }],
+    });
+    fold.add(call(1), [valueChange], []);
+    expect(fold.size).toBe(0);
+    fold.add(call(2), [], [setEffect('size', 1, 2)]);
+    expect(fold.size).toBe(1);
+    fold.add(call(3), [finding('deleted', managed)], []);
+    expect(fold.size).toBe(2);
+    const all = [detected(2, [setEffect('size', 1, 2)]), detected(3, [], [finding('deleted', managed)])];
+    const strip = (findings: Finding[]) =>
+      findings.map(({ id, kind, changes, summary }) => ({ id, kind, changes, summary }));
+    expect(strip(fold.findings(state))).toEqual(strip(foldNetDrift(all, state)));
+  });
+
+  it('counts the same call added twice once, whatever the seed', () => {
+    for (const seed of [1, 2]) {
+      const fold = new NetFold(seed);
+      fold.add(call(1), [], [setEffect('size', 1, 2)]);
+      fold.add(call(1), [], [setEffect('size', 1, 2)]);
+      fold.add(call(1, 'alice', { other: true }), [], [setEffect('size', 1, 3)]);
+      const [net] = fold.findings(state);
+      expect(net.events).toHaveLength(2);
+      expect(net.changes).toEqual([{ attribute: 'size', expected: 1, actual: 3 }]);
+    }
+  });
+
+  it('reports each resource as first named, even when a later event names it with more fields', () => {
+    const fold = new NetFold(3);
+    const unmanaged: Finding['resource'] = {
+      type: 'aws_widget',
+      address: null,
+      id: 'w-9',
+      arn: null,
+      stateFile: null,
+    };
+    fold.add(call(1), [finding('unmanaged', unmanaged)], []);
+    fold.add(call(2), [finding('unmanaged', { ...unmanaged, arn: 'arn:w-9' })], []);
+    const [net] = fold.findings(state);
+    expect(net.resource).toEqual(unmanaged);
+    expect(net.events).toHaveLength(2);
   });
 });
