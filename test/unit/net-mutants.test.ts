@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseRecord } from '../../lambdas/core/cloudtrail.js';
 import type { AttributeEffect } from '../../lambdas/core/detect.js';
+import { netFindingId } from '../../lambdas/core/detect.js';
 import { type DetectedEvent, foldNetDrift, NetFold } from '../../lambdas/core/net.js';
 import { buildStateIndex } from '../../lambdas/core/state.js';
 import type { Finding, Severity } from '../../lambdas/core/types.js';
@@ -306,7 +307,7 @@ describe('NetFold (foldNetDrift as events arrive)', () => {
     }
   });
 
-  it('reports each resource as first named, even when a later event names it with more fields', () => {
+  it('reports a resource as the earliest call named it, even when a call added before names it with more fields', () => {
     const fold = new NetFold(3);
     const unmanaged: Finding['resource'] = {
       type: 'aws_widget',
@@ -315,10 +316,52 @@ describe('NetFold (foldNetDrift as events arrive)', () => {
       arn: null,
       stateFile: null,
     };
-    fold.add(call(1), [finding('unmanaged', unmanaged)], []);
+    // Added out of time order: the earlier call's resource is the one reported.
     fold.add(call(2), [finding('unmanaged', { ...unmanaged, arn: 'arn:w-9' })], []);
+    fold.add(call(1), [finding('unmanaged', unmanaged)], []);
     const [net] = fold.findings(state);
     expect(net.resource).toEqual(unmanaged);
     expect(net.events).toHaveLength(2);
+  });
+});
+
+describe('more folds', () => {
+  it('removing one of the state’s set items is drift', () => {
+    const [net] = foldNetDrift([detected(1, [itemsEffect('remove', ['a', 'b'], ['b'])])], state);
+    expect(net.changes).toEqual([{ attribute: 'rules', expected: ['a', 'b'], actual: ['a'] }]);
+  });
+
+  it('a deleted resource folds into one finding with the id of its resource and kind', () => {
+    const [net] = foldNetDrift(
+      [detected(1, [], [finding('deleted', managed)]), detected(2, [], [finding('deleted', managed)], 'bob')],
+      state,
+    );
+    expect(net.summary).toBe('alice, bob deleted aws_widget.w outside Terraform (2 events, last SetSize)');
+    expect(net.id).toBe(netFindingId(state, managed, 'deleted', ''));
+    expect(net.id).not.toBe(netFindingId(state, managed, 'modified', ''));
+  });
+
+  it('a created resource known by neither id nor ARN is named by its type alone', () => {
+    const bare: Finding['resource'] = {
+      type: 'aws_widget',
+      address: null,
+      id: null,
+      arn: null,
+      stateFile: null,
+    };
+    const [net] = foldNetDrift([detected(1, [], [finding('unmanaged', bare)])], state);
+    expect(net.summary).toBe('alice created aws_widget, which no Terraform state manages (SetColour)');
+  });
+
+  it('two sessions of one role are two actors', () => {
+    const session = (n: number, name: string) => ({
+      ...detected(n, [setEffect('size', 1, n + 1)]),
+      event: {
+        ...call(n),
+        actor: { ...call(n).actor, type: 'AssumedRole', arn: 'arn:aws:sts::1:assumed-role/r', name },
+      },
+    });
+    const [net] = foldNetDrift([session(1, 'ann'), session(2, 'ben'), session(3, 'ann')], state);
+    expect(net.actors?.map((a) => a.name)).toEqual(['ann', 'ben']);
   });
 });
