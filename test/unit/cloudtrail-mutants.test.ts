@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import {
   eventDuplicateKey,
   extractEach,
+  extractRecords,
   isReadOnlyName,
+  isTerraformUserAgent,
   normaliseRecord,
   recordProblem,
 } from '../../lambdas/core/cloudtrail.js';
@@ -235,5 +237,111 @@ describe('eventDuplicateKey', () => {
       eventDuplicateKey(good(), 'e-1', false),
     );
     expect(eventDuplicateKey(good(), 'e-2', false)).not.toBe(eventDuplicateKey(good(), 'e-1', false));
+  });
+});
+
+describe('more record shapes', () => {
+  it('a record is a record even with digest or envelope fields beside its eventName', () => {
+    const digestLike = good({ digestStartTime: 't', logFiles: [] });
+    expect(extractEach(digestLike)).toEqual([{ record: digestLike }]);
+    const envelopeLike = good({ source: 'aws.ec2', detail: {} });
+    expect(extractEach(envelopeLike)).toEqual([{ record: envelopeLike }]);
+    const sourceOnly = { eventSource: 'ec2.amazonaws.com', source: 'aws.ec2', detail: good() };
+    expect(extractEach(sourceOnly)).toEqual([{ error: 'not a CloudTrail record: missing eventName' }]);
+  });
+
+  it('an envelope names its detail-type only when it is text', () => {
+    expect(extractEach({ 'detail-type': 5, source: 'aws.events', detail: {} })).toEqual([
+      {
+        error:
+          'EventBridge event does not carry a CloudTrail record in detail: missing eventName/eventSource',
+      },
+    ]);
+  });
+
+  it('extractRecords returns the records, or throws naming the first bad part', () => {
+    expect(extractRecords([good(), { Records: [good()] }])).toEqual([good(), good()]);
+    expect(() => extractRecords([good(), { eventSource: 's' }])).toThrowError(
+      '[1]: not a CloudTrail record: missing eventName',
+    );
+    expect(() => normaliseRecord({ eventSource: 's' })).toThrowError(
+      'not a CloudTrail record: missing eventName',
+    );
+  });
+
+  it('insightDetails count only on an Insights record', () => {
+    const notInsight = {
+      eventType: 'AwsApiCall',
+      insightDetails: { eventName: 'PutObject', eventSource: 's3.amazonaws.com' },
+    };
+    expect(recordProblem(notInsight)).toBe('missing eventName/eventSource');
+    expect(recordProblem({ eventName: 5, eventSource: 's' })).toBe(
+      'eventName must be a non-empty string, got number 5',
+    );
+  });
+});
+
+describe('more actors', () => {
+  const actorOf = (userIdentity: unknown, extra: Record<string, unknown> = {}) =>
+    normaliseRecord(good({ userIdentity, ...extra })).actor;
+
+  it('an empty type is Unknown; each type takes its name from its own fields', () => {
+    expect(actorOf({ type: '' }).type).toBe('Unknown');
+    expect(actorOf({ type: 'IAMUser', invokedBy: 'svc.amazonaws.com' }).name).toBeNull();
+    expect(actorOf({ type: 'IAMUser', userName: 'alice', arn: 'arn:aws:iam::1:user/path/alice2' }).name).toBe(
+      'alice',
+    );
+    expect(actorOf({ type: 'IAMUser', arn: 'arn:aws:iam::1:root' }).name).toBeNull();
+    expect(
+      actorOf({
+        type: 'FederatedUser',
+        arn: 'fed',
+        sessionContext: { sessionIssuer: { userName: 'issuer' } },
+      }).name,
+    ).toBe('issuer');
+    expect(
+      actorOf({ type: 'AWSService', arn: 'arn:aws:iam::1:role/x', invokedBy: 'svc.amazonaws.com' }).name,
+    ).toBe('svc.amazonaws.com');
+    expect(actorOf({ type: 'Other', arn: 'no-slash', invokedBy: 'svc', principalId: 'p' }).name).toBe('svc');
+    expect(actorOf({ type: 'Other', userName: 'u', arn: 'arn:x/y' }).name).toBe('u');
+    expect(actorOf({ type: 'Other', principalId: 'p' }).name).toBe('p');
+  });
+
+  it('parses only a whole assumed-role session ARN', () => {
+    expect(actorOf({ type: 'AssumedRole', arn: 'xarn:aws:sts::1:assumed-role/r/s' }).name).toBeNull();
+    expect(actorOf({ type: 'AssumedRole', arn: 'arn:aws:sts::1:assumed-role/r/s/' }).name).toBeNull();
+    expect(actorOf({ type: 'AssumedRole' }).name).toBeNull();
+  });
+
+  it('an SSO role is known by the issuer’s role name', () => {
+    const sso = (issuer: Record<string, unknown>) =>
+      actorOf({ type: 'AssumedRole', sessionContext: { sessionIssuer: issuer } }).sso;
+    expect(sso({ userName: 'AWSReservedSSO_Admin_1', arn: 'arn:aws:iam::1:role/other' })).toBe(true);
+    expect(sso({ userName: 'Admin', arn: 'arn:aws:iam::1:role/AWSReservedSSO_Admin_1' })).toBe(false);
+    expect(sso({ arn: 'arn:aws:iam::1:role/AWSReservedSSO_Admin_1' })).toBe(true);
+  });
+
+  it('more channels: a console flag, an AWS service, addresses and product tokens', () => {
+    const channel = (userIdentity: Record<string, unknown>, extra: Record<string, unknown>) =>
+      actorOf(userIdentity, extra).channel;
+    const alice = { type: 'IAMUser', userName: 'a' };
+    expect(channel(alice, { sessionCredentialFromConsole: true })).toBe('console');
+    expect(channel({ type: 'AWSService' }, {})).toBe('service');
+    expect(channel(alice, { sourceIPAddress: 'lambda.amazonaws.com.example.net' })).toBe('unknown');
+    expect(channel(alice, { userAgent: 'console.ec2.amazonaws.com' })).toBe('console');
+    expect(channel(alice, { userAgent: 'AWS Internal ConsoleX' })).toBe('unknown');
+    expect(channel(alice, { userAgent: 'AWS-CLI/2.0' })).toBe('cli');
+  });
+
+  it('takes OpenTofu and provider tokens only with a version', () => {
+    for (const ua of [
+      'OpenTofu/1.6.0',
+      'tofu/1.6.0',
+      'terraform-provider-aws/5.31.0',
+      'terraform-provider-aws/dev',
+    ])
+      expect([ua, isTerraformUserAgent(ua)]).toEqual([ua, true]);
+    for (const ua of ['OpenTofu/x', 'tofu/x', 'terraform-provider-aws/x', 'terraform-provider-aws/devel'])
+      expect([ua, isTerraformUserAgent(ua)]).toEqual([ua, false]);
   });
 });
