@@ -9,6 +9,7 @@ import {
   parseConfig,
   withIgnoredPrincipals,
 } from '../../lambdas/core/config.js';
+import { ConfigError, InputError, RuleError, StateError } from '../../lambdas/core/errors.js';
 
 describe('globMatch', () => {
   it('* is any run, ? one character, everything else literal, the whole value', () => {
@@ -95,5 +96,19 @@ describe('parseConfig', () => {
     expect(withIgnoredPrincipals(config, [])).toBe(config);
     expect(withIgnoredPrincipals(config, ['q']).ignorePrincipals).toEqual(['p', 'q']);
     expect(config.ignorePrincipals).toEqual(['p']);
+  });
+});
+
+describe('error classes', () => {
+  it('each names itself, so a log line says which kind of input was bad', () => {
+    const names = [new ConfigError('x'), new InputError('x'), new RuleError('x'), new StateError('x')].map(
+      (e) => [e.name, e instanceof Error, String(e)],
+    );
+    expect(names).toEqual([
+      ['ConfigError', true, 'ConfigError: x'],
+      ['InputError', true, 'InputError: x'],
+      ['RuleError', true, 'RuleError: x'],
+      ['StateError', true, 'StateError: x'],
+    ]);
   });
 });
