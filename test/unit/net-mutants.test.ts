@@ -365,3 +365,12 @@ describe('more folds', () => {
     expect(net.actors?.map((a) => a.name)).toEqual(['ann', 'ben']);
   });
 });
+
+it('NetFold reports the id the earliest call saw, when a later-added call saw another', () => {
+  const fold = new NetFold(5);
+  fold.add(call(2), [finding('deleted', { ...managed, id: 'w-new' })], []);
+  fold.add(call(1), [finding('deleted', managed)], []);
+  const [net] = fold.findings(state);
+  expect(net.resource.id).toBe('w-1');
+  expect(net.events).toHaveLength(2);
+});
