@@ -345,3 +345,19 @@ describe('more actors', () => {
       expect([ua, isTerraformUserAgent(ua)]).toEqual([ua, false]);
   });
 });
+
+describe('envelopes and names, at the edges', () => {
+  it('an envelope with a detail-type and no source is unwrapped; a record with eventName only is not one', () => {
+    expect(extractEach({ 'detail-type': 'AWS API Call via CloudTrail', detail: good() })).toEqual([
+      { record: good() },
+    ]);
+    expect(extractEach({ eventName: 'X', source: 'aws.ec2', detail: good() })).toEqual([
+      { error: 'not a CloudTrail record: missing eventSource' },
+    ]);
+  });
+
+  it('a user ARN that is only "/name" still names the user', () => {
+    const actor = normaliseRecord(good({ userIdentity: { type: 'IAMUser', arn: '/bob' } })).actor;
+    expect(actor.name).toBe('bob');
+  });
+});
