@@ -109,4 +109,16 @@ describe('scrubSecrets', () => {
     expect(innermost(scrubSecrets(nest(64)))).toBe('deep');
     expect(innermost(scrubSecrets(nest(65)))).toBe('(sensitive)');
   });
+
+  it('counts depth through objects too', () => {
+    const nest = (levels: number) => {
+      let v: unknown = 'deep';
+      for (let i = 0; i < levels; i++) v = { k: v };
+      return v;
+    };
+    const innermost = (v: unknown): unknown =>
+      v && typeof v === 'object' ? innermost((v as { k: unknown }).k) : v;
+    expect(innermost(scrubSecrets(nest(64)))).toBe('deep');
+    expect(innermost(scrubSecrets(nest(65)))).toBe('(sensitive)');
+  });
 });
