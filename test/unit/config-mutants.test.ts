@@ -38,6 +38,25 @@ describe('parseConfig', () => {
     expect(() => parseConfig('x', 'f.yaml')).toThrowError('f.yaml: must be a mapping');
   });
 
+  it('the default config ignores nothing and overrides nothing', () => {
+    expect(DEFAULT_CONFIG).toEqual({
+      ignorePrincipals: [],
+      terraformPrincipals: [],
+      ignoreResources: [],
+      ignoreAttributes: [],
+      ignoreEvents: [],
+      severityOverrides: {},
+    });
+  });
+
+  it('names the config in messages ("config" unless told) and each ignore list', () => {
+    expect(() => parseConfig([])).toThrowError('config: must be a mapping');
+    for (const list of ['principals', 'resources', 'attributes'])
+      expect(() => parseConfig({ ignore: { [list]: [1] } }, 'f.yaml')).toThrowError(
+        `f.yaml: ignore: "${list}" must be a list of strings`,
+      );
+  });
+
   it('names an unknown field and the known ones', () => {
     expect(() => parseConfig({ ignores: {} }, 'f.yaml')).toThrowError(
       'f.yaml: unknown field "ignores" (known: ignore, terraformPrincipals, severity, serviceChanges)',

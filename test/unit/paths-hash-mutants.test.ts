@@ -13,6 +13,7 @@ describe('paths', () => {
       null,
       ['nested'],
       { key: { not: 'text' }, value: 'x' },
+      { key: null, value: 'n' },
     ],
     flags: { enabled: true, count: 3 },
     list: ['a', undefined, 'c'],
@@ -26,6 +27,20 @@ describe('paths', () => {
     expect(valuesAt(record, 'flags[enabled=true].count')).toEqual([3]);
     expect(valuesAt(record, 'flags[count=3].enabled')).toEqual([true]);
     expect(valuesAt(record, 'flags[enabled=false].count')).toEqual([]);
+  });
+
+  it('keeps nothing a filter or key does not reach: no null, no string property, no missing value', () => {
+    expect(valuesAt(record, 'attributes[key=missing]')).toEqual([]);
+    expect(valuesAt(record, 'attributes[key=null].value')).toEqual([]);
+    expect(valuesAt({ l: ['abc'] }, 'l[length=3]')).toEqual([]);
+    expect(valuesAt({ s: 'abc' }, 's.length')).toEqual([]);
+    expect(valuesAt({ n: null }, 'n.k')).toEqual([]);
+    expect(valuesAt(record, 'nothing')).toEqual([]);
+    expect(valuesAt({ n: null }, 'n')).toEqual([null]);
+  });
+
+  it('an index may have several digits', () => {
+    expect(valuesAt({ a: Array.from({ length: 13 }, (_, i) => i) }, 'a[12]')).toEqual([12]);
   });
 
   it('[n] picks one element, [*] every present one, and neither reaches into a non-array', () => {
@@ -70,6 +85,8 @@ describe('stableHash', () => {
     const b = stableHash('revenue');
     expect(a).toMatch(/^[0-9a-f]{28}$/);
     expect(stableHash('')).toMatch(/^[0-9a-f]{28}$/);
+    // Its second half is a 13-digit number: padded to 14 like the first.
+    expect(stableHash('id-1')).toMatch(/^[0-9a-f]{28}$/);
     expect(a.slice(0, 14)).not.toBe(b.slice(0, 14));
     expect(a.slice(14)).not.toBe(b.slice(14));
     expect(a.slice(14)).not.toBe(a.slice(0, 14));
