@@ -135,3 +135,10 @@ describe('alertText', () => {
     );
   });
 });
+
+it('names a resource’s id beside its address only when it has both', () => {
+  const created = alertText(
+    drift({ kind: 'unmanaged', changes: [] }, { address: null, id: 'w-9', stateFile: null }),
+  );
+  expect(created.body).toContain('\nResource:  aws_widget w-9 (aws_widget)\n');
+});
