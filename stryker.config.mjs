@@ -4,6 +4,11 @@
 // Caveat (seen on server.ts): mutants in code that tests run from beforeAll (a server started once per
 // file) were reported as surviving even where they break every test, so read server.ts's score as
 // unreliable until its tests start their servers inside each test.
+// Scores measured one file at a time add up with scripts/mutation-score.ts: copy each run's
+// reports/mutation/mutation.json to reports/mutation/runs/<name>.json, then
+//   npx tsx scripts/mutation-score.ts
+// prints the score per file and per folder (core / services / local / web) and every survivor not
+// listed as equivalent (with its reason) in scripts/mutation-equivalents.json.
 // The scope: the pure core, the services, the local server's own parts and the dashboard's
 // handling of untrusted strings. The HTML report lands in reports/mutation/.
 

@@ -4,7 +4,8 @@
 //   npx tsx scripts/mutation-score.ts [report.json | dir ...]     (default: reports/mutation/runs)
 //
 // Each report is one `npx stryker run --mutate <file>` (stryker.config.mjs), copied from
-// reports/mutation/mutation.json. Where two reports hold the same file, the newer one counts.
+// reports/mutation/mutation.json (Stryker's --incremental files beside them are skipped). Where two
+// reports hold the same file, the newer one counts.
 // Survivors listed in scripts/mutation-equivalents.json (file, the mutated source text, its
 // replacement, why no test can tell them apart) are reported as equivalent, and a second score
 // leaves them out; the first score is Stryker's own.
@@ -43,7 +44,7 @@ const inputs = args.length > 0 ? args : [join(root, 'reports/mutation/runs')];
 function reportFiles(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
   return readdirSync(path)
-    .filter((name) => name.endsWith('.json'))
+    .filter((name) => name.endsWith('.json') && !name.endsWith('.incremental.json'))
     .map((name) => join(path, name));
 }
 
@@ -63,11 +64,11 @@ const equivalents = JSON.parse(
   readFileSync(join(import.meta.dirname, 'mutation-equivalents.json'), 'utf8'),
 ) as Equivalent[];
 
-/** The source text a mutant replaced (locations are 1-based lines, 0-based columns). */
+/** The source text a mutant replaced (locations are 1-based lines and columns). */
 function originalText(source: string, { start, end }: Mutant['location']): string {
   const lines = source.split('\n');
   const offset = (p: Position) =>
-    lines.slice(0, p.line - 1).reduce((sum, line) => sum + line.length + 1, 0) + p.column;
+    lines.slice(0, p.line - 1).reduce((sum, line) => sum + line.length + 1, 0) + p.column - 1;
   return source.slice(offset(start), offset(end));
 }
 
@@ -123,7 +124,7 @@ for (const [file, { file: report }] of [...latest].sort(([a], [b]) => a.localeCo
       else tally.noCoverage++;
       const original = originalText(report.source, mutant.location);
       const replacement = mutant.replacement ?? '';
-      const where = `${file}:${mutant.location.start.line}:${mutant.location.start.column + 1}`;
+      const where = `${file}:${mutant.location.start.line}:${mutant.location.start.column}`;
       const what = `${mutant.status} ${mutant.mutatorName}: ${squash(original).slice(0, 70)} -> ${squash(replacement).slice(0, 70)}`;
       const equivalent = equivalentFor(file, original, replacement);
       if (equivalent) {

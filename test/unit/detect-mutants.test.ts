@@ -1171,3 +1171,55 @@ describe('quick verdicts and batches', () => {
     expect(result.processed.map(reasonOf)).toEqual(['no-change', 'drift']);
   });
 });
+
+describe('provider default tags (tags_all) for every map operation', () => {
+  const mapRule = (op: 'replace-map' | 'remove-keys'): RuleSpec => ({
+    ...setSize,
+    eventNames: ['Tag'],
+    targets: [
+      { ...setSize.targets[0], attributes: [{ attribute: 'tags', path: 'requestParameters.tags', op }] },
+    ],
+  });
+  const state = [widget('w-1', { tags: { team: 'a' }, tags_all: { team: 'a', env: 'prod' } })];
+
+  it('a whole new map (replace-map) that drops a default tag is a change of that tag', () => {
+    const [finding] = findingsOf(
+      judge([mapRule('replace-map')], record('Tag', { id: 'w-1', tags: { team: 'a' } }), state),
+    );
+    expect(finding.changes).toEqual([{ attribute: 'tags.env', expected: 'prod', actual: null }]);
+  });
+
+  it('removing a default tag (remove-keys) is a change; removing an unknown one is none', () => {
+    const [finding] = findingsOf(
+      judge([mapRule('remove-keys')], record('Tag', { id: 'w-1', tags: ['env'] }), state),
+    );
+    expect(finding.changes).toEqual([{ attribute: 'tags.env', expected: 'prod', actual: null }]);
+    expect(
+      reasonOf(judge([mapRule('remove-keys')], record('Tag', { id: 'w-1', tags: ['owner'] }), state)),
+    ).toBe('no-change');
+  });
+
+  it('a removal list that is null or an object without items removes nothing and is no error', () => {
+    for (const tags of [null, {}]) {
+      const result = judge([mapRule('remove-keys')], record('Tag', { id: 'w-1', tags }), state);
+      expect([JSON.stringify(tags), reasonOf(result)]).toEqual([JSON.stringify(tags), 'no-change']);
+    }
+  });
+});
+
+it('a service-driven change of a resource without an id is still judged', () => {
+  const byName: RuleSpec = {
+    ...setSize,
+    targets: [{ ...setSize.targets[0], identity: [{ path: 'requestParameters.name', by: 'name' }] }],
+  };
+  const service = record(
+    'SetSize',
+    { name: 'web', size: 2 },
+    { userIdentity: { type: 'AWSService', invokedBy: 'ecs.amazonaws.com' } },
+  );
+  const [finding] = findingsOf(
+    judge([byName], service, [{ type: 'aws_widget', name: 'web', attributes: { name: 'web', size: 1 } }]),
+  );
+  expect(finding.serviceDriven).toBe(true);
+  expect(finding.resource.id).toBeNull();
+});

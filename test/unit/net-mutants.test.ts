@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseRecord } from '../../lambdas/core/cloudtrail.js';
 import type { AttributeEffect } from '../../lambdas/core/detect.js';
-import { type DetectedEvent, foldNetDrift } from '../../lambdas/core/net.js';
+import { netFindingId } from '../../lambdas/core/detect.js';
+import { type DetectedEvent, foldNetDrift, NetFold } from '../../lambdas/core/net.js';
 import { buildStateIndex } from '../../lambdas/core/state.js';
 import type { Finding, Severity } from '../../lambdas/core/types.js';
 import { stateOf } from './rules/harness.js';
@@ -274,4 +275,102 @@ describe('foldNetDrift', () => {
     const [missing] = foldNetDrift([detected(1, [setEffect('policy', undefined, 'x')])], state);
     expect(missing.summary).toBe('alice changed policy from null to x on aws_widget.w (SetColour)');
   });
+});
+
+describe('NetFold (foldNetDrift as events arrive)', () => {
+  it('keeps only events with effects or value-less findings, and folds them like foldNetDrift', () => {
+    const fold = new NetFold(7);
+    const valueChange = finding('modified', managed, {
+      changes: [{ attribute: 'size', expected: 1, actual: 2 }],
+    });
+    fold.add(call(1), [valueChange], []);
+    expect(fold.size).toBe(0);
+    fold.add(call(2), [], [setEffect('size', 1, 2)]);
+    expect(fold.size).toBe(1);
+    fold.add(call(3), [finding('deleted', managed)], []);
+    expect(fold.size).toBe(2);
+    const all = [detected(2, [setEffect('size', 1, 2)]), detected(3, [], [finding('deleted', managed)])];
+    const strip = (findings: Finding[]) =>
+      findings.map(({ id, kind, changes, summary }) => ({ id, kind, changes, summary }));
+    expect(strip(fold.findings(state))).toEqual(strip(foldNetDrift(all, state)));
+  });
+
+  it('counts the same call added twice once, whatever the seed', () => {
+    for (const seed of [1, 2]) {
+      const fold = new NetFold(seed);
+      fold.add(call(1), [], [setEffect('size', 1, 2)]);
+      fold.add(call(1), [], [setEffect('size', 1, 2)]);
+      fold.add(call(1, 'alice', { other: true }), [], [setEffect('size', 1, 3)]);
+      const [net] = fold.findings(state);
+      expect(net.events).toHaveLength(2);
+      expect(net.changes).toEqual([{ attribute: 'size', expected: 1, actual: 3 }]);
+    }
+  });
+
+  it('reports a resource as the earliest call named it, even when a call added before names it with more fields', () => {
+    const fold = new NetFold(3);
+    const unmanaged: Finding['resource'] = {
+      type: 'aws_widget',
+      address: null,
+      id: 'w-9',
+      arn: null,
+      stateFile: null,
+    };
+    // Added out of time order: the earlier call's resource is the one reported.
+    fold.add(call(2), [finding('unmanaged', { ...unmanaged, arn: 'arn:w-9' })], []);
+    fold.add(call(1), [finding('unmanaged', unmanaged)], []);
+    const [net] = fold.findings(state);
+    expect(net.resource).toEqual(unmanaged);
+    expect(net.events).toHaveLength(2);
+  });
+});
+
+describe('more folds', () => {
+  it('removing one of the state’s set items is drift', () => {
+    const [net] = foldNetDrift([detected(1, [itemsEffect('remove', ['a', 'b'], ['b'])])], state);
+    expect(net.changes).toEqual([{ attribute: 'rules', expected: ['a', 'b'], actual: ['a'] }]);
+  });
+
+  it('a deleted resource folds into one finding with the id of its resource and kind', () => {
+    const [net] = foldNetDrift(
+      [detected(1, [], [finding('deleted', managed)]), detected(2, [], [finding('deleted', managed)], 'bob')],
+      state,
+    );
+    expect(net.summary).toBe('alice, bob deleted aws_widget.w outside Terraform (2 events, last SetSize)');
+    expect(net.id).toBe(netFindingId(state, managed, 'deleted', ''));
+    expect(net.id).not.toBe(netFindingId(state, managed, 'modified', ''));
+  });
+
+  it('a created resource known by neither id nor ARN is named by its type alone', () => {
+    const bare: Finding['resource'] = {
+      type: 'aws_widget',
+      address: null,
+      id: null,
+      arn: null,
+      stateFile: null,
+    };
+    const [net] = foldNetDrift([detected(1, [], [finding('unmanaged', bare)])], state);
+    expect(net.summary).toBe('alice created aws_widget, which no Terraform state manages (SetColour)');
+  });
+
+  it('two sessions of one role are two actors', () => {
+    const session = (n: number, name: string) => ({
+      ...detected(n, [setEffect('size', 1, n + 1)]),
+      event: {
+        ...call(n),
+        actor: { ...call(n).actor, type: 'AssumedRole', arn: 'arn:aws:sts::1:assumed-role/r', name },
+      },
+    });
+    const [net] = foldNetDrift([session(1, 'ann'), session(2, 'ben'), session(3, 'ann')], state);
+    expect(net.actors?.map((a) => a.name)).toEqual(['ann', 'ben']);
+  });
+});
+
+it('NetFold reports the id the earliest call saw, when a later-added call saw another', () => {
+  const fold = new NetFold(5);
+  fold.add(call(2), [finding('deleted', { ...managed, id: 'w-new' })], []);
+  fold.add(call(1), [finding('deleted', managed)], []);
+  const [net] = fold.findings(state);
+  expect(net.resource.id).toBe('w-1');
+  expect(net.events).toHaveLength(2);
 });
