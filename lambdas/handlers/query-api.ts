@@ -5,6 +5,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { adminGroupOnly, createQueryApi } from '../services/query-api.js';
 import { createDetectorRuntime } from './runtime/detector.js';
+import { FUNCTION_ENV } from './runtime/function-env.js';
 
 const runtime = createDetectorRuntime();
 const api = createQueryApi({
@@ -16,7 +17,7 @@ const api = createQueryApi({
   detect: runtime.detect,
   clock: { now: () => new Date() },
   logger: runtime.logger,
-  refuseEventPost: adminGroupOnly(process.env.ADMIN_GROUP || undefined),
+  refuseEventPost: adminGroupOnly(process.env[FUNCTION_ENV.adminGroup] || undefined),
 });
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {

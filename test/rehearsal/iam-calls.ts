@@ -14,12 +14,9 @@ import { gzipSync } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { build } from 'esbuild';
 import * as tableDesign from '../../lambdas/adapters/aws/drift-table-design.js';
-import {
-  combineSources,
-  type StateLocation,
-  stateSources,
-} from '../../lambdas/handlers/runtime/state-sources.js';
+import { type StateLocation, stateSources } from '../../lambdas/handlers/runtime/state-sources.js';
 import { readTrailLog, trailLogKeys } from '../../lambdas/handlers/runtime/trail-logs.js';
+import { combineStateSources } from '../../lambdas/services/combined-state-source.js';
 import { esbuildOptions, HANDLERS, type HandlerName, REPO_ROOT } from '../../lib/bundling.js';
 
 export interface HandlerBuild {
@@ -298,7 +295,7 @@ export async function stateRequests(locations: readonly StateLocation[]): Promis
         : [prefix, ...tails.map((t) => `${prefix}${t}`)].filter((k) => k.endsWith('.tfstate'));
     return { Contents: under.map((Key) => ({ Key })), IsTruncated: false };
   });
-  await combineSources(stateSources(client, locations)).load();
+  await combineStateSources(stateSources(client, locations)).load();
   return requests;
 }
 

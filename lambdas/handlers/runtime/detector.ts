@@ -7,13 +7,15 @@ import { SnsNotifier } from '../../adapters/aws/sns-notifier.js';
 import { parseConfig } from '../../core/config.js';
 import type { ProcessedEvent } from '../../core/types.js';
 import type { EventLog, Logger } from '../../ports.js';
+import { combineStateSources } from '../../services/combined-state-source.js';
 import { createDetectService, type DetectService } from '../../services/detect-service.js';
 import { type CachingStateProvider, createStateProvider } from '../../services/state-provider.js';
 import { dynamoDocumentClient, s3Client, snsClient } from './clients.js';
 import { jsonEnv, numberEnv, requireEnv } from './env.js';
+import { FUNCTION_ENV } from './function-env.js';
 import { jsonLogger } from './logger.js';
 import { loadCompiledRules, rulesFilePath } from './rules.js';
-import { combineSources, type StateLocation, stateSources } from './state-sources.js';
+import { type StateLocation, stateSources } from './state-sources.js';
 
 /** Outcomes of the events recorded since the last `take()`: the detect function's metrics. */
 export interface OutcomeCounter {
@@ -53,12 +55,12 @@ export interface DetectorRuntime {
 
 /** Reads every variable first, so a misconfigured function fails at cold start, naming the variable. */
 export function createDetectorRuntime(env: NodeJS.ProcessEnv = process.env): DetectorRuntime {
-  const driftsTable = requireEnv('DRIFTS_TABLE', env);
-  const eventsTable = requireEnv('EVENTS_TABLE', env);
-  const topicArn = requireEnv('TOPIC_ARN', env);
-  const locations = jsonEnv<StateLocation[]>('STATE_SOURCES', env);
-  const config = parseConfig(jsonEnv<unknown>('DETECT_CONFIG', env), 'DETECT_CONFIG');
-  const retentionDays = numberEnv('RETENTION_DAYS', 365, env);
+  const driftsTable = requireEnv(FUNCTION_ENV.driftsTable, env);
+  const eventsTable = requireEnv(FUNCTION_ENV.eventsTable, env);
+  const topicArn = requireEnv(FUNCTION_ENV.topicArn, env);
+  const locations = jsonEnv<StateLocation[]>(FUNCTION_ENV.stateSources, env);
+  const config = parseConfig(jsonEnv<unknown>(FUNCTION_ENV.detectConfig, env), FUNCTION_ENV.detectConfig);
+  const retentionDays = numberEnv(FUNCTION_ENV.retentionDays, 365, env);
   const logger = jsonLogger({ function: env.AWS_LAMBDA_FUNCTION_NAME ?? 'tfdrift' });
   const rules = loadCompiledRules(rulesFilePath(env));
 
@@ -66,12 +68,15 @@ export function createDetectorRuntime(env: NodeJS.ProcessEnv = process.env): Det
   const store = new DynamoDriftStore(doc, { tableName: driftsTable, retentionDays });
   const events = countingEventLog(new DynamoEventLog(doc, { tableName: eventsTable }));
   // After Terraform's own calls, how often a warm instance checks S3 for the state they announce.
-  const staleRecheckMs = numberEnv('STATE_RECHECK_SECONDS', 10, env) * 1000;
-  const state = createStateProvider(combineSources(stateSources(s3Client(env), locations)), {
+  const staleRecheckMs = numberEnv(FUNCTION_ENV.stateRecheckSeconds, 10, env) * 1000;
+  const state = createStateProvider(combineStateSources(stateSources(s3Client(env), locations)), {
     logger,
     staleRecheckMs,
   });
-  const notifier = new SnsNotifier(snsClient(), { topicArn, dashboardUrl: env.DASHBOARD_URL || undefined });
+  const notifier = new SnsNotifier(snsClient(), {
+    topicArn,
+    dashboardUrl: env[FUNCTION_ENV.dashboardUrl] || undefined,
+  });
   const detect = createDetectService({
     rules,
     state,
@@ -84,5 +89,12 @@ export function createDetectorRuntime(env: NodeJS.ProcessEnv = process.env): Det
     clock: { now: () => new Date() },
     logger,
   });
-  return { detect, store, events, state, logger, metricsNamespace: env.METRICS_NAMESPACE || 'tfdrift' };
+  return {
+    detect,
+    store,
+    events,
+    state,
+    logger,
+    metricsNamespace: env[FUNCTION_ENV.metricsNamespace] || 'tfdrift',
+  };
 }
