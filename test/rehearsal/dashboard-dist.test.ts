@@ -121,13 +121,13 @@ describe('ensureWebDist', () => {
 });
 
 describe('the real dashboard build', () => {
-  it('fingerprints what the bundle read outside web/ (lambdas/ports.ts, node_modules)', async () => {
+  it('fingerprints what the bundle read outside web/ (the core modules it imports, node_modules)', async () => {
     await buildWeb({ outDir: dist, minify: false });
 
     const { inputs } = JSON.parse(readFileSync(join(dist, FINGERPRINT_FILE), 'utf8')) as { inputs: string[] };
     expect(inputs).toContain('web/src/auth.ts');
     expect(inputs).toContain('web/index.html');
-    expect(inputs).toContain('lambdas/ports.ts');
+    expect(inputs).toContain('lambdas/core/drift-query.ts');
     expect(inputs.some((input) => input.startsWith('node_modules/oauth4webapi/'))).toBe(true);
     expect(inputs.some((input) => input.startsWith('web/dist/'))).toBe(false);
     expect(isBuildCurrent(WEB_SOURCES, dist)).toBe(true);
