@@ -27,6 +27,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { EventPattern } from '../lambdas/core/event-pattern.js';
+import { FUNCTION_ENV } from '../lambdas/handlers/runtime/function-env.js';
 import { Alerts } from './constructs/alerts.js';
 import { DashboardSite } from './constructs/dashboard-site.js';
 import { DriftChannels, needsDriftBus } from './constructs/drift-channels.js';
@@ -125,19 +126,19 @@ export class TfdriftStack extends Stack {
     });
 
     const detectorEnv: Record<string, string> = {
-      DRIFTS_TABLE: this.store.drifts.tableName,
-      EVENTS_TABLE: this.store.events.tableName,
-      TOPIC_ARN: this.alerts.topic.topicArn,
-      STATE_SOURCES: JSON.stringify(
+      [FUNCTION_ENV.driftsTable]: this.store.drifts.tableName,
+      [FUNCTION_ENV.eventsTable]: this.store.events.tableName,
+      [FUNCTION_ENV.topicArn]: this.alerts.topic.topicArn,
+      [FUNCTION_ENV.stateSources]: JSON.stringify(
         settings.stateBuckets.map(({ bucket, prefixes }) => ({ bucket, prefixes })),
       ),
-      DETECT_CONFIG: JSON.stringify({
+      [FUNCTION_ENV.detectConfig]: JSON.stringify({
         ignore: { principals: settings.ignorePrincipals },
         terraformPrincipals: settings.terraformRoleArns,
       }),
-      RETENTION_DAYS: String(settings.retentionDays),
-      METRICS_NAMESPACE: 'tfdrift',
-      DASHBOARD_URL: this.site.origin,
+      [FUNCTION_ENV.retentionDays]: String(settings.retentionDays),
+      [FUNCTION_ENV.metricsNamespace]: 'tfdrift',
+      [FUNCTION_ENV.dashboardUrl]: this.site.origin,
     };
     // Everything that runs the detect service: store drifts and events, alert, read state.
     const grantDetector = (handler: HandlerFunction) => {
@@ -203,7 +204,7 @@ export class TfdriftStack extends Stack {
       logRetention: retention,
       memorySize: 512,
       timeout: Duration.seconds(29),
-      environment: { ...detectorEnv, ADMIN_GROUP },
+      environment: { ...detectorEnv, [FUNCTION_ENV.adminGroup]: ADMIN_GROUP },
       noDlqReason:
         'Invoked synchronously by API Gateway: the caller gets the error; there is nothing to dead-letter.',
     });
@@ -246,7 +247,7 @@ export class TfdriftStack extends Stack {
     this.backfill = this.addBackfill(detectorEnv, retention, settings, grantDetector);
     // POST /api/v1/backfill (admins only) starts it: the function itself, no version or alias.
     this.backfill.fn.grantInvokeLatestVersion(query.fn);
-    query.fn.addEnvironment('BACKFILL_FUNCTION', this.backfill.fn.functionName);
+    query.fn.addEnvironment(FUNCTION_ENV.backfillFunction, this.backfill.fn.functionName);
     this.alarmOnFunctionErrors();
     this.addOutputs();
   }
@@ -297,14 +298,14 @@ export class TfdriftStack extends Stack {
       timeout: Duration.minutes(10),
       environment: {
         ...env,
-        TRAIL_BUCKET: bucket.bucketName,
-        TRAIL_PREFIX: settings.trailPrefix,
+        [FUNCTION_ENV.trailBucket]: bucket.bucketName,
+        [FUNCTION_ENV.trailPrefix]: settings.trailPrefix,
         // The watched accounts and regions (us-east-1 carries the global services' calls).
-        TRAIL_ACCOUNTS: [this.account, ...settings.sourceAccounts].join(','),
-        TRAIL_REGIONS: [...new Set([this.region, ...settings.regions, 'us-east-1'])].join(','),
-        TRAIL_ORGANIZATION_ID: settings.organizationId ?? '',
+        [FUNCTION_ENV.trailAccounts]: [this.account, ...settings.sourceAccounts].join(','),
+        [FUNCTION_ENV.trailRegions]: [...new Set([this.region, ...settings.regions, 'us-east-1'])].join(','),
+        [FUNCTION_ENV.trailOrganizationId]: settings.organizationId ?? '',
         // Overlap two runs so a file written late is still read once.
-        BACKSTOP_WINDOW_MINUTES: String(settings.backstopMinutes * 2 + 15),
+        [FUNCTION_ENV.backstopWindowMinutes]: String(settings.backstopMinutes * 2 + 15),
       },
       noDlqReason:
         'Its schedule target has a dead-letter queue; a failed run is redone by the next (overlapping) one.',
@@ -371,8 +372,10 @@ export class TfdriftStack extends Stack {
       environment: {
         ...env,
         // us-east-1 carries the global services' calls.
-        BACKFILL_REGIONS: [...new Set([this.region, ...settings.regions, 'us-east-1'])].join(','),
-        BACKFILL_DAYS: String(settings.backfillDays || 7),
+        [FUNCTION_ENV.backfillRegions]: [...new Set([this.region, ...settings.regions, 'us-east-1'])].join(
+          ',',
+        ),
+        [FUNCTION_ENV.backfillDays]: String(settings.backfillDays || 7),
       },
       noDlqReason:
         'Run once on creation (its rule target has a dead-letter queue) or by an admin; a failed run is simply run again.',

@@ -1,5 +1,5 @@
 // What a dashboard build was made from, so that a stale build is never deployed: a SHA-256 over
-// every file the bundle read (esbuild's metafile: web/src, lambdas/ports.ts, node_modules) plus
+// every file the bundle read (esbuild's metafile: web/src, the core modules it imports, node_modules) plus
 // every file under the web folder (a new or deleted file counts too). Kept in the build's own
 // folder as build-fingerprint.json. No esbuild here: checking must work where building cannot.
 

@@ -13,12 +13,13 @@ import { backfillSummary } from '../core/backfill-summary.js';
 import type { Finding } from '../core/types.js';
 import { createDetectorRuntime } from './runtime/detector.js';
 import { numberEnv, requireEnv } from './runtime/env.js';
+import { FUNCTION_ENV } from './runtime/function-env.js';
 
 const runtime = createDetectorRuntime();
-const regions = requireEnv('BACKFILL_REGIONS')
+const regions = requireEnv(FUNCTION_ENV.backfillRegions)
   .split(',')
   .filter((r) => r !== '');
-const defaultDays = numberEnv('BACKFILL_DAYS', 7);
+const defaultDays = numberEnv(FUNCTION_ENV.backfillDays, 7);
 const topicArn = requireEnv('TOPIC_ARN');
 const sns = new SNSClient({});
 

@@ -8,17 +8,18 @@
 import { s3Client } from './runtime/clients.js';
 import { createDetectorRuntime } from './runtime/detector.js';
 import { numberEnv, requireEnv } from './runtime/env.js';
+import { FUNCTION_ENV } from './runtime/function-env.js';
 import { forEachLimited, readTrailLog, trailLogKeys } from './runtime/trail-logs.js';
 
 const runtime = createDetectorRuntime();
-const bucket = requireEnv('TRAIL_BUCKET');
+const bucket = requireEnv(FUNCTION_ENV.trailBucket);
 const layout = {
-  prefix: process.env.TRAIL_PREFIX ?? '',
-  accounts: requireEnv('TRAIL_ACCOUNTS').split(','),
-  regions: requireEnv('TRAIL_REGIONS').split(','),
-  organizationId: process.env.TRAIL_ORGANIZATION_ID || undefined,
+  prefix: process.env[FUNCTION_ENV.trailPrefix] ?? '',
+  accounts: requireEnv(FUNCTION_ENV.trailAccounts).split(','),
+  regions: requireEnv(FUNCTION_ENV.trailRegions).split(','),
+  organizationId: process.env[FUNCTION_ENV.trailOrganizationId] || undefined,
 };
-const windowMinutes = numberEnv('BACKSTOP_WINDOW_MINUTES', 75);
+const windowMinutes = numberEnv(FUNCTION_ENV.backstopWindowMinutes, 75);
 const s3 = s3Client();
 /** Log files read at once: enough to hide S3's latency, few enough for one function's memory. */
 export const READ_CONCURRENCY = 8;

@@ -7,12 +7,13 @@ import { DynamoConnections } from '../adapters/aws/dynamo-connections.js';
 import { broadcastDrift, changeFromStreamImage } from '../services/broadcast-service.js';
 import { dynamoDocumentClient } from './runtime/clients.js';
 import { requireEnv } from './runtime/env.js';
+import { FUNCTION_ENV } from './runtime/function-env.js';
 import { jsonLogger } from './runtime/logger.js';
 
 const connections = new DynamoConnections(dynamoDocumentClient(), {
-  tableName: requireEnv('CONNECTIONS_TABLE'),
+  tableName: requireEnv(FUNCTION_ENV.connectionsTable),
 });
-const sender = new ApiGatewaySender(managementClient(requireEnv('WS_ENDPOINT')));
+const sender = new ApiGatewaySender(managementClient(requireEnv(FUNCTION_ENV.wsEndpoint)));
 const logger = jsonLogger({ function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'broadcast' });
 
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {

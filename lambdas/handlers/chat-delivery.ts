@@ -6,9 +6,10 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { type ChatTopic, type DeliveryResult, publishChat } from '../services/drift-delivery.js';
 import { jsonEnv } from './runtime/env.js';
+import { FUNCTION_ENV } from './runtime/function-env.js';
 import { jsonLogger } from './runtime/logger.js';
 
-const topics = jsonEnv<ChatTopic[]>('CHAT_TOPICS');
+const topics = jsonEnv<ChatTopic[]>(FUNCTION_ENV.chatTopics);
 const sns = new SNSClient({});
 const logger = jsonLogger({ function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'chat-delivery' });
 

@@ -45,6 +45,7 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
         events: counts.events,
         drifts: result.created,
         errors: result.errors.length,
+        stateErrors: runtime.state.loadErrors().length,
         ignored: counts.ignored,
       },
       Date.now(),

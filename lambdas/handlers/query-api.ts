@@ -8,9 +8,10 @@ import { LambdaBackfillStarter } from '../adapters/aws/backfill-invoker.js';
 import { adminGroupOnly, createQueryApi } from '../services/query-api.js';
 import { createDetectorRuntime } from './runtime/detector.js';
 import { optionalEnv } from './runtime/env.js';
+import { FUNCTION_ENV } from './runtime/function-env.js';
 
 const runtime = createDetectorRuntime();
-const backfillFunction = optionalEnv('BACKFILL_FUNCTION');
+const backfillFunction = optionalEnv(FUNCTION_ENV.backfillFunction);
 const backfill = backfillFunction
   ? new LambdaBackfillStarter(new LambdaClient({}), backfillFunction)
   : undefined;
@@ -23,7 +24,7 @@ const api = createQueryApi({
   detect: runtime.detect,
   clock: { now: () => new Date() },
   logger: runtime.logger,
-  refuseEventPost: adminGroupOnly(process.env.ADMIN_GROUP || undefined),
+  refuseEventPost: adminGroupOnly(process.env[FUNCTION_ENV.adminGroup] || undefined),
   driftEvents: runtime.driftEvents,
   dashboardUrl: () => runtime.dashboardUrl,
   startBackfill: backfill ? (request) => backfill.start(request) : undefined,

@@ -7,9 +7,10 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsManagerSecrets } from '../adapters/aws/secrets-manager.js';
 import { type DeliveryResult, deliverWebhook, type WebhookTarget } from '../services/drift-delivery.js';
 import { jsonEnv, numberEnv } from './runtime/env.js';
+import { FUNCTION_ENV } from './runtime/function-env.js';
 import { jsonLogger } from './runtime/logger.js';
 
-const webhooks = jsonEnv<WebhookTarget[]>('WEBHOOKS');
+const webhooks = jsonEnv<WebhookTarget[]>(FUNCTION_ENV.webhooks);
 const timeoutMs = numberEnv('WEBHOOK_TIMEOUT_SECONDS', 10) * 1000;
 const secrets = new SecretsManagerSecrets(new SecretsManagerClient({}));
 const logger = jsonLogger({ function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'webhook-delivery' });

@@ -4,12 +4,13 @@
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { requireEnv } from './runtime/env.js';
+import { FUNCTION_ENV } from './runtime/function-env.js';
 import { jsonLogger } from './runtime/logger.js';
 
 /** Verifies ID or access tokens of the dashboard's app client; the JWKS is fetched once and cached. */
 export const verifier = CognitoJwtVerifier.create({
-  userPoolId: requireEnv('USER_POOL_ID'),
-  clientId: requireEnv('USER_POOL_CLIENT_ID'),
+  userPoolId: requireEnv(FUNCTION_ENV.userPoolId),
+  clientId: requireEnv(FUNCTION_ENV.userPoolClientId),
   tokenUse: null,
 });
 const logger = jsonLogger({ function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'ws-authorizer' });

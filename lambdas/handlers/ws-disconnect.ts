@@ -4,9 +4,10 @@ import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'a
 import { DynamoConnections } from '../adapters/aws/dynamo-connections.js';
 import { dynamoDocumentClient } from './runtime/clients.js';
 import { requireEnv } from './runtime/env.js';
+import { FUNCTION_ENV } from './runtime/function-env.js';
 
 const connections = new DynamoConnections(dynamoDocumentClient(), {
-  tableName: requireEnv('CONNECTIONS_TABLE'),
+  tableName: requireEnv(FUNCTION_ENV.connectionsTable),
 });
 
 export async function handler(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResultV2> {

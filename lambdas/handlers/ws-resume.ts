@@ -11,12 +11,13 @@ import { InputError } from '../core/errors.js';
 import { parseResumeRequest, resumeConnection } from '../services/resume-service.js';
 import { dynamoDocumentClient } from './runtime/clients.js';
 import { requireEnv } from './runtime/env.js';
+import { FUNCTION_ENV } from './runtime/function-env.js';
 import { jsonLogger } from './runtime/logger.js';
 
 const doc = dynamoDocumentClient();
-const feed = new DynamoDriftStore(doc, { tableName: requireEnv('DRIFTS_TABLE') });
-const connections = new DynamoConnections(doc, { tableName: requireEnv('CONNECTIONS_TABLE') });
-const sender = new ApiGatewaySender(managementClient(requireEnv('WS_ENDPOINT')));
+const feed = new DynamoDriftStore(doc, { tableName: requireEnv(FUNCTION_ENV.driftsTable) });
+const connections = new DynamoConnections(doc, { tableName: requireEnv(FUNCTION_ENV.connectionsTable) });
+const sender = new ApiGatewaySender(managementClient(requireEnv(FUNCTION_ENV.wsEndpoint)));
 const logger = jsonLogger({ function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'ws-resume' });
 
 export async function handler(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResultV2> {

@@ -21,6 +21,8 @@ export interface StateProviderOptions {
 export interface CachingStateProvider extends StateProvider {
   /** When the current index was built (null before the first load). */
   loadedAt(): Date | null;
+  /** What the current index could not load (files, sources), without loading anything. */
+  loadErrors(): readonly StateLoadError[];
   /** A new state version is coming (Terraform wrote to a watched resource): check for it. */
   markStale(): void;
   /** Whether a stale mark is waiting for a new state version. */
@@ -112,6 +114,7 @@ export function createStateProvider(
       return inFlight;
     },
     loadedAt: () => loadedAt,
+    loadErrors: () => index?.errors ?? [],
     markStale: () => {
       const until = now().getTime() + staleForMs;
       // The first mark fixes the version it waits to see change; later ones only extend it.

@@ -53,13 +53,13 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { DRIFT_DETECTED, DRIFT_EVENT_SOURCE, DRIFT_STATUS_CHANGED } from '../../lambdas/core/drift-events.js';
 import { SEVERITIES, type Severity } from '../../lambdas/core/types.js';
+import { FUNCTION_ENV } from '../../lambdas/handlers/runtime/function-env.js';
 import type { NotificationSettings } from '../settings.js';
 import { type Alerts, severitiesFrom } from './alerts.js';
 import { DeadLetter } from './event-ingest.js';
 import { HandlerFunction } from './handler-function.js';
 
-/** The variable naming the drift bus in the functions that publish drift events. */
-export const DRIFT_EVENT_BUS_ENV = 'DRIFT_EVENT_BUS';
+/** Where PagerDuty's Events API v2 takes events. */
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 /** PagerDuty Events API v2 severities for tfdrift's (lambdas/core/pagerduty.ts). */
 export const PAGERDUTY_SEVERITY: Record<Severity, string> = {
@@ -145,7 +145,7 @@ export class DriftChannels extends Construct {
   /** Lets the function put drift events on the bus (and only it, with the others granted) and names it. */
   grantPublish(handler: HandlerFunction): void {
     this.bus.grantPutEventsTo(handler.fn);
-    handler.fn.addEnvironment(DRIFT_EVENT_BUS_ENV, this.bus.eventBusName);
+    handler.fn.addEnvironment(FUNCTION_ENV.driftEventBus, this.bus.eventBusName);
     this.publishers.push(handler.role);
   }
 
@@ -227,7 +227,7 @@ export class DriftChannels extends Construct {
       'drift events → chat topics',
       props.logRetention,
       {
-        CHAT_TOPICS: JSON.stringify(
+        [FUNCTION_ENV.chatTopics]: JSON.stringify(
           [...topics].map(([minSeverity, t]) => ({ topicArn: t.topicArn, minSeverity })),
         ),
       },
@@ -353,7 +353,7 @@ export class DriftChannels extends Construct {
       'drift events → signed webhooks',
       logRetention,
       {
-        WEBHOOKS: JSON.stringify(
+        [FUNCTION_ENV.webhooks]: JSON.stringify(
           n.webhooks.map(({ url, secretArn, minSeverity }) => ({ url, secretArn, minSeverity })),
         ),
       },

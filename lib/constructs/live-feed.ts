@@ -22,6 +22,7 @@ import {
   DRIFT_ATTR,
   DRIFT_INDEXES,
 } from '../../lambdas/adapters/aws/drift-table-design.js';
+import { FUNCTION_ENV } from '../../lambdas/handlers/runtime/function-env.js';
 import { nagAccount, nagRegion } from '../nag.js';
 import type { DeadLetter } from './event-ingest.js';
 import { HandlerFunction } from './handler-function.js';
@@ -50,7 +51,7 @@ export class LiveFeed extends Construct {
 
   constructor(scope: Construct, id: string, props: LiveFeedProps) {
     super(scope, id);
-    const connectionsEnv = { CONNECTIONS_TABLE: props.connections.tableName };
+    const connectionsEnv = { [FUNCTION_ENV.connectionsTable]: props.connections.tableName };
     this.authorizer = new HandlerFunction(this, 'Authorizer', {
       handler: 'ws-authorizer',
       description: 'tfdrift: verifies the Cognito JWT of a live-feed connection',
@@ -58,8 +59,8 @@ export class LiveFeed extends Construct {
       timeout: Duration.seconds(10),
       noDlqReason: SYNC,
       environment: {
-        USER_POOL_ID: props.userPool.userPoolId,
-        USER_POOL_CLIENT_ID: props.client.userPoolClientId,
+        [FUNCTION_ENV.userPoolId]: props.userPool.userPoolId,
+        [FUNCTION_ENV.userPoolClientId]: props.client.userPoolClientId,
       },
     });
     const connect = new HandlerFunction(this, 'Connect', {
@@ -119,7 +120,7 @@ export class LiveFeed extends Construct {
       description: 'tfdrift: sends drift changes to live-feed connections',
       logRetention: props.logRetention,
       timeout: Duration.seconds(60),
-      environment: { ...connectionsEnv, WS_ENDPOINT: this.stage.callbackUrl },
+      environment: { ...connectionsEnv, [FUNCTION_ENV.wsEndpoint]: this.stage.callbackUrl },
       noDlqReason: "Stream-invoked: failed batches go to the event source mapping's on-failure queue.",
     });
     // Lists connections through the byFeed index, drops the gone ones.
@@ -147,8 +148,8 @@ export class LiveFeed extends Construct {
       noDlqReason: SYNC,
       environment: {
         ...connectionsEnv,
-        DRIFTS_TABLE: props.drifts.tableName,
-        WS_ENDPOINT: this.stage.callbackUrl,
+        [FUNCTION_ENV.driftsTable]: props.drifts.tableName,
+        [FUNCTION_ENV.wsEndpoint]: this.stage.callbackUrl,
       },
     });
     // The change counter item (GetItem) and the byChange index (Query): DynamoDriftStore.headSeq and

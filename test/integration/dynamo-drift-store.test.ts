@@ -197,33 +197,40 @@ describe('DynamoDriftStore on dynalite', () => {
     expect(summary.lastEventTime).toBe('2026-01-01T10:00:29.000Z');
   });
 
-  it('keeps its counts on write: the summary equals a recount after puts, redeliveries and status changes', async () => {
-    const { store: counted } = await seededStore();
-    const change = (status: 'open' | 'acknowledged' | 'resolved') => ({
-      status,
-      by: 'carol',
-      at: '2026-01-03T09:00:00.000Z',
-    });
-    const expectCounts = async (open: Record<string, number>, total: number) => {
-      const summary = await counted.summary();
-      expect(summary).toEqual(await counted.recount());
-      expect(summary.open).toEqual(open);
-      expect(summary.total).toBe(total);
-    };
-    // Seeded: 30 open drifts, severities cycling from low.
-    await expectCounts({ low: 8, medium: 8, high: 7, critical: 7 }, 30);
-    expect(await counted.putIfAbsent(drifts[3])).toBe(false); // a redelivery counts nothing
-    await counted.setStatus('drift-0003', change('acknowledged')); // critical, open → acknowledged
-    await counted.setStatus('drift-0003', change('acknowledged')); // repeated: no change
-    await counted.setStatus('drift-0001', change('resolved')); // medium, open → resolved
-    await counted.setStatus('drift-0001', change('acknowledged')); // resolved → acknowledged: still not open
-    await expectCounts({ low: 8, medium: 7, high: 7, critical: 6 }, 30);
-    await counted.setStatus('drift-0003', change('open')); // reopened
-    expect(await counted.setStatus('no-such-drift', change('resolved'))).toBeUndefined();
-    expect(await counted.putIfAbsent(sampleDrift(40, { severity: 'high' }))).toBe(true);
-    await expectCounts({ low: 8, medium: 7, high: 8, critical: 7 }, 31);
-    expect((await counted.summary()).lastEventTime).toBe('2026-01-01T10:00:40.000Z');
-  });
+  it.each([
+    ['a counts item', false],
+    ['memory, single-writer', true],
+  ])(
+    'keeps its counts on write (%s): the summary equals a recount after puts, redeliveries and status changes',
+    async (_, singleWriter) => {
+      const { dynamo } = await seededStore();
+      const counted = new DynamoDriftStore(dynamo.doc, { singleWriter });
+      const change = (status: 'open' | 'acknowledged' | 'resolved') => ({
+        status,
+        by: 'carol',
+        at: '2026-01-03T09:00:00.000Z',
+      });
+      const expectCounts = async (open: Record<string, number>, total: number) => {
+        const summary = await counted.summary();
+        expect(summary).toEqual(await counted.recount());
+        expect(summary.open).toEqual(open);
+        expect(summary.total).toBe(total);
+      };
+      // Seeded: 30 open drifts, severities cycling from low.
+      await expectCounts({ low: 8, medium: 8, high: 7, critical: 7 }, 30);
+      expect(await counted.putIfAbsent(drifts[3])).toBe(false); // a redelivery counts nothing
+      await counted.setStatus('drift-0003', change('acknowledged')); // critical, open → acknowledged
+      await counted.setStatus('drift-0003', change('acknowledged')); // repeated: no change
+      await counted.setStatus('drift-0001', change('resolved')); // medium, open → resolved
+      await counted.setStatus('drift-0001', change('acknowledged')); // resolved → acknowledged: still not open
+      await expectCounts({ low: 8, medium: 7, high: 7, critical: 6 }, 30);
+      await counted.setStatus('drift-0003', change('open')); // reopened
+      expect(await counted.setStatus('no-such-drift', change('resolved'))).toBeUndefined();
+      expect(await counted.putIfAbsent(sampleDrift(40, { severity: 'high' }))).toBe(true);
+      await expectCounts({ low: 8, medium: 7, high: 8, critical: 7 }, 31);
+      expect((await counted.summary()).lastEventTime).toBe('2026-01-01T10:00:40.000Z');
+    },
+  );
 
   it('refuses to open a data folder that is already open', async () => {
     const dataDir = newDataDir();

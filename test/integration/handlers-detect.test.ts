@@ -88,8 +88,36 @@ describe('detect handler', () => {
     // The EMF line of the first invocation: one event, one drift, lag from the record's eventTime.
     const emf = lines.find((line) => line.includes('"CloudWatchMetrics"'))!;
     const metrics = JSON.parse(emf) as Record<string, unknown>;
-    expect(metrics).toMatchObject({ Function: 'tfdrift-test', Events: 1, Drifts: 1, Errors: 0 });
+    expect(metrics).toMatchObject({
+      Function: 'tfdrift-test',
+      Events: 1,
+      Drifts: 1,
+      Errors: 0,
+      StateErrors: 0,
+    });
     expect(metrics.LagMs).toBeGreaterThan(Date.now() - Date.parse('2024-01-15T10:45:24Z') - 60_000);
+  });
+
+  it('loads the state it can when one configured location fails as a whole, and counts what it could not load', async () => {
+    // Prepare: a second location whose bucket does not exist, so listing it fails
+    process.env.STATE_SOURCES = JSON.stringify([
+      { bucket: STATE_BUCKET, prefixes: ['prod/'] },
+      { bucket: 'tfdrift-no-such-bucket', prefixes: ['prod/'] },
+    ]);
+    vi.resetModules();
+    const detectWithGap = await import('../../lambdas/handlers/detect.js');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    // Act
+    const result = await detectWithGap.handler(bridgeEvent(suspend) as never);
+    const lines = log.mock.calls.map(([line]) => String(line));
+    log.mockRestore();
+    // Assess: the drift of the state that loaded is found; the failed location is one state error
+    expect(result).toEqual({ kind: 'cloudtrail', drifts: 1 });
+    const emf = JSON.parse(lines.find((line) => line.includes('"CloudWatchMetrics"'))!) as Record<
+      string,
+      unknown
+    >;
+    expect(emf).toMatchObject({ Drifts: 1, StateErrors: 1 });
   });
 
   it('answers the dashboard with the stored drift through the query-api handler', async () => {

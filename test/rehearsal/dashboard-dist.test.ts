@@ -121,7 +121,7 @@ describe('ensureWebDist', () => {
 });
 
 describe('the real dashboard build', () => {
-  it('fingerprints what the bundle read outside web/ (the core it shares, node_modules)', async () => {
+  it('fingerprints what the bundle read outside web/ (the core modules it imports, node_modules)', async () => {
     await buildWeb({ outDir: dist, minify: false });
 
     const { inputs } = JSON.parse(readFileSync(join(dist, FINGERPRINT_FILE), 'utf8')) as { inputs: string[] };

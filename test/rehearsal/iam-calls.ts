@@ -14,12 +14,10 @@ import { gzipSync } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { build } from 'esbuild';
 import * as tableDesign from '../../lambdas/adapters/aws/drift-table-design.js';
-import {
-  combineSources,
-  type StateLocation,
-  stateSources,
-} from '../../lambdas/handlers/runtime/state-sources.js';
+import { FUNCTION_ENV } from '../../lambdas/handlers/runtime/function-env.js';
+import { type StateLocation, stateSources } from '../../lambdas/handlers/runtime/state-sources.js';
 import { readTrailLog, trailLogKeys } from '../../lambdas/handlers/runtime/trail-logs.js';
+import { combineStateSources } from '../../lambdas/services/combined-state-source.js';
 import { esbuildOptions, HANDLERS, type HandlerName, REPO_ROOT } from '../../lib/bundling.js';
 
 export interface HandlerBuild {
@@ -246,6 +244,8 @@ export type ModuleTarget =
   | { readonly kind: 'function'; readonly env: string };
 
 /** Per adapter module: the variable its runtime wiring passes it (lambdas/handlers/runtime, handlers). */
+const FUNCTION_ENV_MODULE = 'lambdas/handlers/runtime/function-env.ts';
+
 export const MODULE_TARGETS: Record<string, ModuleTarget> = {
   'lambdas/adapters/aws/dynamo-drift-store.ts': { kind: 'table', env: 'DRIFTS_TABLE' },
   'lambdas/adapters/aws/dynamo-event-log.ts': { kind: 'table', env: 'EVENTS_TABLE' },
@@ -275,9 +275,14 @@ export function targetOf(module: string, handler: string, bundleModules: readonl
     );
   }
   if (target.env === undefined) return target;
-  const reads = bundleModules.some((m) =>
-    readFileSync(join(REPO_ROOT, m), 'utf8').includes(`'${target.env}'`),
-  );
+  // By name, or through the names module the stack shares (which itself names every variable).
+  const key = Object.entries(FUNCTION_ENV).find(([, name]) => name === target.env)?.[0];
+  const reads = bundleModules
+    .filter((m) => m !== FUNCTION_ENV_MODULE)
+    .some((m) => {
+      const text = readFileSync(join(REPO_ROOT, m), 'utf8');
+      return text.includes(`'${target.env}'`) || (key !== undefined && text.includes(`FUNCTION_ENV.${key}`));
+    });
   if (!reads)
     throw new Error(`the ${handler} function's code never reads ${target.env} (MODULE_TARGETS of ${module})`);
   return target;
@@ -333,7 +338,7 @@ export async function stateRequests(locations: readonly StateLocation[]): Promis
         : [prefix, ...tails.map((t) => `${prefix}${t}`)].filter((k) => k.endsWith('.tfstate'));
     return { Contents: under.map((Key) => ({ Key })), IsTruncated: false };
   });
-  await combineSources(stateSources(client, locations)).load();
+  await combineStateSources(stateSources(client, locations)).load();
   return requests;
 }
 

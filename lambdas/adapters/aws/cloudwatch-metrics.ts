@@ -52,11 +52,13 @@ export interface DetectMetrics {
   readonly events: number;
   readonly drifts: number;
   readonly errors: number;
+  /** State files and sources the current state index could not load. */
+  readonly stateErrors: number;
   /** Ignored events by reason (read-only, terraform, ...). */
   readonly ignored: Readonly<Record<string, number>>;
 }
 
-/** Detect metrics as EMF: Lag, Events, Drifts, Errors and Ignored.<reason> under Function. */
+/** Detect metrics as EMF: Lag, Events, Drifts, Errors, StateErrors and Ignored.<reason> under Function. */
 export function detectMetricsLine(
   namespace: string,
   functionName: string,
@@ -67,6 +69,7 @@ export function detectMetricsLine(
     Events: { value: m.events, unit: 'Count' },
     Drifts: { value: m.drifts, unit: 'Count' },
     Errors: { value: m.errors, unit: 'Count' },
+    StateErrors: { value: m.stateErrors, unit: 'Count' },
   };
   if (m.lagMs !== null) metrics.LagMs = { value: Math.max(0, m.lagMs), unit: 'Milliseconds' };
   for (const [reason, count] of Object.entries(m.ignored).sort()) {

@@ -25,7 +25,8 @@
 // Counts: an item (id = COUNTS_ID, in no index either) holds the number of drifts and of open drifts
 // per severity, added to by each write that changes them (a new drift, a status change to or from
 // open), so GET /summary reads one item instead of every drift. A count that fails after its write
-// leaves the count short by one; DynamoDriftStore.recount() counts the drifts themselves.
+// leaves the count short by one; the store's recount counts the drifts themselves. A single writer
+// (the local server) keeps the counts in memory instead, counted from the drifts when it starts.
 //
 // Items hold the finding and the raw event as JSON strings (`body`, `rawEvent`): CloudTrail values
 // are arbitrary JSON (huge numbers, empty keys) that DynamoDB's type system would reject or round.

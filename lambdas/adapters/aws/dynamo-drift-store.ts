@@ -89,6 +89,7 @@ export class DynamoDriftStore
   private readonly maxScanned: number;
   private readonly singleWriter: boolean;
   private lastSeq: Promise<number> | undefined;
+  private countsInMemory: Promise<Map<string, number>> | undefined;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -136,6 +137,11 @@ export class DynamoDriftStore
   private async addToCounts(deltas: Record<string, number>): Promise<void> {
     const names = Object.keys(deltas);
     if (names.length === 0) return;
+    if (this.singleWriter) {
+      const counts = await this.memoryCounts();
+      for (const name of names) counts.set(name, (counts.get(name) ?? 0) + deltas[name]);
+      return;
+    }
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -408,12 +414,37 @@ export class DynamoDriftStore
     return Math.max(item ? seqOf(item) : 0, counter.Item ? seqOf(counter.Item) : 0);
   }
 
+  /**
+   * Single-writer mode keeps the counts in memory, counted once from the drifts before the first
+   * write goes out (nextSeq waits for it), as it keeps the change numbers: one counts item updated
+   * by every write slowed the local server's soak (200 drifts/s) from p50 1.3 s to 8 s.
+   */
+  private memoryCounts(): Promise<Map<string, number>> {
+    this.countsInMemory ??= this.recount().then(
+      (summary) =>
+        new Map([
+          ['total', summary.total],
+          ...SEVERITIES.map((s) => [openCount(s), summary.open[s]] as const),
+        ]),
+    );
+    return this.countsInMemory;
+  }
+
+  private async readCounts(): Promise<(name: string) => number> {
+    if (this.singleWriter) {
+      const counts = await this.memoryCounts();
+      return (name) => counts.get(name) ?? 0;
+    }
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { [A.id]: COUNTS_ID }, ConsistentRead: true }),
+    );
+    return (name) => Number(out.Item?.[name] ?? 0);
+  }
+
   /** GET /summary from the counts kept on write, and the newest drift's time: two small reads. */
   async summary(): Promise<Summary> {
-    const [counts, newest] = await Promise.all([
-      this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: { [A.id]: COUNTS_ID }, ConsistentRead: true }),
-      ),
+    const [count, newest] = await Promise.all([
+      this.readCounts(),
       this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
@@ -427,7 +458,6 @@ export class DynamoDriftStore
         }),
       ),
     ]);
-    const count = (name: string) => Number(counts.Item?.[name] ?? 0);
     const open = Object.fromEntries(SEVERITIES.map((s) => [s, count(openCount(s))])) as Record<
       Severity,
       number
@@ -461,9 +491,10 @@ export class DynamoDriftStore
 
   private async nextSeq(): Promise<number> {
     if (this.singleWriter) {
-      // Chained synchronously, so concurrent writers still get distinct numbers.
+      // Chained synchronously, so concurrent writers still get distinct numbers; no write goes out
+      // before the counts in memory are counted.
       this.lastSeq ??= this.highestStoredSeq();
-      const next = this.lastSeq.then((n) => n + 1);
+      const next = Promise.all([this.lastSeq, this.memoryCounts()]).then(([n]) => n + 1);
       this.lastSeq = next;
       return next;
     }

@@ -8,13 +8,15 @@ import { SnsNotifier } from '../../adapters/aws/sns-notifier.js';
 import { parseConfig } from '../../core/config.js';
 import type { ProcessedEvent } from '../../core/types.js';
 import type { DriftEvents, EventLog, Logger } from '../../ports.js';
+import { combineStateSources } from '../../services/combined-state-source.js';
 import { createDetectService, type DetectService } from '../../services/detect-service.js';
 import { type CachingStateProvider, createStateProvider } from '../../services/state-provider.js';
 import { dynamoDocumentClient, eventBridgeClient, s3Client, snsClient } from './clients.js';
 import { jsonEnv, numberEnv, optionalEnv, requireEnv } from './env.js';
+import { FUNCTION_ENV } from './function-env.js';
 import { jsonLogger } from './logger.js';
 import { loadCompiledRules, rulesFilePath } from './rules.js';
-import { combineSources, type StateLocation, stateSources } from './state-sources.js';
+import { type StateLocation, stateSources } from './state-sources.js';
 
 /** Outcomes of the events recorded since the last `take()`: the detect function's metrics. */
 export interface OutcomeCounter {
@@ -57,12 +59,12 @@ export interface DetectorRuntime {
 
 /** Reads every variable first, so a misconfigured function fails at cold start, naming the variable. */
 export function createDetectorRuntime(env: NodeJS.ProcessEnv = process.env): DetectorRuntime {
-  const driftsTable = requireEnv('DRIFTS_TABLE', env);
-  const eventsTable = requireEnv('EVENTS_TABLE', env);
-  const topicArn = requireEnv('TOPIC_ARN', env);
-  const locations = jsonEnv<StateLocation[]>('STATE_SOURCES', env);
-  const config = parseConfig(jsonEnv<unknown>('DETECT_CONFIG', env), 'DETECT_CONFIG');
-  const retentionDays = numberEnv('RETENTION_DAYS', 365, env);
+  const driftsTable = requireEnv(FUNCTION_ENV.driftsTable, env);
+  const eventsTable = requireEnv(FUNCTION_ENV.eventsTable, env);
+  const topicArn = requireEnv(FUNCTION_ENV.topicArn, env);
+  const locations = jsonEnv<StateLocation[]>(FUNCTION_ENV.stateSources, env);
+  const config = parseConfig(jsonEnv<unknown>(FUNCTION_ENV.detectConfig, env), FUNCTION_ENV.detectConfig);
+  const retentionDays = numberEnv(FUNCTION_ENV.retentionDays, 365, env);
   const logger = jsonLogger({ function: env.AWS_LAMBDA_FUNCTION_NAME ?? 'tfdrift' });
   const rules = loadCompiledRules(rulesFilePath(env));
 
@@ -70,14 +72,14 @@ export function createDetectorRuntime(env: NodeJS.ProcessEnv = process.env): Det
   const store = new DynamoDriftStore(doc, { tableName: driftsTable, retentionDays });
   const events = countingEventLog(new DynamoEventLog(doc, { tableName: eventsTable }));
   // After Terraform's own calls, how often a warm instance checks S3 for the state they announce.
-  const staleRecheckMs = numberEnv('STATE_RECHECK_SECONDS', 10, env) * 1000;
-  const state = createStateProvider(combineSources(stateSources(s3Client(env), locations)), {
+  const staleRecheckMs = numberEnv(FUNCTION_ENV.stateRecheckSeconds, 10, env) * 1000;
+  const state = createStateProvider(combineStateSources(stateSources(s3Client(env), locations)), {
     logger,
     staleRecheckMs,
   });
-  const dashboardUrl = env.DASHBOARD_URL || undefined;
+  const dashboardUrl = env[FUNCTION_ENV.dashboardUrl] || undefined;
   const notifier = new SnsNotifier(snsClient(), { topicArn, dashboardUrl });
-  const bus = optionalEnv('DRIFT_EVENT_BUS', env);
+  const bus = optionalEnv(FUNCTION_ENV.driftEventBus, env);
   const driftEvents = bus
     ? new EventBridgeDriftEvents(eventBridgeClient(), { eventBusName: bus })
     : undefined;
@@ -101,7 +103,7 @@ export function createDetectorRuntime(env: NodeJS.ProcessEnv = process.env): Det
     events,
     state,
     logger,
-    metricsNamespace: env.METRICS_NAMESPACE || 'tfdrift',
+    metricsNamespace: env[FUNCTION_ENV.metricsNamespace] || 'tfdrift',
     driftEvents,
     dashboardUrl,
   };

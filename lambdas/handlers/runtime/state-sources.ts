@@ -5,7 +5,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { S3StateSource } from '../../adapters/aws/s3-state-source.js';
 import { globMatch } from '../../core/config.js';
-import type { StateDocument, StateSource } from '../../ports.js';
+import type { StateSource } from '../../ports.js';
 
 export interface StateLocation {
   readonly bucket: string;
@@ -32,16 +32,4 @@ export function stateSources(client: S3Client, locations: readonly StateLocation
       return new S3StateSource(client, { bucket, prefix: listHead(prefix) }, { keyFilter });
     }),
   );
-}
-
-/** Several sources as one: documents and errors of all, in order. */
-export function combineSources(sources: readonly StateSource[]): StateSource {
-  return {
-    description: sources.map((s) => s.description).join(', ') || '(no state configured)',
-    async load() {
-      const results = await Promise.all(sources.map((s) => s.load()));
-      const documents: StateDocument[] = results.flatMap((r) => r.documents);
-      return { documents, errors: results.flatMap((r) => r.errors) };
-    },
-  };
 }
