@@ -107,10 +107,10 @@ async function storedEventIds(url: string): Promise<Set<string>> {
   let cursor: string | null = null;
   do {
     const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-    const page = (await (await fetch(`${url}/api/v1/drifts?limit=500${query}`)).json()) as {
-      items: { event: { id: string } }[];
-      nextCursor: string | null;
-    };
+    const response = await fetch(`${url}/api/v1/drifts?limit=500${query}`);
+    const body = await response.text();
+    if (!response.ok) throw new Error(`GET /api/v1/drifts: HTTP ${response.status} ${body.slice(0, 300)}`);
+    const page = JSON.parse(body) as { items: { event: { id: string } }[]; nextCursor: string | null };
     for (const d of page.items) ids.add(d.event.id);
     cursor = page.nextCursor;
   } while (cursor);
