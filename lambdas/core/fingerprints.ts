@@ -6,19 +6,11 @@
 // Two different keys share a fingerprint with probability ~n²/2⁶⁴ (a million keys: about 1 in
 // 10⁷), and the hash is seeded per run so no input can be crafted to collide with another's key.
 
+import { cyrb53Lanes } from './hash.js';
+
 /** The two lanes of a seeded cyrb53 (core/hash.ts) over the key, top bit set (0 marks a free slot). */
 function lanes(key: string, seed: number): [number, number] {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
-  for (let i = 0; i < key.length; i++) {
-    const ch = key.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  const [h1, h2] = cyrb53Lanes(key, seed);
   return [(h1 | 0x80000000) >>> 0, h2 >>> 0];
 }
 
