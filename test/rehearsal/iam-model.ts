@@ -501,6 +501,18 @@ async function functionChecks(
   // What the code sends, per module of the bundle.
   const sent = new Map<string, Set<string>>(); // resource ARN → actions sent on it
   const touch = (arn: string, action: string) => sent.set(arn, new Set([...(sent.get(arn) ?? []), action]));
+  /** A publish to a topic: its policy decides with the role's, and an encrypted topic needs its key. */
+  const publishTo = (topicArn: string, action: string, why: string) => {
+    request(action, topicArn, why, 'allow', { resourcePolicy: policies.topicPolicy(topicArn) });
+    touch(topicArn, action);
+    const key = policies.topicKey(topicArn);
+    if (key) {
+      // SNS developer guide, "Encryption at rest": publishers need GenerateDataKey* and Decrypt.
+      kmsDecryptVia('sns', key, `${why} (encrypted topic)`, 'kms:GenerateDataKey');
+      kmsDecryptVia('sns', key, `${why} (encrypted topic)`);
+      touch(key, 'kms:GenerateDataKey');
+    }
+  };
   const commands = modules.flatMap((m) => sdkCommands(m, modules));
   const recorded = new Map<string, RecordedRequest[]>();
   for (const command of commands) {
@@ -530,20 +542,9 @@ async function functionChecks(
         }
         break;
       }
-      case 'topic': {
-        request(action, value, `${why} to ${target.env}`, 'allow', {
-          resourcePolicy: policies.topicPolicy(value),
-        });
-        touch(value, action);
-        const key = policies.topicKey(value);
-        if (key) {
-          // SNS developer guide, "Encryption at rest": publishers need GenerateDataKey* and Decrypt.
-          kmsDecryptVia('sns', key, `${why} to an encrypted topic`, 'kms:GenerateDataKey');
-          kmsDecryptVia('sns', key, `${why} to an encrypted topic`);
-          touch(key, 'kms:GenerateDataKey');
-        }
+      case 'topic':
+        publishTo(value, action, `${why} to ${target.env}`);
         break;
-      }
       case 'state':
       case 'trail': {
         const key = `${target.kind}:${command.module}`;
@@ -583,16 +584,7 @@ async function functionChecks(
       }
       case 'topics': {
         for (const { topicArn } of JSON.parse(value) as { topicArn: string }[]) {
-          request(action, topicArn, `${why} to a topic of ${target.env}`, 'allow', {
-            resourcePolicy: policies.topicPolicy(topicArn),
-          });
-          touch(topicArn, action);
-          const key = policies.topicKey(topicArn);
-          if (key) {
-            kmsDecryptVia('sns', key, `${why} to an encrypted topic`, 'kms:GenerateDataKey');
-            kmsDecryptVia('sns', key, `${why} to an encrypted topic`);
-            touch(key, 'kms:GenerateDataKey');
-          }
+          publishTo(topicArn, action, `${why} to a topic of ${target.env}`);
         }
         break;
       }
