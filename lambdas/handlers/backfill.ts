@@ -7,10 +7,11 @@
 // an admin asks from the dashboard (POST /api/v1/backfill).
 
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { lookupEventBatches, MAX_LOOKUP_DAYS } from '../adapters/aws/cloudtrail-lookup.js';
 import { backfillSummary } from '../core/backfill-summary.js';
 import type { Finding } from '../core/types.js';
+import { snsClient } from './runtime/clients.js';
 import { createDetectorRuntime } from './runtime/detector.js';
 import { numberEnv, requireEnv } from './runtime/env.js';
 import { FUNCTION_ENV } from './runtime/function-env.js';
@@ -20,8 +21,8 @@ const regions = requireEnv(FUNCTION_ENV.backfillRegions)
   .split(',')
   .filter((r) => r !== '');
 const defaultDays = numberEnv(FUNCTION_ENV.backfillDays, 7);
-const topicArn = requireEnv('TOPIC_ARN');
-const sns = new SNSClient({});
+const topicArn = requireEnv(FUNCTION_ENV.topicArn);
+const sns = snsClient();
 
 export interface BackfillRequest {
   /** Days of history to read. @default BACKFILL_DAYS (7) */

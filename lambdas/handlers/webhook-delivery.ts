@@ -11,7 +11,7 @@ import { FUNCTION_ENV } from './runtime/function-env.js';
 import { jsonLogger } from './runtime/logger.js';
 
 const webhooks = jsonEnv<WebhookTarget[]>(FUNCTION_ENV.webhooks);
-const timeoutMs = numberEnv('WEBHOOK_TIMEOUT_SECONDS', 10) * 1000;
+const timeoutMs = numberEnv(FUNCTION_ENV.webhookTimeoutSeconds, 10) * 1000;
 const secrets = new SecretsManagerSecrets(new SecretsManagerClient({}));
 const logger = jsonLogger({ function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'webhook-delivery' });
 

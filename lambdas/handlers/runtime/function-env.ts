@@ -36,6 +36,8 @@ export const FUNCTION_ENV = {
   backfillDays: 'BACKFILL_DAYS',
   /** JSON: [{url, secretArn, minSeverity}] (the webhook-delivery function). */
   webhooks: 'WEBHOOKS',
+  /** Seconds a webhook receiver may take to answer (not set by the stack: 10). */
+  webhookTimeoutSeconds: 'WEBHOOK_TIMEOUT_SECONDS',
   /** JSON: [{topicArn, minSeverity}] (the chat-delivery function). */
   chatTopics: 'CHAT_TOPICS',
 } as const;
