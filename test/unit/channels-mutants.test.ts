@@ -119,6 +119,20 @@ describe('PagerDuty events', () => {
     expect(change('resolved', 'open')).toEqual({ event_action: 'resolve', dedup_key: 'drift-0003' });
     expect(change('open', 'resolved')).toBeNull();
   });
+
+  it("falls back to the drift's own status when a status change carries no statusChange", () => {
+    const changed = (status: Drift['status']) => {
+      const event = driftStatusChangedEvent(
+        { ...base, status },
+        { previous: 'open', status, by: 'bob', at: '2026-01-02T00:00:00Z' },
+      );
+      const { statusChange: _dropped, ...detail } = event.detail;
+      return pagerDutyEvent({ ...event, detail });
+    };
+    expect(changed('resolved')?.event_action).toBe('resolve');
+    expect(changed('acknowledged')?.event_action).toBe('acknowledge');
+    expect(changed('open')).toBeNull();
+  });
 });
 
 describe('Security Hub findings', () => {
