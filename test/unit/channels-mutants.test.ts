@@ -247,6 +247,35 @@ describe('Security Hub findings', () => {
     );
   });
 
+  // ASFF's resource types (https://docs.aws.amazon.com/securityhub/latest/userguide/asff-resources.html)
+  // for the Terraform types that have one.
+  it.each([
+    ['aws_instance', 'AwsEc2Instance'],
+    ['aws_security_group', 'AwsEc2SecurityGroup'],
+    ['aws_vpc', 'AwsEc2Vpc'],
+    ['aws_subnet', 'AwsEc2Subnet'],
+    ['aws_ebs_volume', 'AwsEc2Volume'],
+    ['aws_s3_bucket', 'AwsS3Bucket'],
+    ['aws_iam_role', 'AwsIamRole'],
+    ['aws_iam_user', 'AwsIamUser'],
+    ['aws_iam_policy', 'AwsIamPolicy'],
+    ['aws_iam_access_key', 'AwsIamAccessKey'],
+    ['aws_lambda_function', 'AwsLambdaFunction'],
+    ['aws_db_instance', 'AwsRdsDbInstance'],
+    ['aws_rds_cluster', 'AwsRdsDbCluster'],
+    ['aws_dynamodb_table', 'AwsDynamoDbTable'],
+    ['aws_sns_topic', 'AwsSnsTopic'],
+    ['aws_sqs_queue', 'AwsSqsQueue'],
+    ['aws_kms_key', 'AwsKmsKey'],
+    ['aws_cloudtrail', 'AwsCloudTrailTrail'],
+    ['aws_lb', 'AwsElbv2LoadBalancer'],
+    ['aws_ecr_repository', 'AwsEcrRepository'],
+    ['aws_secretsmanager_secret', 'AwsSecretsManagerSecret'],
+    ['aws_s3_bucket_versioning', 'Other'],
+  ])('files a %s as the ASFF resource type %s', (type, asffType) => {
+    expect(asffFinding(detected(driftWith({ type })), options).Resources[0].Type).toBe(asffType);
+  });
+
   it('gives every severity its label, the product its names and the times of the call', () => {
     expect(
       SEVERITIES.map((severity) => asffFinding(detected({ ...base, severity }), options).Severity),
