@@ -214,6 +214,7 @@ describe('drift events within the size limit', () => {
         { attribute: 'enabled', expected: true, actual: false },
         { attribute: 'tags', expected: { a: 'b' }, actual: 'short' },
         { attribute: `a${long}`, expected: 1, actual: 2 },
+        { attribute: 'edge', expected: 'e'.repeat(1024), actual: 'f'.repeat(1025) },
       ],
     });
     expect(event.detail.truncated).toBe(true);
@@ -227,6 +228,7 @@ describe('drift events within the size limit', () => {
       { attribute: 'enabled', expected: true, actual: false },
       { attribute: 'tags', expected: { a: 'b' }, actual: 'short' },
       { attribute: `a${'v'.repeat(1023)}... (truncated)`, expected: 1, actual: 2 },
+      { attribute: 'edge', expected: 'e'.repeat(1024), actual: `${'f'.repeat(1024)}... (truncated)` },
     ]);
     expect(event.detail.summary).toBe(drift.summary);
   });
@@ -249,6 +251,30 @@ describe('drift events within the size limit', () => {
     expect(event.detail.events?.map((e) => e.id)).toEqual(events.slice(-20).map((e) => e.id));
     expect(event.detail.actors?.map((a) => a.name)).toEqual(actors.slice(0, 20).map((a) => a.name));
     expect(event.detail.changes).toEqual(drift.changes);
+  });
+
+  it('keeps every event once cutting values brings the detail to exactly the limit', () => {
+    const events = Array.from({ length: 30 }, (_, n) => ({
+      id: `evt-${n}`,
+      payload: 'p'.repeat(6500),
+    })) as unknown as NetFindingEvent[];
+    const withAddress = (address: string) =>
+      driftDetectedEvent({
+        ...drift,
+        resource: { ...drift.resource, address },
+        events,
+        changes: [{ attribute: 'policy', expected: 'x'.repeat(300_000), actual: 'y' }],
+      });
+    const short = size(withAddress('a'));
+    const exact = withAddress('a'.repeat(1 + MAX_DETAIL_BYTES - short));
+    expect(size(exact)).toBe(MAX_DETAIL_BYTES);
+    expect(exact.detail.truncated).toBe(true);
+    expect(exact.detail.events).toHaveLength(30);
+    expect(exact.detail.changes).toHaveLength(1);
+    expect(exact.detail.actors ?? []).toEqual([]);
+    const over = withAddress('a'.repeat(2 + MAX_DETAIL_BYTES - short));
+    expect(over.detail.events).toHaveLength(20);
+    expect(over.detail.actors ?? []).toEqual([]);
   });
 
   it('keeps a net finding with few events whole when cutting values is enough', () => {
