@@ -107,6 +107,10 @@ describe('GET /drifts parameters', () => {
     expect(refusal({ to: '2026-13-45' })).toBe(
       'to: "2026-13-45" is not an ISO time (e.g. 2026-01-01T00:00:00Z)',
     );
+    // Date.parse takes these; an ISO time starts with the full date.
+    for (const loose of [' 2026-01-01', 'on 2026-01-01', '2026-01-1']) {
+      expect(refusal({ to: loose })).toBe(`to: "${loose}" is not an ISO time (e.g. 2026-01-01T00:00:00Z)`);
+    }
     expect(refusal({ from: `2026-01-01${'x'.repeat(60)}` })).toBe(
       `from: "2026-01-01${'x'.repeat(30)}" is not an ISO time (e.g. 2026-01-01T00:00:00Z)`,
     );
@@ -176,6 +180,8 @@ describe('matchesQuery', () => {
     expect(matches({ actor: 'alice' })).toBe(false);
     const nobody = { ...drift, actor: { ...drift.actor, name: null, arn: null } };
     expect(matches({ actor: 'bob' }, nobody)).toBe(false);
+    expect(matches({ actor: 'a' }, nobody)).toBe(false);
+    expect(matches({ actor: 'a' })).toBe(true);
     expect(matches({}, nobody)).toBe(true);
   });
 
@@ -188,6 +194,13 @@ describe('matchesQuery', () => {
     expect(matches({ to: iso(-1) })).toBe(false);
     expect(matches({ from: iso(-1), to: iso(1) })).toBe(true);
     expect(matches({ from: drift.event.time.replace('Z', '+00:00') })).toBe(true);
+    // The same instant written in another zone: compared as instants, not as text.
+    const inZone = (hours: number) => {
+      const local = new Date(ms + hours * 3_600_000).toISOString().slice(0, 19);
+      return `${local}${hours < 0 ? '-' : '+'}${String(Math.abs(hours)).padStart(2, '0')}:00`;
+    };
+    expect(matches({ from: inZone(2), to: inZone(-2) })).toBe(true);
+    expect(matches({ from: inZone(2) }, { ...drift, event: { ...drift.event, time: iso(-1) } })).toBe(false);
   });
 
   it('finds free text, any case, in each field it searches and nowhere else', () => {
