@@ -5,7 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { RuleError } from '../../lambdas/core/errors.js';
 import type { AttributeSpec, IdentitySpec, RuleFile, RuleSpec } from '../../lambdas/core/rule-types.js';
-import { compileRuleSet, summariseRule } from '../../lambdas/core/rules.js';
+import {
+  compileRuleSet,
+  eventFilter,
+  eventPatterns,
+  lazyRuleSet,
+  serialiseRuleBundle,
+  summariseRule,
+} from '../../lambdas/core/rules.js';
 
 const identity: IdentitySpec = { path: 'requestParameters.bucketName', by: 'bucket' };
 
@@ -216,6 +223,116 @@ describe('the compiled rule set', () => {
       resourceTypes: ['aws_s3_bucket_versioning', 'aws_s3_bucket', 'aws_s3_bucket_policy'],
       attributes: ['versioning', 'mfa_delete'],
     });
+  });
+});
+
+describe('eventPatterns', () => {
+  const names = (...eventNames: string[]) =>
+    ruleWith({ rule: { id: eventNames.join('-').toLowerCase(), eventNames } });
+  type Pattern = { detail: { eventSource: string[]; eventName: string[] } };
+
+  it('lists the sources in order, whatever the order of the files', () => {
+    const s3File = fileOf(names('PutBucketVersioning'));
+    const kmsFile = {
+      file: 'rules/kms.yaml',
+      content: { service: 'kms', eventSource: 'kms.amazonaws.com', rules: [names('DisableKey')] },
+    };
+    const sources = (files: (typeof s3File)[]) =>
+      (eventPatterns(compileRuleSet(files)) as unknown as Pattern[]).map((p) => p.detail.eventSource[0]);
+    expect(sources([s3File, kmsFile])).toEqual(['kms.amazonaws.com', 's3.amazonaws.com']);
+    expect(sources([kmsFile, s3File])).toEqual(['kms.amazonaws.com', 's3.amazonaws.com']);
+  });
+
+  it('gives a name too long for the size limit a pattern of its own, and no pattern without names', () => {
+    const long = `A${'X'.repeat(200)}`;
+    const patterns = eventPatterns(
+      compileRuleSet([fileOf(names('C', long, 'B'))]),
+      220,
+    ) as unknown as Pattern[];
+    expect(patterns.map((p) => p.detail.eventName)).toEqual([[long], ['B', 'C']]);
+  });
+});
+
+describe('the rule bundle', () => {
+  const files = [
+    fileOf(ruleWith({ rule: { id: 'a', eventNames: ['PutBucketVersioning'] } })),
+    {
+      file: 'rules/kms.yaml',
+      content: {
+        service: 'kms',
+        eventSource: 'kms.amazonaws.com',
+        rules: [ruleWith({ rule: { id: 'k', eventNames: ['DisableKey'] } })],
+      },
+    },
+  ];
+  const text = serialiseRuleBundle(files);
+  /** The bundle with the kms rule's line damaged after its leading keys. */
+  const damaged = text.replace(
+    '"id":"k","eventNames":["DisableKey"],',
+    '"id":"k","eventNames":["DisableKey"],{{',
+  );
+  const lazyIds = (bundle: string) =>
+    lazyRuleSet(bundle)
+      .forEvent('s3.amazonaws.com', 'PutBucketVersioning')
+      .map((r) => r.id);
+
+  it('writes a file of rules alone (no service or source) as the same JSON', () => {
+    const bare = [{ file: 'rules/bare.yaml', content: { rules: [ruleWith({})] } as unknown as RuleFile }];
+    expect(JSON.parse(serialiseRuleBundle(bare))).toEqual(bare);
+  });
+
+  it('reads a bundle lazily with or without its last newline, or with a blank line after it', () => {
+    expect(damaged).not.toBe(text);
+    expect(lazyIds(damaged)).toEqual(['a']);
+    expect(lazyIds(damaged.slice(0, -1))).toEqual(['a']);
+    expect(lazyIds(`${damaged}\n`)).toEqual(['a']);
+    expect(() => lazyRuleSet(damaged).forEvent('kms.amazonaws.com', 'DisableKey')).toThrowError(RuleError);
+  });
+
+  it('reads a bundle laid out otherwise as a whole, so its damage shows at once', () => {
+    const lines = damaged.split('\n');
+    const close = lines.indexOf(']}},');
+    const variants = {
+      'a line after the closing bracket': `${damaged}x\n`,
+      'a second closing bracket': `${damaged}]\n`,
+      'a file head after the closing bracket': `${damaged}${lines[1]}\n`,
+      'a file head inside a file': [...lines.slice(0, close), ...lines.slice(close + 1)].join('\n'),
+      'a stray file end': [...lines.slice(0, close + 1), ']}},', ...lines.slice(close + 1)].join('\n'),
+      'a stray line inside a file': [...lines.slice(0, 2), 'x', ...lines.slice(2)].join('\n'),
+      'a stray line between files': [...lines.slice(0, close + 1), 'x', ...lines.slice(close + 1)].join('\n'),
+      'a stray bracket inside a file': [...lines.slice(0, 2), ']', ...lines.slice(2)].join('\n'),
+      'a file ended by another line': lines.map((line, i) => (i === close ? 'x' : line)).join('\n'),
+      'a file ended by a bare bracket': lines.map((line) => (line === ']}}' ? ']' : line)).join('\n'),
+      'a bundle ended by another line': lines.map((line) => (line === ']' ? 'x' : line)).join('\n'),
+    };
+    for (const [what, bundle] of Object.entries(variants)) {
+      expect(() => lazyRuleSet(bundle), what).toThrowError(SyntaxError);
+    }
+  });
+
+  it('trusts a compact bundle as checked: a rule that would fail the checks is read', () => {
+    const unchecked = structuredClone(files);
+    (unchecked[0].content.rules[0].targets[0].identity[0] as { transform?: string }).transform = 'no-such';
+    expect(() => compileRuleSet(unchecked)).toThrowError(RuleError);
+    expect(lazyRuleSet(JSON.stringify(unchecked)).rules.map((r) => r.id)).toEqual(['a', 'k']);
+  });
+
+  it('parses each rule once: the same rule object for every event and for the whole list', () => {
+    const lazy = lazyRuleSet(text);
+    const first = lazy.forEvent('s3.amazonaws.com', 'PutBucketVersioning')[0];
+    expect(lazy.rules[0]).toBe(first);
+    expect(lazy.forEvent('s3.amazonaws.com', 'PutBucketVersioning')[0]).toBe(first);
+  });
+
+  it("filters events without parsing other sources' rules", () => {
+    const filter = eventFilter(lazyRuleSet(damaged));
+    const envelope = (eventSource: unknown, eventName: string) => ({
+      'detail-type': 'AWS API Call via CloudTrail',
+      detail: { eventSource, eventName },
+    });
+    expect(filter.matches(envelope('s3.amazonaws.com', 'PutBucketVersioning'))).toBe(true);
+    expect(filter.matches(envelope('s3.amazonaws.com', 'DeleteBucket'))).toBe(false);
+    expect(filter.matches(envelope('kms.amazonaws.com', 'DisableKey'))).toBe(true);
   });
 });
 
