@@ -205,6 +205,25 @@ describe('documents', () => {
     expect(n('iam-policy', null)).toBeNull();
     expect(n('iam-policy', 'not a policy')).toBe('not a policy');
   });
+  it('json: numbers in lists and decimals of any length; + is a space only in URL-encoded text', () => {
+    expect(n('json', '["1", 2, {"a": ["3"]}]')).toEqual([1, 2, { a: [3] }]);
+    expect(n('json', '{"a":"1.25","b":"-0.125"}')).toEqual({ a: 1.25, b: -0.125 });
+    expect(n('json', '[1,+2]')).toBe('[1,+2]');
+  });
+
+  it('iam-policy: a single NotResource or Federated principal is a list of one; "*" elsewhere stays text', () => {
+    const one = {
+      Statement: [{ Effect: 'Deny', NotResource: 'arn:x', Principal: { Federated: 'cognito' } }],
+    };
+    const listed = {
+      Statement: [{ Effect: 'Deny', NotResource: ['arn:x'], Principal: { Federated: ['cognito'] } }],
+    };
+    expect(same('iam-policy', one, listed)).toBe(true);
+    expect(n('iam-policy', one)).toEqual(n('iam-policy', listed));
+    expect(n('iam-policy', { Statement: [{ Condition: { StringLike: { 'aws:userid': '*' } } }] })).toEqual({
+      Statement: [{ Condition: { StringLike: { 'aws:userid': '*' } } }],
+    });
+  });
 });
 
 describe('sets and tags', () => {
@@ -276,6 +295,13 @@ describe('sets and tags', () => {
     ).toEqual({
       n: '5',
     });
+    expect(tagMap({ Tag: 'x' })).toEqual({ Tag: 'x' });
+    expect(
+      tagMap([
+        { name: null, value: 'x' },
+        { name: 'n', value: 'v' },
+      ]),
+    ).toEqual({ n: 'v' });
     expect(tagMap(null)).toEqual({});
     expect(tagMap(undefined)).toEqual({});
     expect(tagMap('text')).toEqual({});
@@ -362,6 +388,7 @@ describe('names from ARNs', () => {
     expect(n('log-group-name', 'arn:aws:s3:::log-group:g')).toBeNull();
     expect(n('log-group-name', 'xarn:aws:logs:r:1:log-group:g')).toBe('xarn:aws:logs:r:1:log-group:g');
     expect(n('log-group-name', 'arn:aws:logs:r:1:log-group:g:*:extra')).toBeNull();
+    expect(n('log-group-name', 'arn:aws:s3:::b/arn:aws:logs:r:1:log-group:g')).toBeNull();
     expect(n('log-group-name', null)).toBeNull();
   });
 
@@ -393,6 +420,7 @@ describe('DNS', () => {
     expect(n('dns-values', [{ value: '"v=spf1"' }, { value: '1.2.3.4' }])).toEqual(['1.2.3.4', 'v=spf1']);
     expect(n('dns-values', ['"a"', 'a', '"b'])).toEqual(['"b', 'a']);
     expect(n('dns-values', '"multi\nline"')).toEqual(['multi\nline']);
+    expect(n('dns-values', ['v="1"', '"a"b', '"x" "y"'])).toEqual(['"a"b', 'v="1"', 'x" "y']);
   });
 });
 
@@ -498,6 +526,19 @@ describe('security group rules (ec2-permissions)', () => {
     expect(
       perms({ items: [{ ipProtocol: 'tcp', fromPort: 1, toPort: 1, ipRanges: { cidrIp: '9.9.9.9/32' } }] }),
     ).toEqual(['tcp|1|1|cidr:9.9.9.9/32']);
+    expect(
+      perms({
+        items: [
+          {
+            ipProtocol: 'tcp',
+            fromPort: 1,
+            toPort: 1,
+            ipRanges: { items: [null, { cidrIp: '8.8.8.8/32' }] },
+            ipv6Ranges: { items: [{}, { cidrIpv6: 'FE80::/10' }] },
+          },
+        ],
+      }),
+    ).toEqual(['tcp|1|1|cidr:8.8.8.8/32', 'tcp|1|1|cidr:fe80::/10']);
   });
 });
 
