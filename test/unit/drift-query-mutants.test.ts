@@ -15,7 +15,7 @@ import {
   sortTimeOf,
   wholeNumberParam,
 } from '../../lambdas/core/drift-query.js';
-import type { Drift } from '../../lambdas/core/types.js';
+import { type Drift, SEVERITIES, SEVERITIES_WORST_FIRST } from '../../lambdas/core/types.js';
 import { sampleDrift } from '../support/drift-samples.js';
 
 const refusal = (params: Record<string, string>) => {
@@ -129,6 +129,14 @@ describe('GET /drifts parameters', () => {
     );
     expect(() => refuseUnknownParams({ a: '1' }, [])).toThrowError(/^unknown query parameter "a"$/);
     expect(() => refuseUnknownParams({ a: '1' }, ['a'])).not.toThrow();
+  });
+});
+
+describe('severities', () => {
+  it('lists them worst first for the dashboard: each ranks below the one before, all four once', () => {
+    const ranks = SEVERITIES_WORST_FIRST.map((s) => SEVERITIES.indexOf(s));
+    expect(ranks).toEqual([3, 2, 1, 0]);
+    expect(SEVERITIES_WORST_FIRST[0]).toBe('critical');
   });
 });
 
