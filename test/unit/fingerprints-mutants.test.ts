@@ -38,3 +38,34 @@ describe('FingerprintSet tables', () => {
     expect(new FingerprintSet({ ...ok, slots: new Uint32Array(4 * 4096) }).size).toBe(0);
   });
 });
+
+describe('FingerprintSet growth and probing', () => {
+  it('fills its first table up to half before it grows, then doubles', () => {
+    const set = new FingerprintSet(5);
+    const first = set.table().slots.length;
+    for (let i = 0; i < first / 4; i++) set.add(`k${i}`);
+    expect(set.size).toBe(first / 4);
+    expect(set.table().slots.length).toBe(first);
+    set.add('one more');
+    expect(set.table().slots.length).toBe(2 * first);
+  });
+
+  it('tells a key from another whose fingerprint shares its high half', () => {
+    // Prepare: a table whose only entry sits in the key's first slot with the key's high half and
+    // another low half (a 31-bit partial collision, built by hand).
+    const seed = 9;
+    const key = 'event-1';
+    const fingerprint = fingerprintOf(key, seed);
+    const hi = Number.parseInt(fingerprint.slice(0, 8), 16);
+    const lo = Number.parseInt(fingerprint.slice(8), 16);
+    const slots = new Uint32Array(2 * 4096);
+    const at = 2 * (lo & 4095);
+    slots[at] = hi;
+    slots[at + 1] = (lo ^ 1) >>> 0;
+    const set = new FingerprintSet({ seed, size: 1, slots });
+    // Act + Assess: the key is new; then it is there.
+    expect(set.add(key)).toBe(true);
+    expect(set.add(key)).toBe(false);
+    expect(set.size).toBe(2);
+  });
+});
