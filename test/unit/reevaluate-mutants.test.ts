@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { buildStateIndex } from '../../lambdas/core/state.js';
-import type { Change, Drift } from '../../lambdas/core/types.js';
+import type { AttributeChange, Drift } from '../../lambdas/core/types.js';
 import { resolutionOf } from '../../lambdas/services/reevaluate.js';
 import { sampleDrift } from '../support/drift-samples.js';
 
@@ -57,7 +57,7 @@ function stateDoc(attributes: Record<string, unknown>) {
 const index = (attributes: Record<string, unknown>, file = FILE) =>
   buildStateIndex([{ file, text: stateDoc(attributes) }]);
 
-function modified(changes: Change[], stateFile: string | null = FILE): Drift {
+function modified(changes: AttributeChange[], stateFile: string | null = FILE): Drift {
   const base = sampleDrift(1, { address: 'aws_instance.web' });
   return { ...base, resource: { ...base.resource, stateFile }, changes };
 }
