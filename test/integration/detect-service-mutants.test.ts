@@ -151,7 +151,7 @@ describe('a new drift', () => {
     const stored = await s.store.get(id);
     expect(stored).toMatchObject({ status: 'open', detectedAt: NOW.toISOString() });
     expect(stored?.backfilled).toBeUndefined();
-    expect((stored?.rawEvent as { eventID?: string }).eventID).toBe(suspendEvent(4).eventID);
+    expect((stored?.rawEvent as { eventID?: string } | undefined)?.eventID).toBe(suspendEvent(4).eventID);
     expect(s.live).toHaveLength(1);
     expect(s.live[0]).toMatchObject({ type: 'drift', drift: { id, status: 'open' } });
     expect((s.live[0] as { cursor: string }).cursor).toMatch(/^[1-9]\d*$/);
