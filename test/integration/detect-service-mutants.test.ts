@@ -4,6 +4,9 @@
 // message, drift-event links and the re-evaluation log. The real detector, rules and state, and the
 // DynamoDB store against dynalite; each test starts its own.
 
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoEventLog } from '../../lambdas/adapters/aws/dynamo-event-log.js';
 import { startLocalDynamo } from '../../lambdas/adapters/local/dynalite.js';
@@ -11,8 +14,9 @@ import { loadRulesFromDir } from '../../lambdas/adapters/local/rule-files.js';
 import { LocalStateFiles } from '../../lambdas/adapters/local/state-files.js';
 import { parseConfig } from '../../lambdas/core/config.js';
 import type { DriftEvent } from '../../lambdas/core/drift-events.js';
+import type { StateIndex } from '../../lambdas/core/state-types.js';
 import type { Drift } from '../../lambdas/core/types.js';
-import type { LiveMessage } from '../../lambdas/ports.js';
+import type { LiveMessage, StateProvider } from '../../lambdas/ports.js';
 import { bridgeEnvelope, createDetectService } from '../../lambdas/services/detect-service.js';
 import { createStateProvider } from '../../lambdas/services/state-provider.js';
 import { dynamoStores } from '../support/drift-stores.js';
@@ -30,6 +34,8 @@ interface SiteOptions {
   /** Alerts throw while this is true. */
   failAlerts?: { on: boolean };
   dashboardUrl?: () => string | undefined;
+  state?: StateProvider;
+  onStateReload?: (index: StateIndex, resolved: readonly Drift[]) => void;
 }
 
 async function site(options: SiteOptions = {}) {
@@ -43,8 +49,9 @@ async function site(options: SiteOptions = {}) {
   const events = new DynamoEventLog(dynamo.doc);
   const detect = createDetectService({
     rules: RULES,
-    state: createStateProvider(new LocalStateFiles([fixturePath(STATE_NAME)])),
+    state: options.state ?? createStateProvider(new LocalStateFiles([fixturePath(STATE_NAME)])),
     ...stores,
+    onStateReload: options.onStateReload,
     notifier: {
       notify: async (drift: Drift) => {
         if (options.failAlerts?.on) throw new Error('SMTP relay refused');
@@ -218,5 +225,190 @@ describe('re-evaluation', () => {
     await s.detect.handle([suspendEvent(9)]);
     expect(await s.detect.reevaluate()).toEqual([]);
     expect(s.logs.some((l) => l.includes('drifts resolved by state reload'))).toBe(false);
+  });
+});
+
+const TERRAFORM_UA =
+  'APN/1.0 HashiCorp/1.0 Terraform/1.9.5 (+https://www.terraform.io) terraform-provider-aws/5.70.0 (+https://registry.terraform.io/providers/hashicorp/aws)';
+
+/** The fixture's state in a folder of its own, which a test can rewrite (versioning Suspended). */
+function stateFolder() {
+  const dir = mkdtempSync(join(tmpdir(), 'tfdrift-detect-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'app.tfstate');
+  writeFileSync(file, readFileSync(fixturePath(STATE_NAME)));
+  return {
+    dir,
+    suspend() {
+      const state = JSON.parse(readFileSync(file, 'utf8'));
+      state.serial += 1;
+      for (const r of state.resources)
+        if (r.type === 'aws_s3_bucket_versioning')
+          r.instances[0].attributes.versioning_configuration[0].status = 'Suspended';
+      writeFileSync(file, JSON.stringify(state));
+    },
+  };
+}
+
+/** The corpus call setting versioning back to the state's value (Enabled): a revert. */
+function revertEvent(n: number): Record<string, unknown> {
+  const change = suspendEvent(n);
+  const params = change.requestParameters as Record<string, unknown>;
+  return { ...change, requestParameters: { ...params, VersioningConfiguration: { Status: 'Enabled' } } };
+}
+
+describe('reverts', () => {
+  it('resolve the earlier drift of the attribute as tfdrift, announced, whichever arrives first', async () => {
+    const s = await site();
+    const change = await s.detect.handle([suspendEvent(600)]);
+    const id = change.findings[0].id;
+    await s.detect.handle([revertEvent(660)]);
+    expect(await s.store.get(id)).toMatchObject({
+      status: 'resolved',
+      statusChangedBy: 'tfdrift',
+      statusComment: `reverted by PutBucketVersioning (event ${revertEvent(660).eventID}) at 2024-01-15T10:11:00.000Z`,
+    });
+    expect(s.published.map((e) => [e['detail-type'], e.detail.statusChange?.previous])).toEqual([
+      ['Drift Detected', undefined],
+      ['Drift Status Changed', 'open'],
+    ]);
+    // A second revert resolves nothing again and announces nothing.
+    await s.detect.handle([revertEvent(700)]);
+    expect(s.published).toHaveLength(2);
+
+    // Delivered after the revert that undid it: stored resolved at once.
+    await s.detect.handle([revertEvent(900)]);
+    const late = await s.detect.handle([suspendEvent(800)]);
+    expect(late.created).toBe(1);
+    expect(await s.store.get(late.findings[0].id)).toMatchObject({
+      status: 'resolved',
+      statusComment: `reverted by PutBucketVersioning (event ${revertEvent(900).eventID}) at 2024-01-15T10:15:00.000Z`,
+    });
+    // A change after the last revert stands, and an older revert leaves it open.
+    const after = await s.detect.handle([suspendEvent(1000)]);
+    await s.detect.handle([revertEvent(950)]);
+    expect((await s.store.get(after.findings[0].id))?.status).toBe('open');
+    // A revert with a time that cannot be read resolves nothing.
+    await s.detect.handle([{ ...revertEvent(1100), eventTime: 'not a time' }]);
+    expect((await s.store.get(after.findings[0].id))?.status).toBe('open');
+  });
+
+  it('leave an acknowledged drift’s resolution announced with its previous status', async () => {
+    const s = await site();
+    const change = await s.detect.handle([suspendEvent(10)]);
+    const id = change.findings[0].id;
+    await s.store.setStatus(id, { status: 'acknowledged', by: 'carol', at: NOW.toISOString() });
+    await s.detect.handle([revertEvent(20)]);
+    expect((await s.store.get(id))?.status).toBe('resolved');
+    expect(s.published[1].detail.statusChange).toMatchObject({
+      previous: 'acknowledged',
+      status: 'resolved',
+    });
+  });
+});
+
+describe('state changes', () => {
+  it('a Terraform call marks a caching provider stale instead of reloading it', async () => {
+    const folder = stateFolder();
+    const provider = createStateProvider(new LocalStateFiles([folder.dir]));
+    const s = await site({ state: provider });
+    await s.detect.handle([suspendEvent(1)]);
+    const loaded = provider.loadedAt();
+    expect(provider.isStale()).toBe(false);
+    await s.detect.handle([{ ...suspendEvent(2), userAgent: TERRAFORM_UA }]);
+    expect(provider.isStale()).toBe(true);
+    expect(provider.loadedAt()).toBe(loaded);
+  });
+
+  it('a Terraform call reloads a provider that cannot be marked, and re-evaluates', async () => {
+    const folder = stateFolder();
+    const caching = createStateProvider(new LocalStateFiles([folder.dir]));
+    const plain: StateProvider = { current: () => caching.current(), reload: () => caching.reload() };
+    const reloads: [number, string[]][] = [];
+    const s = await site({
+      state: plain,
+      onStateReload: (index, resolved) =>
+        void reloads.push([index.resources.length, resolved.map((d) => d.id)]),
+    });
+    const drift = (await s.detect.handle([suspendEvent(1)])).findings[0].id;
+    folder.suspend();
+    await s.detect.handle([{ ...suspendEvent(2), userAgent: TERRAFORM_UA }]);
+    expect(reloads).toEqual([[15, [drift]]]);
+    expect((await s.store.get(drift))?.status).toBe('resolved');
+    expect(s.logs).toContain('info drifts resolved by state reload {"count":1}');
+  });
+
+  it('logs a reload that fails after a Terraform call, and goes on', async () => {
+    const folder = stateFolder();
+    const caching = createStateProvider(new LocalStateFiles([folder.dir]));
+    const failing: StateProvider = {
+      current: () => caching.current(),
+      reload: async () => {
+        throw new Error('bucket gone');
+      },
+    };
+    const s = await site({ state: failing });
+    const result = await s.detect.handle([{ ...suspendEvent(2), userAgent: TERRAFORM_UA }]);
+    expect(result.processed).toBe(1);
+    expect(s.logs).toContain('error state reload failed {"error":"bucket gone"}');
+  });
+
+  it('without notifications, re-evaluates when a batch sees a new state; after one, leaves it to them', async () => {
+    const folder = stateFolder();
+    const caching = createStateProvider(new LocalStateFiles([folder.dir]));
+    let index: StateIndex | undefined;
+    const plain: StateProvider = {
+      current: async () => index ?? caching.current(),
+      reload: () => caching.reload(),
+    };
+    const reloads: string[][] = [];
+    const s = await site({
+      state: plain,
+      onStateReload: (_i, resolved) => void reloads.push(resolved.map((d) => d.id)),
+    });
+    const drift = (await s.detect.handle([suspendEvent(1)])).findings[0].id;
+    await s.detect.handle([suspendEvent(1)]); // the same state: nothing to re-evaluate
+    expect(reloads).toEqual([]);
+    folder.suspend();
+    index = await caching.reload();
+    await s.detect.handle([suspendEvent(3)]);
+    expect(reloads).toEqual([[drift]]);
+    expect((await s.store.get(drift))?.status).toBe('resolved');
+
+    // Once a state-write notification came (reloadState), a new state seen by a batch is left to them.
+    const other = await site({
+      state: plain,
+      onStateReload: (_i, resolved) => void reloads.push(resolved.map((d) => d.id)),
+    });
+    index = undefined;
+    await other.detect.reloadState();
+    expect(reloads).toHaveLength(2);
+    index = await caching.reload();
+    await other.detect.handle([suspendEvent(4)]);
+    expect(reloads).toHaveLength(2);
+  });
+
+  it('logs a re-evaluation that fails when a batch sees a new state, and still handles the batch', async () => {
+    const folder = stateFolder();
+    const caching = createStateProvider(new LocalStateFiles([folder.dir]));
+    let index: StateIndex | undefined;
+    let reads = 0;
+    const plain: StateProvider = {
+      // The read after the batch's own one (the re-evaluation's) fails once the state changed.
+      current: async () => {
+        reads += 1;
+        if (index && reads === 2) throw new Error('state unreadable');
+        return index ?? caching.current();
+      },
+      reload: () => caching.reload(),
+    };
+    const s = await site({ state: plain });
+    await s.detect.handle([suspendEvent(1)]);
+    folder.suspend();
+    index = await caching.reload();
+    reads = 0;
+    const result = await s.detect.handle([suspendEvent(5)]);
+    expect([result.processed, result.errors]).toEqual([1, []]);
+    expect(s.logs).toContain('error re-evaluation failed {"error":"state unreadable"}');
   });
 });
