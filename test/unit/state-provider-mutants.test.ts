@@ -178,7 +178,7 @@ describe('the stale mark', () => {
     await provider.current();
     provider.markStale();
     // A check starts and takes 6 s; a second caller joins it 6 s in.
-    let open = () => undefined as void;
+    let open: () => void = () => undefined;
     source.gate = new Promise<void>((resolve) => {
       open = resolve;
     });
