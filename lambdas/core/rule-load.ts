@@ -16,8 +16,9 @@ const validator = () => {
 };
 
 /**
- * Parses and validates one rule file's text (YAML or JSON). A rule's `tests` (its test records, run by
- * the repository's rule tests) are validated with it and left out: no rule set carries them.
+ * Parses and validates one rule file's text (YAML or JSON). The `tests` of its rules and of the file
+ * (test records, run by the repository's rule tests) are validated with it and left out: no rule set
+ * carries them.
  */
 export function parseRuleFile(file: string, text: string): RuleFile {
   let content: unknown;
@@ -35,7 +36,8 @@ export function parseRuleFile(file: string, text: string): RuleFile {
     });
     throw new RuleError(`${file}: invalid rule file: ${problems.join('; ')}`);
   }
-  return { ...content, rules: content.rules.map(withoutTests) };
+  const { tests: _fileTests, ...rest } = content as RuleFile & { readonly tests?: unknown };
+  return { ...rest, rules: content.rules.map(withoutTests) };
 }
 
 function withoutTests(rule: RuleSpec & { readonly tests?: unknown }): RuleSpec {

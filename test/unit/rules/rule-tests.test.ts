@@ -2,15 +2,16 @@
 // rules/README.md), run here. Each test is one record + one state and every finding it must give,
 // with both sides of every change; the same record as a failed call and as Terraform's own call must
 // give nothing, the generated EventBridge patterns must deliver it (and drop its failed form), and
-// an `unchanged` state must make it no change. Every rule must have a test.
+// an `unchanged` state must make it no change. A test may instead expect the record to be ignored,
+// for a reason. A file's own `tests:` hold the calls no one rule owns. Every rule must have a test.
 
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { readRuleFiles } from '../../../lambdas/adapters/local/rule-files.js';
-import { type EventPattern, matchesPattern } from '../../../lambdas/core/event-pattern.js';
+import { type EventPattern, matchesPattern, validatePattern } from '../../../lambdas/core/event-pattern.js';
 import { parseRuleFile } from '../../../lambdas/core/rule-load.js';
 import { eventPatterns } from '../../../lambdas/core/rules.js';
-import type { Finding } from '../../../lambdas/core/types.js';
+import type { Finding, IgnoreReason } from '../../../lambdas/core/types.js';
 import {
   asFailed,
   asTerraform,
@@ -25,6 +26,8 @@ import { patched, placedAt, recordAt } from './rule-records.js';
 type Json = Record<string, unknown>;
 
 interface ExpectedFinding {
+  /** The rule that gives it, when not the rule the test belongs to. */
+  readonly rule?: string;
   readonly kind: Finding['kind'];
   readonly type: string;
   readonly address?: string;
@@ -40,13 +43,21 @@ interface RuleTest {
   readonly set?: Json;
   readonly unset?: string[];
   readonly state?: StateResourceInput[];
-  readonly expect: ExpectedFinding[];
+  readonly expect?: ExpectedFinding[];
+  readonly ignored?: IgnoreReason;
+  readonly never?: string[];
   readonly unchanged?: StateResourceInput[];
 }
 
 interface TestedRuleFile {
   readonly eventSource: string;
-  readonly rules: { readonly id: string; readonly tests?: RuleTest[] }[];
+  readonly rules: {
+    readonly id: string;
+    readonly when?: EventPattern;
+    readonly escalate?: { readonly when: EventPattern }[];
+    readonly tests?: RuleTest[];
+  }[];
+  readonly tests?: RuleTest[];
 }
 
 // Each file is validated by the rule schema (tests included) as the loader does, then read whole.
@@ -98,11 +109,14 @@ function asExpected(finding: Finding): ExpectedFinding & { rule: string } {
 
 for (const { file, content } of files) {
   describe(file, () => {
-    const tests = content.rules.flatMap((rule) =>
-      (rule.tests ?? []).map(
-        (test) => [`${rule.id}${test.label ? ` (${test.label})` : ''}`, rule.id, test] as const,
+    const tests = [
+      ...content.rules.flatMap((rule) =>
+        (rule.tests ?? []).map(
+          (test) => [`${rule.id}${test.label ? ` (${test.label})` : ''}`, rule.id, test] as const,
+        ),
       ),
-    );
+      ...(content.tests ?? []).map((test) => [test.label ?? test.record, undefined, test] as const),
+    ];
 
     it.each(tests)('%s', (_, ruleId, test) => {
       // Prepare
@@ -110,19 +124,37 @@ for (const { file, content } of files) {
       const state = stateOf(...placedAt(record, test.state ?? []));
 
       // Act
+      const outcome = run(record, state).outcome;
       const found = findings(record, state);
-      const failed = run(asFailed(record), state);
-      const terraform = run(asTerraform(record), state);
 
-      // Assess: exactly the expected findings, all of this rule, with both sides of every change.
-      expect(found.map(asExpected), JSON.stringify(run(record, state).outcome)).toEqual(
-        test.expect.map((e) => ({ rule: ruleId, ...e })),
-      );
-      expect(failed.outcome).toMatchObject({ result: 'ignored', reason: 'failed-call' });
-      expect(terraform.outcome).toMatchObject({ result: 'ignored', reason: 'terraform' });
-      // The EventBridge patterns generated from the rules deliver the call, and drop its failed form.
-      expect(deliveredByPatterns(record), 'no generated EventBridge pattern matches').toBe(true);
-      expect(deliveredByPatterns(asFailed(record)), 'a pattern matches the failed call').toBe(false);
+      // Assess
+      if (test.expect) {
+        // Exactly the expected findings, each of its rule, with both sides of every change.
+        const expected = test.expect.map(({ rule, ...e }) => {
+          if (!(rule ?? ruleId)) throw new Error(`${file}: a file's test names the rule of each finding`);
+          return { rule: rule ?? ruleId, ...e };
+        });
+        expect(found.map(asExpected), JSON.stringify(outcome)).toEqual(expected);
+        expect(new Set(found.map((f) => f.id)).size, 'one id per finding').toBe(found.length);
+        // The same call failed, or made by Terraform, is nothing.
+        expect(run(asFailed(record), state).outcome).toMatchObject({
+          result: 'ignored',
+          reason: 'failed-call',
+        });
+        expect(run(asTerraform(record), state).outcome).toMatchObject({
+          result: 'ignored',
+          reason: 'terraform',
+        });
+        // The EventBridge patterns generated from the rules deliver the call, and drop its failed form.
+        expect(deliveredByPatterns(record), 'no generated EventBridge pattern matches').toBe(true);
+        expect(deliveredByPatterns(asFailed(record)), 'a pattern matches the failed call').toBe(false);
+      } else {
+        expect(outcome.result === 'ignored' ? { ignored: outcome.reason } : outcome).toEqual({
+          ignored: test.ignored,
+        });
+      }
+      const text = JSON.stringify(found);
+      for (const secret of test.never ?? []) expect(text, `a finding shows ${secret}`).not.toContain(secret);
       if (test.unchanged) {
         expect(run(record, stateOf(...placedAt(record, test.unchanged))).outcome).toMatchObject({
           result: 'ignored',
@@ -134,6 +166,15 @@ for (const { file, content } of files) {
     it('has a test for every rule', () => {
       expect(content.rules.length).toBeGreaterThan(0);
       expect(content.rules.filter((r) => !r.tests?.length).map((r) => r.id)).toEqual([]);
+    });
+
+    it('has only patterns the bus accepts', () => {
+      const problems = content.rules.flatMap((rule) =>
+        [rule.when, ...(rule.escalate ?? []).map((e) => e.when)]
+          .filter((p) => p !== undefined)
+          .flatMap((p) => validatePattern(p).map((problem) => `${rule.id}: ${problem}`)),
+      );
+      expect(problems).toEqual([]);
     });
   });
 }
