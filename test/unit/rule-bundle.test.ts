@@ -83,6 +83,24 @@ describe('serialiseRuleBundle', () => {
     const committed = readFileSync(new URL('../../rules/rules.json', import.meta.url), 'utf8');
     expect(committed).toBe(serialiseRuleBundle(files));
   });
+
+  it("leaves the rules' tests out: the bundle does not grow with them", () => {
+    // Prepare: the rule files hold tests, per rule and per file.
+    const texts = readRuleFiles().map(({ text }) => text);
+    const withTests = texts.filter((text) => /^ {4}tests:$/m.test(text)).length;
+    const withFileTests = texts.filter((text) => /^tests:$/m.test(text)).length;
+
+    // Act
+    const bundle = serialiseRuleBundle(files);
+
+    // Assess: every file has rule tests, some have file tests; none reaches a parsed file or the bundle.
+    expect([withTests, withFileTests > 0]).toEqual([texts.length, true]);
+    expect(
+      files.filter(({ content }) => 'tests' in content || content.rules.some((r) => 'tests' in r)),
+    ).toEqual([]);
+    expect(bundle).not.toContain('"tests"');
+    expect(bundle).not.toContain('"expect"');
+  });
 });
 
 describe('lazyRuleSet', () => {

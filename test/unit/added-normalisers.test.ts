@@ -2,7 +2,7 @@
 // (Route 53, ECS, RDS/ElastiCache parameter groups), checked directly on their edge cases.
 
 import { describe, expect, it } from 'vitest';
-import { NORMALISERS, tagMap } from '../../../lambdas/core/values.js';
+import { NORMALISERS, tagMap } from '../../lambdas/core/values.js';
 
 const n = (name: string, value: unknown) => NORMALISERS[name](value);
 

@@ -2,8 +2,8 @@
 // provider's block lists must meet in one form, and what differs must stay different.
 
 import { describe, expect, it } from 'vitest';
-import { snakeCase } from '../../../lambdas/core/config-blocks.js';
-import { NORMALISERS, sameValue } from '../../../lambdas/core/values.js';
+import { snakeCase } from '../../lambdas/core/config-blocks.js';
+import { NORMALISERS, sameValue } from '../../lambdas/core/values.js';
 
 const n = (name: string, value: unknown) => NORMALISERS[name](value);
 
