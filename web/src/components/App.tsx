@@ -1,6 +1,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Api, ApiError } from '../api.js';
-import { currentUser, freshTokenOrSignIn, setToken, signOut, startCognitoLogin } from '../auth.js';
+import {
+  ADMIN_GROUP,
+  currentGroups,
+  currentUser,
+  freshTokenOrSignIn,
+  setToken,
+  signOut,
+  startCognitoLogin,
+} from '../auth.js';
 import { useServerHealth } from '../health.js';
 import { runBounded } from '../lib/bulk.js';
 import { nodeIdOf } from '../lib/format.js';
@@ -467,6 +475,10 @@ export function App({ config }: { readonly config: RuntimeConfig }) {
         onView={(next) => navigate((s) => ({ ...s, view: next }))}
         onSeverity={(severity) => setFilters({ ...url.filters, severity: [severity], status: ['open'] })}
         onSignOut={config.auth?.type === 'cognito' ? signOut : undefined}
+        // The API refuses anyone else (403); locally there is no backfill (tfdrift scan --lookup).
+        onBackfill={
+          cognito && currentGroups().includes(ADMIN_GROUP) ? (days) => api.backfill(days) : undefined
+        }
       />
       <main className={`workspace view-${view}`}>
         {/* The table comes first in the DOM (and so in Tab order); CSS puts the graph on the left. */}
