@@ -4,17 +4,18 @@ import { Api } from '../api.js';
 import { ADMIN_GROUP, currentGroups, setToken, signOut, startCognitoLogin } from '../auth.js';
 import { createQueryClient, describeError, isUnauthorized } from '../data/query-client.js';
 import { useDriftParams, useDriftTable } from '../data/use-drift-table.js';
-import { useLiveFeed } from '../data/use-live-feed.js';
+import { useLiveUpdates } from '../data/use-live-feed.js';
 import { useOverview } from '../data/use-overview.js';
 import { useServerHealth } from '../health.js';
 import { applyTheme, storedTheme } from '../lib/preferences.js';
+import type { ViewMode } from '../lib/url-state.js';
 import { PHONE_QUERY, useMedia } from '../lib/use-media.js';
 import { useActor } from '../state/use-actor.js';
 import { useNewMarks } from '../state/use-new-marks.js';
 import { useSelection } from '../state/use-selection.js';
 import { useTriage } from '../state/use-triage.js';
-import type { Drift, LiveMessage, RuntimeConfig } from '../types.js';
-import { useUrlState } from '../use-url-state.js';
+import type { Drift, RuntimeConfig } from '../types.js';
+import { type Navigate, useUrlState } from '../use-url-state.js';
 import { ActorPrompt } from './ActorPrompt.js';
 import { DetailPanel } from './DetailPanel.js';
 import { GraphView } from './GraphView.js';
@@ -91,21 +92,20 @@ function Dashboard({
   const selection = useSelection({ url, navigate, latestOpen: overview.latestOpen, seen: marks.unmark });
   const { health, check: checkHealth } = useServerHealth();
 
-  // --- the live feed: drifts into the table (marked new when they go on top) and the detail panel
-  const [liveDrift, setLiveDrift] = useState<Drift | null>(null);
-  const live = useLiveFeed(config, (message: LiveMessage) => {
-    if (message.type === 'drift' && message.drift) {
-      if (table.addLive(message.drift)) marks.mark(message.drift.id);
-      setLiveDrift(message.drift);
-    } else if (message.type === 'state') checkHealth();
-    else return;
+  const refreshOverview = () => {
     overview.refreshSummary();
     overview.refreshGraph();
+  };
+  const live = useLiveUpdates({
+    config,
+    addToTable: table.addLive,
+    markNew: marks.mark,
+    refresh: refreshOverview,
+    checkHealth,
   });
   const onStatusChanged = (drift: Drift) => {
     table.updateRow(drift);
-    overview.refreshSummary();
-    overview.refreshGraph();
+    refreshOverview();
   };
 
   const types = useMemo(
@@ -115,24 +115,12 @@ function Dashboard({
   // A phone has no room for both: the split view is the table, the graph is one tap away.
   const narrow = useMedia(PHONE_QUERY);
   const view = narrow && url.view === 'split' ? 'table' : url.view;
-  const skipToTable = () => {
-    if (view === 'graph') navigate((s) => ({ ...s, view: narrow ? 'table' : 'split' }));
-    requestAnimationFrame(() => {
-      const target =
-        document.querySelector<HTMLElement>('tbody tr.drift-row') ?? document.getElementById('drift-table');
-      target?.focus();
-    });
-  };
-
   return (
     <div className="app">
-      {/* A button: a #fragment link would change the URL state. */}
-      <button type="button" className="skip-link" onClick={skipToTable}>
-        Skip to the drift table
-      </button>
+      <SkipLink view={view} narrow={narrow} navigate={navigate} />
       <Header
         summary={overview.summary}
-        live={live}
+        live={live.status}
         health={health}
         view={url.view}
         narrow={narrow}
@@ -181,7 +169,7 @@ function Dashboard({
           <DetailPanel
             api={api}
             id={url.drift}
-            live={liveDrift}
+            live={live.latestDrift}
             consoleRegion={config.consoleRegion}
             onClose={selection.closeDetail}
             onSelect={selection.selectDrift}
@@ -193,5 +181,31 @@ function Dashboard({
       {tokenPrompt}
       {actor.asking && <ActorPrompt initial={actor.name ?? ''} onDone={actor.answer} />}
     </div>
+  );
+}
+
+/** To the drift table from the top, for keyboard users (shows the table first when hidden). */
+function SkipLink({
+  view,
+  narrow,
+  navigate,
+}: {
+  readonly view: ViewMode;
+  readonly narrow: boolean;
+  readonly navigate: Navigate;
+}) {
+  const skipToTable = () => {
+    if (view === 'graph') navigate((s) => ({ ...s, view: narrow ? 'table' : 'split' }));
+    requestAnimationFrame(() => {
+      const target =
+        document.querySelector<HTMLElement>('tbody tr.drift-row') ?? document.getElementById('drift-table');
+      target?.focus();
+    });
+  };
+  // A button: a #fragment link would change the URL state.
+  return (
+    <button type="button" className="skip-link" onClick={skipToTable}>
+      Skip to the drift table
+    </button>
   );
 }
