@@ -120,7 +120,7 @@ function Dashboard({
       <SkipLink view={view} narrow={narrow} navigate={navigate} />
       <Header
         summary={overview.summary}
-        live={live.status}
+        live={live}
         health={health}
         view={url.view}
         narrow={narrow}
@@ -169,7 +169,6 @@ function Dashboard({
           <DetailPanel
             api={api}
             id={url.drift}
-            live={live.latestDrift}
             consoleRegion={config.consoleRegion}
             onClose={selection.closeDetail}
             onSelect={selection.selectDrift}

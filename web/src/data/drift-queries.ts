@@ -7,7 +7,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../lambdas/core/drift-query.js';
 import type { Api } from '../api.js';
 import { nodeIdOf } from '../lib/format.js';
-import type { Drift } from '../types.js';
+import type { Drift, DriftDetail } from '../types.js';
 
 /** Rows of the drift table per page: the API's default page. */
 export const PAGE_SIZE = DEFAULT_PAGE_SIZE;
@@ -29,6 +29,8 @@ export const queryKeys = {
   page: (params: DriftParams, number: number) => ['drifts', 'page', params, number] as const,
   /** The latest open drift of each resource (what a graph node shows and opens). */
   latestOpen: ['drifts', 'latest-open'] as const,
+  /** One drift with its event and history (GET /drifts/{id}). */
+  detail: (id: string) => ['drift', id] as const,
   graph: ['graph'] as const,
   summary: ['summary'] as const,
 };
@@ -100,4 +102,31 @@ export async function fetchLatestOpen(api: Api): Promise<ReadonlyMap<string, Dri
   for (const drift of result.items)
     if (!latestByNode.has(nodeIdOf(drift))) latestByNode.set(nodeIdOf(drift), drift);
   return latestByNode;
+}
+
+/** A status change replaces the who/when/why of the last one; a field it omits is gone. */
+export function withStatus<T extends Drift>(drift: T, updated: Drift): T {
+  return {
+    ...drift,
+    ...updated,
+    statusChangedAt: updated.statusChangedAt,
+    statusChangedBy: updated.statusChangedBy,
+    statusComment: updated.statusComment,
+  };
+}
+
+/**
+ * A drift changed (here, or elsewhere and heard live): its cached detail follows, keeping the
+ * event and history it was read with.
+ */
+export function updateCachedDetail(client: QueryClient, updated: Drift): void {
+  client.setQueryData<DriftDetail>(queryKeys.detail(updated.id), (detail) =>
+    detail
+      ? {
+          ...withStatus(detail, updated),
+          rawEvent: detail.rawEvent ?? updated.rawEvent,
+          history: detail.history,
+        }
+      : detail,
+  );
 }

@@ -1,7 +1,9 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { freshTokenOrSignIn } from '../auth.js';
 import { LiveFeed, type LiveStatus } from '../live.js';
 import type { Drift, LiveMessage, RuntimeConfig } from '../types.js';
+import { updateCachedDetail } from './drift-queries.js';
 
 /** The live feed for this config, open while mounted; each message goes to the latest `onMessage`. */
 export function useLiveFeed(config: RuntimeConfig, onMessage: (message: LiveMessage) => void): LiveStatus {
@@ -22,8 +24,8 @@ export function useLiveFeed(config: RuntimeConfig, onMessage: (message: LiveMess
 }
 
 /**
- * The live feed applied: a drift goes into the table (marked new when it goes on top) and to the
- * detail panel; a drift or a state reload refreshes the header and the graph (a reload also /health).
+ * The live feed applied: a drift goes into the table (marked new when it goes on top) and into its
+ * cached detail; a drift or a state reload refreshes the header and the graph (a reload also /health).
  */
 export function useLiveUpdates(options: {
   readonly config: RuntimeConfig;
@@ -31,16 +33,15 @@ export function useLiveUpdates(options: {
   readonly markNew: (id: string) => void;
   readonly refresh: () => void;
   readonly checkHealth: () => void;
-}): { readonly status: LiveStatus; readonly latestDrift: Drift | null } {
+}): LiveStatus {
   const { config, addToTable, markNew, refresh, checkHealth } = options;
-  const [latestDrift, setLatestDrift] = useState<Drift | null>(null);
-  const status = useLiveFeed(config, (message) => {
+  const client = useQueryClient();
+  return useLiveFeed(config, (message) => {
     if (message.type === 'drift' && message.drift) {
       if (addToTable(message.drift)) markNew(message.drift.id);
-      setLatestDrift(message.drift);
+      updateCachedDetail(client, message.drift);
     } else if (message.type === 'state') checkHealth();
     else return;
     refresh();
   });
-  return { status, latestDrift };
 }
