@@ -46,6 +46,9 @@ describe('triage reducer', () => {
     const collected = triageReducer(collecting, { type: 'collected', drifts: [drift('a'), drift('b')] });
     expect(collected.collecting).toBe(false);
     expect(collected.allMatching?.map((d) => d.id)).toEqual(['a', 'b']);
+    // The filters changed while collecting: nothing is selected from the old ones.
+    const stale = triageReducer(collecting, { type: 'collected', drifts: null });
+    expect([stale.collecting, stale.allMatching]).toEqual([false, null]);
     const failed = triageReducer(collecting, { type: 'failed', message: 'HTTP 500' });
     expect([failed.collecting, failed.allMatching, failed.message]).toEqual([false, null, 'HTTP 500']);
   });

@@ -24,7 +24,8 @@ export type TriageAction =
   /** Other filters, other drifts: nothing stays ticked. */
   | { readonly type: 'query-changed' }
   | { readonly type: 'collecting' }
-  | { readonly type: 'collected'; readonly drifts: readonly Drift[] }
+  /** Null: the filters changed while collecting, so what came back matches other filters. */
+  | { readonly type: 'collected'; readonly drifts: readonly Drift[] | null }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'progress'; readonly progress: BulkProgress }
   | { readonly type: 'finished'; readonly message: string; readonly stillTicked: readonly string[] };

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useReducer } from 'react';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
 import type { Api } from '../api.js';
 import { type DriftParams, fetchAllMatching } from '../data/drift-queries.js';
 import { runBounded } from '../lib/bulk.js';
@@ -36,10 +36,13 @@ export function useTriage(options: {
   const check = useCallback((ids: readonly string[], on: boolean) => dispatch({ type: 'tick', ids, on }), []);
   const gone = useCallback((id: string) => dispatch({ type: 'gone', id }), []);
   const clear = useCallback(() => dispatch({ type: 'clear' }), []);
+  const currentParams = useRef(params);
+  currentParams.current = params;
   const selectAllMatching = useCallback(async () => {
     dispatch({ type: 'collecting' });
     try {
-      dispatch({ type: 'collected', drifts: await fetchAllMatching(api, params) });
+      const drifts = await fetchAllMatching(api, params);
+      dispatch({ type: 'collected', drifts: currentParams.current === params ? drifts : null });
     } catch (err) {
       dispatch({ type: 'failed', message: describeError(err) });
     }
