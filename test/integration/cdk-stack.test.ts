@@ -271,6 +271,43 @@ describe('functions', () => {
     }
   });
 
+  it('lets the backfill assume exactly the member accounts\u2019 reader roles, under the name their trust policy names', () => {
+    // Assess: one statement, the exact role ARN of each member account (not the central one, no wildcard).
+    const assume = statementsOf('tfdrift: drift from before the install').filter((st) =>
+      actions(st).includes('sts:AssumeRole'),
+    );
+    const partitionArn = (account: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:role/tfdrift-backfill-reader`]],
+    });
+    expect(assume).toEqual([
+      {
+        Sid: 'AssumeMemberReaders',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: [partitionArn('210987654321'), partitionArn('345678901234')],
+      },
+    ]);
+    // No other function may assume any role.
+    const others = resources('AWS::IAM::Policy').filter(
+      ([, p]) =>
+        JSON.stringify(p.Properties.PolicyDocument).includes('sts:AssumeRole') &&
+        !(p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref.startsWith('BackfillRole')),
+    );
+    expect(others.map(([id]) => id)).toEqual([]);
+    // The role has the fixed name the member template trusts; the function is told the accounts.
+    template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'tfdrift-backfill-eu-west-1' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^tfdrift: drift from before the install'),
+      Environment: {
+        Variables: Match.objectLike({
+          BACKFILL_MEMBER_ACCOUNTS: '210987654321,345678901234',
+          BACKFILL_MEMBER_ROLE_ARN: partitionArn('{account}'),
+          BACKFILL_EXTERNAL_ID: 'acme-tfdrift-7f3a',
+        }),
+      },
+    });
+  });
+
   it('gives the detector functions exactly the DynamoDB calls their adapters make: no Scan, delete or batch on drifts', () => {
     for (const description of ['tfdrift: CloudTrail', 'tfdrift: dashboard HTTP API', 'tfdrift: re-reads']) {
       const dynamo = statementsOf(description).filter((st) =>
