@@ -9,8 +9,9 @@
 // The build runs through esbuild's JS API (not NodejsFunction's CLI call) because it needs a plugin:
 // see treeShakeableSdkSchemas below.
 // The compiled rule set (rules/rules.json, ~500 KB and growing with the rules) is data, not code: it
-// is copied beside the bundle; at cold start it is only indexed (one rule per line) and each rule is
-// parsed when an event first needs it, see lambdas/handlers/runtime/rules.ts.
+// is copied beside the bundle; a cold start only checks it is there; the first event that needs a
+// rule reads and indexes it (one rule per line) and each rule is parsed when an event first needs
+// it, see lambdas/handlers/runtime/rules.ts.
 
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';

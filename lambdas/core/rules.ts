@@ -368,25 +368,51 @@ function indexBundle(text: string) {
 }
 
 /**
+ * lazyRuleSet of a text read when an event first needs a rule: a cold start neither reads nor indexes
+ * the rule set. `read` runs once (again on the next use if it threw).
+ */
+export function deferredRuleSet(read: () => string): RuleSet {
+  let inner: RuleSet | undefined;
+  const ruleSet = () => {
+    inner ??= lazyRuleSet(read());
+    return inner;
+  };
+  const deferred: RuleSet & { [LAZY]: LazyIndex } = {
+    get rules() {
+      return ruleSet().rules;
+    },
+    forEvent: (source, name) => ruleSet().forEvent(source, name),
+    [LAZY]: { eventNamesOf: (source) => eventNamesOf(ruleSet(), source) },
+  };
+  return deferred;
+}
+
+const namesBySourceOf = new WeakMap<RuleSet, Map<string, Set<string>>>();
+
+/** The eventNames a rule set's rules of one eventSource handle: from a lazy set's index, unparsed. */
+function eventNamesOf(ruleSet: RuleSet, source: string): ReadonlySet<string> {
+  const lazy = (ruleSet as Partial<Record<typeof LAZY, LazyIndex>>)[LAZY];
+  if (lazy) return lazy.eventNamesOf(source);
+  let namesBySource = namesBySourceOf.get(ruleSet);
+  if (!namesBySource) {
+    namesBySource = new Map();
+    for (const rule of ruleSet.rules) {
+      const names = namesBySource.get(rule.eventSource) ?? new Set<string>();
+      for (const name of rule.eventNames) names.add(name);
+      namesBySource.set(rule.eventSource, names);
+    }
+    namesBySourceOf.set(ruleSet, namesBySource);
+  }
+  return namesBySource.get(source) ?? new Set();
+}
+
+/**
  * The rule set's EventBridge patterns (eventPatterns) as a test per envelope, each eventSource's
  * patterns made when an event of it first comes: a pattern names one eventSource, so an envelope
  * can only match those of its own. A lazy rule set gives each source's names without parsing rules.
  */
 export function eventFilter(ruleSet: RuleSet): EventFilter {
-  const lazy = (ruleSet as Partial<Record<typeof LAZY, LazyIndex>>)[LAZY];
-  let namesBySource: Map<string, Set<string>> | undefined;
-  const namesOf = (source: string): ReadonlySet<string> => {
-    if (lazy) return lazy.eventNamesOf(source);
-    if (!namesBySource) {
-      namesBySource = new Map();
-      for (const rule of ruleSet.rules) {
-        const names = namesBySource.get(rule.eventSource) ?? new Set<string>();
-        for (const name of rule.eventNames) names.add(name);
-        namesBySource.set(rule.eventSource, names);
-      }
-    }
-    return namesBySource.get(source) ?? new Set();
-  };
+  const namesOf = (source: string) => eventNamesOf(ruleSet, source);
   const bySource = new Map<string, EventPattern[]>();
   let everyPattern: EventPattern[] | undefined;
   return {
