@@ -99,6 +99,7 @@ try {
   const floorCpu = floorRuns.map((r) => r.cpu);
   const ratios = detect.map((d, i) => d / floor[i]);
   const ratio = median(detect) / median(floor);
+  const cpuRatio = median(detectCpu) / median(floorCpu);
   const sizeKB = kb(detectFile);
   console.log(
     JSON.stringify({
@@ -113,9 +114,10 @@ try {
       pairRatio: spread(ratios, 2),
       detectCpuMs: spread(detectCpu, 1),
       floorCpuMs: spread(floorCpu, 1),
-      cpuRatio: Number((median(detectCpu) / median(floorCpu)).toFixed(2)),
+      cpuRatio: Number(cpuRatio.toFixed(2)),
       targets: { ratio: TARGET_RATIO, detectKB: TARGET_KB },
-      pass: ratio <= TARGET_RATIO && sizeKB <= TARGET_KB,
+      // Both times: on a loaded machine the wall times mostly measure waiting for a core.
+      pass: ratio <= TARGET_RATIO && cpuRatio <= TARGET_RATIO && sizeKB <= TARGET_KB,
     }),
   );
 } finally {
