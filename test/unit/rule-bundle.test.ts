@@ -11,6 +11,7 @@ import { parseRuleFile } from '../../lambdas/core/rule-load.js';
 import type { RuleFile, RuleSpec } from '../../lambdas/core/rule-types.js';
 import {
   compileRuleSet,
+  deferredRuleSet,
   eventFilter,
   eventPatterns,
   lazyRuleSet,
@@ -183,6 +184,53 @@ describe('lazyRuleSet', () => {
   });
 });
 
+describe('deferredRuleSet', () => {
+  const whole = compileRuleSet(files, { verified: true });
+
+  it('reads nothing until an event needs a rule, then reads once and gives what the lazy set gives', () => {
+    // Prepare
+    let reads = 0;
+    const deferred = deferredRuleSet(() => {
+      reads += 1;
+      return serialiseRuleBundle(files);
+    });
+    const filter = eventFilter(deferred);
+    expect(reads).toBe(0);
+    // Act
+    const first = deferred.forEvent('s3.amazonaws.com', 'PutBucketVersioning');
+    const matched = filter.matches({
+      version: '0',
+      'detail-type': 'AWS API Call via CloudTrail',
+      source: 'aws.s3',
+      detail: { eventSource: 's3.amazonaws.com', eventName: 'PutBucketTagging' },
+    });
+    // Assess
+    expect(reads).toBe(1);
+    expect(ids(first)).toEqual(ids(whole.forEvent('s3.amazonaws.com', 'PutBucketVersioning')));
+    expect(ids(first).length).toBeGreaterThan(0);
+    expect(matched).toBe(true);
+    expect(deferred.rules).toEqual(whole.rules);
+    expect(reads).toBe(1);
+  });
+
+  it('fails the use that could not read, and reads again on the next', () => {
+    // Prepare
+    let available = false;
+    const deferred = deferredRuleSet(() => {
+      if (!available) throw new Error('rules.json: not there yet');
+      return serialiseRuleBundle(files);
+    });
+    // Act + Assess
+    expect(() => deferred.forEvent('s3.amazonaws.com', 'PutBucketVersioning')).toThrowError(
+      'rules.json: not there yet',
+    );
+    available = true;
+    expect(ids(deferred.forEvent('s3.amazonaws.com', 'PutBucketVersioning'))).toEqual(
+      ids(whole.forEvent('s3.amazonaws.com', 'PutBucketVersioning')),
+    );
+  });
+});
+
 describe('eventFilter', () => {
   const whole = compileRuleSet(files, { verified: true });
   const patterns = eventPatterns(whole);
@@ -211,6 +259,8 @@ describe('eventFilter', () => {
   it.each([
     ['the whole compiled set', () => whole],
     ['the lazy bundle', () => lazyRuleSet(serialiseRuleBundle(files))],
+    ['the lazy bundle read on first use', () => deferredRuleSet(() => serialiseRuleBundle(files))],
+    ['a compact bundle read on first use', () => deferredRuleSet(() => JSON.stringify(files))],
   ])('matches exactly what the EventBridge patterns match, with %s', (_, ruleSet) => {
     // Prepare
     const filter = eventFilter(ruleSet());
