@@ -166,6 +166,36 @@ describe('broadcast', () => {
     expect(remaining).not.toContain('gone-1=');
   });
 
+  it('stops at a record that fails: it and every later record are reported, none of the later ones sent', async () => {
+    // Prepare: a good change, one whose image is no DynamoDB item, another good change.
+    management.resetHistory();
+    management.on(PostToConnectionCommand, { ConnectionId: 'order-1=' }).resolves({});
+    await connections.add('order-1=');
+    const [before, after] = [sampleDrift(21), sampleDrift(23)];
+    const record = (sequence: string, image: Record<string, unknown>) => ({
+      eventID: `evt-${sequence}`,
+      eventName: 'MODIFY' as const,
+      eventSource: 'aws:dynamodb',
+      awsRegion: 'eu-west-1',
+      dynamodb: { NewImage: image as never, SequenceNumber: sequence, StreamViewType: 'NEW_IMAGE' as const },
+    });
+    const event: DynamoDBStreamEvent = {
+      Records: [
+        record('301', marshall(toItem(before, 61), { removeUndefinedValues: true })),
+        record('302', { id: { BAD: 'not a DynamoDB type' } }),
+        record('303', marshall(toItem(after, 63), { removeUndefinedValues: true })),
+      ],
+    };
+    // Act
+    const result = await handlers.broadcast.handler(event);
+    // Assess: Lambda retries from the lowest sequence reported, 302; 303 waits for that retry.
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['302', '303']);
+    const sent = postedTo('order-1=').map((m) => (m.drift as { id: string }).id);
+    expect(sent).toEqual([before.id]);
+    expect(sent).not.toContain(after.id);
+    await connections.remove('order-1=');
+  });
+
   it('trims the raw event from a message over the 128 KB WebSocket limit', () => {
     // Prepare
     const drift = { ...sampleDrift(8), rawEvent: { requestParameters: { policy: 'x'.repeat(200_000) } } };
