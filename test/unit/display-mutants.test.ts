@@ -48,3 +48,13 @@ describe('rule atoms', () => {
     expect(displayItems({ a: 1 })).toEqual({ a: 1 });
   });
 });
+
+describe('lists that only look like atoms', () => {
+  it('leaves a list holding a list of one atom unchanged (only text items are atoms)', () => {
+    const nested = [['tcp|22|22|cidr:0.0.0.0/0']];
+    expect(displayValue(nested)).toBe(nested);
+    expect(displayItems(nested)).toBe(nested);
+    expect(displayValue(['tcp|22|22|cidr:0.0.0.0/0'])).toBe('tcp 22 from 0.0.0.0/0');
+    expect(displayItems(['tcp|22|22|cidr:0.0.0.0/0'])).toEqual(['tcp 22 from 0.0.0.0/0']);
+  });
+});
