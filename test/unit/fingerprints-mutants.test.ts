@@ -68,4 +68,19 @@ describe('FingerprintSet growth and probing', () => {
     expect(set.add(key)).toBe(false);
     expect(set.size).toBe(2);
   });
+
+  it('tells a key from another whose fingerprint shares its low half', () => {
+    const seed = 11;
+    const key = 'event-2';
+    const fingerprint = fingerprintOf(key, seed);
+    const hi = Number.parseInt(fingerprint.slice(0, 8), 16);
+    const lo = Number.parseInt(fingerprint.slice(8), 16);
+    const slots = new Uint32Array(2 * 4096);
+    const at = 2 * (lo & 4095);
+    slots[at] = (hi ^ 1) >>> 0;
+    slots[at + 1] = lo;
+    const set = new FingerprintSet({ seed, size: 1, slots });
+    expect(set.add(key)).toBe(true);
+    expect(set.add(key)).toBe(false);
+  });
 });
