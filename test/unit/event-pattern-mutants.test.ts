@@ -318,3 +318,44 @@ describe('structure', () => {
     expect(matchesPattern({ toString: [{ exists: true }] }, {})).toBe(false);
   });
 });
+
+describe('operators and addresses the second mutation run found untested', () => {
+  it('suffix matches the end of a value only', () => {
+    expect(m({ suffix: '.png' }, 'logo.png')).toBe(true);
+    expect(m({ suffix: '.png' }, 'logo.png.txt')).toBe(false);
+  });
+
+  it('an operator with an argument of the wrong type, or an unknown anything-but, matches nothing and never throws', () => {
+    expect(m({ wildcard: 5 }, '')).toBe(false);
+    expect(m({ wildcard: '*' }, '')).toBe(true);
+    expect(m({ cidr: 5 }, '10.0.0.1')).toBe(false);
+    expect(m({ cidr: '10.0.0.0/8' }, '10.0.0.1')).toBe(true);
+    expect(m({ 'anything-but': { colour: 'red' } }, 'blue')).toBe(false);
+    expect(m({ 'anything-but': { prefix: 'r' } }, 'blue')).toBe(true);
+  });
+
+  it('reads IPv6 addresses with :: standing for one or more zero groups, at either end, and only once', () => {
+    expect(m({ cidr: '1::/16' }, '1:2:3:4:5:6:7::')).toBe(true);
+    expect(m({ cidr: '::/16' }, '::2:3:4:5:6:7:8')).toBe(true);
+    expect(m({ cidr: '1::/16' }, '1:2:3:4:5:6::8')).toBe(true);
+    expect(parseIp('1:2:3:4:5:6::8')).toEqual([0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 0, 0, 8]);
+    expect(parseIp('1::2::3')).toBeNull();
+    expect(m({ cidr: '1::/16' }, '1::2::3')).toBe(false);
+  });
+
+  it('matches an address only against a block of its own family, and checks every byte of the prefix', () => {
+    expect(m({ cidr: '::/0' }, '10.0.0.1')).toBe(false);
+    expect(m({ cidr: '0.0.0.0/0' }, '::1')).toBe(false);
+    expect(m({ cidr: '0.0.0.0/0' }, '10.0.0.1')).toBe(true);
+    expect(m({ cidr: '10.1.0.0/16' }, '11.1.0.1')).toBe(false);
+    expect(m({ cidr: '10.1.0.0/16' }, '10.1.200.1')).toBe(true);
+  });
+
+  it('validates equals-ignore-case as any string, and a numeric range as lower then upper bound', () => {
+    expect(validatePattern({ a: [{ 'equals-ignore-case': 'a**b' }] })).toEqual([]);
+    expect(validatePattern({ a: [{ numeric: ['<', 1, '<', 5] }] })).toEqual([
+      'a[0]: numeric range must be a lower bound (> or >=) followed by an upper bound (< or <=)',
+    ]);
+    expect(validatePattern({ a: [{ numeric: ['>=', 1, '<', 5] }] })).toEqual([]);
+  });
+});
