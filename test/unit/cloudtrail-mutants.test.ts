@@ -361,3 +361,26 @@ describe('envelopes and names, at the edges', () => {
     expect(actor.name).toBe('bob');
   });
 });
+
+describe('what the record says first', () => {
+  it("takes a boolean readOnly flag over the event name's verb", () => {
+    const record = (readOnly: unknown, eventName: string) =>
+      normaliseRecord({ eventID: 'e-1', eventSource: 's3.amazonaws.com', eventName, readOnly });
+    expect(record(true, 'PutBucketPolicy').readOnly).toBe(true);
+    expect(record(false, 'GetBucketPolicy').readOnly).toBe(false);
+    expect(record(undefined, 'GetBucketPolicy').readOnly).toBe(true);
+  });
+
+  it('names the console only from a user agent that starts with "AWS … Console"', () => {
+    const channel = (userAgent: string) =>
+      normaliseRecord({
+        eventID: 'e-1',
+        eventSource: 's3.amazonaws.com',
+        eventName: 'PutBucketPolicy',
+        userIdentity: { type: 'IAMUser' },
+        userAgent,
+      }).actor.channel;
+    expect(channel('AWS Internal Console')).toBe('console');
+    expect(channel('my-tool (AWS Internal Console)')).toBe('unknown');
+  });
+});
