@@ -288,7 +288,7 @@ describe('remediation', () => {
     expect(to('12-abc.def')).toContain('to = t.abc_def\n');
     expect(to('_x')).toContain('to = t._x\n');
     expect(to('a::b')).toContain('to = t.a_b\n');
-    expect(to('role/arn:x')).toContain('to = t.role_arn_x\n');
+    expect(to('role/arn:x/y')).toContain('to = t.role_arn_x_y\n');
     expect(to('123')).toContain('to = t.imported\n');
     expect(to('a'.repeat(70))).toContain(`to = t.${'a'.repeat(60)}\n`);
     expect(to(null, 'arn:aws:sqs:eu-west-1:1:jobs')).toBe(
