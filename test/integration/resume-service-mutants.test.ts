@@ -62,6 +62,7 @@ describe('parseResumeRequest', () => {
     expect(() => parseResumeRequest('"12"')).toThrowError(object);
     expect(() => parseResumeRequest('{"since":true}')).toThrowError(cursor);
     expect(() => parseResumeRequest('{"since":{"n":1}}')).toThrowError(cursor);
+    expect(() => parseResumeRequest('{"since":[12]}')).toThrowError(cursor);
     expect(() => parseResumeRequest('{"since":"-1"}')).toThrowError(cursor);
     expect(() => parseResumeRequest('{"since":1.5}')).toThrowError(cursor);
     expect(() => parseResumeRequest('{"since":"1234567890123456"}')).toThrowError(cursor);
@@ -93,9 +94,29 @@ describe('resumeConnection', () => {
     expect(activated).toEqual(['c-1']);
   });
 
+  it('greets a connection without a cursor with the current one and replays nothing', async () => {
+    const feed = await feedWith(2);
+    const { sent, sender: s } = sender();
+    const result = await resumeConnection(
+      { feed, sender: s, connections: { activate: async () => true } },
+      'c-0',
+      undefined,
+    );
+    expect(result).toEqual({ cursor: '2', replayed: 0, gone: false });
+    expect(sent).toEqual([{ type: 'hello', cursor: '2' }]);
+  });
+
   it('answers gone when the hello finds the connection gone, sending nothing more', async () => {
     const feed = await feedWith(2);
-    const { sent, sender: s } = sender(1);
+    // Gone for the hello; a later send would (wrongly) be tried and recorded.
+    const sent: LiveMessage[] = [];
+    const s: ConnectionSender = {
+      async send(_id, message) {
+        if (message.type === 'hello') return false;
+        sent.push(message);
+        return true;
+      },
+    };
     let activated = false;
     const result = await resumeConnection(
       {
@@ -155,7 +176,8 @@ describe('resumeConnection', () => {
     const feed = await feedWith(2);
     // The third drift is written while the first replayed drift is being sent.
     const { sent, sender: s } = sender(Number.POSITIVE_INFINITY, async (count) => {
-      if (count === 2) await feed.putNew(sampleDrift(3));
+      // Written after the resume read the head, before the replay read the changes.
+      if (count === 1) await feed.putNew(sampleDrift(3));
     });
     let sentBeforeActivation = -1;
     const result = await resumeConnection(
