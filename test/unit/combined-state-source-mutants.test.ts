@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { LocalStateFiles } from '../../lambdas/adapters/local/state-files.js';
 import type { ConnectionRegistry, StateSource } from '../../lambdas/ports.js';
-import { broadcast } from '../../lambdas/services/broadcast-service.js';
+import { broadcast, removedDriftFromStreamRecord } from '../../lambdas/services/broadcast-service.js';
 import { combineStateSources } from '../../lambdas/services/combined-state-source.js';
 
 const fixture = new URL('../fixtures/tfstate/driftctl-aws-sqs-queue.tfstate', import.meta.url).pathname;
@@ -64,5 +64,11 @@ describe('broadcast', () => {
     );
     expect(result).toEqual({ sent: 1, dropped: 0, failed: 1 });
     expect(warned).toEqual(['live message not sent {"connectionId":"c1","error":"throttled"}']);
+  });
+});
+
+describe('removedDriftFromStreamRecord', () => {
+  it('finds nothing in a REMOVE record that carries no stream data', () => {
+    expect(removedDriftFromStreamRecord({ eventName: 'REMOVE' })).toBeUndefined();
   });
 });
