@@ -158,3 +158,71 @@ describe('runScan in-process', () => {
     expect(broken.stderr).toMatch(/^tfdrift: .*bad\.yml: not valid YAML: /);
   });
 });
+
+describe('runScan inputs and progress', () => {
+  it('reads the state from stdin when it is named -', async () => {
+    const text = readFileSync(join(STATE, 'main.tfstate'), 'utf8');
+    const stdin = (async function* () {
+      yield Buffer.from(text.slice(0, 10));
+      yield text.slice(10);
+    })();
+    const piped = await run({ state: ['-'], events: [EVENTS], stdin, format: 'json' });
+    const direct = await run({ format: 'json' });
+    expect(piped.code).toBe(EXIT_DRIFT);
+    const found = (stdout: string) =>
+      JSON.parse(stdout).findings.map(
+        (f: { kind: string; resource: { address: string } }) => `${f.kind} ${f.resource.address}`,
+      );
+    expect(found(piped.stdout)).toEqual(found(direct.stdout));
+    expect(found(piped.stdout).length).toBeGreaterThan(0);
+  });
+
+  it('scans records handed over after the files (the event history) as well, each once', async () => {
+    const records = JSON.parse(readFileSync(EVENTS, 'utf8')).Records as Record<string, unknown>[];
+    const more = (async function* () {
+      yield records.map((record) => ({ ok: true as const, record, origin: 'history' }));
+    })();
+    const report = JSON.parse((await run({ format: 'json', events: [], moreEvents: more })).stdout);
+    expect(report.summary.events).toBe(4);
+    const again = (async function* () {
+      yield records.map((record) => ({ ok: true as const, record, origin: 'history' }));
+    })();
+    const both = JSON.parse((await run({ format: 'json', moreEvents: again })).stdout);
+    expect([both.summary.events, both.summary.duplicates]).toEqual([4, 4]);
+  });
+
+  it('shows its progress on a terminal and clears the line at the end, and nothing when not one', async () => {
+    const out = sink();
+    let progress = '';
+    const tty = Object.assign(
+      new Writable({
+        write(chunk, _enc, done) {
+          progress += String(chunk);
+          done();
+        },
+      }),
+      { isTTY: true },
+    );
+    const code = await runScan({
+      state: [STATE],
+      events: [EVENTS],
+      stdout: out.stream,
+      stderr: tty,
+      format: 'json',
+    });
+    expect(code).toBe(EXIT_DRIFT);
+    expect(progress.startsWith('\r\x1b[2Kscanning: ')).toBe(true);
+    expect(progress).toMatch(/scanning: \d+ events, \d+ findings/);
+    expect(progress.endsWith('\r\x1b[2K')).toBe(true);
+    const plain = await run({ format: 'json' });
+    expect(plain.stderr).toBe('');
+  });
+
+  it('cuts table cells to the width it is given', async () => {
+    const narrow = await run({ width: 60 });
+    const wide = await run({ width: 400 });
+    const longest = (text: string) => Math.max(...text.split('\n').map((l) => l.length));
+    expect(longest(narrow.stdout)).toBeLessThanOrEqual(60);
+    expect(longest(wide.stdout)).toBeGreaterThan(60);
+  });
+});
