@@ -54,18 +54,6 @@ export interface TfdriftStackProps extends StackProps {
 export const ADMIN_GROUP = 'tfdrift-admins';
 
 /**
- * DynamoDB calls the detector service makes (lambdas/adapters/aws/dynamo-drift-store.ts and
- * dynamo-event-log.ts): nothing scans or deletes.
- */
-export const DRIFTS_TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:Query',
-] as const;
-export const EVENTS_TABLE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:Query'] as const;
-
-/**
  * The backfill function's role name when it reads member accounts: fixed, so the member roles' trust
  * policy (lib/templates/backfill-reader-role.yaml) can name it, even before the central stack exists.
  */
@@ -115,11 +103,12 @@ export class TfdriftStack extends Stack {
 
     this.store = new DriftStore(this, 'Store');
     this.alerts = new Alerts(this, 'Alerts', { emails: settings.alertEmails });
-    const stateAccess = new StateAccess(this, 'StateAccess', settings.stateBuckets);
+    const stateAccess = new StateAccess(this, 'StateAccess', { buckets: settings.stateBuckets });
     if (needsDriftBus(settings.notifications)) {
       this.channels = new DriftChannels(this, 'Channels', {
         notifications: settings.notifications,
-        alerts: this.alerts,
+        alarmTopic: this.alerts.alarmTopic,
+        topicKey: this.alerts.key,
         logRetention: retention,
       });
     }
@@ -150,17 +139,10 @@ export class TfdriftStack extends Stack {
     };
     // Everything that runs the detect service: store drifts and events, alert, read state.
     const grantDetector = (handler: HandlerFunction) => {
-      this.store.drifts.grant(handler.fn, ...DRIFTS_TABLE_ACTIONS);
-      this.store.events.grant(handler.fn, ...EVENTS_TABLE_ACTIONS);
-      this.alerts.topic.grantPublish(handler.fn);
-      stateAccess.grantRead(handler.fn, handler);
-      handler.acknowledgeIndexGrant(this.store.drifts);
+      this.store.grantWrite(handler);
+      this.alerts.grantPublish(handler);
+      stateAccess.grantRead(handler);
       this.channels?.grantPublish(handler);
-      Validations.of(handler).acknowledge({
-        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason:
-          'Publishing to the KMS-encrypted alerts topic needs GenerateDataKey* on that one key (CDK grantPublish).',
-      });
     };
 
     this.detect = new HandlerFunction(this, 'Detect', {
@@ -198,8 +180,7 @@ export class TfdriftStack extends Stack {
       what: 'live-feed stream batches',
     });
     this.liveFeed = new LiveFeed(this, 'LiveFeed', {
-      drifts: this.store.drifts,
-      connections: this.store.connections,
+      store: this.store,
       userPool: this.site.userPool,
       client: this.site.client,
       deadLetter: streamDlq,

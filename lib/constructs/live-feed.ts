@@ -10,20 +10,14 @@ import { type CfnApi, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apiga
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import {
-  ALL_PARTITION,
-  CONNECTIONS_TABLE,
-  DRIFT_ATTR,
-  DRIFT_INDEXES,
-} from '../../lambdas/adapters/aws/drift-table-design.js';
+import { ALL_PARTITION, DRIFT_ATTR } from '../../lambdas/adapters/aws/drift-table-design.js';
 import { FUNCTION_ENV } from '../../lambdas/handlers/runtime/function-env.js';
 import { nagAccount, nagRegion } from '../nag.js';
+import type { IDriftStore } from './drift-store.js';
 import type { DeadLetter } from './event-ingest.js';
 import { HandlerFunction } from './handler-function.js';
 
@@ -34,24 +28,32 @@ const SYNC =
   'Invoked synchronously by API Gateway: the caller gets the error; there is nothing to dead-letter.';
 
 export interface LiveFeedProps {
-  readonly drifts: Table;
-  readonly connections: Table;
+  /** The drifts (whose stream feeds the broadcast) and the connections tables, with their grants. */
+  readonly store: IDriftStore;
+  /** Whose JWTs the authorizer accepts. */
   readonly userPool: IUserPool;
+  /** The dashboard's app client (the JWT's audience). */
   readonly client: IUserPoolClient;
+  /** Where stream batches the broadcast still fails on after its retries go. */
   readonly deadLetter: DeadLetter;
+  /** How long the functions' logs are kept. */
   readonly logRetention: RetentionDays;
 }
 
 export class LiveFeed extends Construct {
   readonly api: WebSocketApi;
   readonly stage: WebSocketStage;
+  /** Verifies the Cognito JWT of a connection. */
   readonly authorizer: HandlerFunction;
+  /** Posts each drift change to every connection on the feed. */
   readonly broadcast: HandlerFunction;
+  /** Answers the resume message: the hello and the changes a connection missed. */
   readonly resume: HandlerFunction;
 
   constructor(scope: Construct, id: string, props: LiveFeedProps) {
     super(scope, id);
-    const connectionsEnv = { [FUNCTION_ENV.connectionsTable]: props.connections.tableName };
+    const { store } = props;
+    const connectionsEnv = { [FUNCTION_ENV.connectionsTable]: store.connections.tableName };
     this.authorizer = new HandlerFunction(this, 'Authorizer', {
       handler: 'ws-authorizer',
       description: 'tfdrift: verifies the Cognito JWT of a live-feed connection',
@@ -80,12 +82,8 @@ export class LiveFeed extends Construct {
       environment: connectionsEnv,
     });
     // Exactly the calls each makes (DynamoConnections): connect puts, disconnect deletes.
-    connect.fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [props.connections.tableArn] }),
-    );
-    disconnect.fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [props.connections.tableArn] }),
-    );
+    store.grantRegisterConnection(connect);
+    store.grantForgetConnection(disconnect);
 
     this.api = new WebSocketApi(this, 'Api', {
       description: 'tfdrift live feed',
@@ -124,15 +122,7 @@ export class LiveFeed extends Construct {
       noDlqReason: "Stream-invoked: failed batches go to the event source mapping's on-failure queue.",
     });
     // Lists connections through the byFeed index, drops the gone ones.
-    this.broadcast.fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: [`${props.connections.tableArn}/index/${CONNECTIONS_TABLE.index.indexName}`],
-      }),
-    );
-    this.broadcast.fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [props.connections.tableArn] }),
-    );
+    store.grantBroadcast(this.broadcast);
     this.stage.grantManagementApiAccess(this.broadcast.fn);
     const stack = Stack.of(this);
     const connectionsArn = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${nagRegion(stack)}:${nagAccount(stack)}:<${stack.getLogicalId(this.api.node.defaultChild as CfnApi)}>/live/*/@connections/*]`;
@@ -148,25 +138,13 @@ export class LiveFeed extends Construct {
       noDlqReason: SYNC,
       environment: {
         ...connectionsEnv,
-        [FUNCTION_ENV.driftsTable]: props.drifts.tableName,
+        [FUNCTION_ENV.driftsTable]: store.drifts.tableName,
         [FUNCTION_ENV.wsEndpoint]: this.stage.callbackUrl,
       },
     });
-    // The change counter item (GetItem) and the byChange index (Query): DynamoDriftStore.headSeq and
-    // changesSince, nothing else of the table.
-    this.resume.fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.drifts.tableArn] }),
-    );
-    this.resume.fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: [`${props.drifts.tableArn}/index/${DRIFT_INDEXES.byChange.indexName}`],
-      }),
-    );
-    // Puts the connection on the feed once replayed (DynamoConnections.activate).
-    this.resume.fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [props.connections.tableArn] }),
-    );
+    // The change counter item and the byChange index (DynamoDriftStore.headSeq and changesSince),
+    // nothing else of the table; then puts the connection on the feed (DynamoConnections.activate).
+    store.grantResume(this.resume);
     this.stage.grantManagementApiAccess(this.resume.fn);
     Validations.of(this.resume).acknowledge({ id: connectionsArn, reason: postReason });
     this.api.addRoute(RESUME_ROUTE, {
@@ -174,7 +152,7 @@ export class LiveFeed extends Construct {
     });
     // One batch per shard at a time (parallelizationFactor 1) bounds the fan-out's concurrency.
     this.broadcast.fn.addEventSource(
-      new DynamoEventSource(props.drifts, {
+      new DynamoEventSource(store.drifts, {
         startingPosition: StartingPosition.LATEST,
         batchSize: 50,
         maxBatchingWindow: Duration.seconds(1),

@@ -9,21 +9,24 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { CfnTrail } from 'aws-cdk-lib/aws-cloudtrail';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 export interface TrailProps {
   /** Bucket receiving S3 server access logs of the trail bucket. */
   readonly accessLogs: IBucket;
+  /** Days the log files are kept (lifecycle expiration). */
   readonly retentionDays: number;
   /** @default `<stack name>-trail` */
   readonly trailName?: string;
 }
 
 export class Trail extends Construct {
-  readonly bucket: Bucket;
-  readonly key: Key;
+  /** The log bucket (versioned, retained with the stack). */
+  readonly bucket: IBucket;
+  /** The key the log files are encrypted with. */
+  readonly key: IKey;
   readonly trail: CfnTrail;
   readonly trailArn: string;
 
@@ -36,8 +39,9 @@ export class Trail extends Construct {
     const cloudTrail = new ServicePrincipal('cloudtrail.amazonaws.com');
     const thisTrail = { 'aws:SourceArn': this.trailArn };
 
-    this.key = new Key(this, 'Key', { enableKeyRotation: true, description: 'tfdrift CloudTrail logs' });
-    this.key.addToResourcePolicy(
+    const key = new Key(this, 'Key', { enableKeyRotation: true, description: 'tfdrift CloudTrail logs' });
+    this.key = key;
+    key.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudTrailEncryptLogs',
         principals: [cloudTrail],
@@ -56,7 +60,7 @@ export class Trail extends Construct {
         },
       }),
     );
-    this.key.addToResourcePolicy(
+    key.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudTrailDescribeKey',
         principals: [cloudTrail],
@@ -66,7 +70,7 @@ export class Trail extends Construct {
       }),
     );
 
-    this.bucket = new Bucket(this, 'Logs', {
+    const bucket = new Bucket(this, 'Logs', {
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
@@ -76,7 +80,8 @@ export class Trail extends Construct {
       lifecycleRules: [{ expiration: Duration.days(props.retentionDays) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.bucket.addToResourcePolicy(
+    this.bucket = bucket;
+    bucket.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudTrailAclCheck',
         principals: [cloudTrail],
@@ -85,7 +90,7 @@ export class Trail extends Construct {
         conditions: { StringEquals: thisTrail },
       }),
     );
-    this.bucket.addToResourcePolicy(
+    bucket.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudTrailWrite',
         principals: [cloudTrail],
@@ -106,7 +111,7 @@ export class Trail extends Construct {
       eventSelectors: [{ readWriteType: 'WriteOnly', includeManagementEvents: true }],
     });
     // CloudTrail checks the bucket policy and the key when the trail is created.
-    if (this.bucket.policy) this.trail.node.addDependency(this.bucket.policy);
-    this.trail.node.addDependency(this.key);
+    if (bucket.policy) this.trail.node.addDependency(bucket.policy);
+    this.trail.node.addDependency(key);
   }
 }
