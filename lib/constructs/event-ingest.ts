@@ -124,7 +124,7 @@ export interface EventIngestProps {
   readonly ruleNamePrefix?: string;
   /** Patterns generated from the rule set (`eventPatterns(ruleSet)`). */
   readonly patterns: readonly EventPattern[];
-  /** Extra patterns delivered to the same target (e.g. state-bucket Object Created events). */
+  /** Extra patterns delivered to the same target (e.g. state-bucket Object Created events). @default none */
   readonly extraPatterns?: readonly EventPattern[];
   /** The function every rule delivers to (the detect function). */
   readonly target: IFunction;
