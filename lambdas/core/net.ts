@@ -41,6 +41,8 @@ type FoldedFinding = Pick<Finding, 'kind' | 'resource' | 'ruleId' | 'severity'> 
 interface FoldedEvent {
   readonly event: Finding['event'];
   readonly actor: Actor;
+  /** The event as net findings list it, made once when a group first lists it (groups share it). */
+  listed?: NetFindingEvent;
   /** Fingerprint of eventID, time, call and request: one event counts once per finding. */
   readonly call: string;
   readonly effects: readonly AttributeEffect[];
@@ -55,7 +57,9 @@ interface Group {
   readonly resource: Finding['resource'];
   readonly events: NetFindingEvent[];
   readonly seen: Set<string>;
-  last: { ruleId: string; actor: Actor; event: Finding['event'] };
+  /** The latest event and the rule that judged it. */
+  last: FoldedEvent;
+  lastRuleId: string;
   severity: Severity;
   /** Every event so far was an AWS service acting through a service-linked role. */
   serviceDriven: boolean;
@@ -77,10 +81,18 @@ function byTime(a: FoldedEvent, b: FoldedEvent): number {
   return collator.compare(a.event.time, b.event.time) || collator.compare(a.event.id, b.event.id);
 }
 
+/** Keys of the resource references seen (detect.ts makes one reference per state resource). */
+const resourceKeys = new WeakMap<Finding['resource'], string>();
+
 function resourceKey(resource: Finding['resource']): string {
-  return resource.address
-    ? `${resource.stateFile ?? ''}#${resource.address}`
-    : `${resource.type}:${resource.id ?? resource.arn ?? ''}`;
+  let key = resourceKeys.get(resource);
+  if (key === undefined) {
+    key = resource.address
+      ? `${resource.stateFile ?? ''}#${resource.address}`
+      : `${resource.type}:${resource.id ?? resource.arn ?? ''}`;
+    resourceKeys.set(resource, key);
+  }
+  return key;
 }
 
 function sameResource(a: Finding['resource'], b: Finding['resource']): boolean {
@@ -166,14 +178,19 @@ export class NetFold {
         `${event.id}\u0000${event.time}\u0000${event.source}\u0000${event.name}\u0000${JSON.stringify(event.request)}`,
         this.seed,
       ),
-      effects: effects.map((effect) => ({ ...effect, resource: this.shared(effect.resource) })),
+      effects: effects.map((effect) => {
+        const resource = this.shared(effect.resource);
+        return resource === effect.resource ? effect : { ...effect, resource };
+      }),
       findings: kept,
+      listed: undefined,
     });
   }
 
   private shared(resource: Finding['resource']): Finding['resource'] {
     const key = resourceKey(resource);
     const known = this.resources.get(key);
+    if (known === resource) return known;
     if (known && sameResource(known, resource)) return known;
     if (!known) this.resources.set(key, resource);
     return resource;
@@ -198,19 +215,32 @@ function fold(folded: FoldedEvent[], state: StateIndex): Finding[] {
     serviceDriven: boolean,
   ): Group => {
     let group = groups.get(key);
-    const last = { ruleId, actor: folded.actor, event: folded.event };
     if (!group) {
-      group = { kind, attribute, resource, events: [], seen: new Set(), last, severity, serviceDriven };
+      group = {
+        kind,
+        attribute,
+        resource,
+        events: [],
+        seen: new Set(),
+        last: folded,
+        lastRuleId: ruleId,
+        severity,
+        serviceDriven,
+      };
       groups.set(key, group);
     }
-    group.last = last;
+    group.last = folded;
+    group.lastRuleId = ruleId;
     group.serviceDriven &&= serviceDriven;
     if (SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(group.severity)) group.severity = severity;
     // Hand-written logs reuse placeholder eventIDs: the call and its request tell events apart.
     if (!group.seen.has(folded.call)) {
       group.seen.add(folded.call);
-      const { type, arn, name } = folded.actor;
-      group.events.push({ ...folded.event, actor: { type, arn, name } });
+      if (!folded.listed) {
+        const { type, arn, name } = folded.actor;
+        folded.listed = { ...folded.event, actor: { type, arn, name } };
+      }
+      group.events.push(folded.listed);
     }
     return group;
   };
@@ -324,7 +354,7 @@ function netFinding(group: Group, changes: AttributeChange[], state: StateIndex)
     id: netFindingId(state, group.resource, group.kind, group.attribute),
     kind: group.kind,
     severity: group.severity,
-    ruleId: group.last.ruleId,
+    ruleId: group.lastRuleId,
     resource: group.resource,
     changes,
     actor: group.last.actor,

@@ -196,11 +196,11 @@ async function scanBatches(
 ): Promise<ScanReport> {
   const errors: ScanError[] = [];
   const { state, warnings } = await loadState(options);
-  const ctx: DetectContext = { rules, state, config };
+  const net = options.mode === 'net' ? new NetFold() : undefined;
+  const ctx: DetectContext = { rules, state, config, foldOnly: net !== undefined };
   let findings: Finding[] = [];
   const ignored: Partial<Record<IgnoreReason, number>> = {};
   const progress = new Progress(options.stderr);
-  const net = options.mode === 'net' ? new NetFold() : undefined;
   // CloudTrail delivers at least once and a log can be passed twice: one event counts once. Records
   // with an eventID were checked where they were read (prepareBatch); one without is keyed here by
   // its content, once normalised.

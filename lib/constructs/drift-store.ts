@@ -18,6 +18,7 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct, type IConstruct } from 'constructs';
 import {
   CONNECTIONS_TABLE,
+  COUNTS_ID,
   DRIFT_INDEXES,
   DRIFTS_TABLE,
   EVENTS_TABLE,
@@ -51,7 +52,10 @@ export interface IDriftStore extends IConstruct {
   grantRegisterConnection(grantee: IGrantable): Grant;
   /** Forget a live-feed connection (DynamoConnections.remove: DeleteItem). */
   grantForgetConnection(grantee: IGrantable): Grant;
-  /** List the connections on the feed (byFeed index) and drop the gone ones. */
+  /**
+   * List the connections on the feed (byFeed index) and drop the gone ones; take the drifts TTL
+   * removes out of the counts (an update of the counts item, of no other).
+   */
   grantBroadcast(grantee: IGrantable): Grant;
   /** Read the change counter and the changes since a cursor (byChange index); activate a connection. */
   grantResume(grantee: IGrantable): Grant;
@@ -158,7 +162,16 @@ export class DriftStore extends Construct implements IDriftStore {
       grantee,
       actions: ['dynamodb:Query'],
       resourceArns: [indexArn(this.connections, CONNECTIONS_TABLE.index.indexName)],
-    }).combine(this.grantForgetConnection(grantee));
+    })
+      .combine(this.grantForgetConnection(grantee))
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ['dynamodb:UpdateItem'],
+          resourceArns: [this.drifts.tableArn],
+          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [COUNTS_ID] } },
+        }),
+      );
   }
 
   grantResume(grantee: IGrantable): Grant {

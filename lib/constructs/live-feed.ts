@@ -118,7 +118,11 @@ export class LiveFeed extends Construct {
       description: 'tfdrift: sends drift changes to live-feed connections',
       logRetention: props.logRetention,
       timeout: Duration.seconds(60),
-      environment: { ...connectionsEnv, [FUNCTION_ENV.wsEndpoint]: this.stage.callbackUrl },
+      environment: {
+        ...connectionsEnv,
+        [FUNCTION_ENV.wsEndpoint]: this.stage.callbackUrl,
+        [FUNCTION_ENV.driftsTable]: store.drifts.tableName,
+      },
       noDlqReason: "Stream-invoked: failed batches go to the event source mapping's on-failure queue.",
     });
     // Lists connections through the byFeed index, drops the gone ones.
@@ -162,11 +166,16 @@ export class LiveFeed extends Construct {
         reportBatchItemFailures: true,
         maxRecordAge: Duration.hours(1),
         onFailure: new SqsDlq(props.deadLetter.queue),
-        // Only drift items: the change-sequence counter and TTL deletions never reach the function.
+        // Only drift items (the change counter, counts and alert claims never reach the function):
+        // written ones to broadcast, removed ones (TTL) to take out of the counts.
         filters: [
           FilterCriteria.filter({
             eventName: FilterRule.or('INSERT', 'MODIFY'),
             dynamodb: { NewImage: { [DRIFT_ATTR.allPartition]: { S: FilterRule.isEqual(ALL_PARTITION) } } },
+          }),
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('REMOVE'),
+            dynamodb: { OldImage: { [DRIFT_ATTR.allPartition]: { S: FilterRule.isEqual(ALL_PARTITION) } } },
           }),
         ],
       }),

@@ -344,7 +344,17 @@ describe('functions', () => {
     const broadcast = statementsOf('tfdrift: sends drift changes');
     expect(broadcast.flatMap(actions)).toContain('execute-api:ManageConnections');
     expect(broadcast.flatMap(actions).some((a) => a.startsWith('sns:'))).toBe(false);
-    expect(dynamo('tfdrift: sends drift changes')).toEqual(['dynamodb:DeleteItem', 'dynamodb:Query']);
+    expect(dynamo('tfdrift: sends drift changes')).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    // The drifts table's UpdateItem (the counts lose the drifts TTL removes) is for the counts item only.
+    const uncount = broadcast.find((s) => actions(s).includes('dynamodb:UpdateItem'))!;
+    expect(JSON.stringify(uncount.Resource)).toMatch(/StoreDrifts/);
+    expect(uncount.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['#drift-counts'] },
+    });
     const connect = statementsOf('tfdrift: registers');
     expect(connect.flatMap(actions).some((a) => a.startsWith('s3:') || a.startsWith('sns:'))).toBe(false);
     expect(dynamo('tfdrift: registers')).toEqual(['dynamodb:PutItem']);
@@ -375,7 +385,7 @@ describe('functions', () => {
     });
   });
 
-  it('feeds the broadcast function from the drifts stream: bounded, bisecting, dead-lettered, drifts only', () => {
+  it('feeds the broadcast function from the drifts stream: bounded, bisecting, dead-lettered, drifts written or removed only', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('StoreDrifts'), 'StreamArn'] },
       ParallelizationFactor: 1,
@@ -388,6 +398,12 @@ describe('functions', () => {
             Pattern: JSON.stringify({
               eventName: ['INSERT', 'MODIFY'],
               dynamodb: { NewImage: { gAll: { S: ['drift'] } } },
+            }),
+          },
+          {
+            Pattern: JSON.stringify({
+              eventName: ['REMOVE'],
+              dynamodb: { OldImage: { gAll: { S: ['drift'] } } },
             }),
           },
         ],
