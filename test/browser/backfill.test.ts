@@ -11,7 +11,7 @@ import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminGroupOnly, createQueryApi, type QueryApiDeps } from '../../lambdas/services/query-api.js';
 import { ADMIN_GROUP } from '../../lib/tfdrift-stack.js';
-import { type Dashboard, FIXTURES, startDashboard } from './harness.js';
+import { type Dashboard, FIXTURES, SIZES, startDashboard } from './harness.js';
 
 let dashboard: Dashboard;
 
@@ -86,8 +86,12 @@ async function routeBackfill(page: Page, deployment: BackfillDeployment): Promis
 }
 
 /** The dashboard as CloudFront serves it, signed in with `token`, once its table has loaded. */
-async function openSignedIn(token: string, deployment: BackfillDeployment) {
-  const page = await dashboard.newPage();
+async function openSignedIn(
+  token: string,
+  deployment: BackfillDeployment,
+  size: { width: number; height: number } = SIZES[0],
+) {
+  const page = await dashboard.newPage(size);
   await page.route('**/config.json', (route) =>
     route.fulfill({ contentType: 'application/json', body: JSON.stringify(COGNITO_CONFIG) }),
   );
@@ -162,6 +166,51 @@ describe('backfill control', () => {
     expect(await local.locator('[data-testid=backfill-open]').count()).toBe(0);
     await local.close();
   });
+
+  it.each(SIZES)(
+    'fits the $name header beside the other controls, nothing scrolling sideways',
+    async (size) => {
+      const { page } = await openSignedIn(idToken([ADMIN_GROUP]), { adminGroup: ADMIN_GROUP }, size);
+      const boxes = await page.$$eval(
+        '.topbar .brand, .topbar .summary-total, .topbar .summary-chip, .topbar .live, .topbar .segmented button, .topbar .theme-select, .topbar-right > button',
+        (elements) =>
+          elements
+            .map((element) => {
+              const { left, top, right, bottom, width } = element.getBoundingClientRect();
+              return {
+                label: element.textContent?.trim() || element.className,
+                left,
+                top,
+                right,
+                bottom,
+                width,
+              };
+            })
+            .filter((box) => box.width > 0),
+      );
+      expect(boxes.map((box) => box.label)).toContain('Backfill');
+      for (const [i, a] of boxes.entries()) {
+        expect(a.left, `${a.label} starts on screen`).toBeGreaterThanOrEqual(0);
+        expect(a.right, `${a.label} ends on screen`).toBeLessThanOrEqual(size.width);
+        for (const b of boxes.slice(i + 1)) {
+          const overlap =
+            a.left < b.right - 0.5 &&
+            b.left < a.right - 0.5 &&
+            a.top < b.bottom - 0.5 &&
+            b.top < a.bottom - 0.5;
+          expect(overlap, `${a.label} overlaps ${b.label}`).toBe(false);
+        }
+      }
+      expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth)).toBe(
+        true,
+      );
+      // The dialog fits too.
+      await page.locator('[data-testid=backfill-open]').click();
+      const dialog = await page.locator('[data-testid=backfill-dialog]').boundingBox();
+      expect(dialog && dialog.x >= 0 && dialog.x + dialog.width <= size.width).toBe(true);
+      await page.close();
+    },
+  );
 
   it.each([
     {

@@ -514,3 +514,33 @@ describe('sameValue', () => {
     expect(sameValue({ a: 1 }, '{"a":1}')).toBe(false);
   });
 });
+
+describe('instant', () => {
+  it("compares the provider's RFC 3339 text with CloudTrail's Java-style dates as the same instant", () => {
+    expect(n('instant', 'Jan 1, 2021 8:00:00 PM')).toBe('2021-01-01T20:00:00.000Z');
+    expect(same('instant', 'Jan 1, 2021 8:00:00 PM', '2021-01-01T20:00:00Z')).toBe(true);
+    expect(same('instant', 'Jan 1, 2021 8:00:00 PM', '2021-01-01T21:00:00+01:00')).toBe(true);
+    expect(same('instant', 'Jan 1, 2021 8:00:00 PM', '2021-01-01T08:00:00Z')).toBe(false);
+    expect(same('instant', 'Jan 1, 2021 8:00:00 AM', '2021-01-01T08:00:00Z')).toBe(true);
+    expect(same('instant', 'Jan 2, 2021 8:00:00 PM', '2021-01-01T20:00:00Z')).toBe(false);
+  });
+
+  it('reads 12 AM as midnight, 12 PM as noon, and a 24-hour hour as it is whatever half follows', () => {
+    expect(n('instant', 'Dec 11, 2014 12:58:42 AM')).toBe('2014-12-11T00:58:42.000Z');
+    expect(n('instant', 'Dec 11, 2014 12:58:42 PM')).toBe('2014-12-11T12:58:42.000Z');
+    expect(n('instant', 'Apr 12, 2021 18:58:30 PM')).toBe('2021-04-12T18:58:30.000Z');
+    expect(n('instant', 'Oct 3, 2022 07:05:09')).toBe('2022-10-03T07:05:09.000Z');
+    expect(n('instant', 'Sep 30, 2022 1:02:03 AM')).toBe('2022-09-30T01:02:03.000Z');
+  });
+
+  it('leaves what is no date as text: unknown months, impossible hours, free text, loose date words', () => {
+    expect(n('instant', 'Foo 1, 2021 8:00:00 PM')).toBe('Foo 1, 2021 8:00:00 PM');
+    expect(n('instant', 'Jan 1, 2021 25:00:00 PM')).toBe('Jan 1, 2021 25:00:00 PM');
+    expect(n('instant', 'next tuesday')).toBe('next tuesday');
+    expect(n('instant', '1 January 2021')).toBe('1 January 2021');
+    expect(n('instant', '2021-13-45T00:00:00Z')).toBe('2021-13-45T00:00:00Z');
+    expect(n('instant', '2021-01-01')).toBe('2021-01-01T00:00:00.000Z');
+    expect(n('instant', null)).toBeNull();
+    expect(n('instant', 1609531200)).toBe('1609531200');
+  });
+});

@@ -15,7 +15,9 @@ export function describeError(err: unknown): string {
 /**
  * The dashboard's query cache. Data is refreshed by the live feed and by the user, not by focus
  * or reconnect events, and a failed request is shown at once rather than retried; any query the
- * API refuses with 401 calls `onUnauthorized`.
+ * API refuses with 401 calls `onUnauthorized`. Entries are stale at once (TanStack's default
+ * staleTime 0): one shown again (back to earlier filters) is shown from the cache and read again,
+ * so a live change made while it was off screen is never missed.
  */
 export function createQueryClient(onUnauthorized: () => void): QueryClient {
   return new QueryClient({
