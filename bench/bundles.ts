@@ -43,6 +43,17 @@ const LAMBDA_ENV = {
   TRAIL_BUCKET: 'acme-trail',
   TRAIL_ACCOUNTS: '123456789012',
   TRAIL_REGIONS: 'eu-west-1,us-east-1',
+  BACKFILL_REGIONS: 'eu-west-1',
+  CHAT_TOPICS: JSON.stringify([
+    { topicArn: 'arn:aws:sns:eu-west-1:123456789012:tfdrift-chat-high', minSeverity: 'high' },
+  ]),
+  WEBHOOKS: JSON.stringify([
+    {
+      url: 'https://hooks.example.com/tfdrift',
+      secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:tfdrift-hook-AbCdEf',
+      minSeverity: 'medium',
+    },
+  ]),
 };
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

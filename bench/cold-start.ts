@@ -2,11 +2,11 @@
 // lib/bundling.ts) in a fresh Node process with the template's environment, against the cold import
 // of a plain bundle of the SDK clients it needs (bench/sdk-floor.ts, same esbuild options) — the two
 // alternate, RUNS times each, in the same run. Target: detect ≤ 1.0× the floor; bundle ≤ 450 KB.
-// BENCH_DETECT_DIR measures a detect function built before (index.mjs + rules.json), e.g. of
-// another commit, against the same floor. Prints one JSON object.
+// BENCH_DETECT_DIR measures a detect function built before (index.mjs or index.js, + rules.json),
+// e.g. of another commit or by bench/nodejs-function.ts, against the same floor. Prints one JSON object.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -81,7 +81,9 @@ try {
     ...esbuildOptions('detect', floorDir),
     entryPoints: { index: join(REPO_ROOT, 'bench', 'sdk-floor.ts') },
   });
-  const detectFile = join(detectDir, 'index.mjs');
+  // index.js: a CommonJS build (bench/nodejs-function.ts defaults).
+  const detectFile = ['index.mjs', 'index.js'].map((name) => join(detectDir, name)).find(existsSync);
+  if (!detectFile) throw new Error(`no index.mjs or index.js in ${detectDir}`);
   const floorFile = join(floorDir, 'index.mjs');
   coldImport(floorFile); // page cache warm for both
   coldImport(detectFile);
@@ -97,6 +99,7 @@ try {
   const floorCpu = floorRuns.map((r) => r.cpu);
   const ratios = detect.map((d, i) => d / floor[i]);
   const ratio = median(detect) / median(floor);
+  const cpuRatio = median(detectCpu) / median(floorCpu);
   const sizeKB = kb(detectFile);
   console.log(
     JSON.stringify({
@@ -111,9 +114,10 @@ try {
       pairRatio: spread(ratios, 2),
       detectCpuMs: spread(detectCpu, 1),
       floorCpuMs: spread(floorCpu, 1),
-      cpuRatio: Number((median(detectCpu) / median(floorCpu)).toFixed(2)),
+      cpuRatio: Number(cpuRatio.toFixed(2)),
       targets: { ratio: TARGET_RATIO, detectKB: TARGET_KB },
-      pass: ratio <= TARGET_RATIO && sizeKB <= TARGET_KB,
+      // Both times: on a loaded machine the wall times mostly measure waiting for a core.
+      pass: ratio <= TARGET_RATIO && cpuRatio <= TARGET_RATIO && sizeKB <= TARGET_KB,
     }),
   );
 } finally {

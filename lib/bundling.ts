@@ -6,18 +6,23 @@
 // function with the SDK resolved from node_modules (as the runtime resolves its own copy, full
 // clients with every command) took ~3x longer than the bundled file, and cold start is what the
 // detection lag pays.
-// The build runs through esbuild's JS API (not NodejsFunction's CLI call) because it needs a plugin:
-// see treeShakeableSdkSchemas below.
+// The build runs through esbuild's JS API, not CDK's NodejsFunction (whose esbuild CLI call takes no
+// plugin), because of one plugin, lib/sdk-schema-shaking.ts. Measured (bench/nodejs-function.ts,
+// then bench/cold-start.ts): NodejsFunction with these same options but the plugin builds a 498.7 KB
+// detect function (target ≤ 450) importing in 1.33x its SDK clients' CPU time (this build: 442 KB,
+// 1.15x); with NodejsFunction's defaults (SDK from the runtime) 87 KB but 5.2x.
 // The compiled rule set (rules/rules.json, ~500 KB and growing with the rules) is data, not code: it
-// is copied beside the bundle; at cold start it is only indexed (one rule per line) and each rule is
-// parsed when an event first needs it, see lambdas/handlers/runtime/rules.ts.
+// is copied beside the bundle; a cold start only checks it is there; the first event that needs a
+// rule reads and indexes it (one rule per line) and each rule is parsed when an event first needs
+// it, see lambdas/handlers/runtime/rules.ts.
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import type { BuildOptions, Plugin } from 'esbuild';
+import type { BuildOptions } from 'esbuild';
+import { treeShakeableSdkSchemas } from './sdk-schema-shaking.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const HANDLERS_DIR = join(REPO_ROOT, 'lambdas', 'handlers');
@@ -60,38 +65,6 @@ const REQUIRE_SHIM = "import{createRequire as __cr}from'node:module';const requi
 
 /** The handlers that run the detect service and so read the rule set. */
 export const READS_RULES: readonly HandlerName[] = ['detect', 'query-api', 'backstop', 'backfill'];
-
-/**
- * The SDK clients describe every operation of their service as schema arrays in one module
- * (schemas/schemas_0.js). Their trait objects use computed keys (`{[_h]: ...}` where `_h` is a string
- * constant of that module), which esbuild cannot prove free of side effects, so it keeps every
- * schema — all ~100 S3 operations for the two the state reader calls. Writing the constants as
- * literal keys changes no value and lets esbuild drop the unused schemas (detect: 460 → 404 KiB).
- */
-export const treeShakeableSdkSchemas: Plugin = {
-  name: 'tree-shakeable-sdk-schemas',
-  setup(build) {
-    build.onLoad(
-      { filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ },
-      (args) => ({
-        contents: literalSchemaKeys(readFileSync(args.path, 'utf8')),
-        loader: 'js',
-      }),
-    );
-  },
-};
-
-/** `{[_h]: x}` → `{"http": x}` for every `const _h = "http";` of the module; anything else is kept. */
-export function literalSchemaKeys(source: string): string {
-  const constants = new Map<string, string>();
-  for (const [, name, literal] of source.matchAll(/^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm)) {
-    constants.set(name, literal);
-  }
-  return source.replace(/\[(_\w+)\]:/g, (computed, name: string) => {
-    const literal = constants.get(name);
-    return literal === undefined ? computed : `${literal}:`;
-  });
-}
 
 /** esbuild options of one handler's bundle (`<outdir>/index.mjs`). */
 export function esbuildOptions(handler: HandlerName, outdir: string): BuildOptions {

@@ -59,6 +59,19 @@ export interface WebhookSettings {
   readonly minSeverity: Severity;
 }
 
+/**
+ * Member accounts whose CloudTrail event history the backfill reads, through a role it assumes in
+ * each (docs/deploy.md, "Member accounts"; lib/templates/backfill-reader-role.yaml creates it).
+ */
+export interface BackfillMemberSettings {
+  /** Member account ids. @default sourceAccounts */
+  readonly accounts: readonly string[];
+  /** Name of the role in each member account. @default 'tfdrift-backfill-reader' */
+  readonly roleName: string;
+  /** The `sts:ExternalId` the member roles' trust policy requires. @default none */
+  readonly externalId?: string;
+}
+
 /** Where drift alerts and events go besides email (docs/deploy.md, "Alert channels"). */
 export interface NotificationSettings {
   /**
@@ -123,6 +136,8 @@ export interface TfdriftSettings {
    * deploy, an admin can still run it from the dashboard). @default 7
    */
   readonly backfillDays: number;
+  /** Member accounts the backfill reads too. @default none (this account only) */
+  readonly backfillMembers?: BackfillMemberSettings;
   /** Alert channels and drift events (Slack, Teams, PagerDuty, webhooks, Security Hub, EventBridge). */
   readonly notifications: NotificationSettings;
 }
@@ -289,6 +304,17 @@ export const SETTINGS_SCHEMA = {
     domainName: { type: 'string', pattern: '^[a-z0-9.-]+\\.[a-z]{2,}$' },
     certificateArn: { type: 'string', pattern: '^arn:aws[a-z-]*:acm:us-east-1:\\d{12}:certificate/' },
     backfillDays: { type: 'integer', minimum: 0, maximum: 90 },
+    backfillMembers: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        accounts: { type: 'array', items: { type: 'string', pattern: '^\\d{12}$' } },
+        // IAM's role-name characters, no path.
+        roleName: { type: 'string', pattern: '^[\\w+=,.@-]{1,64}$' },
+        // STS's ExternalId: 2–1224 characters of [\w+=,.@:/-].
+        externalId: { type: 'string', pattern: '^[\\w+=,.@:/-]{2,1224}$' },
+      },
+    },
     notifications,
   },
 } as const;
@@ -374,6 +400,9 @@ export function parseSettings(input: unknown, where = 'tfdrift settings'): Tfdri
         : { minSeverity: 'high', ...(a as object) },
     ) as AlertEmailSettings[],
     notifications: notificationSettings(s.notifications),
+    ...(s.backfillMembers
+      ? { backfillMembers: backfillMemberSettings(s.backfillMembers, s.sourceAccounts ?? [], where) }
+      : {}),
   };
   delete (settings as { config?: unknown }).config;
   if (settings.createTrail && settings.trailBucket) {
@@ -409,6 +438,25 @@ function notificationSettings(raw: unknown): NotificationSettings {
       : {}),
     webhooks: withMin<WebhookSettings>(n.webhooks, 'medium'),
     securityHub: n.securityHub === true,
+  };
+}
+
+/** The role name defaults; the accounts default to sourceAccounts, and there must be some. */
+function backfillMemberSettings(
+  raw: Partial<BackfillMemberSettings>,
+  sourceAccounts: readonly string[],
+  where: string,
+): BackfillMemberSettings {
+  const accounts = [...new Set(raw.accounts ?? sourceAccounts)];
+  if (accounts.length === 0) {
+    throw new SettingsError(
+      `${where}: backfillMembers: no member accounts: list them in backfillMembers.accounts (or sourceAccounts)`,
+    );
+  }
+  return {
+    accounts,
+    roleName: raw.roleName ?? 'tfdrift-backfill-reader',
+    ...(raw.externalId !== undefined ? { externalId: raw.externalId } : {}),
   };
 }
 

@@ -27,7 +27,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { EventPattern } from '../lambdas/core/event-pattern.js';
-import { FUNCTION_ENV } from '../lambdas/handlers/runtime/function-env.js';
+import { FUNCTION_ENV, MEMBER_ACCOUNT_PLACEHOLDER } from '../lambdas/handlers/runtime/function-env.js';
 import { Alerts } from './constructs/alerts.js';
 import { DashboardSite } from './constructs/dashboard-site.js';
 import { DriftChannels, needsDriftBus } from './constructs/drift-channels.js';
@@ -64,6 +64,14 @@ export const DRIFTS_TABLE_ACTIONS = [
   'dynamodb:Query',
 ] as const;
 export const EVENTS_TABLE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:Query'] as const;
+
+/**
+ * The backfill function's role name when it reads member accounts: fixed, so the member roles' trust
+ * policy (lib/templates/backfill-reader-role.yaml) can name it, even before the central stack exists.
+ */
+export function backfillRoleName(region: string): string {
+  return `tfdrift-backfill-${region}`;
+}
 
 /** Nearest CloudWatch Logs retention at or above the configured number of days. */
 export function logRetention(days: number): RetentionDays {
@@ -363,6 +371,17 @@ export class TfdriftStack extends Stack {
     settings: TfdriftSettings,
     grantDetector: (handler: HandlerFunction) => void,
   ): HandlerFunction {
+    const members = settings.backfillMembers;
+    const memberAccounts = (members?.accounts ?? []).filter((a) => a !== this.account);
+    // The member role's ARN, built once for the grant and (with a placeholder) for the function.
+    const memberRole = (account: string) =>
+      this.formatArn({
+        service: 'iam',
+        region: '',
+        account,
+        resource: 'role',
+        resourceName: members?.roleName,
+      });
     const backfill = new HandlerFunction(this, 'Backfill', {
       handler: 'backfill',
       description: 'tfdrift: drift from before the install, read from CloudTrail event history',
@@ -376,10 +395,27 @@ export class TfdriftStack extends Stack {
           ',',
         ),
         [FUNCTION_ENV.backfillDays]: String(settings.backfillDays || 7),
+        ...(memberAccounts.length > 0
+          ? {
+              [FUNCTION_ENV.backfillMemberAccounts]: memberAccounts.join(','),
+              [FUNCTION_ENV.backfillMemberRoleArn]: memberRole(MEMBER_ACCOUNT_PLACEHOLDER),
+              ...(members?.externalId ? { [FUNCTION_ENV.backfillExternalId]: members.externalId } : {}),
+            }
+          : {}),
       },
       noDlqReason:
         'Run once on creation (its rule target has a dead-letter queue) or by an admin; a failed run is simply run again.',
+      roleName: memberAccounts.length > 0 ? backfillRoleName(this.region) : undefined,
     });
+    if (memberAccounts.length > 0) {
+      backfill.fn.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'AssumeMemberReaders',
+          actions: ['sts:AssumeRole'],
+          resources: memberAccounts.map(memberRole),
+        }),
+      );
+    }
     grantDetector(backfill);
     backfill.fn.addToRolePolicy(
       new PolicyStatement({

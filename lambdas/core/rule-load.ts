@@ -5,7 +5,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import schema from '../../rules/schema.json' with { type: 'json' };
 import { RuleError } from './errors.js';
-import type { RuleFile } from './rule-types.js';
+import type { RuleFile, RuleSpec } from './rule-types.js';
 
 // Compiled when a rule file is first parsed, not on import: the installed CLI imports this module
 // for `--rules DIR` but reads its built-in rules precompiled, and compiling the schema takes ~0.1 s.
@@ -15,7 +15,11 @@ const validator = () => {
   return compiledSchema;
 };
 
-/** Parses and validates one rule file's text (YAML or JSON). */
+/**
+ * Parses and validates one rule file's text (YAML or JSON). The `tests` of its rules and of the file
+ * (test records, run by the repository's rule tests) are validated with it and left out: no rule set
+ * carries them.
+ */
 export function parseRuleFile(file: string, text: string): RuleFile {
   let content: unknown;
   try {
@@ -32,5 +36,11 @@ export function parseRuleFile(file: string, text: string): RuleFile {
     });
     throw new RuleError(`${file}: invalid rule file: ${problems.join('; ')}`);
   }
-  return content;
+  const { tests: _fileTests, ...rest } = content as RuleFile & { readonly tests?: unknown };
+  return { ...rest, rules: content.rules.map(withoutTests) };
+}
+
+function withoutTests(rule: RuleSpec & { readonly tests?: unknown }): RuleSpec {
+  const { tests: _tests, ...spec } = rule;
+  return spec;
 }

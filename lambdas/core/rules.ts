@@ -239,13 +239,16 @@ const LAZY = Symbol('lazy rule index');
 
 const JSON_STRING = String.raw`"(?:[^"\\]|\\.)*"`;
 // The leading keys serialiseRuleBundle writes: "id", the rule's own "eventSource" if any, "eventNames".
-// Matched at the start of a rule's line only: the rest of the line is not scanned.
+// Matched (sticky) at the start of a rule's line in the whole text: no line is copied or scanned further.
 const RULE_HEAD = new RegExp(
-  String.raw`^\{"id":${JSON_STRING},(?:"eventSource":(${JSON_STRING}),)?"eventNames":\[((?:${JSON_STRING},?)*)\]`,
+  String.raw`\{"id":${JSON_STRING},(?:"eventSource":(${JSON_STRING}),)?"eventNames":\[((?:${JSON_STRING},?)*)\]`,
+  'y',
 );
 
 interface PendingRule {
-  readonly text: string;
+  /** The rule's line: text.slice(start, end). */
+  readonly start: number;
+  readonly end: number;
   readonly file: { readonly file: string; readonly service: string; readonly eventSource: string };
   /** 1-based line of the bundle, for errors. */
   readonly line: number;
@@ -262,12 +265,13 @@ export function lazyRuleSet(text: string): RuleSet {
   const indexed = indexBundle(text);
   if (!indexed)
     return compileRuleSet(JSON.parse(text) as { file: string; content: RuleFile }[], { verified: true });
-  const { pending, byEvent, namesBySource } = indexed;
+  const { pending, byEvent } = indexed;
   const compiled: (CompiledRule | undefined)[] = new Array(pending.length);
   const compile = (i: number): CompiledRule => {
     const cachedRule = compiled[i];
     if (cachedRule) return cachedRule;
-    const { text: ruleText, file, line } = pending[i];
+    const { start, end, file, line } = pending[i];
+    const ruleText = text.slice(start, end);
     let spec: RuleSpec;
     try {
       spec = JSON.parse(ruleText.endsWith(',') ? ruleText.slice(0, -1) : ruleText) as RuleSpec;
@@ -288,7 +292,17 @@ export function lazyRuleSet(text: string): RuleSet {
   const forEventCache = new Map<string, readonly CompiledRule[]>();
   const none: readonly CompiledRule[] = [];
   let all: readonly CompiledRule[] | undefined;
-  const lazyIndex: LazyIndex = { eventNamesOf: (source) => namesBySource.get(source) ?? new Set() };
+  const namesBySource = new Map<string, ReadonlySet<string>>();
+  const lazyIndex: LazyIndex = {
+    eventNamesOf(source) {
+      let names = namesBySource.get(source);
+      if (!names) {
+        names = new Set(byEvent.get(source)?.keys());
+        namesBySource.set(source, names);
+      }
+      return names;
+    },
+  };
   const ruleSet: RuleSet & { [LAZY]: LazyIndex } = {
     get rules() {
       all ??= pending.map((_, i) => compile(i));
@@ -298,7 +312,7 @@ export function lazyRuleSet(text: string): RuleSet {
       const k = key(source, name);
       let rules = forEventCache.get(k);
       if (!rules) {
-        const positions = byEvent.get(k);
+        const positions = byEvent.get(source)?.get(name);
         rules = positions ? positions.map(compile) : none;
         forEventCache.set(k, rules);
       }
@@ -309,24 +323,25 @@ export function lazyRuleSet(text: string): RuleSet {
   return ruleSet;
 }
 
-/** The line index of a serialiseRuleBundle text, or null when the text is laid out otherwise. */
+/**
+ * The line index of a serialiseRuleBundle text, or null when the text is laid out otherwise: each
+ * rule's line, and eventSource → eventName → the rules' positions.
+ */
 function indexBundle(text: string) {
   if (!text.startsWith('[\n')) return null;
   const pending: PendingRule[] = [];
-  const byEvent = new Map<string, number[]>();
-  const namesBySource = new Map<string, Set<string>>();
+  const byEvent = new Map<string, Map<string, number[]>>();
   let file: PendingRule['file'] | undefined;
   let lineNo = 1;
   let start = 2;
   let closed = false;
-  while (start < text.length) {
+  for (; start < text.length; start += 1) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    const line = text.slice(start, end);
-    start = end + 1;
     lineNo += 1;
-    const rule = file && line.startsWith('{"id":') ? RULE_HEAD.exec(line) : null;
-    if (rule && file) {
+    RULE_HEAD.lastIndex = start;
+    const rule = file && text.startsWith('{"id":', start) ? RULE_HEAD.exec(text) : null;
+    if (rule && file && RULE_HEAD.lastIndex <= end) {
       const [, ownSource, names] = rule;
       const source = ownSource === undefined ? file.eventSource : (JSON.parse(ownSource) as string);
       // "A","B" split as is, unless a name holds an escape.
@@ -337,34 +352,78 @@ function indexBundle(text: string) {
             ? (JSON.parse(`[${names}]`) as string[])
             : names.slice(1, -1).split('","');
       const position = pending.length;
-      pending.push({ text: line, file, line: lineNo });
-      const sourceNames = namesBySource.get(source) ?? new Set<string>();
-      namesBySource.set(source, sourceNames);
-      for (const name of list) {
-        sourceNames.add(name);
-        const k = key(source, name);
-        const positions = byEvent.get(k);
-        if (positions) positions.push(position);
-        else byEvent.set(k, [position]);
+      pending.push({ start, end, file, line: lineNo });
+      let byName = byEvent.get(source);
+      if (!byName) {
+        byName = new Map();
+        byEvent.set(source, byName);
       }
-    } else if (!file && !closed && line.startsWith('{"file":')) {
-      let head: { file: string; content: { service?: string; eventSource?: string } };
-      try {
-        head = JSON.parse(`${line}]}}`);
-      } catch {
+      for (const name of list) {
+        const positions = byName.get(name);
+        if (positions) positions.push(position);
+        else byName.set(name, [position]);
+      }
+    } else {
+      const line = text.slice(start, end);
+      if (!file && !closed && line.startsWith('{"file":')) {
+        let head: { file: string; content: { service?: string; eventSource?: string } };
+        try {
+          head = JSON.parse(`${line}]}}`);
+        } catch {
+          return null;
+        }
+        const { service, eventSource } = head.content;
+        file = { file: head.file, service: String(service), eventSource: String(eventSource) };
+      } else if (file && (line === ']}}' || line === ']}},')) {
+        file = undefined;
+      } else if (!file && !closed && line === ']') {
+        closed = true;
+      } else if (!(closed && line === '')) {
         return null;
       }
-      const { service, eventSource } = head.content;
-      file = { file: head.file, service: String(service), eventSource: String(eventSource) };
-    } else if (file && (line === ']}}' || line === ']}},')) {
-      file = undefined;
-    } else if (!file && !closed && line === ']') {
-      closed = true;
-    } else if (!(closed && line === '')) {
-      return null;
     }
+    start = end;
   }
-  return closed ? { pending, byEvent, namesBySource } : null;
+  return closed ? { pending, byEvent } : null;
+}
+
+/**
+ * lazyRuleSet of a text read when an event first needs a rule: a cold start neither reads nor indexes
+ * the rule set. `read` runs once (again on the next use if it threw).
+ */
+export function deferredRuleSet(read: () => string): RuleSet {
+  let inner: RuleSet | undefined;
+  const ruleSet = () => {
+    inner ??= lazyRuleSet(read());
+    return inner;
+  };
+  const deferred: RuleSet & { [LAZY]: LazyIndex } = {
+    get rules() {
+      return ruleSet().rules;
+    },
+    forEvent: (source, name) => ruleSet().forEvent(source, name),
+    [LAZY]: { eventNamesOf: (source) => eventNamesOf(ruleSet(), source) },
+  };
+  return deferred;
+}
+
+const namesBySourceOf = new WeakMap<RuleSet, Map<string, Set<string>>>();
+
+/** The eventNames a rule set's rules of one eventSource handle: from a lazy set's index, unparsed. */
+function eventNamesOf(ruleSet: RuleSet, source: string): ReadonlySet<string> {
+  const lazy = (ruleSet as Partial<Record<typeof LAZY, LazyIndex>>)[LAZY];
+  if (lazy) return lazy.eventNamesOf(source);
+  let namesBySource = namesBySourceOf.get(ruleSet);
+  if (!namesBySource) {
+    namesBySource = new Map();
+    for (const rule of ruleSet.rules) {
+      const names = namesBySource.get(rule.eventSource) ?? new Set<string>();
+      for (const name of rule.eventNames) names.add(name);
+      namesBySource.set(rule.eventSource, names);
+    }
+    namesBySourceOf.set(ruleSet, namesBySource);
+  }
+  return namesBySource.get(source) ?? new Set();
 }
 
 /**
@@ -373,20 +432,7 @@ function indexBundle(text: string) {
  * can only match those of its own. A lazy rule set gives each source's names without parsing rules.
  */
 export function eventFilter(ruleSet: RuleSet): EventFilter {
-  const lazy = (ruleSet as Partial<Record<typeof LAZY, LazyIndex>>)[LAZY];
-  let namesBySource: Map<string, Set<string>> | undefined;
-  const namesOf = (source: string): ReadonlySet<string> => {
-    if (lazy) return lazy.eventNamesOf(source);
-    if (!namesBySource) {
-      namesBySource = new Map();
-      for (const rule of ruleSet.rules) {
-        const names = namesBySource.get(rule.eventSource) ?? new Set<string>();
-        for (const name of rule.eventNames) names.add(name);
-        namesBySource.set(rule.eventSource, names);
-      }
-    }
-    return namesBySource.get(source) ?? new Set();
-  };
+  const namesOf = (source: string) => eventNamesOf(ruleSet, source);
   const bySource = new Map<string, EventPattern[]>();
   let everyPattern: EventPattern[] | undefined;
   return {

@@ -408,6 +408,35 @@ export function arnResource(value: unknown): unknown {
   return cut < 0 ? resource : resource.slice(cut + 1);
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** CloudTrail's Java-style dates, in UTC: `Jan 1, 2021 8:00:00 PM` (some services log 24-hour hours with PM). */
+const TRAIL_DATE = /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?: (AM|PM))?$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
+
+/**
+ * A point in time as an ISO instant (`2021-01-01T20:00:00.000Z`), from the provider's RFC 3339 text
+ * or CloudTrail's `Jan 1, 2021 8:00:00 PM`, so that one instant written two ways compares equal.
+ * Anything else passes through as text.
+ */
+export function instant(value: unknown): unknown {
+  const v = toStringValue(value);
+  if (typeof v !== 'string') return v;
+  const trail = TRAIL_DATE.exec(v);
+  if (trail) {
+    const [, month, day, year, hour, minute, second, half] = trail;
+    const monthIndex = MONTHS.indexOf(month);
+    let h = Number(hour);
+    if (monthIndex < 0 || h > 23) return v;
+    if (half && h <= 12) h = (h % 12) + (half === 'PM' ? 12 : 0);
+    return new Date(
+      Date.UTC(Number(year), monthIndex, Number(day), h, Number(minute), Number(second)),
+    ).toISOString();
+  }
+  if (!ISO_DATE.test(v)) return v;
+  const ms = Date.parse(v);
+  return Number.isNaN(ms) ? v : new Date(ms).toISOString();
+}
+
 export const NORMALISERS: Readonly<Record<string, Normaliser>> = {
   string: toStringValue,
   number: toNumber,
@@ -427,6 +456,7 @@ export const NORMALISERS: Readonly<Record<string, Normaliser>> = {
   'lambda-unqualified-name': lambdaUnqualifiedName,
   'log-group-name': logGroupName,
   'arn-resource': arnResource,
+  instant,
   single,
   'ec2-permissions': ec2Permissions,
   'route53-record-id': route53RecordId,

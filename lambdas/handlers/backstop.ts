@@ -5,6 +5,7 @@
 // others, but fails the run once they are done, so the schedule's retries, its dead-letter queue
 // and the Errors alarm see it (a run that "succeeded" over a lost file would hide it).
 
+import type { Context } from 'aws-lambda';
 import { s3Client } from './runtime/clients.js';
 import { createDetectorRuntime } from './runtime/detector.js';
 import { numberEnv, requireEnv } from './runtime/env.js';
@@ -31,7 +32,8 @@ export interface BackstopResult {
   readonly errors: number;
 }
 
-export async function handler(event: { time?: string } = {}): Promise<BackstopResult> {
+export async function handler(event: { time?: string } = {}, context?: Context): Promise<BackstopResult> {
+  if (context) runtime.logger.addContext(context);
   const to = event.time ? new Date(event.time) : new Date();
   const from = new Date(to.getTime() - windowMinutes * 60_000);
   const files = await trailLogKeys(s3, bucket, layout, from, to);

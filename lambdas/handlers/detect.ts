@@ -2,7 +2,7 @@
 // CloudTrail", possibly forwarded from another region or account) and S3 "Object Created" events of
 // Terraform state, after which the state is reloaded and open drifts re-evaluated.
 
-import type { EventBridgeEvent } from 'aws-lambda';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { detectMetricsLine } from '../adapters/aws/cloudwatch-metrics.js';
 import { createDetectorRuntime } from './runtime/detector.js';
 
@@ -25,7 +25,11 @@ function eventTime(event: EventBridgeEvent<string, unknown>): number {
   return Date.parse(time);
 }
 
-export async function handler(event: EventBridgeEvent<string, unknown>): Promise<DetectResult> {
+export async function handler(
+  event: EventBridgeEvent<string, unknown>,
+  context?: Context,
+): Promise<DetectResult> {
+  if (context) runtime.logger.addContext(context);
   if (isStateWrite(event)) {
     const detail = event.detail as { bucket?: { name?: string }; object?: { key?: string } };
     runtime.logger.info('state written: reloading', { bucket: detail.bucket?.name, key: detail.object?.key });

@@ -3,7 +3,7 @@
 // resolve drifts), so only members of the Cognito group ADMIN_GROUP may call it; unset, nobody.
 
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { LambdaBackfillStarter } from '../adapters/aws/backfill-invoker.js';
 import { adminGroupOnly, createQueryApi } from '../services/query-api.js';
 import { createDetectorRuntime } from './runtime/detector.js';
@@ -30,6 +30,10 @@ const api = createQueryApi({
   startBackfill: backfill ? (request) => backfill.start(request) : undefined,
 });
 
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+export async function handler(
+  event: APIGatewayProxyEventV2,
+  context?: Context,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  if (context) runtime.logger.addContext(context);
   return api(event);
 }

@@ -3,15 +3,19 @@
 // updated when its status changes. A refused or failed import throws, so EventBridge retries it.
 
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import type { EventBridgeEvent } from 'aws-lambda';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { SecurityHubDriftEvents } from '../adapters/aws/security-hub-findings.js';
 import { parseDriftEvent } from '../core/drift-events.js';
-import { jsonLogger } from './runtime/logger.js';
+import { functionLogger } from './runtime/powertools-logger.js';
 
 const client = new SecurityHubClient({});
-const logger = jsonLogger({ function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'security-hub' });
+const logger = functionLogger();
 
-export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ imported: string }> {
+export async function handler(
+  event: EventBridgeEvent<string, unknown>,
+  context?: Context,
+): Promise<{ imported: string }> {
+  if (context) logger.addContext(context);
   let drift: ReturnType<typeof parseDriftEvent>;
   try {
     drift = parseDriftEvent(event);

@@ -4,16 +4,17 @@
 // Lambda retries the asynchronous invocation, then sends it to the dead-letter queue (alarmed).
 
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Context } from 'aws-lambda';
 import { SecretsManagerSecrets } from '../adapters/aws/secrets-manager.js';
 import { type DeliveryResult, deliverWebhook, type WebhookTarget } from '../services/drift-delivery.js';
 import { jsonEnv, numberEnv } from './runtime/env.js';
 import { FUNCTION_ENV } from './runtime/function-env.js';
-import { jsonLogger } from './runtime/logger.js';
+import { functionLogger } from './runtime/powertools-logger.js';
 
 const webhooks = jsonEnv<WebhookTarget[]>(FUNCTION_ENV.webhooks);
 const timeoutMs = numberEnv(FUNCTION_ENV.webhookTimeoutSeconds, 10) * 1000;
 const secrets = new SecretsManagerSecrets(new SecretsManagerClient({}));
-const logger = jsonLogger({ function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'webhook-delivery' });
+const logger = functionLogger();
 
 async function post(url: string, body: string, headers: Record<string, string>) {
   const answer = await fetch(url, {
@@ -27,6 +28,10 @@ async function post(url: string, body: string, headers: Record<string, string>) 
   return { status: answer.status };
 }
 
-export async function handler(input: { webhook?: unknown; event?: unknown }): Promise<DeliveryResult> {
+export async function handler(
+  input: { webhook?: unknown; event?: unknown },
+  context?: Context,
+): Promise<DeliveryResult> {
+  if (context) logger.addContext(context);
   return deliverWebhook(webhooks, input, { secrets, post, logger, userAgent: 'tfdrift-webhook/1' });
 }

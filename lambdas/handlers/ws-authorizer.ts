@@ -2,10 +2,10 @@
 // (browsers cannot set headers on a WebSocket). Valid → Allow on this route; anything else → Deny.
 
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { requireEnv } from './runtime/env.js';
 import { FUNCTION_ENV } from './runtime/function-env.js';
-import { jsonLogger } from './runtime/logger.js';
+import { functionLogger } from './runtime/powertools-logger.js';
 
 /** Verifies ID or access tokens of the dashboard's app client; the JWKS is fetched once and cached. */
 export const verifier = CognitoJwtVerifier.create({
@@ -13,7 +13,7 @@ export const verifier = CognitoJwtVerifier.create({
   clientId: requireEnv(FUNCTION_ENV.userPoolClientId),
   tokenUse: null,
 });
-const logger = jsonLogger({ function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'ws-authorizer' });
+const logger = functionLogger();
 
 function policy(
   principalId: string,
@@ -31,7 +31,11 @@ function policy(
   };
 }
 
-export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+export async function handler(
+  event: APIGatewayRequestAuthorizerEvent,
+  context?: Context,
+): Promise<APIGatewayAuthorizerResult> {
+  if (context) logger.addContext(context);
   const token = event.queryStringParameters?.token;
   if (!token) return policy('anonymous', 'Deny', event.methodArn);
   try {

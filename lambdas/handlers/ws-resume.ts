@@ -3,7 +3,7 @@
 // with the hello and the replay of every drift change after `since`, then puts the connection on the
 // broadcast's feed (docs/api.md).
 
-import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2, Context } from 'aws-lambda';
 import { ApiGatewaySender, managementClient } from '../adapters/aws/apigw-sender.js';
 import { DynamoConnections } from '../adapters/aws/dynamo-connections.js';
 import { DynamoDriftStore } from '../adapters/aws/dynamo-drift-store.js';
@@ -12,15 +12,19 @@ import { parseResumeRequest, resumeConnection } from '../services/resume-service
 import { dynamoDocumentClient } from './runtime/clients.js';
 import { requireEnv } from './runtime/env.js';
 import { FUNCTION_ENV } from './runtime/function-env.js';
-import { jsonLogger } from './runtime/logger.js';
+import { functionLogger } from './runtime/powertools-logger.js';
 
 const doc = dynamoDocumentClient();
 const feed = new DynamoDriftStore(doc, { tableName: requireEnv(FUNCTION_ENV.driftsTable) });
 const connections = new DynamoConnections(doc, { tableName: requireEnv(FUNCTION_ENV.connectionsTable) });
 const sender = new ApiGatewaySender(managementClient(requireEnv(FUNCTION_ENV.wsEndpoint)));
-const logger = jsonLogger({ function: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'ws-resume' });
+const logger = functionLogger();
 
-export async function handler(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResultV2> {
+export async function handler(
+  event: APIGatewayProxyWebsocketEventV2,
+  context?: Context,
+): Promise<APIGatewayProxyResultV2> {
+  if (context) logger.addContext(context);
   const connectionId = event.requestContext.connectionId;
   let since: number | undefined;
   try {

@@ -72,3 +72,18 @@ export function changeFromStreamImage(
 export function driftFromStreamImage(image: StreamImage | undefined): Drift | undefined {
   return changeFromStreamImage(image)?.drift;
 }
+
+/** The part of a DynamoDB stream record that says what went away. */
+export interface StreamRemoval {
+  readonly eventName?: string;
+  readonly dynamodb?: { readonly OldImage?: StreamImage };
+}
+
+/**
+ * The drift a REMOVE record took out of the table (from its old image): DynamoDB's TTL once its
+ * retention ran out, or someone by hand. Undefined for any other record or item.
+ */
+export function removedDriftFromStreamRecord(record: StreamRemoval): Drift | undefined {
+  if (record.eventName !== 'REMOVE') return undefined;
+  return driftFromStreamImage(record.dynamodb?.OldImage);
+}

@@ -30,6 +30,11 @@ export interface HandlerFunctionProps {
   readonly timeout?: Duration;
   /** Why the function has no Lambda dead-letter queue (cdk-nag Serverless-LambdaDLQ). */
   readonly noDlqReason: string;
+  /**
+   * A fixed name for the function's role, for trust policies in other accounts that must name it
+   * before it exists. @default a name CloudFormation generates
+   */
+  readonly roleName?: string;
 }
 
 /** Bundles built in this process (handler → its files, relative path → content), kept in memory. */
@@ -94,6 +99,7 @@ export class HandlerFunction extends Construct {
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `tfdrift ${props.handler} function`,
+      roleName: props.roleName,
     });
     // Instead of AWSLambdaBasicExecutionRole (any log group): only this function's own.
     this.logGroup.grantWrite(this.role);

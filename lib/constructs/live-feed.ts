@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import {
   ALL_PARTITION,
   CONNECTIONS_TABLE,
+  COUNTS_ID,
   DRIFT_ATTR,
   DRIFT_INDEXES,
 } from '../../lambdas/adapters/aws/drift-table-design.js';
@@ -120,7 +121,11 @@ export class LiveFeed extends Construct {
       description: 'tfdrift: sends drift changes to live-feed connections',
       logRetention: props.logRetention,
       timeout: Duration.seconds(60),
-      environment: { ...connectionsEnv, [FUNCTION_ENV.wsEndpoint]: this.stage.callbackUrl },
+      environment: {
+        ...connectionsEnv,
+        [FUNCTION_ENV.wsEndpoint]: this.stage.callbackUrl,
+        [FUNCTION_ENV.driftsTable]: props.drifts.tableName,
+      },
       noDlqReason: "Stream-invoked: failed batches go to the event source mapping's on-failure queue.",
     });
     // Lists connections through the byFeed index, drops the gone ones.
@@ -132,6 +137,14 @@ export class LiveFeed extends Construct {
     );
     this.broadcast.fn.addToRolePolicy(
       new PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [props.connections.tableArn] }),
+    );
+    // Takes the drifts TTL removes out of the counts: an update of the counts item, and of no other.
+    this.broadcast.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [props.drifts.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [COUNTS_ID] } },
+      }),
     );
     this.stage.grantManagementApiAccess(this.broadcast.fn);
     const stack = Stack.of(this);
@@ -184,11 +197,16 @@ export class LiveFeed extends Construct {
         reportBatchItemFailures: true,
         maxRecordAge: Duration.hours(1),
         onFailure: new SqsDlq(props.deadLetter.queue),
-        // Only drift items: the change-sequence counter and TTL deletions never reach the function.
+        // Only drift items (the change counter, counts and alert claims never reach the function):
+        // written ones to broadcast, removed ones (TTL) to take out of the counts.
         filters: [
           FilterCriteria.filter({
             eventName: FilterRule.or('INSERT', 'MODIFY'),
             dynamodb: { NewImage: { [DRIFT_ATTR.allPartition]: { S: FilterRule.isEqual(ALL_PARTITION) } } },
+          }),
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('REMOVE'),
+            dynamodb: { OldImage: { [DRIFT_ATTR.allPartition]: { S: FilterRule.isEqual(ALL_PARTITION) } } },
           }),
         ],
       }),

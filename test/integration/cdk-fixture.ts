@@ -28,6 +28,11 @@ export const TEST_SETTINGS = parseSettings({
   dashboardUsers: ['alice@example.com'],
   organizationId: 'o-abc1234567',
   sourceAccounts: ['210987654321'],
+  // The central account itself is listed by mistake: it is read with the function's own credentials.
+  backfillMembers: {
+    accounts: ['210987654321', '123456789012', '345678901234'],
+    externalId: 'acme-tfdrift-7f3a',
+  },
   notifications: {
     slack: [{ workspaceId: 'T0123ABCDE', channelId: 'C0123ABCDE' }],
     teams: [

@@ -75,6 +75,46 @@ describe('parseSettings', () => {
   });
 });
 
+describe('backfillMembers', () => {
+  it('takes the listed accounts, or sourceAccounts, with the default role name', () => {
+    // Act
+    const listed = parseSettings({
+      sourceAccounts: ['210987654321'],
+      backfillMembers: {
+        accounts: ['345678901234', '345678901234'],
+        roleName: 'audit-reader',
+        externalId: 'x-1',
+      },
+    });
+    const fromSources = parseSettings({ sourceAccounts: ['210987654321'], backfillMembers: {} });
+    // Assess
+    expect(listed.backfillMembers).toEqual({
+      accounts: ['345678901234'],
+      roleName: 'audit-reader',
+      externalId: 'x-1',
+    });
+    expect(fromSources.backfillMembers).toEqual({
+      accounts: ['210987654321'],
+      roleName: 'tfdrift-backfill-reader',
+    });
+    expect(parseSettings({}).backfillMembers).toBeUndefined();
+  });
+
+  it('refuses a setting with no account to read and names each bad value', () => {
+    expect(() => parseSettings({ backfillMembers: {} })).toThrow(
+      'backfillMembers: no member accounts: list them in backfillMembers.accounts (or sourceAccounts)',
+    );
+    const bad = () =>
+      parseSettings({
+        backfillMembers: { accounts: ['12345'], roleName: 'role/with/path', externalId: 'x', extra: true },
+      });
+    expect(bad).toThrow('backfillMembers.accounts.0: "12345" is not a valid value');
+    expect(bad).toThrow('backfillMembers.roleName: "role/with/path" is not a valid value');
+    expect(bad).toThrow('backfillMembers.externalId: "x" is not a valid value');
+    expect(bad).toThrow('backfillMembers: unknown setting "extra"');
+  });
+});
+
 describe('settingsFromContext', () => {
   it('reads a YAML file named by tfdrift:config', () => {
     // Prepare

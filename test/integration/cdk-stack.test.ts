@@ -271,6 +271,43 @@ describe('functions', () => {
     }
   });
 
+  it('lets the backfill assume exactly the member accounts\u2019 reader roles, under the name their trust policy names', () => {
+    // Assess: one statement, the exact role ARN of each member account (not the central one, no wildcard).
+    const assume = statementsOf('tfdrift: drift from before the install').filter((st) =>
+      actions(st).includes('sts:AssumeRole'),
+    );
+    const partitionArn = (account: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:role/tfdrift-backfill-reader`]],
+    });
+    expect(assume).toEqual([
+      {
+        Sid: 'AssumeMemberReaders',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: [partitionArn('210987654321'), partitionArn('345678901234')],
+      },
+    ]);
+    // No other function may assume any role.
+    const others = resources('AWS::IAM::Policy').filter(
+      ([, p]) =>
+        JSON.stringify(p.Properties.PolicyDocument).includes('sts:AssumeRole') &&
+        !(p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref.startsWith('BackfillRole')),
+    );
+    expect(others.map(([id]) => id)).toEqual([]);
+    // The role has the fixed name the member template trusts; the function is told the accounts.
+    template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'tfdrift-backfill-eu-west-1' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^tfdrift: drift from before the install'),
+      Environment: {
+        Variables: Match.objectLike({
+          BACKFILL_MEMBER_ACCOUNTS: '210987654321,345678901234',
+          BACKFILL_MEMBER_ROLE_ARN: partitionArn('{account}'),
+          BACKFILL_EXTERNAL_ID: 'acme-tfdrift-7f3a',
+        }),
+      },
+    });
+  });
+
   it('gives the detector functions exactly the DynamoDB calls their adapters make: no Scan, delete or batch on drifts', () => {
     for (const description of ['tfdrift: CloudTrail', 'tfdrift: dashboard HTTP API', 'tfdrift: re-reads']) {
       const dynamo = statementsOf(description).filter((st) =>
@@ -307,7 +344,17 @@ describe('functions', () => {
     const broadcast = statementsOf('tfdrift: sends drift changes');
     expect(broadcast.flatMap(actions)).toContain('execute-api:ManageConnections');
     expect(broadcast.flatMap(actions).some((a) => a.startsWith('sns:'))).toBe(false);
-    expect(dynamo('tfdrift: sends drift changes')).toEqual(['dynamodb:DeleteItem', 'dynamodb:Query']);
+    expect(dynamo('tfdrift: sends drift changes')).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    // The drifts table's UpdateItem (the counts lose the drifts TTL removes) is for the counts item only.
+    const uncount = broadcast.find((s) => actions(s).includes('dynamodb:UpdateItem'))!;
+    expect(JSON.stringify(uncount.Resource)).toMatch(/StoreDrifts/);
+    expect(uncount.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['#drift-counts'] },
+    });
     const connect = statementsOf('tfdrift: registers');
     expect(connect.flatMap(actions).some((a) => a.startsWith('s3:') || a.startsWith('sns:'))).toBe(false);
     expect(dynamo('tfdrift: registers')).toEqual(['dynamodb:PutItem']);
@@ -338,7 +385,7 @@ describe('functions', () => {
     });
   });
 
-  it('feeds the broadcast function from the drifts stream: bounded, bisecting, dead-lettered, drifts only', () => {
+  it('feeds the broadcast function from the drifts stream: bounded, bisecting, dead-lettered, drifts written or removed only', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('StoreDrifts'), 'StreamArn'] },
       ParallelizationFactor: 1,
@@ -351,6 +398,12 @@ describe('functions', () => {
             Pattern: JSON.stringify({
               eventName: ['INSERT', 'MODIFY'],
               dynamodb: { NewImage: { gAll: { S: ['drift'] } } },
+            }),
+          },
+          {
+            Pattern: JSON.stringify({
+              eventName: ['REMOVE'],
+              dynamodb: { OldImage: { gAll: { S: ['drift'] } } },
             }),
           },
         ],

@@ -1,9 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoConnections } from '../../lambdas/adapters/aws/dynamo-connections.js';
-import { DynamoDriftStore } from '../../lambdas/adapters/aws/dynamo-drift-store.js';
+import {
+  addToDriftCounts,
+  DynamoDriftStore,
+  driftCounts,
+} from '../../lambdas/adapters/aws/dynamo-drift-store.js';
 import { DynamoEventLog } from '../../lambdas/adapters/aws/dynamo-event-log.js';
 import { type LocalDynamo, startLocalDynamo } from '../../lambdas/adapters/local/dynalite.js';
 import type { Drift } from '../../lambdas/core/types.js';
@@ -231,6 +236,28 @@ describe('DynamoDriftStore on dynalite', () => {
       expect((await counted.summary()).lastEventTime).toBe('2026-01-01T10:00:40.000Z');
     },
   );
+
+  it('keeps the counts item equal to a recount when drifts leave the table (TTL), open or not', async () => {
+    // Prepare: 30 open drifts; one of them acknowledged.
+    const { dynamo } = await seededStore();
+    const counted = new DynamoDriftStore(dynamo.doc);
+    await counted.setStatus('drift-0003', {
+      status: 'acknowledged',
+      by: 'carol',
+      at: '2026-01-03T09:00:00.000Z',
+    });
+    const removed = [(await counted.get('drift-0003')) as Drift, (await counted.get('drift-0004')) as Drift];
+    // Act: the table loses both (as TTL deletes them); the stream's consumer takes each away.
+    for (const drift of removed) {
+      await dynamo.doc.send(new DeleteCommand({ TableName: counted.tableName, Key: { id: drift.id } }));
+      await addToDriftCounts(dynamo.doc, counted.tableName, driftCounts(drift, -1));
+    }
+    // Assess: the acknowledged one leaves the total only, the open one its severity too.
+    const summary = await counted.summary();
+    expect(summary).toEqual(await counted.recount());
+    expect(summary.total).toBe(28);
+    expect(summary.open).toEqual({ low: 7, medium: 8, high: 7, critical: 6 });
+  });
 
   it('refuses to open a data folder that is already open', async () => {
     const dataDir = newDataDir();

@@ -11,7 +11,8 @@ import { build as esbuild, type Plugin } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseS3Url, S3StateSource, selectStateKeys } from '../../lambdas/adapters/aws/s3-state-source.js';
 import { createStateProvider } from '../../lambdas/services/state-provider.js';
-import { REPO_ROOT, treeShakeableSdkSchemas } from '../../lib/bundling.js';
+import { REPO_ROOT } from '../../lib/bundling.js';
+import { treeShakeableSdkSchemas } from '../../lib/sdk-schema-shaking.js';
 import { type S3rverProcess, startS3rver } from './s3rver-process.js';
 
 const fixture = (name: string) =>

@@ -14,7 +14,12 @@ export interface DeployTarget {
   readonly stackName: string;
   readonly account: string;
   readonly region: string;
+  /** Values of the template's parameters (those without a default must be given). @default {} */
+  readonly parameters?: Readonly<Record<string, string>>;
 }
+
+/** What `Ref: AWS::NoValue` resolves to: the property it stands in is dropped. */
+const NO_VALUE = Symbol('AWS::NoValue');
 
 const PARTITION = 'aws';
 const URL_SUFFIX = 'amazonaws.com';
@@ -29,6 +34,7 @@ export class CfnResolver {
   readonly account: string;
   readonly region: string;
   readonly stackName: string;
+  private readonly parameters: Readonly<Record<string, string>>;
 
   constructor(
     readonly template: CfnTemplate,
@@ -37,6 +43,41 @@ export class CfnResolver {
     this.account = target.account;
     this.region = target.region;
     this.stackName = target.stackName;
+    this.parameters = target.parameters ?? {};
+  }
+
+  /** A parameter's value as deployed: the one given, else its default. */
+  private parameter(name: string): string | undefined {
+    const declared = this.template.Parameters?.[name] as { Default?: unknown } | undefined;
+    if (!declared) return undefined;
+    const value = this.parameters[name] ?? declared.Default;
+    if (value === undefined) throw new Error(`${this.stackName}: parameter ${name} has no value`);
+    return String(value);
+  }
+
+  /** A named condition of the template, or a condition function, evaluated. */
+  private condition(value: unknown): boolean {
+    if (typeof value === 'string') {
+      const named = this.template.Conditions?.[value];
+      if (named === undefined) throw new Error(`${this.stackName}: no condition ${value}`);
+      return this.condition(named);
+    }
+    const [[fn, arg]] = Object.entries(value as Record<string, unknown>);
+    const args = arg as unknown[];
+    switch (fn) {
+      case 'Condition':
+        return this.condition(String(arg));
+      case 'Fn::Equals':
+        return String(this.resolve(args[0])) === String(this.resolve(args[1]));
+      case 'Fn::Not':
+        return !this.condition(args[0]);
+      case 'Fn::And':
+        return args.every((a) => this.condition(a));
+      case 'Fn::Or':
+        return args.some((a) => this.condition(a));
+      default:
+        throw new Error(`${this.stackName}: condition function ${fn} is not resolved`);
+    }
   }
 
   resource(logicalId: string): CfnResource {
@@ -64,6 +105,8 @@ export class CfnResolver {
   /** What `Ref` returns for the resource. */
   ref(logicalId: string): string {
     if (logicalId.startsWith('AWS::')) return this.pseudo(logicalId);
+    const parameter = this.parameter(logicalId);
+    if (parameter !== undefined) return parameter;
     const { Type, Properties = {} } = this.resource(logicalId);
     const named = (prop: string, fallback: () => string) => {
       const given = Properties[prop];
@@ -248,14 +291,18 @@ export class CfnResolver {
 
   /** The value with every intrinsic function replaced by what CloudFormation would put there. */
   resolve(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map((v) => this.resolve(v));
+    if (Array.isArray(value)) return value.map((v) => this.resolve(v)).filter((v) => v !== NO_VALUE);
     if (!value || typeof value !== 'object') return value;
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 1) {
       const [[fn, arg]] = entries;
       switch (fn) {
         case 'Ref':
-          return this.ref(String(arg));
+          return arg === 'AWS::NoValue' ? NO_VALUE : this.ref(String(arg));
+        case 'Fn::If': {
+          const [name, whenTrue, whenFalse] = arg as [string, unknown, unknown];
+          return this.resolve(this.condition(name) ? whenTrue : whenFalse);
+        }
         case 'Fn::GetAtt': {
           const [id, attribute] = Array.isArray(arg) ? arg : String(arg).split(/\.(.*)/s);
           return this.getAtt(String(id), String(attribute));
@@ -282,7 +329,9 @@ export class CfnResolver {
           }
       }
     }
-    return Object.fromEntries(entries.map(([k, v]) => [k, this.resolve(v)]));
+    return Object.fromEntries(
+      entries.map(([k, v]) => [k, this.resolve(v)]).filter(([, v]) => v !== NO_VALUE),
+    );
   }
 
   /** Resolved properties of a resource. */

@@ -8,7 +8,12 @@
 // depend on each other's drifts; the state file is restored by the test that changes it.
 
 import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
-import { type AttributeValue, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  DeleteItemCommand,
+  GetItemCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +30,7 @@ import {
   objectCreatedEvent,
   targetsOf,
 } from './support/event-bus.js';
+import type { LambdaProcess } from './support/lambda-process.js';
 import { deployLocally, type LocalDeployment } from './support/local-deployment.js';
 import { TemplateNames } from './support/template-names.js';
 
@@ -389,6 +395,52 @@ describe('the tables the template defines', () => {
         .find((t) => t.id.startsWith('StoreDrifts'))
         ?.items.some((i) => String(i.body).includes(eventId)),
     ).toBe(true);
+  });
+});
+
+describe('the drift counts', () => {
+  /** GET /api/v1/summary through the query function, as API Gateway invokes it after the JWT authorizer. */
+  async function summary(): Promise<{ total: number; open: Record<string, number> }> {
+    const queryId = [...world.functions.keys()].find((id) => id.startsWith('QueryFunction')) as string;
+    const path = '/api/v1/summary';
+    const response = (await (world.functions.get(queryId) as LambdaProcess).invoke({
+      version: '2.0',
+      routeKey: 'ANY /api/{proxy+}',
+      rawPath: path,
+      rawQueryString: '',
+      headers: {},
+      isBase64Encoded: false,
+      requestContext: {
+        http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'rehearsal' },
+        authorizer: { jwt: { claims: { sub: 'alice', email: 'alice@example.com' }, scopes: null } },
+      },
+    })) as { statusCode: number; body: string };
+    expect(response.statusCode, response.body).toBe(200);
+    return JSON.parse(response.body);
+  }
+
+  it('lose a drift the table no longer holds (DynamoDB TTL at the end of its retention), and keep the rest', async () => {
+    // Prepare: a new open drift, counted, and every change before it handed to the stream's functions.
+    const { event, eventId } = freshEvent();
+    await world.deliver(event);
+    await world.pump();
+    const [drift] = await driftsOfEvent(eventId);
+    expect(drift?.status).toBe('open');
+    const severity = String(drift.severity);
+    const before = await summary();
+    // Act: the TTL process deletes the drift and the alert claim beside it; the stream carries both.
+    for (const id of [String(drift.id), `alert#${drift.id}`]) {
+      await world.dynamo.client.send(new DeleteItemCommand({ TableName: drifts, Key: { id: { S: id } } }));
+    }
+    const pumped = await world.pump();
+    const after = await summary();
+    // Assess: only the drift's REMOVE passes the mapping's filter, and the counts lose exactly that drift.
+    expect(pumped.records.filter((r) => r.eventName === 'REMOVE')).toHaveLength(2);
+    expect(pumped.delivered.map((r) => [r.eventName, r.dynamodb?.Keys?.id?.S])).toEqual([
+      ['REMOVE', drift.id],
+    ]);
+    expect(after.total).toBe(before.total - 1);
+    expect(after.open).toEqual({ ...before.open, [severity]: before.open[severity] - 1 });
   });
 });
 

@@ -211,6 +211,7 @@ export const COMMAND_ACTIONS: Record<string, string> = {
   '@aws-sdk/client-secrets-manager:GetSecretValueCommand': 'secretsmanager:GetSecretValue',
   '@aws-sdk/client-cloudtrail:LookupEventsCommand': 'cloudtrail:LookupEvents',
   '@aws-sdk/client-lambda:InvokeCommand': 'lambda:InvokeFunction',
+  '@aws-sdk/client-sts:AssumeRoleCommand': 'sts:AssumeRole',
 };
 
 export function actionOf(command: SdkCommand): string {
@@ -241,7 +242,12 @@ export type ModuleTarget =
   /** CloudTrail event history of a comma-separated list of regions (no resource-level permission). */
   | { readonly kind: 'event-history'; readonly env: string }
   /** A Lambda function by name, invoked asynchronously. */
-  | { readonly kind: 'function'; readonly env: string };
+  | { readonly kind: 'function'; readonly env: string }
+  /**
+   * A role in each of a comma-separated list of member accounts (BACKFILL_MEMBER_ROLE_ARN names it);
+   * unset when the stack reads no member account (the function then assumes none).
+   */
+  | { readonly kind: 'member-roles'; readonly env: string; readonly optional: true };
 
 /** Per adapter module: the variable its runtime wiring passes it (lambdas/handlers/runtime, handlers). */
 const FUNCTION_ENV_MODULE = 'lambdas/handlers/runtime/function-env.ts';
@@ -260,6 +266,11 @@ export const MODULE_TARGETS: Record<string, ModuleTarget> = {
   'lambdas/adapters/aws/security-hub-findings.ts': { kind: 'security-hub' },
   'lambdas/adapters/aws/cloudtrail-lookup.ts': { kind: 'event-history', env: 'BACKFILL_REGIONS' },
   'lambdas/adapters/aws/backfill-invoker.ts': { kind: 'function', env: 'BACKFILL_FUNCTION' },
+  'lambdas/adapters/aws/cloudtrail-lookup-accounts.ts': {
+    kind: 'member-roles',
+    env: 'BACKFILL_MEMBER_ACCOUNTS',
+    optional: true,
+  },
   'lambdas/handlers/backfill.ts': { kind: 'topic', env: 'TOPIC_ARN' },
 };
 

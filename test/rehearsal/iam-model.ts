@@ -6,8 +6,10 @@
 // CloudTrail, API Gateway). Each request says whether it must be allowed or denied, and why.
 
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { MEMBER_ACCOUNT_PLACEHOLDER } from '../../lambdas/handlers/runtime/function-env.js';
 import { listPrefix } from '../../lib/settings.js';
 import type { SynthesizedProfile, SynthesizedStack } from './assembly.js';
+import { backfillReader } from './backfill-reader.js';
 import { CfnResolver } from './cfn-resolve.js';
 import {
   actionOf,
@@ -368,6 +370,80 @@ export class StackPolicies {
   }
 }
 
+type RequestFn = (
+  action: string,
+  resource: string,
+  why: string,
+  expect?: 'allow' | 'deny',
+  extra?: { context?: Context; resourcePolicy?: Policy; resourceAccount?: string },
+) => void;
+
+/**
+ * The backfill's AssumeRole into each member account, decided with the trust policy the shipped
+ * member template (lib/templates/backfill-reader-role.yaml) deploys there for this central stack:
+ * allowed with the external id, refused without it, refused on another role of that account; and
+ * the assumed reader may read event history there.
+ */
+function memberRoleChecks(
+  cfn: CfnResolver,
+  env: Record<string, string>,
+  accounts: string,
+  why: string,
+  request: RequestFn,
+  subject: string,
+): IamCheck[] {
+  const template = env.BACKFILL_MEMBER_ROLE_ARN ?? fail('BACKFILL_MEMBER_ROLE_ARN is not set');
+  const externalId = env.BACKFILL_EXTERNAL_ID;
+  const readerChecks: IamCheck[] = [];
+  for (const account of accounts.split(',')) {
+    const roleArn = template.split(MEMBER_ACCOUNT_PLACEHOLDER).join(account);
+    const reader = backfillReader(account, cfn.region, {
+      CentralAccountId: cfn.account,
+      CentralRegion: cfn.region,
+      RoleName: roleArn.split('/').pop(),
+      ExternalId: externalId,
+    });
+    if (reader.roleArn !== roleArn)
+      throw new Error(`the member template builds ${reader.roleArn}, not ${roleArn}`);
+    const extra = { resourcePolicy: reader.trustPolicy, resourceAccount: account };
+    const withId: Context = externalId ? { 'sts:ExternalId': externalId } : {};
+    request('sts:AssumeRole', roleArn, `${why} (member account ${account})`, 'allow', {
+      ...extra,
+      context: withId,
+    });
+    if (externalId) {
+      request('sts:AssumeRole', roleArn, 'without the external id the member role asks for', 'deny', extra);
+      request('sts:AssumeRole', roleArn, 'with another external id', 'deny', {
+        ...extra,
+        context: { 'sts:ExternalId': `${externalId}-not` },
+      });
+    }
+    request(
+      'sts:AssumeRole',
+      `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`,
+      'another role of the member account',
+      'deny',
+      {
+        resourcePolicy: { Statement: [{ ...reader.trustPolicy.Statement[0], Condition: undefined }] },
+        resourceAccount: account,
+      },
+    );
+    const session = `arn:aws:sts::${account}:assumed-role/${roleArn.split('/').pop()}/tfdrift-backfill`;
+    readerChecks.push({
+      group: 'function-allow',
+      subject,
+      principal: session,
+      action: 'cloudtrail:LookupEvents',
+      resource: '*',
+      context: { ...TLS, 'aws:PrincipalAccount': account, 'aws:PrincipalArn': roleArn },
+      identityPolicies: reader.identityPolicies,
+      expect: 'allow',
+      why: `the assumed reader reads event history in member account ${account}`,
+    });
+  }
+  return readerChecks;
+}
+
 /** Data actions of DynamoDB items that a function must not hold unless its code sends them. */
 export const TABLE_ACTIONS = [
   'dynamodb:GetItem',
@@ -519,7 +595,8 @@ async function functionChecks(
     const action = actionOf(command);
     const target = targetOf(command.module, handler, modules);
     const value = target.env === undefined ? '' : env[target.env];
-    if (value === undefined && target.kind === 'bus') continue; // no drift bus deployed: nothing is sent
+    // No drift bus deployed, no member account to read: nothing is sent.
+    if (value === undefined && 'optional' in target) continue;
     if (value === undefined) {
       throw new Error(
         `${handler}: ${command.module} needs ${target.env}, which the function's environment lacks`,
@@ -619,6 +696,11 @@ async function functionChecks(
       case 'event-history': {
         request(action, '*', `${why} in ${value}`);
         touch('*', action);
+        break;
+      }
+      case 'member-roles': {
+        checks.push(...memberRoleChecks(cfn, env, value, why, request, subject));
+        for (const account of value.split(',')) touch(`member:${account}`, action);
         break;
       }
       case 'connections': {
@@ -727,6 +809,19 @@ async function functionChecks(
     `arn:aws:secretsmanager:${cfn.region}:${cfn.account}:secret:prod/db-password-Qw3rTy`,
     'a secret it was never given',
     'deny',
+  );
+  // A role elsewhere that trusts this whole account: only the function's own policy can refuse it.
+  const trustsAccount: Policy = {
+    Statement: [
+      { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${cfn.account}:root` }, Action: 'sts:AssumeRole' },
+    ],
+  };
+  request(
+    'sts:AssumeRole',
+    `arn:aws:iam::${OTHER_ACCOUNT}:role/OrganizationAccountAccessRole`,
+    'a role of another account that trusts this one',
+    'deny',
+    { resourcePolicy: trustsAccount },
   );
   const otherKey = `arn:aws:kms:${cfn.region}:${cfn.account}:key/0f0e0d0c-0b0a-4909-8807-060504030201`;
   request('kms:Decrypt', otherKey, 'another key of the account', 'deny', {

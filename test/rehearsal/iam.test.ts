@@ -8,7 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needsDriftBus } from '../../lib/constructs/drift-channels.js';
 import { DEFAULT_NOTIFICATIONS } from '../../lib/settings.js';
+import { backfillRoleName } from '../../lib/tfdrift-stack.js';
 import { type SynthesizedProfile, synthesizeProfile } from './assembly.js';
+import { type BackfillReader, backfillReader } from './backfill-reader.js';
 import { CfnResolver } from './cfn-resolve.js';
 import { actionOf, DISCOVERED_MEMBER, sdkCommands, targetOf, withoutComments } from './iam-calls.js';
 import {
@@ -19,7 +21,7 @@ import {
   profileChecks,
   simulate,
 } from './iam-model.js';
-import { PROFILES } from './profiles.js';
+import { CENTRAL_ACCOUNT, MEMBER_ACCOUNT, PROFILES } from './profiles.js';
 
 process.env.AWS_REGION ??= 'eu-west-1';
 process.env.CDK_DEFAULT_REGION ??= 'eu-west-1';
@@ -313,6 +315,47 @@ describe('IAM rehearsal of the synthesized profiles', () => {
       ).toBe(true);
     });
 
+    it('lets the backfill assume exactly the member readers, with their external id, and read history there', () => {
+      const assumes = (profile: string, subject: string, expectTo: 'allow' | 'deny') =>
+        profileIam(profile)
+          .results.filter(
+            (r) =>
+              r.check.subject === subject &&
+              r.check.action === 'sts:AssumeRole' &&
+              r.check.expect === expectTo,
+          )
+          .map((r) => `${r.check.resource} ${JSON.stringify(r.check.context['sts:ExternalId'] ?? null)}`);
+      // The shipped member template's trust policy, deployed for this central stack, decides each.
+      expect(assumes('realistic', 'backfill', 'allow')).toEqual([
+        `arn:aws:iam::${MEMBER_ACCOUNT}:role/tfdrift-backfill-reader "acme-tfdrift-7f3a"`,
+      ]);
+      expect(assumes('realistic', 'backfill', 'deny').sort()).toEqual(
+        [
+          `arn:aws:iam::${MEMBER_ACCOUNT}:role/OrganizationAccountAccessRole null`,
+          `arn:aws:iam::${MEMBER_ACCOUNT}:role/tfdrift-backfill-reader "acme-tfdrift-7f3a-not"`,
+          `arn:aws:iam::${MEMBER_ACCOUNT}:role/tfdrift-backfill-reader null`,
+          'arn:aws:iam::999999999999:role/OrganizationAccountAccessRole null',
+        ].sort(),
+      );
+      const reads = profileIam('realistic').results.filter(
+        (r) =>
+          r.check.subject === 'backfill' && r.check.principal.startsWith(`arn:aws:sts::${MEMBER_ACCOUNT}:`),
+      );
+      expect(reads.map((r) => [r.check.action, r.decision])).toEqual([
+        ['cloudtrail:LookupEvents', 'Allowed'],
+      ]);
+      // The accounts default to sourceAccounts: all 40 of the large organisation, no external id.
+      const large = assumes('large-organisation', 'backfill', 'allow');
+      expect(large).toHaveLength(40);
+      expect(large[0]).toBe('arn:aws:iam::300000000000:role/tfdrift-backfill-reader null');
+      // No member account configured, or another function: nothing to assume.
+      expect(assumes('defaults', 'backfill', 'allow')).toEqual([]);
+      expect(assumes('realistic', 'detect', 'allow')).toEqual([]);
+      expect(assumes('realistic', 'detect', 'deny')).toContain(
+        'arn:aws:iam::999999999999:role/OrganizationAccountAccessRole null',
+      );
+    });
+
     it('prefers the state bucket key over guessing: SSE-KMS state is decrypted through S3 only', () => {
       const decrypts = profileIam('realistic').results.filter(
         (r) => r.check.subject === 'detect' && r.check.action === 'kms:Decrypt' && r.check.expect === 'allow',
@@ -322,6 +365,71 @@ describe('IAM rehearsal of the synthesized profiles', () => {
         decrypts.some((r) => r.check.resource.endsWith('key/1234abcd-12ab-34cd-56ef-1234567890ab')),
       ).toBe(true);
     });
+  });
+});
+
+describe('IAM rehearsal: the member accounts\u2019 backfill reader (lib/templates/backfill-reader-role.yaml)', () => {
+  const OTHER = '999999999999';
+  /** AssumeRole of the reader by a role that may assume anything: only the trust policy decides. */
+  async function assume(reader: BackfillReader, account: string, roleName: string, externalId?: string) {
+    const result = await simulate({
+      group: 'function-allow',
+      subject: 'member reader trust',
+      principal: `arn:aws:sts::${account}:assumed-role/${roleName}/tfdrift-backfill`,
+      action: 'sts:AssumeRole',
+      resource: reader.roleArn,
+      context: {
+        'aws:SecureTransport': 'true',
+        'aws:PrincipalAccount': account,
+        'aws:PrincipalArn': `arn:aws:iam::${account}:role/${roleName}`,
+        ...(externalId ? { 'sts:ExternalId': externalId } : {}),
+      },
+      identityPolicies: [
+        {
+          name: 'AssumeAnything',
+          policy: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] },
+        },
+      ],
+      resourcePolicy: reader.trustPolicy,
+      expect: 'allow',
+      why: 'the trust policy decides',
+    });
+    return result.decision;
+  }
+  const central = backfillRoleName('eu-west-1');
+
+  it('trusts only the central backfill role of its region, and asks for the external id when one is set', async () => {
+    // Prepare
+    const reader = backfillReader(MEMBER_ACCOUNT, 'eu-west-1', {
+      CentralAccountId: CENTRAL_ACCOUNT,
+      CentralRegion: 'eu-west-1',
+      ExternalId: 'acme-tfdrift-7f3a',
+    });
+    // Act and assess
+    expect(reader.roleArn).toBe(`arn:aws:iam::${MEMBER_ACCOUNT}:role/tfdrift-backfill-reader`);
+    expect(await assume(reader, CENTRAL_ACCOUNT, central, 'acme-tfdrift-7f3a')).toBe('Allowed');
+    expect(await assume(reader, CENTRAL_ACCOUNT, central)).toMatch(/Denied$/);
+    expect(await assume(reader, CENTRAL_ACCOUNT, central, 'guessed')).toMatch(/Denied$/);
+    // Another role of the central account, a backfill of another region, the same name elsewhere.
+    expect(
+      await assume(reader, CENTRAL_ACCOUNT, 'Tfdrift-DetectRole1A2B3C4D-0F1E2D3C4B5A', 'acme-tfdrift-7f3a'),
+    ).toMatch(/Denied$/);
+    expect(
+      await assume(reader, CENTRAL_ACCOUNT, backfillRoleName('eu-central-1'), 'acme-tfdrift-7f3a'),
+    ).toMatch(/Denied$/);
+    expect(await assume(reader, OTHER, central, 'acme-tfdrift-7f3a')).toMatch(/Denied$/);
+  });
+
+  it('needs no external id when none is set, and takes the role name given', async () => {
+    const reader = backfillReader(MEMBER_ACCOUNT, 'eu-west-1', {
+      CentralAccountId: CENTRAL_ACCOUNT,
+      CentralRegion: 'eu-west-1',
+      RoleName: 'audit-tfdrift',
+    });
+    expect(reader.roleArn).toBe(`arn:aws:iam::${MEMBER_ACCOUNT}:role/audit-tfdrift`);
+    expect(JSON.stringify(reader.trustPolicy)).not.toContain('sts:ExternalId');
+    expect(await assume(reader, CENTRAL_ACCOUNT, central)).toBe('Allowed');
+    expect(await assume(reader, OTHER, central)).toMatch(/Denied$/);
   });
 });
 
@@ -415,6 +523,33 @@ describe('CfnResolver', () => {
         'Table',
       ),
     ).toBe(cfn.ref('Table'));
+  });
+
+  it('takes parameter values or their defaults, evaluates conditions, and drops AWS::NoValue', () => {
+    const withParameters = {
+      Parameters: { Id: { Type: 'String', Default: '' }, Name: { Type: 'String', Default: 'reader' } },
+      Conditions: { HasId: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'Id' }, ''] }] } },
+      Resources: {},
+    };
+    const value = {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax
+      name: { 'Fn::Sub': 'role/${Name}' },
+      id: { 'Fn::If': ['HasId', { Ref: 'Id' }, { Ref: 'AWS::NoValue' }] },
+      list: ['a', { 'Fn::If': ['HasId', 'b', { Ref: 'AWS::NoValue' }] }],
+    };
+    const target = { stackName: 'P', account: '222222222222', region: 'eu-west-1' };
+    expect(new CfnResolver(withParameters, target).resolve(value)).toEqual({
+      name: 'role/reader',
+      list: ['a'],
+    });
+    expect(
+      new CfnResolver(withParameters, { ...target, parameters: { Id: 'x1', Name: 'other' } }).resolve(value),
+    ).toEqual({ name: 'role/other', id: 'x1', list: ['a', 'b'] });
+    expect(() =>
+      new CfnResolver({ Parameters: { Need: { Type: 'String' } }, Resources: {} }, target).resolve({
+        Ref: 'Need',
+      }),
+    ).toThrow('parameter Need has no value');
   });
 
   it('refuses what it cannot resolve, naming it', () => {

@@ -62,6 +62,8 @@ export const PROFILES: readonly RehearsalProfile[] = [
       trailPrefix: 'org-trail',
       trailKmsKeyArn: `arn:aws:kms:eu-west-1:${CENTRAL_ACCOUNT}:key/0f6d1234-12ab-34cd-56ef-1234567890ab`,
       organizationId: 'o-abc1234567',
+      // The backfill reads the member account's history too, through its reader role.
+      backfillMembers: { accounts: [MEMBER_ACCOUNT], externalId: 'acme-tfdrift-7f3a' },
       dashboardUsers: ['alice@example.com', 'bob@example.com'],
       // Every alert channel (docs/deploy.md, "Alert channels").
       notifications: {
@@ -135,6 +137,8 @@ export const PROFILES: readonly RehearsalProfile[] = [
       trailBucket: 'acme-org-cloudtrail',
       organizationId: 'o-abc1234567',
       sourceAccounts: Array.from({ length: 40 }, (_, i) => String(300000000000 + i)),
+      // Every source account's history too (the accounts default to sourceAccounts).
+      backfillMembers: {},
       dashboardUsers: Array.from({ length: 25 }, (_, i) => `user${i}@example.com`),
       terraformRoleArns: ['arn:aws:iam::*:role/terraform-ci'],
     }),

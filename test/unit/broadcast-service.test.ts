@@ -7,6 +7,7 @@ import {
   broadcastDrift,
   changeFromStreamImage,
   driftFromStreamImage,
+  removedDriftFromStreamRecord,
 } from '../../lambdas/services/broadcast-service.js';
 import { sampleDrift } from '../support/drift-samples.js';
 
@@ -56,5 +57,24 @@ describe('broadcast', () => {
     expect(changeFromStreamImage(image)).toEqual({ drift, cursor: '17' });
     expect(driftFromStreamImage(marshall({ id: '#change-seq', seq: 18 }))).toBeUndefined();
     expect(driftFromStreamImage(undefined)).toBeUndefined();
+  });
+
+  it('reads the drift a REMOVE took away from its old image, and nothing from other records', () => {
+    // Prepare: a drift item as stored, and the bookkeeping items beside it.
+    const drift = sampleDrift(6);
+    const image = marshall(toItem(drift, 21), { removeUndefinedValues: true });
+    const counter = marshall({ id: '#change-seq', seq: 21 });
+    // Act
+    const removed = removedDriftFromStreamRecord({ eventName: 'REMOVE', dynamodb: { OldImage: image } });
+    // Assess: only a removed drift item is one.
+    expect(removed).toEqual(drift);
+    expect(
+      removedDriftFromStreamRecord({ eventName: 'MODIFY', dynamodb: { OldImage: image } }),
+    ).toBeUndefined();
+    expect(removedDriftFromStreamRecord({ eventName: 'INSERT', dynamodb: {} })).toBeUndefined();
+    expect(
+      removedDriftFromStreamRecord({ eventName: 'REMOVE', dynamodb: { OldImage: counter } }),
+    ).toBeUndefined();
+    expect(removedDriftFromStreamRecord({ eventName: 'REMOVE', dynamodb: {} })).toBeUndefined();
   });
 });

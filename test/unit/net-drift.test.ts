@@ -14,7 +14,7 @@ import { buildStateIndex } from '../../lambdas/core/state.js';
 import type { Finding } from '../../lambdas/core/types.js';
 import { scan } from '../../lambdas/local/scan.js';
 import { fixtureRecord, repoRules, type StateResourceInput, stateOf } from './rules/harness.js';
-import { docRecords } from './rules/rule-cases.js';
+import { docRecords } from './rules/rule-records.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');
 // Techcadia/cloudtrail-console-actions: first.last sets i-09c0962723ab84080 to t2.xlarge.

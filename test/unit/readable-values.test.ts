@@ -8,7 +8,7 @@ import { displayEventName, displayItems, displayValue } from '../../lambdas/core
 import type { Drift, Finding } from '../../lambdas/core/types.js';
 import { renderReport, type ScanReport } from '../../lambdas/local/report.js';
 import { run, stateOf } from './rules/harness.js';
-import { docRecords } from './rules/rule-cases.js';
+import { docRecords } from './rules/rule-records.js';
 
 // AWS API reference shape: SetQueueAttributes with a RedrivePolicy whose maxReceiveCount is "10".
 const setAttributes = docRecords('sqs', 'sqs.amazonaws.com').SetQueueAttributesMany;

@@ -11,6 +11,7 @@ import { parseRuleFile } from '../../lambdas/core/rule-load.js';
 import type { RuleFile, RuleSpec } from '../../lambdas/core/rule-types.js';
 import {
   compileRuleSet,
+  deferredRuleSet,
   eventFilter,
   eventPatterns,
   lazyRuleSet,
@@ -82,6 +83,24 @@ describe('serialiseRuleBundle', () => {
   it('is what rules/rules.json holds (npm run rules:build)', () => {
     const committed = readFileSync(new URL('../../rules/rules.json', import.meta.url), 'utf8');
     expect(committed).toBe(serialiseRuleBundle(files));
+  });
+
+  it("leaves the rules' tests out: the bundle does not grow with them", () => {
+    // Prepare: the rule files hold tests, per rule and per file.
+    const texts = readRuleFiles().map(({ text }) => text);
+    const withTests = texts.filter((text) => /^ {4}tests:$/m.test(text)).length;
+    const withFileTests = texts.filter((text) => /^tests:$/m.test(text)).length;
+
+    // Act
+    const bundle = serialiseRuleBundle(files);
+
+    // Assess: every file has rule tests, some have file tests; none reaches a parsed file or the bundle.
+    expect([withTests, withFileTests > 0]).toEqual([texts.length, true]);
+    expect(
+      files.filter(({ content }) => 'tests' in content || content.rules.some((r) => 'tests' in r)),
+    ).toEqual([]);
+    expect(bundle).not.toContain('"tests"');
+    expect(bundle).not.toContain('"expect"');
   });
 });
 
@@ -165,6 +184,53 @@ describe('lazyRuleSet', () => {
   });
 });
 
+describe('deferredRuleSet', () => {
+  const whole = compileRuleSet(files, { verified: true });
+
+  it('reads nothing until an event needs a rule, then reads once and gives what the lazy set gives', () => {
+    // Prepare
+    let reads = 0;
+    const deferred = deferredRuleSet(() => {
+      reads += 1;
+      return serialiseRuleBundle(files);
+    });
+    const filter = eventFilter(deferred);
+    expect(reads).toBe(0);
+    // Act
+    const first = deferred.forEvent('s3.amazonaws.com', 'PutBucketVersioning');
+    const matched = filter.matches({
+      version: '0',
+      'detail-type': 'AWS API Call via CloudTrail',
+      source: 'aws.s3',
+      detail: { eventSource: 's3.amazonaws.com', eventName: 'PutBucketTagging' },
+    });
+    // Assess
+    expect(reads).toBe(1);
+    expect(ids(first)).toEqual(ids(whole.forEvent('s3.amazonaws.com', 'PutBucketVersioning')));
+    expect(ids(first).length).toBeGreaterThan(0);
+    expect(matched).toBe(true);
+    expect(deferred.rules).toEqual(whole.rules);
+    expect(reads).toBe(1);
+  });
+
+  it('fails the use that could not read, and reads again on the next', () => {
+    // Prepare
+    let available = false;
+    const deferred = deferredRuleSet(() => {
+      if (!available) throw new Error('rules.json: not there yet');
+      return serialiseRuleBundle(files);
+    });
+    // Act + Assess
+    expect(() => deferred.forEvent('s3.amazonaws.com', 'PutBucketVersioning')).toThrowError(
+      'rules.json: not there yet',
+    );
+    available = true;
+    expect(ids(deferred.forEvent('s3.amazonaws.com', 'PutBucketVersioning'))).toEqual(
+      ids(whole.forEvent('s3.amazonaws.com', 'PutBucketVersioning')),
+    );
+  });
+});
+
 describe('eventFilter', () => {
   const whole = compileRuleSet(files, { verified: true });
   const patterns = eventPatterns(whole);
@@ -193,6 +259,8 @@ describe('eventFilter', () => {
   it.each([
     ['the whole compiled set', () => whole],
     ['the lazy bundle', () => lazyRuleSet(serialiseRuleBundle(files))],
+    ['the lazy bundle read on first use', () => deferredRuleSet(() => serialiseRuleBundle(files))],
+    ['a compact bundle read on first use', () => deferredRuleSet(() => JSON.stringify(files))],
   ])('matches exactly what the EventBridge patterns match, with %s', (_, ruleSet) => {
     // Prepare
     const filter = eventFilter(ruleSet());

@@ -1,7 +1,9 @@
 // The compiled rule set: the EventBridge patterns cut under the size limit, and rules/rules.json
 // (what the Lambdas load, trusting `npm run rules:build`'s checks) equal to the rule files.
 
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRulesFromDir } from '../../lambdas/adapters/local/rule-files.js';
 import type { RuleFile } from '../../lambdas/core/rule-types.js';
@@ -44,9 +46,35 @@ describe('eventPatterns', () => {
 });
 
 describe('the compiled rule set', () => {
+  const committed = new URL('../../rules/rules.json', import.meta.url).pathname;
+
+  it('fails a cold start without the file, naming it; reads the file when an event first needs it', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'tfdrift-rules-'));
+    const path = join(dir, 'rules.json');
+    try {
+      // Act + Assess: no file, no cold start
+      expect(() => loadCompiledRules(path)).toThrowError(
+        `rule set not found at ${path} (ENOENT): run npm run rules:build`,
+      );
+      // Act: loaded, then the file goes before any event came
+      copyFileSync(committed, path);
+      const loaded = loadCompiledRules(path);
+      rmSync(path);
+      // Assess: the first event that needs a rule fails naming the file; once back, it reads it
+      expect(() => loaded.forEvent('s3.amazonaws.com', 'PutBucketVersioning')).toThrowError(
+        `rule set not found at ${path} (ENOENT): run npm run rules:build`,
+      );
+      copyFileSync(committed, path);
+      expect(loaded.forEvent('s3.amazonaws.com', 'PutBucketVersioning').length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('loads rules/rules.json to the same rules as the rule files', () => {
     const fromFiles = loadRulesFromDir();
-    const compiled = loadCompiledRules(new URL('../../rules/rules.json', import.meta.url).pathname);
+    const compiled = loadCompiledRules(committed);
     expect(compiled.rules.map((r) => [r.id, r.eventSource, r.file])).toEqual(
       fromFiles.rules.map((r) => [r.id, r.eventSource, `rules/${r.file.split('/').pop()}`]),
     );

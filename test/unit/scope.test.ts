@@ -12,7 +12,7 @@ import { detectEvent } from '../../lambdas/core/detect.js';
 import { buildStateIndex } from '../../lambdas/core/state.js';
 import type { Finding, ProcessedEvent } from '../../lambdas/core/types.js';
 import { fixtureRecord, repoRules, type StateResourceInput, stateOf } from './rules/harness.js';
-import { docRecords } from './rules/rule-cases.js';
+import { docRecords } from './rules/rule-records.js';
 
 const PROD = '111122223333';
 const STAGING = '444455556666';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AttributeChange, ProcessedEvent } from '../../lambdas/core/types.js';
 import { run, type StateResourceInput, stateOf } from './rules/harness.js';
-import { docRecords } from './rules/rule-cases.js';
+import { docRecords } from './rules/rule-records.js';
 
 const iam = docRecords('iam', 'iam.amazonaws.com');
 const s3 = docRecords('s3', 's3.amazonaws.com');

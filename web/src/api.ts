@@ -82,6 +82,11 @@ export class Api {
     return this.request('POST', `/drifts/${encodeURIComponent(id)}/${action}`, undefined, body);
   }
 
+  /** Starts a backfill of `days` of CloudTrail event history (AWS, admins only): 202 when started. */
+  backfill(days: number): Promise<{ started: boolean; days?: number }> {
+    return this.request('POST', '/backfill', undefined, { days });
+  }
+
   graph(): Promise<Graph> {
     return this.request('GET', '/graph');
   }

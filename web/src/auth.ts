@@ -85,6 +85,20 @@ export function currentUser(): string | undefined {
 }
 
 /**
+ * The Cognito group whose members may replay events and start a backfill: the stack's
+ * `ADMIN_GROUP` (lib/tfdrift-stack.ts). The API checks membership itself; the dashboard only uses
+ * it to show admins their controls.
+ */
+export const ADMIN_GROUP = 'tfdrift-admins';
+
+/** The signed-in user's Cognito groups (the token's `cognito:groups` claim); none locally. */
+export function currentGroups(): string[] {
+  const token = getToken();
+  const groups = token ? claims(token)?.['cognito:groups'] : undefined;
+  return Array.isArray(groups) ? groups.filter((group): group is string => typeof group === 'string') : [];
+}
+
+/**
  * Take a local token out of the URL fragment (`#token=`) and keep the rest of the fragment (the
  * view). Runs once, before the app reads its URL state.
  */

@@ -89,52 +89,71 @@ function timeOf(input: EventInput): number {
   return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
 }
 
+/** Oldest first: the detector and the net fold read calls in the order they were made. */
+export function byEventTime<T extends EventInput>(inputs: T[]): T[] {
+  return inputs.sort((a, b) => timeOf(a) - timeOf(b));
+}
+
+export type RegionLookupOptions = Omit<CloudTrailLookupOptions, 'clients'> & {
+  /** How the region's records are labelled. @default `cloudtrail:lookup <region>` */
+  readonly origin?: (region: string) => string;
+};
+
+/**
+ * Every write event of the window in one client's region (newest first, as LookupEvents answers),
+ * its requests at least MIN_REQUEST_GAP_MS apart. Throws, naming the region, when a page cannot be
+ * read (a throttle still refused after maxAttempts, or any other error).
+ */
+export async function lookupRegionEvents(
+  client: CloudTrailClient,
+  options: RegionLookupOptions,
+): Promise<EventInput[]> {
+  const sleep = options.sleep ?? ((ms) => new Promise<void>((ok) => setTimeout(ok, ms)));
+  const now = options.now ?? Date.now;
+  const maxAttempts = options.maxAttempts ?? 6;
+  const region = await client.config.region();
+  const origin = options.origin?.(region) ?? `cloudtrail:lookup ${region}`;
+  const found: EventInput[] = [];
+  let lastRequest = Number.NEGATIVE_INFINITY;
+  let token: string | undefined;
+  do {
+    let page: LookupEventsCommandOutput;
+    for (let attempt = 1; ; attempt += 1) {
+      const wait = lastRequest + MIN_REQUEST_GAP_MS - now();
+      if (wait > 0) await sleep(wait);
+      lastRequest = now();
+      try {
+        page = await client.send(
+          new LookupEventsCommand({
+            LookupAttributes: [{ AttributeKey: 'ReadOnly', AttributeValue: 'false' }],
+            StartTime: options.window.start,
+            EndTime: options.window.end,
+            MaxResults: PAGE_SIZE,
+            NextToken: token,
+          }),
+        );
+        break;
+      } catch (error) {
+        if (!isThrottle(error) || attempt >= maxAttempts) {
+          throw new Error(`CloudTrail LookupEvents in ${region}: ${(error as Error).message}`);
+        }
+        await sleep((options.baseDelayMs ?? 1000) * 2 ** (attempt - 1));
+      }
+    }
+    for (const event of page.Events ?? []) found.push(recordOf(event, origin));
+    options.onPage?.(region, found.length);
+    token = page.NextToken;
+  } while (token);
+  return found;
+}
+
 /** Every write event of the window in every region, oldest first, in batches for the scan. */
 export async function* lookupEventBatches(
   options: CloudTrailLookupOptions,
   batchSize = 500,
 ): AsyncGenerator<EventInput[]> {
-  const sleep = options.sleep ?? ((ms) => new Promise<void>((ok) => setTimeout(ok, ms)));
-  const now = options.now ?? Date.now;
-  const maxAttempts = options.maxAttempts ?? 6;
   const all: EventInput[] = [];
-  for (const client of options.clients) {
-    const region = await client.config.region();
-    const origin = `cloudtrail:lookup ${region}`;
-    let lastRequest = Number.NEGATIVE_INFINITY;
-    let token: string | undefined;
-    let count = 0;
-    do {
-      let page: LookupEventsCommandOutput;
-      for (let attempt = 1; ; attempt += 1) {
-        const wait = lastRequest + MIN_REQUEST_GAP_MS - now();
-        if (wait > 0) await sleep(wait);
-        lastRequest = now();
-        try {
-          page = await client.send(
-            new LookupEventsCommand({
-              LookupAttributes: [{ AttributeKey: 'ReadOnly', AttributeValue: 'false' }],
-              StartTime: options.window.start,
-              EndTime: options.window.end,
-              MaxResults: PAGE_SIZE,
-              NextToken: token,
-            }),
-          );
-          break;
-        } catch (error) {
-          if (!isThrottle(error) || attempt >= maxAttempts) {
-            throw new Error(`CloudTrail LookupEvents in ${region}: ${(error as Error).message}`);
-          }
-          await sleep((options.baseDelayMs ?? 1000) * 2 ** (attempt - 1));
-        }
-      }
-      for (const event of page.Events ?? []) all.push(recordOf(event, origin));
-      count += page.Events?.length ?? 0;
-      options.onPage?.(region, count);
-      token = page.NextToken;
-    } while (token);
-  }
-  // Newest first per region: the detector and the net fold read calls in the order they were made.
-  all.sort((a, b) => timeOf(a) - timeOf(b));
+  for (const client of options.clients) all.push(...(await lookupRegionEvents(client, options)));
+  byEventTime(all);
   for (let i = 0; i < all.length; i += batchSize) yield all.slice(i, i + batchSize);
 }

@@ -24,8 +24,10 @@
 //
 // Counts: an item (id = COUNTS_ID, in no index either) holds the number of drifts and of open drifts
 // per severity, added to by each write that changes them (a new drift, a status change to or from
-// open), so GET /summary reads one item instead of every drift. A count that fails after its write
-// leaves the count short by one; the store's recount counts the drifts themselves. A single writer
+// open), so GET /summary reads one item instead of every drift. A drift the table's TTL removes is
+// taken away by the broadcast function, which sees its REMOVE on the stream (with its old image).
+// A count that fails after its write leaves the count short by one; the store's recount counts the
+// drifts themselves. A single writer
 // (the local server) keeps the counts in memory instead, counted from the drifts when it starts.
 //
 // Items hold the finding and the raw event as JSON strings (`body`, `rawEvent`): CloudTrail values
@@ -36,7 +38,8 @@ export const DRIFTS_TABLE = {
   defaultName: 'tfdrift-drifts',
   partitionKey: 'id',
   ttlAttribute: 'expiresAt',
-  streamView: 'NEW_IMAGE',
+  /** Old images too: a drift removed by TTL is known only by its old image (the counts lose it). */
+  streamView: 'NEW_AND_OLD_IMAGES',
 } as const;
 
 export const DRIFT_ATTR = {

@@ -73,6 +73,32 @@ export const ALERT_CLAIM_TTL_MS = 5 * 60_000;
 /** The counts item's attribute for open drifts of one severity. */
 const openCount = (severity: Severity) => `open_${severity}`;
 
+/** What one drift counts for: one in `total`, and one in its severity's open count while open. */
+export function driftCounts(drift: Pick<Drift, 'status' | 'severity'>, sign: 1 | -1): Record<string, number> {
+  return { total: sign, ...(drift.status === 'open' ? { [openCount(drift.severity)]: sign } : {}) };
+}
+
+/**
+ * Adds every delta to the counts item in one atomic update (the first one creates it). The store
+ * counts on write; the broadcast function takes away the drifts the table's TTL removes.
+ */
+export async function addToDriftCounts(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  deltas: Record<string, number>,
+): Promise<void> {
+  const names = Object.keys(deltas);
+  await doc.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: { [A.id]: COUNTS_ID },
+      UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#c${i}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:c${i}`, deltas[name]])),
+    }),
+  );
+}
+
 /** Everything but the raw event: lists stay small; GET by id returns the whole drift. */
 const LIST_ATTRIBUTES = Object.values(A).filter((a) => a !== A.rawEvent);
 
@@ -126,10 +152,7 @@ export class DynamoDriftStore
       );
       if (!existing.Item || seqOf(existing.Item) !== seq) return null;
     }
-    await this.addToCounts({
-      total: 1,
-      ...(drift.status === 'open' ? { [openCount(drift.severity)]: 1 } : {}),
-    });
+    await this.addToCounts(driftCounts(drift, 1));
     return seq;
   }
 
@@ -142,15 +165,7 @@ export class DynamoDriftStore
       for (const name of names) counts.set(name, (counts.get(name) ?? 0) + deltas[name]);
       return;
     }
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { [A.id]: COUNTS_ID },
-        UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#c${i}`, name])),
-        ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:c${i}`, deltas[name]])),
-      }),
-    );
+    await addToDriftCounts(this.doc, this.tableName, deltas);
   }
 
   async claimAlert(id: string, at: string): Promise<boolean> {

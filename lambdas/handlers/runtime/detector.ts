@@ -7,14 +7,14 @@ import { EventBridgeDriftEvents } from '../../adapters/aws/eventbridge-drift-eve
 import { SnsNotifier } from '../../adapters/aws/sns-notifier.js';
 import { parseConfig } from '../../core/config.js';
 import type { ProcessedEvent } from '../../core/types.js';
-import type { DriftEvents, EventLog, Logger } from '../../ports.js';
+import type { DriftEvents, EventLog } from '../../ports.js';
 import { combineStateSources } from '../../services/combined-state-source.js';
 import { createDetectService, type DetectService } from '../../services/detect-service.js';
 import { type CachingStateProvider, createStateProvider } from '../../services/state-provider.js';
 import { dynamoDocumentClient, eventBridgeClient, s3Client, snsClient } from './clients.js';
 import { jsonEnv, numberEnv, optionalEnv, requireEnv } from './env.js';
 import { FUNCTION_ENV } from './function-env.js';
-import { jsonLogger } from './logger.js';
+import { type FunctionLogger, jsonLogger } from './logger.js';
 import { loadCompiledRules, rulesFilePath } from './rules.js';
 import { type StateLocation, stateSources } from './state-sources.js';
 
@@ -50,7 +50,8 @@ export interface DetectorRuntime {
   readonly store: DynamoDriftStore;
   readonly events: EventLog & OutcomeCounter;
   readonly state: CachingStateProvider;
-  readonly logger: Logger;
+  /** The thin logger (logger.ts): Powertools' would cost the detect function's cold start. */
+  readonly logger: FunctionLogger;
   readonly metricsNamespace: string;
   /** Drift events onto the stack's drift bus (DRIFT_EVENT_BUS); absent when no bus is deployed. */
   readonly driftEvents?: DriftEvents;
@@ -65,7 +66,7 @@ export function createDetectorRuntime(env: NodeJS.ProcessEnv = process.env): Det
   const locations = jsonEnv<StateLocation[]>(FUNCTION_ENV.stateSources, env);
   const config = parseConfig(jsonEnv<unknown>(FUNCTION_ENV.detectConfig, env), FUNCTION_ENV.detectConfig);
   const retentionDays = numberEnv(FUNCTION_ENV.retentionDays, 365, env);
-  const logger = jsonLogger({ function: env.AWS_LAMBDA_FUNCTION_NAME ?? 'tfdrift' });
+  const logger = jsonLogger({ function_name: env.AWS_LAMBDA_FUNCTION_NAME ?? 'tfdrift' }, undefined, env);
   const rules = loadCompiledRules(rulesFilePath(env));
 
   const doc = dynamoDocumentClient();

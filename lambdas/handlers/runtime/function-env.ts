@@ -34,6 +34,12 @@ export const FUNCTION_ENV = {
   /** Comma-separated regions whose CloudTrail event history the backfill reads. */
   backfillRegions: 'BACKFILL_REGIONS',
   backfillDays: 'BACKFILL_DAYS',
+  /** Comma-separated member accounts the backfill reads through their role; unset: none. */
+  backfillMemberAccounts: 'BACKFILL_MEMBER_ACCOUNTS',
+  /** The member role's ARN with MEMBER_ACCOUNT_PLACEHOLDER in place of the account id. */
+  backfillMemberRoleArn: 'BACKFILL_MEMBER_ROLE_ARN',
+  /** The `sts:ExternalId` the member roles' trust policy asks for; unset: none. */
+  backfillExternalId: 'BACKFILL_EXTERNAL_ID',
   /** JSON: [{url, secretArn, minSeverity}] (the webhook-delivery function). */
   webhooks: 'WEBHOOKS',
   /** Seconds a webhook receiver may take to answer (not set by the stack: 10). */
@@ -41,3 +47,6 @@ export const FUNCTION_ENV = {
   /** JSON: [{topicArn, minSeverity}] (the chat-delivery function). */
   chatTopics: 'CHAT_TOPICS',
 } as const;
+
+/** Stands for the account id in BACKFILL_MEMBER_ROLE_ARN (one ARN for every member account). */
+export const MEMBER_ACCOUNT_PLACEHOLDER = '{account}';

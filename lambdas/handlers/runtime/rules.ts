@@ -1,26 +1,34 @@
-// The compiled rule set (rules/rules.json, copied beside the bundle at deploy) read at cold start.
-// It is data read from a file rather than bundled as a JS literal, and it is read lazily: the cold
-// start indexes it by eventSource + eventName from each rule's line and parses none of it; a rule
-// is parsed when an event first needs it (core/rules.ts lazyRuleSet). TFDRIFT_RULES_FILE points
-// elsewhere (tests, local runs).
+// The compiled rule set (rules/rules.json, copied beside the bundle at deploy). A cold start only
+// checks that the file is there: it is read and indexed by eventSource + eventName when the first
+// event needs a rule, and each rule is parsed when an event first needs it (core/rules.ts
+// deferredRuleSet, lazyRuleSet). TFDRIFT_RULES_FILE points elsewhere (tests, local runs).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lazyRuleSet, type RuleSet } from '../../core/rules.js';
+import { deferredRuleSet, type RuleSet } from '../../core/rules.js';
 
 export function rulesFilePath(env: NodeJS.ProcessEnv = process.env): string {
   return env.TFDRIFT_RULES_FILE || join(dirname(fileURLToPath(import.meta.url)), 'rules.json');
 }
 
+const notFound = (path: string, error: unknown) =>
+  new Error(
+    `rule set not found at ${path} (${(error as NodeJS.ErrnoException).code}): run npm run rules:build`,
+  );
+
+/** The rule set of a file that exists now (a missing one fails the cold start), read on first use. */
 export function loadCompiledRules(path = rulesFilePath()): RuleSet {
-  let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    statSync(path);
   } catch (error) {
-    throw new Error(
-      `rule set not found at ${path} (${(error as NodeJS.ErrnoException).code}): run npm run rules:build`,
-    );
+    throw notFound(path, error);
   }
-  return lazyRuleSet(text);
+  return deferredRuleSet(() => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (error) {
+      throw notFound(path, error);
+    }
+  });
 }

@@ -206,6 +206,13 @@ export async function deployLocally(
         r.functionId,
         ...(r.authorizer ? [r.authorizer.functionId] : []),
       ]),
+      // Every API's Lambda integrations, the HTTP API's query function included: tests invoke those
+      // as API Gateway would once its authorizer has passed the request.
+      ...names
+        .ofType('AWS::ApiGatewayV2::Integration')
+        .map((id) => names.resource(id).Properties as { IntegrationType: string; IntegrationUri?: unknown })
+        .filter((p) => p.IntegrationType === 'AWS_PROXY')
+        .map((p) => names.functionIn(p.IntegrationUri)),
     ]);
     await Promise.all(
       [...wanted].map(async (id) => {

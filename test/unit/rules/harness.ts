@@ -17,13 +17,6 @@ export function repoRules(): RuleSet {
   return rules;
 }
 
-export const CORPUS = join(import.meta.dirname, '../../fixtures/corpus/cloudtrail');
-
-/** A record from the corpus copy test/fixtures/corpus/cloudtrail (path relative to it). */
-export function corpusRecord(path: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(CORPUS, path), 'utf8'));
-}
-
 /** A record from test/fixtures/rules (records written from AWS documentation shapes). */
 export function fixtureRecord(path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/rules', path), 'utf8'));
@@ -91,21 +84,5 @@ export function asTerraform(record: Record<string, unknown>): Record<string, unk
     ...record,
     userAgent:
       'APN/1.0 HashiCorp/1.0 Terraform/1.9.5 (+https://www.terraform.io) terraform-provider-aws/5.70.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.32.2 os/linux',
-  };
-}
-
-/** Asserts the three cases every rule must pass; returns the positive findings. */
-export function positiveAndNegatives(
-  record: Record<string, unknown>,
-  stateText: string,
-): {
-  positive: Finding[];
-  failed: ProcessedEvent;
-  terraform: ProcessedEvent;
-} {
-  return {
-    positive: findings(record, stateText),
-    failed: run(asFailed(record), stateText),
-    terraform: run(asTerraform(record), stateText),
   };
 }

@@ -1,6 +1,9 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { displayEventName } from '../../../lambdas/core/display.js';
 import type { Api } from '../api.js';
+import { queryKeys, updateCachedDetail } from '../data/drift-queries.js';
+import { describeError } from '../data/query-client.js';
 import { cloudTrailLink, resourceConsoleLink } from '../lib/console-links.js';
 import { formatTime, resourceLabel } from '../lib/format.js';
 import { remediationFor } from '../lib/remediation.js';
@@ -11,25 +14,12 @@ import { ValueDiff } from './ValueDiff.js';
 interface DetailPanelProps {
   readonly api: Api;
   readonly id: string;
-  /** The latest drift from the live feed: refreshes the panel when it is this one. */
-  readonly live: Drift | null;
   readonly consoleRegion?: string;
   readonly onClose: () => void;
   readonly onSelect: (drift: Drift) => void;
   readonly onChanged: (drift: Drift) => void;
   /** Who is acting: asks once locally; undefined lets the server decide; null means cancelled. */
   readonly actingAs: () => Promise<string | undefined | null>;
-}
-
-/** A status change replaces the who/when/why of the last one; a field it omits is gone. */
-export function withStatus<T extends Drift>(drift: T, updated: Drift): T {
-  return {
-    ...drift,
-    ...updated,
-    statusChangedAt: updated.statusChangedAt,
-    statusChangedBy: updated.statusChangedBy,
-    statusComment: updated.statusComment,
-  };
 }
 
 function Field({ label, value }: { readonly label: string; readonly value: string | null | undefined }) {
@@ -107,42 +97,25 @@ function StatusActions({
 export function DetailPanel({
   api,
   id,
-  live,
   consoleRegion,
   onClose,
   onSelect,
   onChanged,
   actingAs,
 }: DetailPanelProps) {
-  const [detail, setDetail] = useState<DriftDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const client = useQueryClient();
+  // Status changes made here or pushed live (someone else acknowledged it) update this cache entry.
+  const detail = useQuery({ queryKey: queryKeys.detail(id), queryFn: () => api.drift(id) });
+  const drift = detail.data ?? null;
+  const error = detail.error ? describeError(detail.error) : null;
   const panel = useRef<HTMLElement>(null);
-
-  useEffect(() => {
-    let current = true;
-    setError(null);
-    api.drift(id).then(
-      (value) => current && setDetail(value),
-      (err) => current && setError(err instanceof Error ? err.message : String(err)),
-    );
-    return () => {
-      current = false;
-    };
-  }, [api, id]);
-
-  // Status changes pushed live (someone else acknowledged it) show up here too.
-  useEffect(() => {
-    if (live && live.id === id)
-      setDetail((d) => (d ? { ...withStatus(d, live), rawEvent: d.rawEvent ?? live.rawEvent } : d));
-  }, [live, id]);
 
   useEffect(() => {
     panel.current?.focus();
   }, []);
 
-  const drift = detail && detail.id === id ? detail : null;
   const changed = (updated: Drift) => {
-    setDetail((d) => (d ? { ...withStatus(d, updated), rawEvent: d.rawEvent, history: d.history } : d));
+    updateCachedDetail(client, updated);
     onChanged(updated);
   };
 

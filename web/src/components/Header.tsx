@@ -5,6 +5,7 @@ import { applyTheme, storedTheme, type Theme } from '../lib/preferences.js';
 import type { ViewMode } from '../lib/url-state.js';
 import type { LiveStatus } from '../live.js';
 import { SEVERITY_ORDER, type Severity, type Summary } from '../types.js';
+import { BackfillControl } from './BackfillControl.js';
 
 const LIVE_LABEL: Record<LiveStatus, string> = {
   connecting: 'Connecting…',
@@ -29,11 +30,23 @@ interface HeaderProps {
   readonly onSeverity: (severity: Severity) => void;
   /** Shown when signed in through Cognito. */
   readonly onSignOut?: () => void;
+  /** Starts a backfill of that many days; the control is shown only with it (AWS admins). */
+  readonly onBackfill?: (days: number) => Promise<unknown>;
   /** A phone: no split view (the table, or the graph on demand). */
   readonly narrow?: boolean;
 }
 
-export function Header({ summary, live, health, view, onView, onSeverity, onSignOut, narrow }: HeaderProps) {
+export function Header({
+  summary,
+  live,
+  health,
+  view,
+  onView,
+  onSeverity,
+  onSignOut,
+  onBackfill,
+  narrow,
+}: HeaderProps) {
   // Re-render now and then so "2 min ago" stays true.
   const [, setTick] = useState(0);
   useEffect(() => {
@@ -96,6 +109,7 @@ export function Header({ summary, live, health, view, onView, onSeverity, onSign
           })}
         </fieldset>
         <ThemeSelect />
+        {onBackfill && <BackfillControl start={onBackfill} />}
         {onSignOut && (
           <button type="button" onClick={onSignOut} data-testid="sign-out">
             Sign out
