@@ -14,7 +14,7 @@ import { CfnUserPoolGroup } from 'aws-cdk-lib/aws-cognito';
 import { CfnEventBusPolicy, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -37,12 +37,13 @@ import { HandlerFunction } from './constructs/handler-function.js';
 import { LiveFeed } from './constructs/live-feed.js';
 import { QueryApi } from './constructs/query-api.js';
 import { StateAccess } from './constructs/state-access.js';
-import { Trail } from './constructs/trail.js';
+import { Trail, TrailLogs } from './constructs/trail.js';
 import { nagAccount, nagRegion } from './nag.js';
 import { cloudTrailPatterns, stateWritePatterns } from './rule-patterns.js';
 import type { TfdriftSettings } from './settings.js';
 
 export interface TfdriftStackProps extends StackProps {
+  /** The deployment settings, validated (lib/settings.ts parseSettings). */
   readonly settings: TfdriftSettings;
   /** Folder with the built dashboard. */
   readonly webDist: string;
@@ -52,18 +53,6 @@ export interface TfdriftStackProps extends StackProps {
 
 /** Cognito group whose members may POST /api/v1/events (replaying events can resolve drift). */
 export const ADMIN_GROUP = 'tfdrift-admins';
-
-/**
- * DynamoDB calls the detector service makes (lambdas/adapters/aws/dynamo-drift-store.ts and
- * dynamo-event-log.ts): nothing scans or deletes.
- */
-export const DRIFTS_TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:Query',
-] as const;
-export const EVENTS_TABLE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:Query'] as const;
 
 /**
  * The backfill function's role name when it reads member accounts: fixed, so the member roles' trust
@@ -89,7 +78,9 @@ export class TfdriftStack extends Stack {
   readonly liveFeed: LiveFeed;
   readonly queryApi: QueryApi;
   readonly site: DashboardSite;
+  /** The trail this stack created (only with createTrail). */
   readonly trail?: Trail;
+  /** Re-reads the trail's recent log files (only with createTrail or trailBucket). */
   readonly backstop?: HandlerFunction;
   /** Reads CloudTrail event history for drift made before the install (first deploy, or on demand). */
   readonly backfill: HandlerFunction;
@@ -103,23 +94,16 @@ export class TfdriftStack extends Stack {
     const retention = logRetention(Math.min(settings.retentionDays, 3653));
     this.patterns = props.patterns ?? cloudTrailPatterns();
 
-    // Server access logs of the stack's buckets and CloudFront's standard logs (which need ACLs).
-    const accessLogs = new Bucket(this, 'AccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.OBJECT_WRITER,
-      lifecycleRules: [{ expiration: Duration.days(Math.max(90, Math.min(settings.retentionDays, 3650))) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const accessLogs = this.addAccessLogs(settings.retentionDays);
 
     this.store = new DriftStore(this, 'Store');
     this.alerts = new Alerts(this, 'Alerts', { emails: settings.alertEmails });
-    const stateAccess = new StateAccess(this, 'StateAccess', settings.stateBuckets);
+    const stateAccess = new StateAccess(this, 'StateAccess', { buckets: settings.stateBuckets });
     if (needsDriftBus(settings.notifications)) {
       this.channels = new DriftChannels(this, 'Channels', {
         notifications: settings.notifications,
-        alerts: this.alerts,
+        alarmTopic: this.alerts.alarmTopic,
+        topicKey: this.alerts.key,
         logRetention: retention,
       });
     }
@@ -133,7 +117,68 @@ export class TfdriftStack extends Stack {
       certificateArn: settings.certificateArn,
     });
 
-    const detectorEnv: Record<string, string> = {
+    const detectorEnv = this.detectorEnvironment(settings);
+    // Everything that runs the detect service: store drifts and events, alert, read state.
+    const grantDetector = (handler: HandlerFunction) => {
+      this.store.grantWrite(handler);
+      this.alerts.grantPublish(handler);
+      stateAccess.grantRead(handler);
+      this.channels?.grantPublish(handler);
+    };
+
+    this.detect = this.addDetect(detectorEnv, retention, grantDetector);
+    this.ingest = this.addIngest(settings);
+    this.allowForwarders(settings);
+
+    const streamDlq = new DeadLetter(this, 'FeedDeadLetter', {
+      alarmTopic: this.alerts.alarmTopic,
+      what: 'live-feed stream batches',
+    });
+    this.liveFeed = new LiveFeed(this, 'LiveFeed', {
+      store: this.store,
+      userPool: this.site.userPool,
+      client: this.site.client,
+      deadLetter: streamDlq,
+      logRetention: retention,
+    });
+
+    const query = this.addQuery(detectorEnv, retention, grantDetector);
+    this.queryApi = new QueryApi(this, 'QueryApi', {
+      handler: query.fn,
+      userPool: this.site.userPool,
+      client: this.site.client,
+      allowedOrigins: [this.site.origin],
+      logRetention: retention,
+    });
+    this.site.deploy({ apiBase: `${this.queryApi.url}/api/v1`, wsUrl: this.liveFeed.url });
+    this.acknowledgeDeploymentFunction();
+
+    const trail = this.trailLogs(settings, accessLogs);
+    this.trail = trail?.trail;
+    if (trail) this.backstop = this.addBackstop(trail.logs, detectorEnv, retention, settings, grantDetector);
+    this.backfill = this.addBackfill(detectorEnv, retention, settings, grantDetector);
+    // POST /api/v1/backfill (admins only) starts it: the function itself, no version or alias.
+    this.backfill.fn.grantInvokeLatestVersion(query.fn);
+    query.fn.addEnvironment(FUNCTION_ENV.backfillFunction, this.backfill.fn.functionName);
+    this.alarmOnFunctionErrors();
+    this.addOutputs();
+  }
+
+  /** Server access logs of the stack's buckets and CloudFront's standard logs (which need ACLs). */
+  private addAccessLogs(retentionDays: number): IBucket {
+    return new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [{ expiration: Duration.days(Math.max(90, Math.min(retentionDays, 3650))) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /** What every function running the detect service is told: tables, topic, state, settings. */
+  private detectorEnvironment(settings: TfdriftSettings): Record<string, string> {
+    return {
       [FUNCTION_ENV.driftsTable]: this.store.drifts.tableName,
       [FUNCTION_ENV.eventsTable]: this.store.events.tableName,
       [FUNCTION_ENV.topicArn]: this.alerts.topic.topicArn,
@@ -148,33 +193,30 @@ export class TfdriftStack extends Stack {
       [FUNCTION_ENV.metricsNamespace]: 'tfdrift',
       [FUNCTION_ENV.dashboardUrl]: this.site.origin,
     };
-    // Everything that runs the detect service: store drifts and events, alert, read state.
-    const grantDetector = (handler: HandlerFunction) => {
-      this.store.drifts.grant(handler.fn, ...DRIFTS_TABLE_ACTIONS);
-      this.store.events.grant(handler.fn, ...EVENTS_TABLE_ACTIONS);
-      this.alerts.topic.grantPublish(handler.fn);
-      stateAccess.grantRead(handler.fn, handler);
-      handler.acknowledgeIndexGrant(this.store.drifts);
-      this.channels?.grantPublish(handler);
-      Validations.of(handler).acknowledge({
-        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason:
-          'Publishing to the KMS-encrypted alerts topic needs GenerateDataKey* on that one key (CDK grantPublish).',
-      });
-    };
+  }
 
-    this.detect = new HandlerFunction(this, 'Detect', {
+  /** The detect function: CloudTrail write events and state writes → drifts. */
+  private addDetect(
+    env: Record<string, string>,
+    retention: RetentionDays,
+    grantDetector: (handler: HandlerFunction) => void,
+  ): HandlerFunction {
+    const detect = new HandlerFunction(this, 'Detect', {
       handler: 'detect',
       description: 'tfdrift: CloudTrail write events and state writes → drifts',
       logRetention: retention,
       memorySize: 512,
       timeout: Duration.seconds(60),
-      environment: detectorEnv,
+      environment: env,
       noDlqReason:
         'Asynchronous failures go to an on-failure destination (the ingest dead-letter queue, with an alarm).',
     });
-    grantDetector(this.detect);
+    grantDetector(detect);
+    return detect;
+  }
 
+  /** The ingest rules delivering to the detect function, and where what it fails on ends up. */
+  private addIngest(settings: TfdriftSettings): EventIngest {
     const ingestDlq = new DeadLetter(this, 'IngestDeadLetter', {
       alarmTopic: this.alerts.alarmTopic,
       what: 'CloudTrail events',
@@ -185,34 +227,27 @@ export class TfdriftStack extends Stack {
       maxEventAge: Duration.hours(6),
       onFailure: new SqsDestination(ingestDlq.queue),
     });
-    this.ingest = new EventIngest(this, 'Ingest', {
+    return new EventIngest(this, 'Ingest', {
       patterns: this.patterns,
       extraPatterns: stateWritePatterns(settings.stateBuckets.map((b) => b.bucket)),
       target: this.detect.fn,
       deadLetter: ingestDlq,
     });
-    this.allowForwarders(settings);
+  }
 
-    const streamDlq = new DeadLetter(this, 'FeedDeadLetter', {
-      alarmTopic: this.alerts.alarmTopic,
-      what: 'live-feed stream batches',
-    });
-    this.liveFeed = new LiveFeed(this, 'LiveFeed', {
-      drifts: this.store.drifts,
-      connections: this.store.connections,
-      userPool: this.site.userPool,
-      client: this.site.client,
-      deadLetter: streamDlq,
-      logRetention: retention,
-    });
-
+  /** The dashboard API's function, and the Cognito group whose members may replay events. */
+  private addQuery(
+    env: Record<string, string>,
+    retention: RetentionDays,
+    grantDetector: (handler: HandlerFunction) => void,
+  ): HandlerFunction {
     const query = new HandlerFunction(this, 'Query', {
       handler: 'query-api',
       description: 'tfdrift: dashboard HTTP API',
       logRetention: retention,
       memorySize: 512,
       timeout: Duration.seconds(29),
-      environment: { ...detectorEnv, [FUNCTION_ENV.adminGroup]: ADMIN_GROUP },
+      environment: { ...env, [FUNCTION_ENV.adminGroup]: ADMIN_GROUP },
       noDlqReason:
         'Invoked synchronously by API Gateway: the caller gets the error; there is nothing to dead-letter.',
     });
@@ -222,42 +257,7 @@ export class TfdriftStack extends Stack {
       groupName: ADMIN_GROUP,
       description: 'tfdrift: may replay CloudTrail events through POST /api/v1/events',
     });
-    this.queryApi = new QueryApi(this, 'QueryApi', {
-      handler: query.fn,
-      userPool: this.site.userPool,
-      client: this.site.client,
-      allowedOrigins: [this.site.origin],
-      logRetention: retention,
-    });
-    this.site.deploy({ apiBase: `${this.queryApi.url}/api/v1`, wsUrl: this.liveFeed.url });
-    this.acknowledgeDeploymentFunction();
-
-    let trailBucket: IBucket | undefined;
-    let trailKey: IKey | undefined;
-    if (settings.createTrail) {
-      this.trail = new Trail(this, 'Trail', { accessLogs, retentionDays: settings.retentionDays });
-      trailBucket = this.trail.bucket;
-      trailKey = this.trail.key;
-    } else if (settings.trailBucket) {
-      trailBucket = Bucket.fromBucketName(this, 'TrailBucket', settings.trailBucket);
-      if (settings.trailKmsKeyArn) trailKey = Key.fromKeyArn(this, 'TrailKey', settings.trailKmsKeyArn);
-    }
-    if (trailBucket) {
-      this.backstop = this.addBackstop(
-        trailBucket,
-        trailKey,
-        detectorEnv,
-        retention,
-        settings,
-        grantDetector,
-      );
-    }
-    this.backfill = this.addBackfill(detectorEnv, retention, settings, grantDetector);
-    // POST /api/v1/backfill (admins only) starts it: the function itself, no version or alias.
-    this.backfill.fn.grantInvokeLatestVersion(query.fn);
-    query.fn.addEnvironment(FUNCTION_ENV.backfillFunction, this.backfill.fn.functionName);
-    this.alarmOnFunctionErrors();
-    this.addOutputs();
+    return query;
   }
 
   /** Every tfdrift function's errors reach an operator (the alarm topic). */
@@ -290,9 +290,28 @@ export class TfdriftStack extends Stack {
   }
 
   /** Scheduled re-read of the trail's log files: EventBridge delivery is best effort, S3 is the record. */
+  /** The trail whose log files the backstop re-reads: created here, or an existing one's bucket. */
+  private trailLogs(
+    settings: TfdriftSettings,
+    accessLogs: IBucket,
+  ): { trail?: Trail; logs: TrailLogs } | undefined {
+    if (settings.createTrail) {
+      const trail = new Trail(this, 'Trail', { accessLogs, retentionDays: settings.retentionDays });
+      return {
+        trail,
+        logs: new TrailLogs({ bucket: trail.bucket, key: trail.key, prefix: settings.trailPrefix }),
+      };
+    }
+    if (!settings.trailBucket) return undefined;
+    const bucket = Bucket.fromBucketName(this, 'TrailBucket', settings.trailBucket);
+    const key = settings.trailKmsKeyArn
+      ? Key.fromKeyArn(this, 'TrailKey', settings.trailKmsKeyArn)
+      : undefined;
+    return { logs: new TrailLogs({ bucket, key, prefix: settings.trailPrefix }) };
+  }
+
   private addBackstop(
-    bucket: IBucket,
-    key: IKey | undefined,
+    logs: TrailLogs,
     env: Record<string, string>,
     retention: RetentionDays,
     settings: TfdriftSettings,
@@ -306,7 +325,7 @@ export class TfdriftStack extends Stack {
       timeout: Duration.minutes(10),
       environment: {
         ...env,
-        [FUNCTION_ENV.trailBucket]: bucket.bucketName,
+        [FUNCTION_ENV.trailBucket]: logs.bucketName,
         [FUNCTION_ENV.trailPrefix]: settings.trailPrefix,
         // The watched accounts and regions (us-east-1 carries the global services' calls).
         [FUNCTION_ENV.trailAccounts]: [this.account, ...settings.sourceAccounts].join(','),
@@ -319,29 +338,7 @@ export class TfdriftStack extends Stack {
         'Its schedule target has a dead-letter queue; a failed run is redone by the next (overlapping) one.',
     });
     grantDetector(backstop);
-    // Exactly what the backstop calls: ListObjectsV2 under <prefix>AWSLogs/ and GetObject of the files.
-    const logs = `${settings.trailPrefix ? `${settings.trailPrefix.replace(/\/+$/, '')}/` : ''}AWSLogs/`;
-    backstop.fn.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'ListTrailLogs',
-        actions: ['s3:ListBucket'],
-        resources: [bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${logs}*`] } },
-      }),
-    );
-    backstop.fn.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'ReadTrailLogs',
-        actions: ['s3:GetObject'],
-        resources: [bucket.arnForObjects(`${logs}*`)],
-      }),
-    );
-    Validations.of(backstop).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${bucket instanceof Bucket ? `<${this.getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>` : `arn:<AWS::Partition>:s3:::${settings.trailBucket}`}/${logs}*]`,
-      reason:
-        'Read-only (s3:GetObject) on the trail log files under AWSLogs/; their keys are not known in advance.',
-    });
-    key?.grantDecrypt(backstop.fn);
+    logs.grantRead(backstop);
     const dlq = new DeadLetter(this, 'BackstopDeadLetter', {
       alarmTopic: this.alerts.alarmTopic,
       what: 'backstop runs',

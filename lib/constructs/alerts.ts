@@ -6,13 +6,19 @@
 // A topic policy replaces SNS's default one, so each says who may publish: the account's own
 // principals (through their IAM policies) and, on the alarm topic, CloudWatch for this account.
 
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AccountRootPrincipal, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import {
+  AccountRootPrincipal,
+  type Grant,
+  type IGrantable,
+  PolicyStatement,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
+import { type ITopic, SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -26,31 +32,34 @@ export function severitiesFrom(min: Severity): Severity[] {
 }
 
 export interface AlertsProps {
-  readonly emails: readonly AlertEmailSettings[];
+  /** Addresses subscribed to drift alerts (filtered on severity) and to the alarms. @default none */
+  readonly emails?: readonly AlertEmailSettings[];
 }
 
 export class Alerts extends Construct {
   /** Drift alerts (severity-filtered subscriptions). */
-  readonly topic: Topic;
+  readonly topic: ITopic;
   /** Operational alarms (unfiltered subscriptions). */
-  readonly alarmTopic: Topic;
-  readonly key: Key;
+  readonly alarmTopic: ITopic;
+  /** The key both topics are encrypted with. */
+  readonly key: IKey;
   /** Mail SNS could not deliver, kept 14 days. */
-  readonly undelivered: Queue;
+  readonly undelivered: IQueue;
 
-  constructor(scope: Construct, id: string, props: AlertsProps) {
+  constructor(scope: Construct, id: string, props: AlertsProps = {}) {
     super(scope, id);
     const account = Stack.of(this).account;
     const thisAccount = { StringEquals: { 'aws:SourceAccount': account } };
     // A customer managed key (not alias/aws/sns) so CloudWatch alarms can publish to the alarm topic.
-    this.key = new Key(this, 'Key', { enableKeyRotation: true, description: 'tfdrift alert topics' });
-    this.key.grant(
+    const key = new Key(this, 'Key', { enableKeyRotation: true, description: 'tfdrift alert topics' });
+    this.key = key;
+    key.grant(
       new ServicePrincipal('cloudwatch.amazonaws.com').withConditions(thisAccount),
       'kms:Decrypt',
       'kms:GenerateDataKey*',
     );
     // SNS itself uses the key for the topics' messages (AWS docs "Encryption at rest": key management).
-    this.key.grant(
+    key.grant(
       new ServicePrincipal('sns.amazonaws.com').withConditions(thisAccount),
       'kms:Decrypt',
       'kms:GenerateDataKey*',
@@ -85,26 +94,42 @@ export class Alerts extends Construct {
       }),
     );
 
-    this.undelivered = new Queue(this, 'Undelivered', {
+    const undelivered = new Queue(this, 'Undelivered', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    acknowledgeDeadLetterQueue(this.undelivered);
-    for (const email of props.emails) {
+    this.undelivered = undelivered;
+    acknowledgeDeadLetterQueue(undelivered);
+    for (const email of props.emails ?? []) {
       this.topic.addSubscription(
         new EmailSubscription(email.address, {
-          deadLetterQueue: this.undelivered,
+          deadLetterQueue: undelivered,
           filterPolicy: {
             severity: SubscriptionFilter.stringFilter({ allowlist: severitiesFrom(email.minSeverity) }),
           },
         }),
       );
-      this.alarmTopic.addSubscription(
-        new EmailSubscription(email.address, { deadLetterQueue: this.undelivered }),
-      );
+      this.alarmTopic.addSubscription(new EmailSubscription(email.address, { deadLetterQueue: undelivered }));
     }
     this.alarmOnQueue('UndeliveredAlarm', this.undelivered, 'alert mails SNS could not deliver');
+  }
+
+  /**
+   * Lets the grantee publish drift alerts: sns:Publish on the topic and, because the topic is
+   * encrypted, GenerateDataKey* and Decrypt on its key (CDK's grantPublish).
+   */
+  grantPublish(grantee: IGrantable): Grant {
+    const grant = this.topic.grantPublish(grantee);
+    const owner = grantee.grantPrincipal;
+    if (Construct.isConstruct(owner)) {
+      Validations.of(owner).acknowledge({
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason:
+          'Publishing to the KMS-encrypted alerts topic needs GenerateDataKey* on that one key (CDK grantPublish).',
+      });
+    }
+    return grant;
   }
 
   /** Alarm (to the alarm topic) as soon as one message waits in the queue. */

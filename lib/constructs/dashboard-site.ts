@@ -11,6 +11,8 @@ import {
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
+  type IDistribution,
+  type IResponseHeadersPolicy,
   PriceClass,
   ResponseHeadersPolicy,
   SecurityPolicyProtocol,
@@ -20,11 +22,12 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import {
   AccountRecovery,
   CfnUserPoolUser,
+  type IUserPool,
+  type IUserPoolClient,
+  type IUserPoolDomain,
   Mfa,
   OAuthScope,
   UserPool,
-  type UserPoolClient,
-  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
@@ -34,27 +37,43 @@ import { FINGERPRINT_FILE } from '../../web/build-fingerprint.js';
 export interface DashboardSiteProps {
   /** Folder with the built dashboard (index.html + assets). */
   readonly webDist: string;
+  /** Bucket receiving the site bucket's server access logs and CloudFront's standard logs. */
   readonly accessLogs: IBucket;
-  /** Cognito hosted UI domain prefix. */
+  /** Cognito hosted UI domain prefix (unique in the region). */
   readonly authDomainPrefix: string;
-  /** Users to create (invited by email with a temporary password). */
-  readonly users: readonly string[];
-  /** Custom domain and its us-east-1 ACM certificate; without them the cloudfront.net name is used. */
+  /** Users to create (invited by email with a temporary password). @default none */
+  readonly users?: readonly string[];
+  /**
+   * Custom domain of the dashboard (needs certificateArn).
+   * @default none: the distribution's cloudfront.net name
+   */
   readonly domainName?: string;
+  /** ACM certificate in us-east-1 for domainName. @default none */
   readonly certificateArn?: string;
 }
 
 export interface DashboardConfig {
+  /** Base URL of the HTTP API (`.../api/v1`). */
   readonly apiBase: string;
+  /** wss:// URL of the live feed. */
   readonly wsUrl: string;
 }
 
+/** A custom name for the distribution, or nothing (the cloudfront.net name). */
+type CustomDomain =
+  | Record<string, never>
+  | {
+      readonly domainNames: string[];
+      readonly certificate: ReturnType<typeof Certificate.fromCertificateArn>;
+      readonly minimumProtocolVersion: SecurityPolicyProtocol;
+    };
+
 export class DashboardSite extends Construct {
-  readonly bucket: Bucket;
-  readonly distribution: Distribution;
-  readonly userPool: UserPool;
-  readonly client: UserPoolClient;
-  readonly domain: UserPoolDomain;
+  readonly bucket: IBucket;
+  readonly distribution: IDistribution;
+  readonly userPool: IUserPool;
+  readonly client: IUserPoolClient;
+  readonly domain: IUserPoolDomain;
   /** https origin of the dashboard (for CORS and Cognito callbacks). */
   readonly origin: string;
   /** Cognito hosted UI host name. */
@@ -63,10 +82,26 @@ export class DashboardSite extends Construct {
 
   constructor(scope: Construct, id: string, props: DashboardSiteProps) {
     super(scope, id);
-    const region = Stack.of(this).region;
     this.webDist = props.webDist;
+    const userPool = this.createUserPool();
+    this.userPool = userPool;
+    this.domain = userPool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: props.authDomainPrefix },
+    });
+    this.inviteUsers(props.users ?? []);
+    this.bucket = this.createBucket(props.accessLogs);
+    this.authHost = `${props.authDomainPrefix}.auth.${Stack.of(this).region}.amazoncognito.com`;
+    const customDomain = this.customDomain(props);
+    const distribution = this.createDistribution(props.accessLogs, customDomain, this.securityHeaders());
+    this.distribution = distribution;
+    this.acknowledgeCdnFindings(distribution, customDomain);
+    this.origin = `https://${props.domainName && props.certificateArn ? props.domainName : distribution.distributionDomainName}`;
+    this.client = this.createClient(userPool);
+  }
 
-    this.userPool = new UserPool(this, 'Users', {
+  /** Admin-created users only, strong passwords, optional TOTP, retained with its users. */
+  private createUserPool(): UserPool {
+    const userPool = new UserPool(this, 'Users', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
       autoVerify: { email: true },
@@ -83,7 +118,7 @@ export class DashboardSite extends Construct {
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(this.userPool).acknowledge(
+    Validations.of(userPool).acknowledge(
       {
         id: 'AwsSolutions-COG8',
         reason:
@@ -95,10 +130,12 @@ export class DashboardSite extends Construct {
           'MFA is optional by design (TOTP available to every user); organisations requiring it set MFA to required in the pool.',
       },
     );
-    this.domain = this.userPool.addDomain('Domain', {
-      cognitoDomain: { domainPrefix: props.authDomainPrefix },
-    });
-    props.users.forEach((email, index) => {
+    return userPool;
+  }
+
+  /** Each user is created in the pool and mailed a temporary password. */
+  private inviteUsers(users: readonly string[]): void {
+    users.forEach((email, index) => {
       new CfnUserPoolUser(this, `User${index}`, {
         userPoolId: this.userPool.userPoolId,
         username: email,
@@ -109,22 +146,27 @@ export class DashboardSite extends Construct {
         desiredDeliveryMediums: ['EMAIL'],
       });
     });
+  }
 
-    this.bucket = new Bucket(this, 'Assets', {
+  private createBucket(accessLogs: IBucket): Bucket {
+    return new Bucket(this, 'Assets', {
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       versioned: true,
-      serverAccessLogsBucket: props.accessLogs,
+      serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'site/',
       // Deleted with the stack; CloudFormation cannot delete a bucket holding (versions of) objects,
       // so CDK's custom resource empties it first. The files are rebuilt from the repository.
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
     });
+  }
 
-    const authHost = `${props.authDomainPrefix}.auth.${region}.amazoncognito.com`;
-    this.authHost = authHost;
+  /** CSP without inline script or style, HSTS, no framing, nosniff, no referrer. */
+  private securityHeaders(): IResponseHeadersPolicy {
+    const region = Stack.of(this).region;
+    const authHost = this.authHost;
     // The API endpoints' ids are not known before deploy, and the APIs' CORS needs this site's name
     // (a cycle), so the CSP allows API Gateway of this region rather than the two exact hosts.
     const csp = [
@@ -139,7 +181,7 @@ export class DashboardSite extends Construct {
       "base-uri 'none'",
       "object-src 'none'",
     ].join('; ');
-    const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+    return new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'tfdrift dashboard security headers',
       securityHeadersBehavior: {
         contentSecurityPolicy: { contentSecurityPolicy: csp, override: true },
@@ -154,23 +196,37 @@ export class DashboardSite extends Construct {
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
       },
     });
+  }
 
-    const customDomain =
-      props.domainName && props.certificateArn
-        ? {
-            domainNames: [props.domainName],
-            certificate: Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn),
-            // Only a custom certificate can raise the viewer TLS floor; the default one is fixed.
-            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
-          }
-        : {};
-    this.distribution = new Distribution(this, 'Cdn', {
+  private customDomain(props: DashboardSiteProps): CustomDomain {
+    if (!props.domainName || !props.certificateArn) return {};
+    return {
+      domainNames: [props.domainName],
+      certificate: Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn),
+      // Only a custom certificate can raise the viewer TLS floor; the default one is fixed.
+      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+    };
+  }
+
+  /** The private bucket behind CloudFront (origin access control, HTTPS only); SPA routes get index.html. */
+  private createDistribution(
+    accessLogs: IBucket,
+    customDomain: CustomDomain,
+    headers: IResponseHeadersPolicy,
+  ): Distribution {
+    const spaRoute = (httpStatus: number) => ({
+      httpStatus,
+      responseHttpStatus: 200,
+      responsePagePath: '/index.html',
+      ttl: Duration.seconds(0),
+    });
+    return new Distribution(this, 'Cdn', {
       comment: 'tfdrift dashboard',
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
       enableLogging: true,
-      logBucket: props.accessLogs,
+      logBucket: accessLogs,
       logFilePrefix: 'cdn/',
       ...customDomain,
       defaultBehavior: {
@@ -184,22 +240,12 @@ export class DashboardSite extends Construct {
         compress: true,
       },
       // The SPA routes in the browser: unknown paths get index.html.
-      errorResponses: [
-        {
-          httpStatus: 403,
-          responseHttpStatus: 200,
-          responsePagePath: '/index.html',
-          ttl: Duration.seconds(0),
-        },
-        {
-          httpStatus: 404,
-          responseHttpStatus: 200,
-          responsePagePath: '/index.html',
-          ttl: Duration.seconds(0),
-        },
-      ],
+      errorResponses: [spaRoute(403), spaRoute(404)],
     });
-    const cdnAck = [
+  }
+
+  private acknowledgeCdnFindings(distribution: Distribution, customDomain: CustomDomain): void {
+    const acks = [
       {
         id: 'AwsSolutions-CFR1',
         reason:
@@ -211,17 +257,19 @@ export class DashboardSite extends Construct {
           'Static files only; data sits behind Cognito-authorised APIs with throttling. Attach a WAF web ACL when policy demands it.',
       },
     ];
-    if (!customDomain.certificate) {
-      cdnAck.push({
+    if (!('certificate' in customDomain)) {
+      acks.push({
         id: 'AwsSolutions-CFR4',
         reason:
           'The default *.cloudfront.net certificate fixes the TLS floor; set domainName + certificateArn to enforce TLSv1.2_2021.',
       });
     }
-    Validations.of(this.distribution).acknowledge(...cdnAck);
-    this.origin = `https://${props.domainName && props.certificateArn ? props.domainName : this.distribution.distributionDomainName}`;
+    Validations.of(distribution).acknowledge(...acks);
+  }
 
-    this.client = this.userPool.addClient('Spa', {
+  /** The SPA's public client: authorization code flow with PKCE, no secret, callbacks to the site. */
+  private createClient(userPool: UserPool): IUserPoolClient {
+    return userPool.addClient('Spa', {
       generateSecret: false,
       authFlows: { userSrp: true },
       preventUserExistenceErrors: true,

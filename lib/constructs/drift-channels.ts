@@ -28,6 +28,7 @@ import {
   EventField,
   HttpMethod,
   HttpParameter,
+  type IApiDestination,
   type IEventBus,
   Rule,
   RuleTargetInput,
@@ -47,15 +48,16 @@ import {
   Role,
   ServicePrincipal,
 } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { DRIFT_DETECTED, DRIFT_EVENT_SOURCE, DRIFT_STATUS_CHANGED } from '../../lambdas/core/drift-events.js';
 import { SEVERITIES, type Severity } from '../../lambdas/core/types.js';
 import { FUNCTION_ENV } from '../../lambdas/handlers/runtime/function-env.js';
 import type { NotificationSettings } from '../settings.js';
-import { type Alerts, severitiesFrom } from './alerts.js';
+import { severitiesFrom } from './alerts.js';
 import { DeadLetter } from './event-ingest.js';
 import { HandlerFunction } from './handler-function.js';
 
@@ -76,9 +78,13 @@ export const PAGERDUTY_SEVERITY: Record<Severity, string> = {
 const NOT_BACKFILLED = { backfilled: [{ exists: false }] };
 
 export interface DriftChannelsProps {
+  /** The channels to build (settings `notifications`). */
   readonly notifications: NotificationSettings;
-  /** Its key encrypts the chat topics; its alarm topic gets the dead-letter alarm. */
-  readonly alerts: Alerts;
+  /** Topic of the operational alarms: the dead-letter queue's alarm notifies it. */
+  readonly alarmTopic: ITopic;
+  /** Key the chat topics are encrypted with (the alert topics' key, which CloudWatch and SNS may use). */
+  readonly topicKey: IKey;
+  /** How long the channel functions' logs are kept. */
   readonly logRetention: RetentionDays;
 }
 
@@ -101,21 +107,27 @@ function secretResource(arn: string): string {
 
 export class DriftChannels extends Construct {
   /** The private bus: only the roles given `grantPublish` may put events on it. */
-  readonly bus: EventBus;
+  readonly bus: IEventBus;
   /** Events a channel's target could not take after its retries. */
   readonly deadLetter: DeadLetter;
-  readonly chatTopics: ReadonlyMap<Severity, Topic>;
+  /** One chat topic per minimum severity the chat channels ask for. */
+  readonly chatTopics: ReadonlyMap<Severity, ITopic>;
+  /** Publishes new drifts to the chat topics (only with Slack or Teams channels). */
   readonly chatDelivery?: HandlerFunction;
+  /** Signs and posts drift events to the webhooks (only with webhooks). */
   readonly webhookDelivery?: HandlerFunction;
+  /** Imports drifts into Security Hub (only with securityHub). */
   readonly securityHub?: HandlerFunction;
-  readonly pagerDuty?: ApiDestination;
+  /** The PagerDuty Events API v2 destination (only with pagerduty). */
+  readonly pagerDuty?: IApiDestination;
   private readonly publishers: IRole[] = [];
 
   constructor(scope: Construct, id: string, props: DriftChannelsProps) {
     super(scope, id);
     const n = props.notifications;
-    this.bus = new EventBus(this, 'Bus', { description: 'tfdrift drift events (put by tfdrift only)' });
-    this.bus.addToResourcePolicy(
+    const bus = new EventBus(this, 'Bus', { description: 'tfdrift drift events (put by tfdrift only)' });
+    this.bus = bus;
+    bus.addToResourcePolicy(
       new PolicyStatement({
         sid: 'OnlyTfdriftPublishes',
         effect: Effect.DENY,
@@ -130,7 +142,7 @@ export class DriftChannels extends Construct {
       }),
     );
     this.deadLetter = new DeadLetter(this, 'DeadLetter', {
-      alarmTopic: props.alerts.alarmTopic,
+      alarmTopic: props.alarmTopic,
       what: 'drift events a channel could not take',
     });
 
@@ -207,8 +219,8 @@ export class DriftChannels extends Construct {
   }
 
   /** Chat topics (one per minimum severity asked for), their filler function and the channels. */
-  private addChat(n: NotificationSettings, props: DriftChannelsProps): Map<Severity, Topic> {
-    const topics = new Map<Severity, Topic>();
+  private addChat(n: NotificationSettings, props: DriftChannelsProps): Map<Severity, ITopic> {
+    const topics = new Map<Severity, ITopic>();
     const wanted = [...n.slack, ...n.teams].map((c) => c.minSeverity);
     if (wanted.length === 0) return topics;
     for (const severity of SEVERITIES.filter((s) => wanted.includes(s))) {
@@ -216,7 +228,7 @@ export class DriftChannels extends Construct {
         severity,
         new Topic(this, `Chat${capitalised(severity)}`, {
           displayName: `tfdrift drifts (${severity} and above) for chat`,
-          masterKey: props.alerts.key,
+          masterKey: props.topicKey,
           enforceSSL: true,
         }),
       );

@@ -12,6 +12,7 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
   type EventPattern as CdkEventPattern,
+  type IRule,
   type IRuleTarget,
   Rule,
   type RuleTargetConfig,
@@ -19,7 +20,7 @@ import {
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnPermission, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventPattern } from '../../lambdas/core/event-pattern.js';
 import { MAX_PATTERN_CHARS } from '../../lambdas/core/rules.js';
@@ -44,7 +45,7 @@ export function ruleArnPattern(scope: Construct, namePrefix: string): string {
 }
 
 /** One queue-policy statement letting EventBridge dead-letter events of every `<prefix>*` rule. */
-export function allowRuleDeadLetters(queue: Queue, rulesArnPattern: string): void {
+export function allowRuleDeadLetters(queue: IQueue, rulesArnPattern: string): void {
   const stack = Stack.of(queue);
   queue.addToResourcePolicy(
     new PolicyStatement({
@@ -95,15 +96,17 @@ export interface DeadLetterProps {
 
 /** An encrypted SQS dead-letter queue with an alarm as soon as one message lands in it. */
 export class DeadLetter extends Construct {
-  readonly queue: Queue;
+  /** The queue (14 days' retention, SQS-managed encryption, TLS only). */
+  readonly queue: IQueue;
   constructor(scope: Construct, id: string, props: DeadLetterProps) {
     super(scope, id);
-    this.queue = new Queue(this, 'Queue', {
+    const queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    acknowledgeDeadLetterQueue(this.queue);
+    this.queue = queue;
+    acknowledgeDeadLetterQueue(queue);
     const alarm = new Alarm(this, 'Alarm', {
       alarmDescription: `tfdrift: ${props.what} could not be processed and wait in ${this.node.path}`,
       metric: this.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
@@ -121,14 +124,17 @@ export interface EventIngestProps {
   readonly ruleNamePrefix?: string;
   /** Patterns generated from the rule set (`eventPatterns(ruleSet)`). */
   readonly patterns: readonly EventPattern[];
-  /** Extra patterns delivered to the same target (e.g. state-bucket Object Created events). */
+  /** Extra patterns delivered to the same target (e.g. state-bucket Object Created events). @default none */
   readonly extraPatterns?: readonly EventPattern[];
+  /** The function every rule delivers to (the detect function). */
   readonly target: IFunction;
+  /** Where events go that the target could not take after the rules' retries. */
   readonly deadLetter: DeadLetter;
 }
 
 export class EventIngest extends Construct {
-  readonly rules: Rule[] = [];
+  /** One rule per pattern, named `<ruleNamePrefix><n>`. */
+  readonly rules: IRule[] = [];
   readonly ruleNamePrefix: string;
 
   constructor(scope: Construct, id: string, props: EventIngestProps) {

@@ -9,20 +9,22 @@ import {
   Duration,
   type ILocalBundling,
   RemovalPolicy,
-  Stack,
   Validations,
 } from 'aws-cdk-lib';
-import type { CfnTable, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, type IPrincipal, type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Code, Function as LambdaFunction, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { type ILogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ARCHITECTURE, bundleHandlerSync, type HandlerName, REPO_ROOT, RUNTIME } from '../bundling.js';
 
 export interface HandlerFunctionProps {
+  /** The handler file under lambdas/handlers (lib/bundling.ts HANDLERS). */
   readonly handler: HandlerName;
+  /** The function's description (starts with `tfdrift: `). */
   readonly description: string;
-  readonly environment?: Record<string, string>;
+  /** Environment variables (names from lambdas/handlers/runtime/function-env.ts). @default none */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** How long the function's own log group keeps logs. */
   readonly logRetention: RetentionDays;
   /** @default 256 */
   readonly memorySize?: number;
@@ -85,10 +87,13 @@ function handlerCode(handler: HandlerName): Code {
   });
 }
 
-export class HandlerFunction extends Construct {
+/** A tfdrift function; grants go to its role (it is the grantee: `store.grantWrite(handler)`). */
+export class HandlerFunction extends Construct implements IGrantable {
+  /** The function (concrete: callers add environment variables and async-invoke settings). */
   readonly fn: LambdaFunction;
-  readonly role: Role;
-  readonly logGroup: LogGroup;
+  readonly role: IRole;
+  readonly logGroup: ILogGroup;
+  readonly grantPrincipal: IPrincipal;
 
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     super(scope, id);
@@ -101,6 +106,7 @@ export class HandlerFunction extends Construct {
       description: `tfdrift ${props.handler} function`,
       roleName: props.roleName,
     });
+    this.grantPrincipal = this.role;
     // Instead of AWSLambdaBasicExecutionRole (any log group): only this function's own.
     this.logGroup.grantWrite(this.role);
     this.fn = new LambdaFunction(this, 'Function', {
@@ -138,15 +144,5 @@ export class HandlerFunction extends Construct {
       },
       { id: 'Serverless-LambdaDLQ', reason: props.noDlqReason },
     );
-  }
-
-  /** Acknowledges the wildcard findings CDK grants on DynamoDB indexes (`<table>/index/*`). */
-  acknowledgeIndexGrant(table: Table): void {
-    const logicalId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnTable);
-    Validations.of(this).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
-      reason:
-        'Queries use the global secondary indexes of this one table (lambdas/adapters/aws/drift-table-design.ts).',
-    });
   }
 }

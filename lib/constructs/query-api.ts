@@ -3,7 +3,13 @@
 
 import { Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  type IHttpApi,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
@@ -12,11 +18,15 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 export interface QueryApiProps {
+  /** The query-api function behind every route. */
   readonly handler: IFunction;
+  /** Whose JWTs the routes' authorizer accepts. */
   readonly userPool: IUserPool;
+  /** The dashboard's app client (the JWT's audience). */
   readonly client: IUserPoolClient;
   /** Origins allowed by CORS: the dashboard's https origin. */
-  readonly allowedOrigins: string[];
+  readonly allowedOrigins: readonly string[];
+  /** How long the access logs are kept. */
   readonly logRetention: RetentionDays;
 }
 
@@ -35,25 +45,26 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
 });
 
 export class QueryApi extends Construct {
-  readonly api: HttpApi;
+  readonly api: IHttpApi;
 
   constructor(scope: Construct, id: string, props: QueryApiProps) {
     super(scope, id);
     const authorizer = new HttpUserPoolAuthorizer('Cognito', props.userPool, {
       userPoolClients: [props.client],
     });
-    this.api = new HttpApi(this, 'Api', {
+    const api = new HttpApi(this, 'Api', {
       description: 'tfdrift query API',
       createDefaultStage: false,
       corsPreflight: {
-        allowOrigins: props.allowedOrigins,
+        allowOrigins: [...props.allowedOrigins],
         allowHeaders: ['authorization', 'content-type'],
         allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
         maxAge: Duration.hours(1),
       },
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
-    this.api.addStage('Stage', {
+    this.api = api;
+    api.addStage('Stage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: 50, burstLimit: 100 },
@@ -63,15 +74,16 @@ export class QueryApi extends Construct {
       },
     });
     const integration = new HttpLambdaIntegration('Query', props.handler);
-    this.api.addRoutes({
+    api.addRoutes({
       path: '/api/v1/{proxy+}',
       methods: [HttpMethod.GET, HttpMethod.POST],
       integration,
       authorizer,
     });
-    this.api.addRoutes({ path: '/health', methods: [HttpMethod.GET], integration, authorizer });
+    api.addRoutes({ path: '/health', methods: [HttpMethod.GET], integration, authorizer });
   }
 
+  /** The API's https endpoint (routes under `/api/v1`). */
   get url(): string {
     return this.api.apiEndpoint;
   }

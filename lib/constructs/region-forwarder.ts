@@ -9,11 +9,11 @@
 import { BootstraplessSynthesizer, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EventBus, type IRule, Rule } from 'aws-cdk-lib/aws-events';
+import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { EventPattern } from '../../lambdas/core/event-pattern.js';
 import {
@@ -25,9 +25,11 @@ import {
 } from './event-ingest.js';
 
 export interface RegionForwarderStackProps extends StackProps {
+  /** Region of the central stack, whose default bus receives the events. */
   readonly centralRegion: string;
   /** Account of the central stack. @default this stack's account */
   readonly centralAccount?: string;
+  /** CloudTrail patterns to forward (the central rules' patterns, forwarderPatterns()). */
   readonly patterns: readonly EventPattern[];
   /** Further patterns to forward (state buckets' Object Created events). @default none */
   readonly extraPatterns?: readonly EventPattern[];
@@ -36,10 +38,14 @@ export interface RegionForwarderStackProps extends StackProps {
 }
 
 export class RegionForwarderStack extends Stack {
-  readonly rules: Rule[] = [];
-  readonly role: Role;
-  readonly undelivered: Queue;
-  readonly alarmTopic: Topic;
+  /** The forwarding rules, named `<stack name>-<n>`. */
+  readonly rules: IRule[] = [];
+  /** The role EventBridge assumes to put events on the central bus. */
+  readonly role: IRole;
+  /** Events the central bus refused, kept 14 days. */
+  readonly undelivered: IQueue;
+  /** Where the undelivered-events alarm goes. */
+  readonly alarmTopic: ITopic;
 
   constructor(scope: Construct, id: string, props: RegionForwarderStackProps) {
     super(scope, id, { synthesizer: new BootstraplessSynthesizer(), ...props });
@@ -56,15 +62,14 @@ export class RegionForwarderStack extends Stack {
     );
     const namePrefix = `${this.stackName}-`;
     // One role for every rule (EventBridge assumes it to put events on the central bus).
-    this.role = new Role(this, 'ForwardRole', {
+    const role = new Role(this, 'ForwardRole', {
       assumedBy: new ServicePrincipal('events.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
       }),
       description: 'tfdrift: forwards CloudTrail writes to the central bus',
     });
-    this.role.addToPolicy(
-      new PolicyStatement({ actions: ['events:PutEvents'], resources: [centralBus.eventBusArn] }),
-    );
+    this.role = role;
+    centralBus.grantPutEventsTo(role);
     // Events the central bus refused (e.g. its policy changed) are kept here for 14 days.
     this.undelivered = new Queue(this, 'Undelivered', {
       encryption: QueueEncryption.SQS_MANAGED,

@@ -6,8 +6,13 @@ import { Validations } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { listPrefix, objectPattern, type StateBucketSettings } from '../settings.js';
+
+export interface StateAccessProps {
+  /** The state buckets with their prefixes (and SSE-KMS keys). @default none: grants nothing */
+  readonly buckets?: readonly StateBucketSettings[];
+}
 
 export class StateAccess extends Construct {
   private readonly statements: PolicyStatement[] = [];
@@ -15,9 +20,9 @@ export class StateAccess extends Construct {
   /** Object patterns granted, as cdk-nag names them in IAM5 findings. */
   private readonly patterns: string[] = [];
 
-  constructor(scope: Construct, id: string, buckets: readonly StateBucketSettings[]) {
+  constructor(scope: Construct, id: string, props: StateAccessProps = {}) {
     super(scope, id);
-    buckets.forEach((settings, index) => {
+    (props.buckets ?? []).forEach((settings, index) => {
       const bucket = Bucket.fromBucketName(this, `Bucket${index}`, settings.bucket);
       this.statements.push(
         new PolicyStatement({
@@ -59,10 +64,13 @@ export class StateAccess extends Construct {
     });
   }
 
-  /** Grants read; `owner` is the construct holding the grantee's role (for the cdk-nag acknowledgements). */
-  grantRead(grantee: IGrantable, owner: IConstruct): void {
+  /** Grants read of the state (and decrypt of its keys) to the grantee. */
+  grantRead(grantee: IGrantable): void {
     for (const statement of this.statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);
     for (const key of this.keys) key.grantDecrypt(grantee);
+    // The object patterns are wildcards by nature: say why, on the principal cdk-nag reports.
+    const owner = grantee.grantPrincipal;
+    if (!Construct.isConstruct(owner)) return;
     for (const pattern of this.patterns) {
       Validations.of(owner).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${pattern}]`,

@@ -6,24 +6,27 @@
 // for CloudTrail"). The trail is an L1 resource with a fixed name: its ARN must appear in the policies
 // it depends on, and CDK's L2 trail adds its own bucket statements without that condition.
 
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { CfnTrail } from 'aws-cdk-lib/aws-cloudtrail';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 export interface TrailProps {
   /** Bucket receiving S3 server access logs of the trail bucket. */
   readonly accessLogs: IBucket;
+  /** Days the log files are kept (lifecycle expiration). */
   readonly retentionDays: number;
   /** @default `<stack name>-trail` */
   readonly trailName?: string;
 }
 
 export class Trail extends Construct {
-  readonly bucket: Bucket;
-  readonly key: Key;
+  /** The log bucket (versioned, retained with the stack). */
+  readonly bucket: IBucket;
+  /** The key the log files are encrypted with. */
+  readonly key: IKey;
   readonly trail: CfnTrail;
   readonly trailArn: string;
 
@@ -36,8 +39,9 @@ export class Trail extends Construct {
     const cloudTrail = new ServicePrincipal('cloudtrail.amazonaws.com');
     const thisTrail = { 'aws:SourceArn': this.trailArn };
 
-    this.key = new Key(this, 'Key', { enableKeyRotation: true, description: 'tfdrift CloudTrail logs' });
-    this.key.addToResourcePolicy(
+    const key = new Key(this, 'Key', { enableKeyRotation: true, description: 'tfdrift CloudTrail logs' });
+    this.key = key;
+    key.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudTrailEncryptLogs',
         principals: [cloudTrail],
@@ -56,7 +60,7 @@ export class Trail extends Construct {
         },
       }),
     );
-    this.key.addToResourcePolicy(
+    key.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudTrailDescribeKey',
         principals: [cloudTrail],
@@ -66,7 +70,7 @@ export class Trail extends Construct {
       }),
     );
 
-    this.bucket = new Bucket(this, 'Logs', {
+    const bucket = new Bucket(this, 'Logs', {
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
@@ -76,7 +80,8 @@ export class Trail extends Construct {
       lifecycleRules: [{ expiration: Duration.days(props.retentionDays) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.bucket.addToResourcePolicy(
+    this.bucket = bucket;
+    bucket.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudTrailAclCheck',
         principals: [cloudTrail],
@@ -85,7 +90,7 @@ export class Trail extends Construct {
         conditions: { StringEquals: thisTrail },
       }),
     );
-    this.bucket.addToResourcePolicy(
+    bucket.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudTrailWrite',
         principals: [cloudTrail],
@@ -106,7 +111,68 @@ export class Trail extends Construct {
       eventSelectors: [{ readWriteType: 'WriteOnly', includeManagementEvents: true }],
     });
     // CloudTrail checks the bucket policy and the key when the trail is created.
-    if (this.bucket.policy) this.trail.node.addDependency(this.bucket.policy);
-    this.trail.node.addDependency(this.key);
+    if (bucket.policy) this.trail.node.addDependency(bucket.policy);
+    this.trail.node.addDependency(key);
+  }
+}
+
+export interface TrailLogsProps {
+  /** The trail's bucket: the stack's own trail's, or an existing trail's. */
+  readonly bucket: IBucket;
+  /** What comes before `AWSLogs/` in the log files' keys. @default '' */
+  readonly prefix?: string;
+  /** The key the log files are encrypted with (SSE-KMS). @default none */
+  readonly key?: IKey;
+}
+
+/**
+ * A trail's log files, wherever the trail is (this stack's Trail or an existing organisation trail),
+ * and the one grant the backstop needs on them: list and read what is under `<prefix>AWSLogs/`.
+ */
+export class TrailLogs {
+  /** `<prefix>/AWSLogs/` (or `AWSLogs/`): where CloudTrail writes. */
+  readonly logsPrefix: string;
+  /** The bucket's name (what the backstop is told to read). */
+  readonly bucketName: string;
+
+  constructor(private readonly props: TrailLogsProps) {
+    const prefix = props.prefix ?? '';
+    this.logsPrefix = `${prefix ? `${prefix.replace(/\/+$/, '')}/` : ''}AWSLogs/`;
+    this.bucketName = props.bucket.bucketName;
+  }
+
+  /** Exactly what the backstop calls: ListObjectsV2 under the log prefix, GetObject of the files. */
+  grantRead(grantee: IGrantable): void {
+    const { bucket, key } = this.props;
+    const logs = this.logsPrefix;
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ListTrailLogs',
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${logs}*`] } },
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadTrailLogs',
+        actions: ['s3:GetObject'],
+        resources: [bucket.arnForObjects(`${logs}*`)],
+      }),
+    );
+    const owner = grantee.grantPrincipal;
+    if (Construct.isConstruct(owner)) {
+      const cfn = bucket.node.defaultChild;
+      const arn =
+        cfn instanceof CfnBucket
+          ? `<${Stack.of(bucket).getLogicalId(cfn)}.Arn>`
+          : `arn:<AWS::Partition>:s3:::${bucket.bucketName}`;
+      Validations.of(owner).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${arn}/${logs}*]`,
+        reason:
+          'Read-only (s3:GetObject) on the trail log files under AWSLogs/; their keys are not known in advance.',
+      });
+    }
+    key?.grantDecrypt(grantee);
   }
 }

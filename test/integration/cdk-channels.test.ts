@@ -36,9 +36,11 @@ interface RuleTarget {
 function channels(notifications: unknown): Template {
   const app = new App();
   const stack = new Stack(app, 'Channels', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+  const alerts = new Alerts(stack, 'Alerts', { emails: [] });
   new DriftChannels(stack, 'Channels', {
     notifications: parseSettings({ notifications }).notifications,
-    alerts: new Alerts(stack, 'Alerts', { emails: [] }),
+    alarmTopic: alerts.alarmTopic,
+    topicKey: alerts.key,
     logRetention: RetentionDays.ONE_MONTH,
   });
   return Template.fromStack(stack);

@@ -12,6 +12,7 @@ import { DynamoEventLog } from '../../lambdas/adapters/aws/dynamo-event-log.js';
 import { startLocalDynamo } from '../../lambdas/adapters/local/dynalite.js';
 import { loadRulesFromDir } from '../../lambdas/adapters/local/rule-files.js';
 import { LocalStateFiles } from '../../lambdas/adapters/local/state-files.js';
+import { extractEach } from '../../lambdas/core/cloudtrail.js';
 import { parseConfig } from '../../lambdas/core/config.js';
 import type { DriftEvent } from '../../lambdas/core/drift-events.js';
 import type { StateIndex } from '../../lambdas/core/state-types.js';
@@ -31,6 +32,10 @@ afterEach(async () => {
 });
 
 interface SiteOptions {
+  /** Drift events go nowhere (no publisher configured). */
+  noDriftEvents?: boolean;
+  /** The publisher throws this. */
+  failPublish?: string;
   /** Alerts throw while this is true. */
   failAlerts?: { on: boolean };
   dashboardUrl?: () => string | undefined;
@@ -58,7 +63,14 @@ async function site(options: SiteOptions = {}) {
         alerted.push(drift.id);
       },
     },
-    driftEvents: { publish: async (e) => void published.push(e) },
+    driftEvents: options.noDriftEvents
+      ? undefined
+      : {
+          publish: async (e) => {
+            if (options.failPublish) throw new Error(options.failPublish);
+            published.push(e);
+          },
+        },
     dashboardUrl: options.dashboardUrl,
     events,
     publish: (m) => void live.push(m),
@@ -111,6 +123,8 @@ describe('what handle() reports', () => {
       1,
       [],
     ]);
+    // Its alert was sent the first time: the redelivery counts no failed alert.
+    expect(again.alertsFailed).toBe(0);
   });
 
   it('matches the EventBridge source without the amazonaws.com suffix', () => {
@@ -122,6 +136,10 @@ describe('what handle() reports', () => {
       region: 'us-east-1',
       raw: { a: 1 },
     } as never);
+    // Only a trailing .amazonaws.com is dropped.
+    expect(bridgeEnvelope({ source: 's3.amazonaws.com.example', raw: {} } as never).source).toBe(
+      'aws.s3.amazonaws.com.example',
+    );
     expect(envelope).toEqual({
       version: '0',
       id: 'e-1',
@@ -140,10 +158,14 @@ describe('what handle() reports', () => {
     const result = await s.detect.handle([suspendEvent(3), 'not a record', { eventTime: 5 }]);
     expect([result.processed, result.created]).toEqual([1, 1]);
     expect(result.errors).toHaveLength(2);
-    for (const error of result.errors) {
-      expect(error.eventId).toBeNull();
-      expect(error.message).not.toBe('');
-    }
+    for (const error of result.errors) expect(error.eventId).toBeNull();
+    // Each message is the reader's own account of the problem.
+    const expected = ['not a record', { eventTime: 5 }].map((doc) => {
+      const [item] = extractEach(doc);
+      return 'error' in item ? item.error : '';
+    });
+    expect(result.errors.map((e) => e.message)).toEqual(expected);
+    expect(expected.every((m) => m !== '')).toBe(true);
     const warned = s.logs.filter((l) => l.startsWith('warn event not processed'));
     expect(warned).toHaveLength(2);
     expect(warned[0]).toContain(JSON.stringify(result.errors[0].message));
@@ -213,6 +235,14 @@ describe('a new drift', () => {
     expect(withUrl.published[0].detail.url).toBe(
       `https://drift.example/#drift=${encodeURIComponent(withUrl.published[0].detail.id)}`,
     );
+    const none = await site({ noDriftEvents: true });
+    expect((await none.detect.handle([suspendEvent(8)])).created).toBe(1);
+    expect(none.logs.filter((l) => l.startsWith('error'))).toEqual([]);
+    const failing = await site({ failPublish: 'bus down' });
+    const stored = await failing.detect.handle([suspendEvent(8)]);
+    expect(failing.logs).toContain(
+      `error drift event not published {"driftId":"${stored.findings[0].id}","detailType":"Drift Detected","error":"bus down"}`,
+    );
     const empty = await site({ dashboardUrl: () => '' });
     await empty.detect.handle([suspendEvent(8)]);
     expect(empty.published[0].detail.url).toBeUndefined();
@@ -272,14 +302,16 @@ describe('reverts', () => {
       ['Drift Detected', undefined],
       ['Drift Status Changed', 'open'],
     ]);
-    // A second revert resolves nothing again and announces nothing.
+    // A second revert resolves nothing again and announces nothing: the first one stays the reason.
     await s.detect.handle([revertEvent(700)]);
     expect(s.published).toHaveLength(2);
+    expect((await s.store.get(id))?.statusComment).toContain(String(revertEvent(660).eventID));
 
     // Delivered after the revert that undid it: stored resolved at once.
     await s.detect.handle([revertEvent(900)]);
     const late = await s.detect.handle([suspendEvent(800)]);
     expect(late.created).toBe(1);
+    expect(s.published.at(-1)?.detail.statusChange).toMatchObject({ previous: 'open', status: 'resolved' });
     expect(await s.store.get(late.findings[0].id)).toMatchObject({
       status: 'resolved',
       statusComment: `reverted by PutBucketVersioning (event ${revertEvent(900).eventID}) at 2024-01-15T10:15:00.000Z`,
@@ -291,6 +323,17 @@ describe('reverts', () => {
     // A revert with a time that cannot be read resolves nothing.
     await s.detect.handle([{ ...revertEvent(1100), eventTime: 'not a time' }]);
     expect((await s.store.get(after.findings[0].id))?.status).toBe('open');
+  });
+
+  it('made at the very time of the change leave it open, whichever arrives first', async () => {
+    const s = await site();
+    const sameTime = (n: number, id: string) => ({ ...revertEvent(n), eventID: id });
+    const change = await s.detect.handle([suspendEvent(300)]);
+    await s.detect.handle([sameTime(300, 'revert-same-time-a')]);
+    expect((await s.store.get(change.findings[0].id))?.status).toBe('open');
+    await s.detect.handle([sameTime(400, 'revert-same-time-b')]);
+    const late = await s.detect.handle([suspendEvent(400)]);
+    expect((await s.store.get(late.findings[0].id))?.status).toBe('open');
   });
 
   it('leave an acknowledged drift’s resolution announced with its previous status', async () => {
@@ -383,6 +426,7 @@ describe('state changes', () => {
     index = undefined;
     await other.detect.reloadState();
     expect(reloads).toHaveLength(2);
+    folder.suspend();
     index = await caching.reload();
     await other.detect.handle([suspendEvent(4)]);
     expect(reloads).toHaveLength(2);
@@ -410,5 +454,22 @@ describe('state changes', () => {
     const result = await s.detect.handle([suspendEvent(5)]);
     expect([result.processed, result.errors]).toEqual([1, []]);
     expect(s.logs).toContain('error re-evaluation failed {"error":"state unreadable"}');
+  });
+
+  it('re-evaluates without anyone to tell, logging no failure', async () => {
+    const folder = stateFolder();
+    const caching = createStateProvider(new LocalStateFiles([folder.dir]));
+    let index: StateIndex | undefined;
+    const plain: StateProvider = {
+      current: async () => index ?? caching.current(),
+      reload: () => caching.reload(),
+    };
+    const s = await site({ state: plain });
+    const drift = (await s.detect.handle([suspendEvent(1)])).findings[0].id;
+    folder.suspend();
+    index = await caching.reload();
+    await s.detect.handle([suspendEvent(6)]);
+    expect((await s.store.get(drift))?.status).toBe('resolved');
+    expect(s.logs.filter((l) => l.startsWith('error'))).toEqual([]);
   });
 });

@@ -234,3 +234,38 @@ describe('heartbeat', () => {
     expect(answering.pings).toBe(2);
   });
 });
+
+describe('after live changes', () => {
+  it('replays to a new client every change sent live so far, as drift messages', async () => {
+    // The store's head is 3 when the feed starts; a 4th drift is written through the feed.
+    const store = storeWith(4, 3, { putNew: (async () => 4) as never });
+    const feed = newFeed(store);
+    await feed.store.putNew(sampleDrift(4));
+    const ws = fakeWs();
+    await feed.attach(ws as never, 0);
+    expect(ws.sent.map((m) => `${m.type} ${m.cursor}`)).toEqual([
+      'hello 0',
+      'drift 1',
+      'drift 2',
+      'drift 3',
+      'drift 4',
+    ]);
+  });
+
+  it('reads drifts through to the store underneath', async () => {
+    const drift = sampleDrift(1);
+    const page = { items: [drift], nextCursor: null };
+    const store = storeWith(0, 0, {
+      get: (async (id: string) => (id === drift.id ? drift : undefined)) as never,
+      query: (async () => page) as never,
+      history: (async (key: string) => (key === 'k' ? [drift] : [])) as never,
+      listOpen: (async () => [drift]) as never,
+    });
+    const feed = newFeed(store);
+    expect(await feed.store.get(drift.id)).toBe(drift);
+    expect(await feed.store.get('other')).toBeUndefined();
+    expect(await feed.store.query({} as never)).toBe(page);
+    expect(await feed.store.history('k')).toEqual([drift]);
+    expect(await feed.store.listOpen()).toEqual([drift]);
+  });
+});

@@ -58,6 +58,8 @@ describe('bound addresses', () => {
   it('normalises names and addresses as a Host header compares them', () => {
     expect(normaliseHost('[::1]')).toBe('::1');
     expect(normaliseHost('0:0:0:0:0:0:0:1')).toBe('::1');
+    // An IPv6 address with a zone (a link-local name URL cannot hold) is kept as given.
+    expect(normaliseHost('[FE80::1%eth0]')).toBe('fe80::1%eth0');
     expect(normaliseHost('Tfdrift.Internal.')).toBe('tfdrift.internal');
     expect(normaliseHost(' 127.0.0.1 ')).toBe('127.0.0.1');
   });

@@ -73,9 +73,11 @@ export class LocalStateFiles implements StateSource {
     const version = `${stat.mtimeMs}:${stat.size}`;
     const cached = this.cache.get(file);
     if (cached && cached.version === version) return { file, text: cached.text, version };
-    // Sync on purpose: readFileSync decodes natively into one flat string, several times faster than
-    // the promise API's chunked JS decoding on a large state (and JSON.parse blocks just as long).
-    const text = readFileSync(file, 'utf8');
+    // Sync on purpose: decoded natively into one flat string, several times faster than the promise
+    // API's chunked JS decoding on a large state (and JSON.parse blocks just as long). Bytes, then
+    // toString: Buffer's decoder takes an ASCII state at memory speed, where readFileSync(file,
+    // 'utf8') decodes through V8 at about half the speed (39 MB: ~35 ms against ~80 ms of CPU).
+    const text = readFileSync(file).toString('utf8');
     this.cache.set(file, { version, text });
     return { file, text, version };
   }

@@ -143,6 +143,11 @@ describe('console links per resource type', () => {
       `${R}/resource-explorer/home?region=eu-west-1#/search?query=${encodeURIComponent('arn:aws:glue:eu-west-1:1:job/j')}`,
     );
     expect(link('aws_glue_job', null, null)).toBeNull();
+    // A malformed ARN names no resource: search for it rather than open a page named after it.
+    expect(link('aws_iam_role', null, 'not-an-arn')).toEqual({
+      label: 'Search in AWS console',
+      href: `${R}/resource-explorer/home?region=eu-west-1#/search?query=not-an-arn`,
+    });
     expect(link('aws_instance', null, null)).toBeNull();
   });
 
@@ -193,6 +198,11 @@ describe('policy documents', () => {
     expect(asDocument('a%7B%22a%22%3A1%7D')).toBeUndefined();
     expect(asDocument('%7B%22a%22')).toBeUndefined();
     expect(asDocument('%22x%22')).toBeUndefined();
+    // Text that is JSON already is not URL-decoded (a % in it is no escape).
+    expect(asDocument('{"note": "100%"}')).toEqual({ note: '100%' });
+    // Only a value that starts URL-encoded is decoded.
+    expect(asDocument('{"a": %7B%7D}')).toBeUndefined();
+    expect(asDocument('[%5B%5D]')).toBeUndefined();
   });
 
   it('pretty-prints with keys sorted at every depth, arrays kept in order', () => {
@@ -263,6 +273,9 @@ describe('remediation', () => {
         text: 'Delete it in AWS, after checking nothing depends on it.',
       },
     ]);
+    // Unmanaged is imported whatever address it carries.
+    const withAddress = remediationFor(drift({ address: 'aws_iam_role.x' }, { kind: 'unmanaged' }));
+    expect(withAddress[0].title).toMatch(/^Bring it under Terraform/);
     // A managed kind without an address is imported too.
     expect(remediationFor(drift({ address: null }))[0].title).toMatch(/^Bring it under Terraform/);
   });
@@ -274,6 +287,8 @@ describe('remediation', () => {
     expect(to('arn:aws:iam::1:role/path/deploy')).toContain('to = t.deploy\n');
     expect(to('12-abc.def')).toContain('to = t.abc_def\n');
     expect(to('_x')).toContain('to = t._x\n');
+    expect(to('a::b')).toContain('to = t.a_b\n');
+    expect(to('role/arn:x/y')).toContain('to = t.role_arn_x_y\n');
     expect(to('123')).toContain('to = t.imported\n');
     expect(to('a'.repeat(70))).toContain(`to = t.${'a'.repeat(60)}\n`);
     expect(to(null, 'arn:aws:sqs:eu-west-1:1:jobs')).toBe(
