@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { FUNCTION_ENV } from '../lambdas/handlers/runtime/function-env.js';
 import { bundleHandler, esbuildOptions, REPO_ROOT } from '../lib/bundling.js';
 import { median, spread } from './measure.js';
 
@@ -17,7 +18,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const TARGET_RATIO = 1.0;
 const TARGET_KB = 450;
 
-/** The detect function's environment as the stack sets it (lib/tfdrift-stack.ts detectorEnv). */
+/** The detect function's environment as the stack sets it (lib/tfdrift-stack.ts detectorEnvironment). */
 const DETECTOR_ENV: Record<string, string> = {
   DRIFTS_TABLE: 'tfdrift-DriftsTable-1A2B3C',
   EVENTS_TABLE: 'tfdrift-EventsTable-4D5E6F',
@@ -48,12 +49,14 @@ const LAMBDA_ENV: Record<string, string> = {
 /** Fails the bench when the stack sets a variable this bench does not. */
 function checkEnvMatchesStack(): void {
   const source = readFileSync(join(REPO_ROOT, 'lib', 'tfdrift-stack.ts'), 'utf8');
-  const block = /const detectorEnv[^=]*=\s*\{([\s\S]*?)\n {4}\};/.exec(source)?.[1];
-  if (!block) throw new Error('detectorEnv not found in lib/tfdrift-stack.ts');
-  const names = [...block.matchAll(/^ {6}([A-Z_]+):/gm)].map((m) => m[1]);
+  const block = /private detectorEnvironment\([^)]*\)[^{]*\{([\s\S]*?)\n {2}\}/.exec(source)?.[1];
+  if (!block) throw new Error('detectorEnvironment not found in lib/tfdrift-stack.ts');
+  const keys = [...block.matchAll(/\[FUNCTION_ENV\.(\w+)\]:/g)].map((m) => m[1]);
+  if (keys.length === 0) throw new Error('detectorEnvironment sets no FUNCTION_ENV variable');
+  const names = keys.map((key) => FUNCTION_ENV[key as keyof typeof FUNCTION_ENV]);
   const missing = names.filter((name) => !(name in DETECTOR_ENV));
   if (missing.length > 0)
-    throw new Error(`bench/cold-start.ts lacks detectorEnv variables: ${missing.join(', ')}`);
+    throw new Error(`bench/cold-start.ts lacks detectorEnvironment variables: ${missing.join(', ')}`);
 }
 
 // Wall time of the import, and its CPU time (user + system: steadier when the machine is shared).
