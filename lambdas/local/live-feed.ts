@@ -14,22 +14,11 @@ import type { ChangeFeed, DriftChange, LiveMessage, SequencedDriftStore } from '
 /** A client whose send buffer grows past this is too slow: it is dropped and can resume with since. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const REPLAY_PAGE = 500;
-/** Under load, how long live messages may wait to share one socket write with the next ones. */
-const CORK_MS = 10;
-/** Load, as the mean gap between live messages: below this (over ~125 messages/s), messages wait. */
-const BUSY_GAP_MS = 8;
 
 const TEXT_FRAME = { binary: false } as const;
 
-/** The connection under a WebSocket (what the server handed to `handleUpgrade`). */
-export interface Corkable {
-  cork(): void;
-  uncork(): void;
-}
-
 interface Client {
   readonly ws: WebSocket;
-  readonly socket?: Corkable;
   alive: boolean;
 }
 
@@ -53,15 +42,6 @@ export class LiveFeed {
   /** The highest change number whose message has been sent (replays stop there). */
   private sentSeq = 0;
   private readonly heartbeat: NodeJS.Timeout;
-  /**
-   * Sockets corked until the next flush. Under load, the messages of the next few milliseconds leave
-   * in one system call per client instead of one each (at 200 drifts/s and 50 dashboards, socket
-   * writes were the server's largest cost); otherwise a message leaves at the end of its turn.
-   */
-  private readonly corked = new Set<Corkable>();
-  /** Moving average of the gap between live messages (ms). */
-  private gapMs = 100;
-  private lastSentAt = 0;
   /**
    * The drift store as the services see it: writes go through the lane and reach every client.
    * Only the drifts: the alert ledger and the revert log are the base store's, injected as they are.
@@ -142,41 +122,21 @@ export class LiveFeed {
     // Encoded once for every client (a string would be encoded again for each socket write), sent
     // as a text frame as the string would be.
     const data = Buffer.from(JSON.stringify(message));
-    const now = performance.now();
-    this.gapMs = 0.8 * this.gapMs + 0.2 * Math.min(now - this.lastSentAt, 100);
-    this.lastSentAt = now;
     for (const client of this.clients) {
       if (client.ws.readyState !== client.ws.OPEN) continue;
       if (client.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
         client.ws.terminate();
         continue;
       }
-      this.corkUntilFlush(client.socket);
       client.ws.send(data, TEXT_FRAME);
     }
   }
 
-  private corkUntilFlush(socket: Corkable | undefined): void {
-    if (!socket || this.corked.has(socket)) return;
-    if (this.corked.size === 0) {
-      if (this.gapMs < BUSY_GAP_MS) setTimeout(() => this.uncorkAll(), CORK_MS);
-      else setImmediate(() => this.uncorkAll());
-    }
-    socket.cork();
-    this.corked.add(socket);
-  }
-
-  private uncorkAll(): void {
-    for (const socket of this.corked) socket.uncork();
-    this.corked.clear();
-  }
-
   /**
    * Greets a new client, replays every change after `since`, then keeps it on the live feed.
-   * Given the socket under `ws`, live messages under load are written to it together.
    */
-  attach(ws: WebSocket, since: number | undefined, socket?: Corkable): Promise<void> {
-    const client: Client = { ws, socket, alive: true };
+  attach(ws: WebSocket, since: number | undefined): Promise<void> {
+    const client: Client = { ws, alive: true };
     ws.on('pong', () => {
       client.alive = true;
     });
@@ -212,7 +172,6 @@ export class LiveFeed {
 
   close(): void {
     clearInterval(this.heartbeat);
-    this.uncorkAll();
     for (const client of this.clients) client.ws.close(1001, 'server shutting down');
     this.clients.clear();
   }

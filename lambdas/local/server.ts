@@ -340,7 +340,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return refuse('400 Bad Request');
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      feed.attach(ws, since, socket).catch((error) => {
+      feed.attach(ws, since).catch((error) => {
         logger.error('live feed replay failed', { error: (error as Error).message });
         ws.close(1011, 'replay failed');
       });
