@@ -150,7 +150,11 @@ export class TfdriftStack extends Stack {
       allowedOrigins: [this.site.origin],
       logRetention: retention,
     });
-    this.site.deploy({ apiBase: `${this.queryApi.url}/api/v1`, wsUrl: this.liveFeed.url });
+    this.site.deploy({
+      apiBase: `${this.queryApi.url}/api/v1`,
+      wsUrl: this.liveFeed.url,
+      adminGroup: ADMIN_GROUP,
+    });
     this.acknowledgeDeploymentFunction();
 
     const trail = this.trailLogs(settings, accessLogs);

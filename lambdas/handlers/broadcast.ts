@@ -1,7 +1,7 @@
 // DynamoDB stream of the drifts table → every live-feed connection. A record that fails is reported
 // as a batch item failure (Powertools' BatchProcessor), so the batch is retried from it, not from
-// its start. A drift removed from
-// the table (DynamoDB's TTL, once its retention has run out) is taken out of the drift counts.
+// its start. A drift removed from the table (DynamoDB's TTL, once its retention has run out) is
+// taken out of the drift counts.
 
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';

@@ -57,6 +57,8 @@ export interface DashboardConfig {
   readonly apiBase: string;
   /** wss:// URL of the live feed. */
   readonly wsUrl: string;
+  /** The Cognito group whose members the dashboard offers admin controls (backfill). */
+  readonly adminGroup: string;
 }
 
 /** A custom name for the distribution, or nothing (the cloudfront.net name). */
@@ -302,6 +304,7 @@ export class DashboardSite extends Construct {
             clientId: this.client.userPoolClientId,
             domain: this.authHost,
             region,
+            adminGroup: config.adminGroup,
           },
           consoleRegion: region,
         }),

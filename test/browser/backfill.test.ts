@@ -24,6 +24,7 @@ const COGNITO_CONFIG = {
     clientId: 'exampleclient',
     domain: 'example.auth.eu-west-1.amazoncognito.com',
     region: 'eu-west-1',
+    adminGroup: ADMIN_GROUP,
   },
 };
 
@@ -90,10 +91,11 @@ async function openSignedIn(
   token: string,
   deployment: BackfillDeployment,
   size: { width: number; height: number } = SIZES[0],
+  config: object = COGNITO_CONFIG,
 ) {
   const page = await dashboard.newPage(size);
   await page.route('**/config.json', (route) =>
-    route.fulfill({ contentType: 'application/json', body: JSON.stringify(COGNITO_CONFIG) }),
+    route.fulfill({ contentType: 'application/json', body: JSON.stringify(config) }),
   );
   await page.addInitScript((value) => sessionStorage.setItem('tfdrift.token', value), token);
   const sent = await routeBackfill(page, deployment);
@@ -150,7 +152,7 @@ describe('backfill control', () => {
     await page.close();
   });
 
-  it('is not shown to a signed-in user outside the admin group, nor locally', async () => {
+  it('is not shown to a signed-in user outside the admin group, where config.json names none, nor locally', async () => {
     for (const groups of [undefined, ['ops', `${ADMIN_GROUP}-readonly`]]) {
       const { page, sent } = await openSignedIn(idToken(groups), { adminGroup: ADMIN_GROUP });
       expect(await page.locator('[data-testid=sign-out]').count()).toBe(1);
@@ -158,6 +160,15 @@ describe('backfill control', () => {
       expect(sent).toEqual([]);
       await page.close();
     }
+    // A config.json that names no admin group offers nobody the control, members of the stack's group included.
+    const { auth, ...rest } = COGNITO_CONFIG;
+    const { adminGroup: _none, ...withoutGroup } = auth;
+    const unnamed = await openSignedIn(idToken([ADMIN_GROUP]), { adminGroup: ADMIN_GROUP }, SIZES[0], {
+      ...rest,
+      auth: withoutGroup,
+    });
+    expect(await unnamed.page.locator('[data-testid=backfill-open]').count()).toBe(0);
+    await unnamed.page.close();
     // The local server has no backfill (tfdrift scan --lookup reads the history instead).
     const local = await dashboard.newPage();
     await local.goto(`${dashboard.url}/`);

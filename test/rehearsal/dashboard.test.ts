@@ -19,6 +19,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../lambdas/local/server.js';
+import { ADMIN_GROUP } from '../../lib/tfdrift-stack.js';
 import { buildWeb } from '../../web/build.js';
 import { FINGERPRINT_FILE } from '../../web/build-fingerprint.js';
 import { CHROMIUM_ARGS, FIXTURES, readFixture } from '../browser/harness.js';
@@ -361,6 +362,8 @@ describe('dashboard sign-in against the template (deploy rehearsal)', () => {
       clientId: CLIENT_ID,
       userPoolId: USER_POOL_ID,
       region: REGION,
+      // The group the query function admits to POST /backfill, so the dashboard offers it to them alone.
+      adminGroup: ADMIN_GROUP,
     });
     expect(deployedConfig.apiBase).toBe(`https://${HTTP_API_ID}.execute-api.${REGION}.amazonaws.com/api/v1`);
     expect(deployedConfig.wsUrl).toMatch(

@@ -84,13 +84,6 @@ export function currentUser(): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
-/**
- * The Cognito group whose members may replay events and start a backfill: the stack's
- * `ADMIN_GROUP` (lib/tfdrift-stack.ts). The API checks membership itself; the dashboard only uses
- * it to show admins their controls.
- */
-export const ADMIN_GROUP = 'tfdrift-admins';
-
 /** The signed-in user's Cognito groups (the token's `cognito:groups` claim); none locally. */
 export function currentGroups(): string[] {
   const token = getToken();

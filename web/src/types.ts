@@ -21,6 +21,8 @@ export interface CognitoAuth {
   readonly clientId: string;
   readonly domain: string;
   readonly region: string;
+  /** The Cognito group whose members may start a backfill (the stack's ADMIN_GROUP); none: nobody. */
+  readonly adminGroup?: string;
 }
 
 export interface RuntimeConfig {

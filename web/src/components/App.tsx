@@ -1,7 +1,7 @@
 import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useCallback, useMemo, useState } from 'react';
 import { Api } from '../api.js';
-import { ADMIN_GROUP, currentGroups, setToken, signOut, startCognitoLogin } from '../auth.js';
+import { currentGroups, setToken, signOut, startCognitoLogin } from '../auth.js';
 import { createQueryClient, describeError, isUnauthorized } from '../data/query-client.js';
 import { useDriftParams, useDriftTable } from '../data/use-drift-table.js';
 import { useLiveUpdates } from '../data/use-live-feed.js';
@@ -129,9 +129,12 @@ function Dashboard({
           selection.setFilters({ ...url.filters, severity: [severity], status: ['open'] })
         }
         onSignOut={cognito ? signOut : undefined}
-        // The API refuses anyone else (403); locally there is no backfill (tfdrift scan --lookup).
+        // Members of the stack's admin group (config.json); the API refuses anyone else (403).
+        // Locally there is no backfill (tfdrift scan --lookup).
         onBackfill={
-          cognito && currentGroups().includes(ADMIN_GROUP) ? (days) => api.backfill(days) : undefined
+          config.auth?.adminGroup && currentGroups().includes(config.auth.adminGroup)
+            ? (days) => api.backfill(days)
+            : undefined
         }
       />
       <main className={`workspace view-${view}`}>
