@@ -144,11 +144,11 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
 
   const linkBase = () => ({ dashboardUrl: deps.dashboardUrl?.() || undefined });
 
-  /** Sets a status as tfdrift and announces the change; returns the updated drift. */
+  /** Resolves a drift that is not resolved yet as tfdrift and announces it; returns the updated drift. */
   async function setStatusByTfdrift(id: string, previous: DriftStatus, comment: string) {
     const at = deps.clock.now().toISOString();
     const updated = await deps.drifts.setStatus(id, { status: 'resolved', by: 'tfdrift', comment, at });
-    if (updated && previous !== 'resolved') {
+    if (updated) {
       await emit(
         driftStatusChangedEvent(
           updated,
@@ -239,7 +239,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
    * releases its claim, so the redelivery that follows (the Lambda fails on alertsFailed) sends it,
    * while the drift itself is never written twice.
    */
-  async function alertOnce(drift: Drift, summarised = false): Promise<boolean> {
+  async function alertOnce(drift: Drift, summarised: boolean): Promise<boolean> {
     if (!(await deps.alerts.claimAlert(drift.id, deps.clock.now().toISOString()))) return true;
     if (summarised) {
       // A backfilled drift is in its run's one summary alert: it counts as alerted.

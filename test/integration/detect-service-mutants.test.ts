@@ -517,6 +517,13 @@ describe('reverts of some of a drift’s attributes', () => {
     });
   });
 
+  it('name the later revert whichever attribute it set back', async () => {
+    const s = await site();
+    await s.detect.handle([statusBack(200), mfaDeleteBack(300)]);
+    const drift = (await s.detect.handle([bothChanged(100)])).findings[0];
+    expect((await s.store.get(drift.id))?.statusComment).toBe(revertedBy(mfaDeleteBack(300)));
+  });
+
   it('name the first changed attribute’s revert when both came at the same second', async () => {
     const late = await site();
     await late.detect.handle([mfaDeleteBack(250, 'revert-mfa-delete'), statusBack(250, 'revert-status')]);
@@ -559,6 +566,14 @@ describe('reverts of some of a drift’s attributes', () => {
       statusComment: 'fixed by hand',
     });
     expect(s.published.map((e) => e['detail-type'])).toEqual(['Drift Detected']);
+  });
+
+  it('with a time that cannot be read hide no later revert of the attribute', async () => {
+    const s = await site();
+    await s.detect.handle([{ ...revertEvent(700), eventTime: 'not a time' }]);
+    await s.detect.handle([revertEvent(900)]);
+    const late = (await s.detect.handle([suspendEvent(800)])).findings[0];
+    expect((await s.store.get(late.id))?.statusComment).toBe(revertedBy(revertEvent(900)));
   });
 
   it('leave a drift whose time cannot be read open, whichever arrives first', async () => {
