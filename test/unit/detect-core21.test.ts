@@ -415,4 +415,21 @@ describe('inputs a hand-written rule or a damaged state can bring', () => {
     // The policy of the widget's own group (its id) does excuse it.
     expect(reasonOf(judge([setSize], scaled, [nameless, policy('w-1')]))).toBe('service-driven');
   });
+  it('a create rule for an account-level singleton (identity by type) names what no state holds by *', () => {
+    const enable: RuleSpec = {
+      id: 'widget-detector',
+      eventNames: ['CreateDetector'],
+      change: 'create',
+      severity: 'high',
+      targets: [{ types: ['aws_widget_detector'], identity: [{ by: 'type' }] }],
+    };
+    const call = record('CreateDetector', {});
+    const [finding] = findingsOf(judge([enable], call, [widget('w-1')]));
+    expect([finding.kind, finding.resource.id, finding.resource.arn]).toEqual(['unmanaged', '*', null]);
+    expect(finding.summary).toBe(
+      'alice created aws_widget_detector *, which no Terraform state manages (CreateDetector)',
+    );
+    const held = { type: 'aws_widget_detector', name: 'd', attributes: { id: 'det-1' } };
+    expect(findingsOf(judge([enable], call, [held]))[0].kind).toBe('modified');
+  });
 });
