@@ -201,7 +201,7 @@ describe('attributes a dedicated resource takes over (splitInto)', () => {
     attributes: { id: 'p-1', widget: 'w-1', name: 'pol' },
   };
 
-  it('is reported on the parent when the call names no split resource', () => {
+  it('is reported on the parent without a split resource in state, and held by one', () => {
     // The call names the widget only: the split resource is looked up by it.
     const noSplit = judge([setPolicy], record('SetPolicy', { id: 'w-1', policy: 'new' }), [parent]);
     expect(findingsOf(noSplit)[0].changes).toEqual([{ attribute: 'policy', expected: 'old', actual: 'new' }]);
