@@ -4,8 +4,10 @@
 // in which order, with which headers; the WebSocket upgrade's refusals; /health's details; the URLs it
 // reports; what closing it stops.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createHmac } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -15,6 +17,7 @@ import WebSocket from 'ws';
 import { createLogger } from '../../lambdas/local/logger.js';
 import { type RunningServer, type ServerOptions, startServer } from '../../lambdas/local/server.js';
 import { fixturePath, STATE_NAME, suspendEvent } from '../support/hostile-fixtures.js';
+import { connectLive } from '../support/live-client.js';
 import { sharedDynamo } from '../support/shared-dynamo.js';
 
 const freshTables = sharedDynamo();
@@ -401,5 +404,106 @@ describe('starting and closing', () => {
     await first;
     expect(await ended).toBe(true);
     await expect(send(server.url, 'GET', '/health')).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+/** An HTTP receiver on loopback that answers 200 and keeps every request; closed after the test. */
+async function receiver(): Promise<{ url: string; got: { headers: IncomingHttpHeaders; body: string }[] }> {
+  const got: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const http = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += String(chunk);
+    });
+    req.on('end', () => {
+      got.push({ headers: req.headers, body });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((ok) => http.listen(0, '127.0.0.1', ok));
+  cleanups.push(() => new Promise((ok) => http.close(ok)));
+  return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/hook`, got };
+}
+
+describe('what the server tells others', () => {
+  it('posts each new drift to its webhooks, signed, and to Slack with a link to its dashboard', async () => {
+    const hook = await receiver();
+    const slack = await receiver();
+    const server = await serve({
+      webhooks: [hook.url],
+      webhookSecret: 'guards-secret',
+      slackWebhooks: [slack.url],
+    });
+    expect((await postEvent(server.url, 1)).status).toBe(200);
+    await expect.poll(() => [hook.got.length, slack.got.length]).toEqual([1, 1]);
+    const [delivery] = hook.got;
+    expect(delivery.headers['user-agent']).toBe('tfdrift-webhook');
+    expect(delivery.headers['x-tfdrift-signature']).toBe(
+      `sha256=${createHmac('sha256', 'guards-secret').update(delivery.body).digest('hex')}`,
+    );
+    const event = JSON.parse(delivery.body) as { 'detail-type': string; detail: { event: { id: string } } };
+    expect(event['detail-type']).toBe('Drift Detected');
+    expect(event.detail.event.id).toBe(suspendEvent(1).eventID);
+    expect(slack.got[0].body).toContain(`${server.url}/#drift=`);
+  });
+
+  it('will not start with a webhook that is not a URL', async () => {
+    await expect(serve({ webhooks: ['not a url'] })).rejects.toThrow(/not a URL: "not a url"/);
+    await expect(serve({ slackWebhooks: ['ftp://chat.example/x'] })).rejects.toThrow(
+      /must be an http\(s\) URL/,
+    );
+  });
+
+  it('tells live dashboards when the state files change, with their counts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfdrift-guards-state-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const stateFile = join(dir, 'app.tfstate');
+    copyFileSync(fixturePath(STATE_NAME), stateFile);
+    const server = await serve({ statePaths: [dir] });
+    const live = await connectLive(server.url);
+    cleanups.push(() => live.close());
+    await live.waitFor((m) => m.type === 'hello');
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { serial: number };
+    state.serial += 1;
+    writeFileSync(stateFile, JSON.stringify(state));
+    writeFileSync(join(dir, 'broken.tfstate'), '{ not json');
+    const [message] = await live.waitFor((m) => m.type === 'state' && m.errors === 1, 1, 10_000);
+    expect(message).toEqual({
+      type: 'state',
+      files: 1,
+      resources: 15,
+      errors: 1,
+      at: expect.stringMatching(/^\d{4}-/),
+    });
+  });
+
+  it('logs what it read from an events folder: where from, how many, new drifts, errors', async () => {
+    const events = mkdtempSync(join(tmpdir(), 'tfdrift-guards-events-'));
+    cleanups.push(() => rmSync(events, { recursive: true, force: true }));
+    mkdirSync(join(events, 'trail'), { recursive: true });
+    writeFileSync(
+      join(events, 'trail', 'one.json'),
+      JSON.stringify({
+        Records: [
+          suspendEvent(1),
+          suspendEvent(2),
+          { eventVersion: '1.08', eventSource: 's3.amazonaws.com' },
+        ],
+      }),
+    );
+    const lines: string[] = [];
+    const log = new PassThrough();
+    log.on('data', (chunk) => lines.push(...String(chunk).split('\n').filter(Boolean)));
+    const server = await serve({ eventPaths: [events], logger: createLogger('info', log), pollMs: 20 });
+    await server.eventsReady;
+    const read = lines.filter((line) => line.includes('events read'));
+    expect(read).toHaveLength(1);
+    const fields = JSON.parse(read[0].slice(read[0].indexOf('{'))) as Record<string, unknown>;
+    expect(fields).toEqual({
+      origin: expect.stringContaining('one.json'),
+      processed: 2,
+      newDrifts: 2,
+      errors: 0,
+    });
   });
 });
