@@ -238,7 +238,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (!token) return true;
     const header = req.headers.authorization;
     const given = header?.startsWith('Bearer ') ? header.slice(7) : (url?.searchParams.get('token') ?? null);
-    return given !== null && given !== undefined && timingSafeEqual(digest(given), digest(token));
+    return given !== null && timingSafeEqual(digest(given), digest(token));
   };
 
   /** Without the token (when one is set), only up or down: the details name state paths. */

@@ -5,7 +5,15 @@
 // reports; what closing it stops.
 
 import { createHmac } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type IncomingHttpHeaders, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -99,6 +107,12 @@ function upgrade(
     ws.on('error', () => undefined);
   });
 }
+/** A log stream whose lines land in `lines`. */
+function lineSink(lines: string[]): PassThrough {
+  const log = new PassThrough();
+  log.on('data', (chunk) => lines.push(...String(chunk).split('\n').filter(Boolean)));
+  return log;
+}
 const wsUrl = (server: RunningServer, query = '') => `${server.url.replace('http', 'ws')}/ws${query}`;
 
 describe('which requests reach the API', () => {
@@ -171,7 +185,7 @@ describe('which requests reach the API', () => {
     const read = await send(server.url, 'GET', '/api/v1/drifts', { authorization: 'Bearer guards-token-2' });
     const inQuery = await send(server.url, 'GET', '/api/v1/drifts?token=guards-token-2');
     const otherScheme = await send(server.url, 'GET', '/api/v1/drifts', {
-      authorization: 'Token guards-token-2',
+      authorization: 'Token: guards-token-2',
     });
     expect([read.status, inQuery.status, otherScheme.status]).toEqual([200, 401, 401]);
   });
@@ -227,6 +241,10 @@ describe('which requests reach the API', () => {
     expect(errorOf(await send(server.url, 'GET', longPath)).message).toBe(
       `no such file: ${longPath.slice(0, 200)}`,
     );
+    const page = await send(server.url, 'GET', '/index.html');
+    const pageHead = await send(server.url, 'HEAD', '/index.html');
+    expect([page.status, pageHead.status]).toEqual([200, 200]);
+    expect([page.text, pageHead.text]).toEqual(['<!doctype html><title>tfdrift</title>', '']);
     const posted = await send(server.url, 'POST', '/index.html', JSON_TYPE, '{}');
     expect(posted.status).toBe(404);
     expect(errorOf(posted).message).toBe('no such endpoint: POST /index.html');
@@ -297,7 +315,8 @@ describe('the WebSocket upgrade', () => {
 
   it('closes a dashboard with 1011 when its replay cannot be read', async () => {
     const dynamo = await freshTables();
-    const server = await serve({ dynamo });
+    const lines: string[] = [];
+    const server = await serve({ dynamo, logger: createLogger('info', lineSink(lines)) });
     expect((await postEvent(server.url, 1)).status).toBe(200);
     await dynamo.doc.send(new DeleteTableCommand({ TableName: dynamo.tables.drifts }));
     const closed = await new Promise<{ code: number; reason: string; types: string[] }>((resolve) => {
@@ -307,6 +326,9 @@ describe('the WebSocket upgrade', () => {
       ws.on('close', (code, reason) => resolve({ code, reason: String(reason), types }));
     });
     expect(closed).toEqual({ code: 1011, reason: 'replay failed', types: ['hello'] });
+    const logged = lines.filter((line) => line.includes('live feed replay failed'));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/"error":".*(not found|non-existent)/i);
   });
 });
 
@@ -326,6 +348,10 @@ describe('/health', () => {
       demo: true,
     });
     expect(holder.headers['x-frame-options']).toBe('DENY');
+    const state = await send(server.url, 'GET', '/api/v1/state', {
+      authorization: 'Bearer guards-health-token',
+    });
+    expect(JSON.parse(state.text)).toMatchObject({ loadedAt: details.loadedAt, resources: 15 });
   });
 
   it('is degraded, and says why, with no state given, with a state folder holding none, and without its store', async () => {
@@ -334,7 +360,7 @@ describe('/health', () => {
     // A store whose drift table does not exist: the server starts, and says so.
     const { doc, tables } = await freshTables();
     const [none, noFiles, storeless] = await Promise.all([
-      serve({ statePaths: [] }),
+      serve({ statePaths: undefined }),
       serve({ statePaths: [empty] }),
       serve({ dynamo: { doc, tables: { ...tables, drifts: `${tables.drifts}-missing` } } }),
     ]);
@@ -391,6 +417,7 @@ describe('starting and closing', () => {
     const first = await serve();
     await expect(serve({ port: first.port, dataDir: data, dynamo: undefined })).rejects.toThrow(/EADDRINUSE/);
     const second = await serve({ dataDir: data, dynamo: undefined });
+    expect(existsSync(join(data, 'dynamodb'))).toBe(true);
     expect((await send(second.url, 'GET', '/api/v1/summary')).status).toBe(200);
   });
 
@@ -408,7 +435,9 @@ describe('starting and closing', () => {
 });
 
 /** An HTTP receiver on loopback that answers 200 and keeps every request; closed after the test. */
-async function receiver(): Promise<{ url: string; got: { headers: IncomingHttpHeaders; body: string }[] }> {
+async function receiver(
+  status = 200,
+): Promise<{ url: string; got: { headers: IncomingHttpHeaders; body: string }[] }> {
   const got: { headers: IncomingHttpHeaders; body: string }[] = [];
   const http = createServer((req, res) => {
     let body = '';
@@ -417,7 +446,7 @@ async function receiver(): Promise<{ url: string; got: { headers: IncomingHttpHe
     });
     req.on('end', () => {
       got.push({ headers: req.headers, body });
-      res.writeHead(200).end();
+      res.writeHead(status).end();
     });
   });
   await new Promise<void>((ok) => http.listen(0, '127.0.0.1', ok));
@@ -444,7 +473,21 @@ describe('what the server tells others', () => {
     const event = JSON.parse(delivery.body) as { 'detail-type': string; detail: { event: { id: string } } };
     expect(event['detail-type']).toBe('Drift Detected');
     expect(event.detail.event.id).toBe(suspendEvent(1).eventID);
+    expect(delivery.body).toContain(`${server.url}/#drift=`);
     expect(slack.got[0].body).toContain(`${server.url}/#drift=`);
+  });
+
+  it('retries a failing webhook as its delivery options say, and logs giving up', async () => {
+    const failing = await receiver(503);
+    const lines: string[] = [];
+    const server = await serve({
+      webhooks: [failing.url],
+      delivery: { maxAttempts: 2, baseDelayMs: 5 },
+      logger: createLogger('info', lineSink(lines)),
+    });
+    expect((await postEvent(server.url, 1)).status).toBe(200);
+    await expect.poll(() => lines.some((line) => line.includes('delivery failed: giving up'))).toBe(true);
+    expect(failing.got).toHaveLength(2);
   });
 
   it('will not start with a webhook that is not a URL', async () => {
@@ -491,11 +534,19 @@ describe('what the server tells others', () => {
         ],
       }),
     );
+    // A file with no record: nothing to report for it.
+    writeFileSync(join(events, 'trail', 'empty.json'), JSON.stringify({ Records: [] }));
+    // With no data folder, what was read is remembered nowhere (not in ./.tfdrift of the working folder).
+    const memory = join(process.cwd(), '.tfdrift', 'processed-event-files.json');
+    const memoryBefore = existsSync(memory) ? readFileSync(memory, 'utf8') : null;
     const lines: string[] = [];
-    const log = new PassThrough();
-    log.on('data', (chunk) => lines.push(...String(chunk).split('\n').filter(Boolean)));
-    const server = await serve({ eventPaths: [events], logger: createLogger('info', log), pollMs: 20 });
+    const server = await serve({
+      eventPaths: [events],
+      logger: createLogger('info', lineSink(lines)),
+      pollMs: 20,
+    });
     await server.eventsReady;
+    expect(existsSync(memory) ? readFileSync(memory, 'utf8') : null).toBe(memoryBefore);
     const read = lines.filter((line) => line.includes('events read'));
     expect(read).toHaveLength(1);
     const fields = JSON.parse(read[0].slice(read[0].indexOf('{'))) as Record<string, unknown>;
@@ -505,5 +556,41 @@ describe('what the server tells others', () => {
       newDrifts: 2,
       errors: 0,
     });
+  });
+});
+
+describe('console alerts on a terminal', () => {
+  it('are painted when stdout is a terminal, and plain with NO_COLOR set', async () => {
+    const stdout = process.stdout;
+    const saved = { write: stdout.write, isTTY: stdout.isTTY, noColor: process.env.NO_COLOR };
+    cleanups.push(() => {
+      stdout.write = saved.write;
+      stdout.isTTY = saved.isTTY;
+      if (saved.noColor === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = saved.noColor;
+    });
+    // The server decides when it starts: a terminal without NO_COLOR, then one with it.
+    stdout.isTTY = true;
+    delete process.env.NO_COLOR;
+    const painted = await serve({ alertsOut: undefined });
+    process.env.NO_COLOR = '1';
+    const plain = await serve({ alertsOut: undefined });
+    const alertOf = async (server: RunningServer, n: number) => {
+      let written = '';
+      stdout.write = ((chunk: unknown) => {
+        written += String(chunk);
+        return true;
+      }) as typeof stdout.write;
+      const posted = await postEvent(server.url, n);
+      stdout.write = saved.write;
+      expect(posted.status).toBe(200);
+      return written;
+    };
+    const coloured = await alertOf(painted, 1);
+    const uncoloured = await alertOf(plain, 2);
+    expect(coloured).toContain('Drift id:');
+    expect(coloured).toContain('\u001b[');
+    expect(uncoloured).toContain('Drift id:');
+    expect(uncoloured).not.toContain('\u001b[');
   });
 });
