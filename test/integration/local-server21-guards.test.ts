@@ -12,10 +12,11 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -107,6 +108,19 @@ function upgrade(
     ws.on('error', () => undefined);
   });
 }
+/** Sends `text` as it is on a new connection: the status line of the answer. */
+function sendRaw(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    let got = '';
+    socket.on('data', (chunk) => {
+      got += String(chunk);
+    });
+    socket.on('close', () => resolve(got.split('\r\n')[0]));
+    socket.on('error', reject);
+  });
+}
+
 /** A log stream whose lines land in `lines`. */
 function lineSink(lines: string[]): PassThrough {
   const log = new PassThrough();
@@ -592,5 +606,65 @@ describe('console alerts on a terminal', () => {
     expect(coloured).toContain('\u001b[');
     expect(uncoloured).toContain('Drift id:');
     expect(uncoloured).not.toContain('\u001b[');
+  });
+});
+
+describe('requests no URL can be made of, and faults', () => {
+  it('answers a request target such as // with 400, on HTTP and on the WebSocket upgrade, and stays up', async () => {
+    const server = await serve();
+    const host = `Host: 127.0.0.1:${server.port}`;
+    const plain = await sendRaw(server.port, `GET // HTTP/1.1\r\n${host}\r\nConnection: close\r\n\r\n`);
+    const upgraded = await sendRaw(
+      server.port,
+      `GET // HTTP/1.1\r\n${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+    );
+    expect([plain, upgraded]).toEqual(['HTTP/1.1 400 Bad Request', 'HTTP/1.1 400 Bad Request']);
+    const body = await send(server.url, 'GET', '//', {});
+    expect(errorOf(body)).toEqual({
+      code: 'bad_request',
+      message: expect.stringContaining('malformed request target'),
+    });
+    expect(body.headers.connection).toBe('close');
+    expect((await send(server.url, 'GET', '/api/v1/summary')).status).toBe(200);
+  });
+
+  it('answers 500 and logs the failure when a dashboard file cannot be read', async () => {
+    // A file the kernel refuses to read: Linux's /proc/self/mem (a regular file; reading it fails with EIO).
+    const web = mkdtempSync(join(tmpdir(), 'tfdrift-guards-web-'));
+    cleanups.push(() => rmSync(web, { recursive: true, force: true }));
+    writeFileSync(join(web, 'index.html'), '<!doctype html><title>tfdrift</title>');
+    symlinkSync('/proc/self/mem', join(web, 'unreadable.js'));
+    const lines: string[] = [];
+    const server = await serve({ webRoot: web, logger: createLogger('info', lineSink(lines)) });
+    const answer = await send(server.url, 'GET', '/unreadable.js?v=1');
+    expect(answer.status).toBe(500);
+    expect(errorOf(answer)).toEqual({ code: 'internal', message: 'internal error (see the server log)' });
+    const failed = lines.filter((line) => line.includes('request failed'));
+    expect(failed).toHaveLength(1);
+    const fields = JSON.parse(failed[0].slice(failed[0].indexOf('{'))) as { url: string; error: string };
+    expect(fields.url).toBe('/unreadable.js?v=1');
+    expect(fields.error).toMatch(/^Error: EIO[^\n]*\n\s+at /);
+  });
+
+  it('logs a state reload that fails, and goes on serving', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfdrift-guards-state-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const stateFile = join(dir, 'app.tfstate');
+    copyFileSync(fixturePath(STATE_NAME), stateFile);
+    // The drift table is missing: re-evaluating the open drifts after the reload fails.
+    const { doc, tables } = await freshTables();
+    const lines: string[] = [];
+    const server = await serve({
+      statePaths: [dir],
+      dynamo: { doc, tables: { ...tables, drifts: `${tables.drifts}-missing` } },
+      logger: createLogger('info', lineSink(lines)),
+    });
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { serial: number };
+    state.serial += 1;
+    writeFileSync(stateFile, JSON.stringify(state));
+    await expect
+      .poll(() => lines.filter((line) => line.includes('state reload failed')), { timeout: 10_000 })
+      .toEqual([expect.stringMatching(/"error":".*(not found|non-existent)/i)]);
+    expect((await send(server.url, 'GET', '/config.json')).status).toBe(200);
   });
 });
