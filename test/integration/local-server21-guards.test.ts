@@ -646,6 +646,23 @@ describe('requests no URL can be made of, and faults', () => {
     expect(fields.error).toMatch(/^Error: EIO[^\n]*\n\s+at /);
   });
 
+  it('logs a request whose body the client stopped sending, and answers it no 413', async () => {
+    const lines: string[] = [];
+    const server = await serve({ maxBodyBytes: 4096, logger: createLogger('info', lineSink(lines)) });
+    // Half of a declared 100 bytes, then the client goes.
+    await new Promise<void>((resolve) => {
+      const socket = connect(server.port, '127.0.0.1', () => {
+        socket.write(
+          `POST /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"Records": [`,
+          () => setImmediate(() => socket.destroy()),
+        );
+      });
+      socket.on('close', () => resolve());
+    });
+    await expect.poll(() => lines.filter((line) => line.includes('request failed')).length).toBe(1);
+    expect(lines.find((line) => line.includes('request failed'))).toContain('"url":"/api/v1/events"');
+  });
+
   it('logs a state reload that fails, and goes on serving', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tfdrift-guards-state-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
