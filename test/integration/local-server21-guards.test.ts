@@ -439,11 +439,13 @@ describe('starting and closing', () => {
     const server = await serve();
     const ws = new WebSocket(wsUrl(server));
     await new Promise((resolve) => ws.once('message', resolve));
-    const ended = new Promise<boolean>((resolve) => ws.once('close', () => resolve(true)));
+    const ended = new Promise<[number, string]>((resolve) =>
+      ws.once('close', (code, reason) => resolve([code, String(reason)])),
+    );
     const first = server.close();
     expect(server.close()).toBe(first);
     await first;
-    expect(await ended).toBe(true);
+    expect(await ended).toEqual([1001, 'server shutting down']);
     await expect(send(server.url, 'GET', '/health')).rejects.toThrow(/ECONNREFUSED/);
   });
 });
@@ -683,5 +685,66 @@ describe('requests no URL can be made of, and faults', () => {
       .poll(() => lines.filter((line) => line.includes('state reload failed')), { timeout: 10_000 })
       .toEqual([expect.stringMatching(/"error":".*(not found|non-existent)/i)]);
     expect((await send(server.url, 'GET', '/config.json')).status).toBe(200);
+  });
+});
+
+describe('closing with work under way', () => {
+  it('cuts off an upload still coming instead of waiting for it', async () => {
+    const server = await serve();
+    const socket = connect(server.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    const cut = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    // "100 Continue" says the server has the request's head and waits for its body.
+    const continued = new Promise<string>((resolve) =>
+      socket.once('data', (chunk) => resolve(String(chunk))),
+    );
+    socket.write(
+      `POST /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n`,
+    );
+    expect(await continued).toMatch(/^HTTP\/1\.1 100 Continue/);
+    socket.write('{"Records": [');
+    await server.close();
+    await cut;
+    expect(socket.destroyed).toBe(true);
+  });
+
+  it('writes the events it processed before it stops, so a restart lists them', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'tfdrift-guards-data-'));
+    cleanups.push(() => rmSync(data, { recursive: true, force: true }));
+    const first = await serve({ dataDir: data, dynamo: undefined });
+    expect((await postEvent(first.url, 1)).status).toBe(200);
+    await first.close();
+    const second = await serve({ dataDir: data, dynamo: undefined });
+    const events = JSON.parse((await send(second.url, 'GET', '/api/v1/events')).text) as {
+      items: { eventId: string }[];
+    };
+    expect(events.items.map((e) => e.eventId)).toEqual([suspendEvent(1).eventID]);
+  });
+
+  it('gives webhook deliveries still waiting a grace period, then logs what it abandons', async () => {
+    const got: string[] = [];
+    const silentReceiver = createServer((req) => {
+      req.on('data', () => undefined);
+      req.on('end', () => got.push(req.url ?? ''));
+    });
+    await new Promise<void>((ok) => silentReceiver.listen(0, '127.0.0.1', ok));
+    cleanups.push(() => {
+      silentReceiver.closeAllConnections();
+      return new Promise((ok) => silentReceiver.close(ok));
+    });
+    const lines: string[] = [];
+    const server = await serve({
+      webhooks: [`http://127.0.0.1:${(silentReceiver.address() as AddressInfo).port}/hook`],
+      webhookSecret: 'guards-secret',
+      logger: createLogger('info', lineSink(lines)),
+    });
+    expect((await postEvent(server.url, 1)).status).toBe(200);
+    expect((await postEvent(server.url, 2)).status).toBe(200);
+    // The first delivery is under way (and never answered); the second waits behind it.
+    await expect.poll(() => got.length).toBe(1);
+    await server.close();
+    const abandoned = lines.filter((line) => line.includes('deliveries abandoned at shutdown'));
+    expect(abandoned).toHaveLength(1);
+    expect(abandoned[0]).toContain('"count":1');
   });
 });
