@@ -11,6 +11,10 @@
 // then bench/cold-start.ts): NodejsFunction with these same options but the plugin builds a 498.7 KB
 // detect function (target ≤ 450) importing in 1.33x its SDK clients' CPU time (this build: 442 KB,
 // 1.15x); with NodejsFunction's defaults (SDK from the runtime) 87 KB but 5.2x.
+// The build is also split (NodejsFunction writes one file): without chunks, esbuild wraps every SDK
+// module an `import()` reaches (182 of them) in a lazy initialiser, which costs the SDK floor's cold
+// import ~3 ms of CPU, 7% (bench/cold-start.ts floor vs splitFloor); and the detect function's SNS
+// and EventBridge clients are a chunk its first drift loads (lambdas/handlers/runtime/drift-outputs.ts).
 // The compiled rule set (rules/rules.json, ~500 KB and growing with the rules) is data, not code: it
 // is copied beside the bundle; a cold start only checks it is there; the first event that needs a
 // rule reads and indexes it (one rule per line) and each rule is parsed when an event first needs

@@ -23,6 +23,7 @@ import { NetFold } from '../core/net.js';
 import type { RuleSet } from '../core/rules.js';
 import { buildStateIndex } from '../core/state.js';
 import type { StateIndex } from '../core/state-types.js';
+import { compareText } from '../core/text-order.js';
 import { type Finding, type IgnoreReason, SEVERITIES, type Severity } from '../core/types.js';
 import type { StateDocument } from '../ports.js';
 import {
@@ -93,9 +94,9 @@ export function loadConfigFile(path: string | undefined): DetectConfig {
 /** Sorted the way driftctl sorts: stable across runs and machines. */
 function byTimeThenResource(a: Finding, b: Finding): number {
   return (
-    a.event.time.localeCompare(b.event.time) ||
-    a.event.id.localeCompare(b.event.id) ||
-    (a.resource.address ?? a.resource.id ?? '').localeCompare(b.resource.address ?? b.resource.id ?? '')
+    compareText(a.event.time, b.event.time) ||
+    compareText(a.event.id, b.event.id) ||
+    compareText(a.resource.address ?? a.resource.id ?? '', b.resource.address ?? b.resource.id ?? '')
   );
 }
 

@@ -123,6 +123,21 @@ export interface RunningServer {
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
+/** The request's path and query; null for a target no URL can be made of (such as "//"). */
+function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://local');
+  } catch {
+    return null;
+  }
+}
+
+const MALFORMED_TARGET: Refusal = {
+  status: 400,
+  code: 'bad_request',
+  message: 'malformed request target: send a path such as /api/v1/drifts',
+};
+
 /** The DynamoDB given (left running on close), or a dynalite of the server's own under the data folder. */
 async function openDynamo(
   given: ServerOptions['dynamo'],
@@ -227,43 +242,34 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     maxBodyBytes: maxBody,
   });
 
-  try {
-    await state.reload();
-  } catch (error) {
-    logger.error('state could not be loaded', { error: (error as Error).message });
-  }
+  // Never rejects: a state source that fails is an error of the index, which /health and /api/v1/state show.
+  await state.reload();
 
   // The header everywhere; ?token= only on the WebSocket, which browsers cannot give headers.
   const authorized = (req: IncomingMessage, url: URL | null): boolean => {
     if (!token) return true;
     const header = req.headers.authorization;
     const given = header?.startsWith('Bearer ') ? header.slice(7) : (url?.searchParams.get('token') ?? null);
-    return given !== null && given !== undefined && timingSafeEqual(digest(given), digest(token));
+    return given !== null && timingSafeEqual(digest(given), digest(token));
   };
 
   /** Without the token (when one is set), only up or down: the details name state paths. */
   async function health(res: ServerResponse, detailed: boolean): Promise<void> {
     const problems: string[] = [];
-    let body: Record<string, unknown> = {};
-    try {
-      const index = await state.current();
-      if (statePaths.length === 0) problems.push('no state given: start with --state PATH');
-      else if (index.files.length === 0) problems.push('no state file loaded');
-      // State errors already start with their file; others are prefixed with it, so each names it once.
-      for (const error of index.errors) {
-        const named = error.message.startsWith(error.file)
-          ? error.message
-          : `${error.file}: ${error.message}`;
-        problems.push(`state ${named}`);
-      }
-      body = {
-        stateFiles: index.files.length,
-        resources: index.resources.length,
-        loadedAt: state.loadedAt()?.toISOString() ?? null,
-      };
-    } catch (error) {
-      problems.push(`state: ${(error as Error).message}`);
+    // Never rejects (a failing source is an error of the index).
+    const index = await state.current();
+    if (statePaths.length === 0) problems.push('no state given: start with --state PATH');
+    else if (index.files.length === 0) problems.push('no state file loaded');
+    // State errors already start with their file; others are prefixed with it, so each names it once.
+    for (const error of index.errors) {
+      const named = error.message.startsWith(error.file) ? error.message : `${error.file}: ${error.message}`;
+      problems.push(`state ${named}`);
     }
+    const body = {
+      stateFiles: index.files.length,
+      resources: index.resources.length,
+      loadedAt: state.loadedAt()?.toISOString() ?? null,
+    };
     try {
       await baseStore.headSeq();
     } catch (error) {
@@ -276,7 +282,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://local');
     const method = req.method ?? 'GET';
     const fail = (status: number, code: string, message: string) =>
       sendJson(res, status, { error: { code, message } }, SECURITY_HEADERS);
@@ -288,6 +293,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     };
     const wrongHost = checkHost(req.headers, allowedHosts);
     if (wrongHost) return refuse(wrongHost);
+    const url = requestUrl(req);
+    if (!url) return refuse(MALFORMED_TARGET);
     if (url.pathname === '/health') return health(res, authorized(req, null));
     if (url.pathname === '/config.json') {
       return sendJson(res, 200, { apiBase: '/api/v1', wsUrl: '/ws', auth: null }, SECURITY_HEADERS);
@@ -343,13 +350,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://local');
+    const url = requestUrl(req);
     const refuse = (status: string) => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (checkHost(req.headers, allowedHosts) || checkOrigin(req.headers, allowedOrigins)) {
       return refuse('403 Forbidden');
     }
+    if (!url) return refuse('400 Bad Request');
     if (url.pathname !== '/ws') return refuse('404 Not Found');
     if (!authorized(req, url)) return refuse('401 Unauthorized');
     let since: number | undefined;

@@ -4,8 +4,19 @@
 // in which order, with which headers; the WebSocket upgrade's refusals; /health's details; the URLs it
 // reports; what closing it stops.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createHmac } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, type IncomingHttpHeaders, request } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -15,6 +26,7 @@ import WebSocket from 'ws';
 import { createLogger } from '../../lambdas/local/logger.js';
 import { type RunningServer, type ServerOptions, startServer } from '../../lambdas/local/server.js';
 import { fixturePath, STATE_NAME, suspendEvent } from '../support/hostile-fixtures.js';
+import { connectLive } from '../support/live-client.js';
 import { sharedDynamo } from '../support/shared-dynamo.js';
 
 const freshTables = sharedDynamo();
@@ -96,6 +108,25 @@ function upgrade(
     ws.on('error', () => undefined);
   });
 }
+/** Sends `text` as it is on a new connection: the status line of the answer. */
+function sendRaw(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    let got = '';
+    socket.on('data', (chunk) => {
+      got += String(chunk);
+    });
+    socket.on('close', () => resolve(got.split('\r\n')[0]));
+    socket.on('error', reject);
+  });
+}
+
+/** A log stream whose lines land in `lines`. */
+function lineSink(lines: string[]): PassThrough {
+  const log = new PassThrough();
+  log.on('data', (chunk) => lines.push(...String(chunk).split('\n').filter(Boolean)));
+  return log;
+}
 const wsUrl = (server: RunningServer, query = '') => `${server.url.replace('http', 'ws')}/ws${query}`;
 
 describe('which requests reach the API', () => {
@@ -168,7 +199,7 @@ describe('which requests reach the API', () => {
     const read = await send(server.url, 'GET', '/api/v1/drifts', { authorization: 'Bearer guards-token-2' });
     const inQuery = await send(server.url, 'GET', '/api/v1/drifts?token=guards-token-2');
     const otherScheme = await send(server.url, 'GET', '/api/v1/drifts', {
-      authorization: 'Token guards-token-2',
+      authorization: 'Token: guards-token-2',
     });
     expect([read.status, inQuery.status, otherScheme.status]).toEqual([200, 401, 401]);
   });
@@ -224,6 +255,10 @@ describe('which requests reach the API', () => {
     expect(errorOf(await send(server.url, 'GET', longPath)).message).toBe(
       `no such file: ${longPath.slice(0, 200)}`,
     );
+    const page = await send(server.url, 'GET', '/index.html');
+    const pageHead = await send(server.url, 'HEAD', '/index.html');
+    expect([page.status, pageHead.status]).toEqual([200, 200]);
+    expect([page.text, pageHead.text]).toEqual(['<!doctype html><title>tfdrift</title>', '']);
     const posted = await send(server.url, 'POST', '/index.html', JSON_TYPE, '{}');
     expect(posted.status).toBe(404);
     expect(errorOf(posted).message).toBe('no such endpoint: POST /index.html');
@@ -294,7 +329,8 @@ describe('the WebSocket upgrade', () => {
 
   it('closes a dashboard with 1011 when its replay cannot be read', async () => {
     const dynamo = await freshTables();
-    const server = await serve({ dynamo });
+    const lines: string[] = [];
+    const server = await serve({ dynamo, logger: createLogger('info', lineSink(lines)) });
     expect((await postEvent(server.url, 1)).status).toBe(200);
     await dynamo.doc.send(new DeleteTableCommand({ TableName: dynamo.tables.drifts }));
     const closed = await new Promise<{ code: number; reason: string; types: string[] }>((resolve) => {
@@ -304,6 +340,9 @@ describe('the WebSocket upgrade', () => {
       ws.on('close', (code, reason) => resolve({ code, reason: String(reason), types }));
     });
     expect(closed).toEqual({ code: 1011, reason: 'replay failed', types: ['hello'] });
+    const logged = lines.filter((line) => line.includes('live feed replay failed'));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/"error":".*(not found|non-existent)/i);
   });
 });
 
@@ -323,6 +362,10 @@ describe('/health', () => {
       demo: true,
     });
     expect(holder.headers['x-frame-options']).toBe('DENY');
+    const state = await send(server.url, 'GET', '/api/v1/state', {
+      authorization: 'Bearer guards-health-token',
+    });
+    expect(JSON.parse(state.text)).toMatchObject({ loadedAt: details.loadedAt, resources: 15 });
   });
 
   it('is degraded, and says why, with no state given, with a state folder holding none, and without its store', async () => {
@@ -331,7 +374,7 @@ describe('/health', () => {
     // A store whose drift table does not exist: the server starts, and says so.
     const { doc, tables } = await freshTables();
     const [none, noFiles, storeless] = await Promise.all([
-      serve({ statePaths: [] }),
+      serve({ statePaths: undefined }),
       serve({ statePaths: [empty] }),
       serve({ dynamo: { doc, tables: { ...tables, drifts: `${tables.drifts}-missing` } } }),
     ]);
@@ -388,6 +431,7 @@ describe('starting and closing', () => {
     const first = await serve();
     await expect(serve({ port: first.port, dataDir: data, dynamo: undefined })).rejects.toThrow(/EADDRINUSE/);
     const second = await serve({ dataDir: data, dynamo: undefined });
+    expect(existsSync(join(data, 'dynamodb'))).toBe(true);
     expect((await send(second.url, 'GET', '/api/v1/summary')).status).toBe(200);
   });
 
@@ -395,11 +439,312 @@ describe('starting and closing', () => {
     const server = await serve();
     const ws = new WebSocket(wsUrl(server));
     await new Promise((resolve) => ws.once('message', resolve));
-    const ended = new Promise<boolean>((resolve) => ws.once('close', () => resolve(true)));
+    const ended = new Promise<[number, string]>((resolve) =>
+      ws.once('close', (code, reason) => resolve([code, String(reason)])),
+    );
     const first = server.close();
     expect(server.close()).toBe(first);
     await first;
-    expect(await ended).toBe(true);
+    expect(await ended).toEqual([1001, 'server shutting down']);
     await expect(send(server.url, 'GET', '/health')).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+/** An HTTP receiver on loopback that answers 200 and keeps every request; closed after the test. */
+async function receiver(
+  status = 200,
+): Promise<{ url: string; got: { headers: IncomingHttpHeaders; body: string }[] }> {
+  const got: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const http = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += String(chunk);
+    });
+    req.on('end', () => {
+      got.push({ headers: req.headers, body });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((ok) => http.listen(0, '127.0.0.1', ok));
+  cleanups.push(() => new Promise((ok) => http.close(ok)));
+  return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/hook`, got };
+}
+
+describe('what the server tells others', () => {
+  it('posts each new drift to its webhooks, signed, and to Slack with a link to its dashboard', async () => {
+    const hook = await receiver();
+    const slack = await receiver();
+    const server = await serve({
+      webhooks: [hook.url],
+      webhookSecret: 'guards-secret',
+      slackWebhooks: [slack.url],
+    });
+    expect((await postEvent(server.url, 1)).status).toBe(200);
+    await expect.poll(() => [hook.got.length, slack.got.length]).toEqual([1, 1]);
+    const [delivery] = hook.got;
+    expect(delivery.headers['user-agent']).toBe('tfdrift-webhook');
+    expect(delivery.headers['x-tfdrift-signature']).toBe(
+      `sha256=${createHmac('sha256', 'guards-secret').update(delivery.body).digest('hex')}`,
+    );
+    const event = JSON.parse(delivery.body) as { 'detail-type': string; detail: { event: { id: string } } };
+    expect(event['detail-type']).toBe('Drift Detected');
+    expect(event.detail.event.id).toBe(suspendEvent(1).eventID);
+    expect(delivery.body).toContain(`${server.url}/#drift=`);
+    expect(slack.got[0].body).toContain(`${server.url}/#drift=`);
+  });
+
+  it('retries a failing webhook as its delivery options say, and logs giving up', async () => {
+    const failing = await receiver(503);
+    const lines: string[] = [];
+    const server = await serve({
+      webhooks: [failing.url],
+      delivery: { maxAttempts: 2, baseDelayMs: 5 },
+      logger: createLogger('info', lineSink(lines)),
+    });
+    expect((await postEvent(server.url, 1)).status).toBe(200);
+    await expect.poll(() => lines.some((line) => line.includes('delivery failed: giving up'))).toBe(true);
+    expect(failing.got).toHaveLength(2);
+  });
+
+  it('will not start with a webhook that is not a URL', async () => {
+    await expect(serve({ webhooks: ['not a url'] })).rejects.toThrow(/not a URL: "not a url"/);
+    await expect(serve({ slackWebhooks: ['ftp://chat.example/x'] })).rejects.toThrow(
+      /must be an http\(s\) URL/,
+    );
+  });
+
+  it('tells live dashboards when the state files change, with their counts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfdrift-guards-state-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const stateFile = join(dir, 'app.tfstate');
+    copyFileSync(fixturePath(STATE_NAME), stateFile);
+    const server = await serve({ statePaths: [dir] });
+    const live = await connectLive(server.url);
+    cleanups.push(() => live.close());
+    await live.waitFor((m) => m.type === 'hello');
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { serial: number };
+    state.serial += 1;
+    writeFileSync(stateFile, JSON.stringify(state));
+    writeFileSync(join(dir, 'broken.tfstate'), '{ not json');
+    const [message] = await live.waitFor((m) => m.type === 'state' && m.errors === 1, 1, 10_000);
+    expect(message).toEqual({
+      type: 'state',
+      files: 1,
+      resources: 15,
+      errors: 1,
+      at: expect.stringMatching(/^\d{4}-/),
+    });
+  });
+
+  it('logs what it read from an events folder: where from, how many, new drifts, errors', async () => {
+    const events = mkdtempSync(join(tmpdir(), 'tfdrift-guards-events-'));
+    cleanups.push(() => rmSync(events, { recursive: true, force: true }));
+    mkdirSync(join(events, 'trail'), { recursive: true });
+    writeFileSync(
+      join(events, 'trail', 'one.json'),
+      JSON.stringify({
+        Records: [
+          suspendEvent(1),
+          suspendEvent(2),
+          { eventVersion: '1.08', eventSource: 's3.amazonaws.com' },
+        ],
+      }),
+    );
+    // A file with no record: nothing to report for it.
+    writeFileSync(join(events, 'trail', 'empty.json'), JSON.stringify({ Records: [] }));
+    // With no data folder, what was read is remembered nowhere (not in ./.tfdrift of the working folder).
+    const memory = join(process.cwd(), '.tfdrift', 'processed-event-files.json');
+    const memoryBefore = existsSync(memory) ? readFileSync(memory, 'utf8') : null;
+    const lines: string[] = [];
+    const server = await serve({
+      eventPaths: [events],
+      logger: createLogger('info', lineSink(lines)),
+      pollMs: 20,
+    });
+    await server.eventsReady;
+    expect(existsSync(memory) ? readFileSync(memory, 'utf8') : null).toBe(memoryBefore);
+    const read = lines.filter((line) => line.includes('events read'));
+    expect(read).toHaveLength(1);
+    const fields = JSON.parse(read[0].slice(read[0].indexOf('{'))) as Record<string, unknown>;
+    expect(fields).toEqual({
+      origin: expect.stringContaining('one.json'),
+      processed: 2,
+      newDrifts: 2,
+      errors: 0,
+    });
+  });
+});
+
+describe('console alerts on a terminal', () => {
+  it('are painted when stdout is a terminal, and plain with NO_COLOR set', async () => {
+    const stdout = process.stdout;
+    const saved = { write: stdout.write, isTTY: stdout.isTTY, noColor: process.env.NO_COLOR };
+    cleanups.push(() => {
+      stdout.write = saved.write;
+      stdout.isTTY = saved.isTTY;
+      if (saved.noColor === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = saved.noColor;
+    });
+    // The server decides when it starts: a terminal without NO_COLOR, then one with it.
+    stdout.isTTY = true;
+    delete process.env.NO_COLOR;
+    const painted = await serve({ alertsOut: undefined });
+    process.env.NO_COLOR = '1';
+    const plain = await serve({ alertsOut: undefined });
+    const alertOf = async (server: RunningServer, n: number) => {
+      let written = '';
+      stdout.write = ((chunk: unknown) => {
+        written += String(chunk);
+        return true;
+      }) as typeof stdout.write;
+      const posted = await postEvent(server.url, n);
+      stdout.write = saved.write;
+      expect(posted.status).toBe(200);
+      return written;
+    };
+    const coloured = await alertOf(painted, 1);
+    const uncoloured = await alertOf(plain, 2);
+    expect(coloured).toContain('Drift id:');
+    expect(coloured).toContain('\u001b[');
+    expect(uncoloured).toContain('Drift id:');
+    expect(uncoloured).not.toContain('\u001b[');
+  });
+});
+
+describe('requests no URL can be made of, and faults', () => {
+  it('answers a request target such as // with 400, on HTTP and on the WebSocket upgrade, and stays up', async () => {
+    const server = await serve();
+    const host = `Host: 127.0.0.1:${server.port}`;
+    const plain = await sendRaw(server.port, `GET // HTTP/1.1\r\n${host}\r\nConnection: close\r\n\r\n`);
+    const upgraded = await sendRaw(
+      server.port,
+      `GET // HTTP/1.1\r\n${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+    );
+    expect([plain, upgraded]).toEqual(['HTTP/1.1 400 Bad Request', 'HTTP/1.1 400 Bad Request']);
+    const body = await send(server.url, 'GET', '//', {});
+    expect(errorOf(body)).toEqual({
+      code: 'bad_request',
+      message: expect.stringContaining('malformed request target'),
+    });
+    expect(body.headers.connection).toBe('close');
+    expect((await send(server.url, 'GET', '/api/v1/summary')).status).toBe(200);
+  });
+
+  it('answers 500 and logs the failure when a dashboard file cannot be read', async () => {
+    // A file the kernel refuses to read: Linux's /proc/self/mem (a regular file; reading it fails with EIO).
+    const web = mkdtempSync(join(tmpdir(), 'tfdrift-guards-web-'));
+    cleanups.push(() => rmSync(web, { recursive: true, force: true }));
+    writeFileSync(join(web, 'index.html'), '<!doctype html><title>tfdrift</title>');
+    symlinkSync('/proc/self/mem', join(web, 'unreadable.js'));
+    const lines: string[] = [];
+    const server = await serve({ webRoot: web, logger: createLogger('info', lineSink(lines)) });
+    const answer = await send(server.url, 'GET', '/unreadable.js?v=1');
+    expect(answer.status).toBe(500);
+    expect(errorOf(answer)).toEqual({ code: 'internal', message: 'internal error (see the server log)' });
+    const failed = lines.filter((line) => line.includes('request failed'));
+    expect(failed).toHaveLength(1);
+    const fields = JSON.parse(failed[0].slice(failed[0].indexOf('{'))) as { url: string; error: string };
+    expect(fields.url).toBe('/unreadable.js?v=1');
+    expect(fields.error).toMatch(/^Error: EIO[^\n]*\n\s+at /);
+  });
+
+  it('logs a request whose body the client stopped sending, and answers it no 413', async () => {
+    const lines: string[] = [];
+    const server = await serve({ maxBodyBytes: 4096, logger: createLogger('info', lineSink(lines)) });
+    // Half of a declared 100 bytes, then the client goes.
+    await new Promise<void>((resolve) => {
+      const socket = connect(server.port, '127.0.0.1', () => {
+        socket.write(
+          `POST /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"Records": [`,
+          () => setImmediate(() => socket.destroy()),
+        );
+      });
+      socket.on('close', () => resolve());
+    });
+    await expect.poll(() => lines.filter((line) => line.includes('request failed')).length).toBe(1);
+    expect(lines.find((line) => line.includes('request failed'))).toContain('"url":"/api/v1/events"');
+  });
+
+  it('logs a state reload that fails, and goes on serving', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfdrift-guards-state-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const stateFile = join(dir, 'app.tfstate');
+    copyFileSync(fixturePath(STATE_NAME), stateFile);
+    // The drift table is missing: re-evaluating the open drifts after the reload fails.
+    const { doc, tables } = await freshTables();
+    const lines: string[] = [];
+    const server = await serve({
+      statePaths: [dir],
+      dynamo: { doc, tables: { ...tables, drifts: `${tables.drifts}-missing` } },
+      logger: createLogger('info', lineSink(lines)),
+    });
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { serial: number };
+    state.serial += 1;
+    writeFileSync(stateFile, JSON.stringify(state));
+    await expect
+      .poll(() => lines.filter((line) => line.includes('state reload failed')), { timeout: 10_000 })
+      .toEqual([expect.stringMatching(/"error":".*(not found|non-existent)/i)]);
+    expect((await send(server.url, 'GET', '/config.json')).status).toBe(200);
+  });
+});
+
+describe('closing with work under way', () => {
+  it('cuts off an upload still coming instead of waiting for it', async () => {
+    const server = await serve();
+    const socket = connect(server.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    const cut = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    // "100 Continue" says the server has the request's head and waits for its body.
+    const continued = new Promise<string>((resolve) =>
+      socket.once('data', (chunk) => resolve(String(chunk))),
+    );
+    socket.write(
+      `POST /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n`,
+    );
+    expect(await continued).toMatch(/^HTTP\/1\.1 100 Continue/);
+    socket.write('{"Records": [');
+    await server.close();
+    await cut;
+    expect(socket.destroyed).toBe(true);
+  });
+
+  it('writes the events it processed before it stops, so a restart lists them', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'tfdrift-guards-data-'));
+    cleanups.push(() => rmSync(data, { recursive: true, force: true }));
+    const first = await serve({ dataDir: data, dynamo: undefined });
+    expect((await postEvent(first.url, 1)).status).toBe(200);
+    await first.close();
+    const second = await serve({ dataDir: data, dynamo: undefined });
+    const events = JSON.parse((await send(second.url, 'GET', '/api/v1/events')).text) as {
+      items: { eventId: string }[];
+    };
+    expect(events.items.map((e) => e.eventId)).toEqual([suspendEvent(1).eventID]);
+  });
+
+  it('gives webhook deliveries still waiting a grace period, then logs what it abandons', async () => {
+    const got: string[] = [];
+    const silentReceiver = createServer((req) => {
+      req.on('data', () => undefined);
+      req.on('end', () => got.push(req.url ?? ''));
+    });
+    await new Promise<void>((ok) => silentReceiver.listen(0, '127.0.0.1', ok));
+    cleanups.push(() => {
+      silentReceiver.closeAllConnections();
+      return new Promise((ok) => silentReceiver.close(ok));
+    });
+    const lines: string[] = [];
+    const server = await serve({
+      webhooks: [`http://127.0.0.1:${(silentReceiver.address() as AddressInfo).port}/hook`],
+      webhookSecret: 'guards-secret',
+      logger: createLogger('info', lineSink(lines)),
+    });
+    expect((await postEvent(server.url, 1)).status).toBe(200);
+    expect((await postEvent(server.url, 2)).status).toBe(200);
+    // The first delivery is under way (and never answered); the second waits behind it.
+    await expect.poll(() => got.length).toBe(1);
+    await server.close();
+    const abandoned = lines.filter((line) => line.includes('deliveries abandoned at shutdown'));
+    expect(abandoned).toHaveLength(1);
+    expect(abandoned[0]).toContain('"count":1');
   });
 });

@@ -73,8 +73,11 @@ export async function startLocalDynamo(options: { path?: string } = {}): Promise
   const close = () =>
     (closed ??= (async () => {
       client.destroy();
+      // A request still under way when the database closes can end the worker with an error
+      // ("Database is not open") before it answers: closed either way.
       await new Promise<void>((resolve) => {
         worker.once('message', () => resolve());
+        worker.once('exit', () => resolve());
         worker.postMessage('close');
       });
       await worker.terminate();
