@@ -17,7 +17,7 @@ import { loadRulesFromDir } from '../adapters/local/rule-files.js';
 import { normaliseRecord } from '../core/cloudtrail.js';
 import { type DetectConfig, parseConfig, withIgnoredPrincipals } from '../core/config.js';
 import { type AttributeEffect, type DetectContext, detectEvent } from '../core/detect.js';
-import { ConfigError, StateError } from '../core/errors.js';
+import { ConfigError, recordErrorMessage, StateError } from '../core/errors.js';
 import { FingerprintSet } from '../core/fingerprints.js';
 import { NetFold } from '../core/net.js';
 import type { RuleSet } from '../core/rules.js';
@@ -240,7 +240,7 @@ async function scanBatches(
         }
         processed = detectEvent(event, ctx, effects);
       } catch (error) {
-        errors.push({ origin: input.origin, message: (error as Error).message });
+        errors.push({ origin: input.origin, message: recordErrorMessage(error) });
         continue;
       }
       events++;

@@ -5,6 +5,7 @@ import { extractEach, normaliseRecord } from '../core/cloudtrail.js';
 import type { DetectConfig } from '../core/config.js';
 import { type DetectContext, type DetectError, detectEvent } from '../core/detect.js';
 import { type DriftEvent, driftDetectedEvent, driftStatusChangedEvent } from '../core/drift-events.js';
+import { recordErrorMessage } from '../core/errors.js';
 import { stableHash } from '../core/hash.js';
 import { scrubSecrets } from '../core/redact.js';
 import { eventFilter, type RuleSet } from '../core/rules.js';
@@ -322,7 +323,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
       } catch (error) {
         // A record extractEach accepted can still break the matcher (e.g. nested too deeply to walk).
         const id = record.eventID;
-        errors.push({ eventId: typeof id === 'string' ? id : null, message: (error as Error).message });
+        errors.push({ eventId: typeof id === 'string' ? id : null, message: recordErrorMessage(error) });
       }
     }
     const findings: Finding[] = [];
