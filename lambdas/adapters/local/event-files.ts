@@ -280,10 +280,24 @@ const EVENT_FILE_RE = /\.(?:json|jsonl|ndjson)(?:\.gz)?$|\.gz$/i;
 const BATCH = 1000;
 
 /**
- * Output piece size of a whole-file gunzip. zlib's default (16 KiB) makes a 2 MB log ~130 callbacks
- * and copies; 1 MiB pieces cut its CPU by about a third (measured on trail files of 300–3,000 records).
+ * Smallest output piece of a whole-file gunzip. zlib's default (16 KiB) makes a 2 MB log ~130
+ * callbacks and copies; 1 MiB pieces cut its CPU by about a third (trail files of 300–3,000 records).
  */
 const GUNZIP_CHUNK = 1024 * 1024;
+
+/**
+ * The output piece size for gunzipping these bytes: the size gzip's trailer gives (ISIZE, the
+ * uncompressed length mod 2^32) and a little, so the text comes out as one piece, neither copied
+ * into a whole nor held as pieces until a collection frees them (a trail file: 3 MB instead of
+ * 7 MB of buffers). A trailer that lies only costs more pieces: never more than MAX_GUNZIP_CHUNK.
+ */
+function gunzipChunk(bytes: Buffer): number {
+  const size = bytes.length >= 18 ? bytes.readUInt32LE(bytes.length - 4) : 0;
+  return Math.min(MAX_GUNZIP_CHUNK, Math.max(GUNZIP_CHUNK, size + 64));
+}
+
+/** The largest output piece asked for (a larger text comes in pieces of this size). */
+const MAX_GUNZIP_CHUNK = 64 * 1024 * 1024;
 
 const NO_EVENT_FILES =
   'no CloudTrail log files found in this folder or below (looked for .json, .jsonl, .ndjson and .gz files)';
@@ -497,13 +511,16 @@ class ReaderThreads {
   }
 }
 
+/** A source the scanning thread claimed, and its file's bytes as read (readBytes). */
+interface OwnSource {
+  readonly source: EventSource;
+  readonly read: Promise<ReadBytes> | undefined;
+}
+
 /** Sources read by the scanning thread itself, each claimed while it waited for the readers. */
 class OwnReads {
   private readonly sources: AsyncGenerator<EventSource>;
-  private readonly claimed = new Map<
-    number,
-    { source: EventSource; loaded: Promise<Loaded> | undefined } | null
-  >();
+  private readonly claimed = new Map<number, OwnSource | null>();
 
   constructor(paths: readonly string[]) {
     this.sources = eventSources(paths);
@@ -513,28 +530,33 @@ class OwnReads {
     return this.claimed.size;
   }
 
-  /** Claims the next unclaimed source and starts loading it (null: there is none, the input ended). */
+  /**
+   * Claims the next unclaimed source and starts reading its bytes (null: there is none, the input
+   * ended). They are gunzipped only when its turn comes: a text held a while on this thread outlives
+   * a collection and stays, with the state's index, until a full one (~3 MB a log file).
+   */
   async claim(claims: Int32Array): Promise<void> {
     const unit = Atomics.add(claims, 0, 1);
     let step = await this.sources.next();
     while (!step.done && step.value.unit < unit) step = await this.sources.next();
-    this.claimed.set(unit, step.done ? null : { source: step.value, loaded: loadSource(step.value) });
+    const source = step.done ? null : step.value;
+    this.claimed.set(unit, source && { source, read: 'file' in source ? readBytes(source.file) : undefined });
   }
 
   /** Source `unit` if this thread claimed it (null: it is past the end), else undefined. */
-  take(unit: number): { source: EventSource; loaded: Promise<Loaded> | undefined } | null | undefined {
+  take(unit: number): OwnSource | null | undefined {
     const own = this.claimed.get(unit);
     this.claimed.delete(unit);
     return own;
   }
 
   close(): void {
-    for (const own of this.claimed.values()) own?.loaded?.catch(() => undefined);
+    for (const own of this.claimed.values()) own?.read?.catch(() => undefined);
     void this.sources.return(undefined);
   }
 }
 
-/** Sources the scanning thread reads ahead of its turn while it waits (their texts are held). */
+/** Sources the scanning thread claims ahead of its turn while it waits (their bytes are held). */
 const OWN_AHEAD = 2;
 
 /**
@@ -582,7 +604,8 @@ export function startReadingAside(
         }
         if (mine === null) break;
         if (mine) {
-          for await (const batch of sourceBatches(mine.source, mine.loaded, {}, BATCH))
+          const loaded = mine.read?.then(decode);
+          for await (const batch of sourceBatches(mine.source, loaded, {}, BATCH))
             yield prepareBatch(batch, seen, config);
           continue;
         }
@@ -717,22 +740,33 @@ async function* sourceBatches(
  * streamed (a damaged gzip then yields what it can and one error).
  */
 async function load(path: string): Promise<Loaded> {
-  let bytes: Buffer | null = null;
-  let gzipped: boolean;
+  return decode(await readBytes(path));
+}
+
+/** A file as read from disk: its bytes (whole files), or to be streamed, or why it cannot be read. */
+type ReadBytes = Exclude<Loaded, { kind: 'text' }> | { readonly kind: 'bytes'; readonly bytes: Buffer };
+
+async function readBytes(path: string): Promise<ReadBytes> {
   try {
     const streamed = /\.(?:jsonl|ndjson)(?:\.gz)?$/i.test(path) || (await stat(path)).size > WHOLE_FILE_LIMIT;
-    if (streamed) gzipped = await hasGzipMagic(path);
-    else {
-      bytes = await readFileBytes(path);
-      gzipped = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-    }
+    if (streamed) return { kind: 'stream', gzipped: await hasGzipMagic(path) };
+    return { kind: 'bytes', bytes: await readFileBytes(path) };
   } catch (err) {
     return { kind: 'error', error: reason(err) };
   }
-  if (!bytes) return { kind: 'stream', gzipped };
+}
+
+/** A whole file's text, gunzipped when it is gzip; a damaged gzip is streamed (what it can give). */
+async function decode(read: ReadBytes): Promise<Loaded> {
+  if (read.kind !== 'bytes') return read;
+  const { bytes } = read;
+  const gzipped = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
   if (!gzipped) return { kind: 'text', text: bytes.toString('utf8') };
   try {
-    return { kind: 'text', text: (await gunzipAsync(bytes, { chunkSize: GUNZIP_CHUNK })).toString('utf8') };
+    return {
+      kind: 'text',
+      text: (await gunzipAsync(bytes, { chunkSize: gunzipChunk(bytes) })).toString('utf8'),
+    };
   } catch {
     return { kind: 'stream', gzipped };
   }
