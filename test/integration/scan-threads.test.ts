@@ -67,14 +67,16 @@ beforeAll(() => {
     .resources.filter((r) => r.id && EC2_TYPES.has(r.type))
     .map((r) => ({ type: r.type, id: r.id as string }));
 
-  // Twelve log files of 150–400 records, a fifth of them hand-made writes (drift in every file).
+  // Twelve log files of 150–400 records: hand-made writes are a third of every fourth file's records
+  // and 3% of the others' (drift in many files, little enough overall for the scanning thread to
+  // read files itself while it waits: startReadingAside's HELP_BELOW).
   mkdirSync(trail, { recursive: true });
   mkdirSync(extra, { recursive: true });
   const files: Record<string, unknown>[][] = [];
   let i = 0;
   for (let f = 0; f < 12; f++) {
     const records = Array.from({ length: 150 + ((f * 97) % 250) }, () =>
-      generateEvent(i++, targets, { handWrites: 0.2 }),
+      generateEvent(i++, targets, { handWrites: f % 4 === 0 ? 0.33 : 0.03 }),
     );
     files.push(records);
     for (const r of records) fileOf.set(r.eventID as string, f);
@@ -178,11 +180,13 @@ describe('scan on reader threads', () => {
     const report = JSON.parse(inProcess.net.stdout);
     expect(report.summary.duplicates).toBeGreaterThan(200);
     expect(report.summary.findings).toBeGreaterThan(50);
-    // Drift in every log file of the trail (per event: each finding names its event).
+    // Drift in most log files of the trail (per event: each finding names its event).
     const drifting = JSON.parse(inProcess.perEvent.stdout).findings.map((f: { event: { id: string } }) =>
       fileOf.get(f.event.id),
     );
-    expect(new Set(drifting.filter((f: number | undefined) => f !== undefined)).size).toBe(12);
+    expect(new Set(drifting.filter((f: number | undefined) => f !== undefined)).size).toBeGreaterThanOrEqual(
+      9,
+    );
     const errors = inProcess.net.stderr.split('\n').filter(Boolean);
     expect(errors.some((line) => line.includes('c-corrupt.json.gz'))).toBe(true);
     expect(errors.some((line) => line.includes('d-truncated.json.gz'))).toBe(true);
