@@ -639,9 +639,10 @@ function withSplitsMarked(
 ): readonly MarkedSpec[] {
   if (!specs.some((spec) => spec.splitInto)) return specs;
   return specs.map((spec) => {
-    if (!spec.splitInto) return spec;
-    const held = resolveIdentities(spec.splitInto.identity, event.raw).some(
-      (group) => lookUp(ctx.state, group, spec.splitInto?.types ?? [], event).length > 0,
+    const split = spec.splitInto;
+    if (!split) return spec;
+    const held = resolveIdentities(split.identity, event.raw).some(
+      (group) => lookUp(ctx.state, group, split.types, event).length > 0,
     );
     return held ? { ...spec, heldBySplit: true } : spec;
   });
@@ -762,9 +763,10 @@ function compareAttributes(
         const current = tagMap(expectedRaw);
         const only = valuedKeys(value);
         for (const k of tagKeys(value)) {
+          const expected = current[k] ?? null;
           // EC2 DeleteTags naming a value deletes the tag only when it has that value.
-          const kept = only.has(k) && current[k] !== undefined && current[k] !== only.get(k);
-          setTo(`${spec.attribute}.${k}`, current[k] ?? null, kept ? current[k] : null);
+          const kept = only.has(k) && expected !== only.get(k);
+          setTo(`${spec.attribute}.${k}`, expected, kept ? expected : null);
         }
         break;
       }

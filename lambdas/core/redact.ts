@@ -7,10 +7,11 @@ const SECRET_NAME =
   /(password|passwd|passphrase|secret|private_?key|token|credential|api_?key|key_material|connection_string|auth_?string|sasl|ssh_key)/i;
 
 // Names that match SECRET_NAME but hold settings about secrets, not secrets: IMDSv2's `http_tokens`
-// ("required"/"optional"), password policies (lengths, ages, character classes), token lifetimes,
-// and the names/ARNs of Secrets Manager secrets. Showing their values is what makes the drift useful.
+// ("required"/"optional"), password policies (lengths, ages, reuse), token lifetimes, and the
+// names/ARNs of Secrets Manager secrets. Showing their values is what makes the drift useful. Only
+// the secret word needs clearing: `access_token_validity` is shown once `token_validity` is gone.
 const NOT_SECRET_NAMES =
-  /http_?tokens|minimum_?password_?length|password_?reuse_?prevention|max_?password_?age|allow_?users_?to_?change_?password|password_?policy|password_?reset_?required|password_?last_?used|temporary_?password_?validity_?days|hard_?expiry|require_?(lowercase|uppercase|numbers|symbols)_?(characters)?|(access_?|id_?|refresh_?)?token_?validity(_?units)?|token_?version|secret_?(id|arn|name)|secret_?rotation|recovery_?window|no_?password_?required/gi;
+  /http_?tokens|minimum_?password_?length|password_?reuse_?prevention|max_?password_?age|allow_?users_?to_?change_?password|password_?policy|password_?reset_?required|password_?last_?used|temporary_?password_?validity_?days|token_?validity|token_?version|secret_?(id|arn|name)|secret_?rotation|no_?password_?required/gi;
 
 /** True when an attribute path (any segment) names a secret. */
 export function isSecretName(attributePath: string): boolean {
@@ -39,5 +40,6 @@ export function scrubSecrets<T>(value: T, depth = 0): T {
   return value;
 }
 
-// CloudTrail fields whose names look secret but hold identifiers (an idempotency token, a secret's name).
-const IDENTITY_FIELDS = new Set(['clientToken', 'secretId', 'SecretId', 'secretArn', 'secretName', 'Name']);
+// CloudTrail fields whose names look secret but hold identifiers: an idempotency token (a secret's id,
+// ARN and name are cleared by NOT_SECRET_NAMES already).
+const IDENTITY_FIELDS = new Set(['clientToken']);

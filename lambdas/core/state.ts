@@ -73,16 +73,18 @@ function parseJson(text: string, file: string): unknown {
   if (!/\S/.test(text)) {
     throw new StateError(`${file}: empty file (expected a Terraform state; run \`terraform state pull\`)`);
   }
+  // A byte-order mark (editors, PowerShell redirection) is not JSON but loses nothing; positions
+  // are counted without it, as an editor shows them.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    // A byte-order mark (editors, PowerShell redirection) is not JSON but loses nothing.
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return JSON.parse(body);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     // V8 quotes the text around the error; state text may hold secrets, so only the position stays.
     const safe = reason
       .replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '')
       .replace(/\s+/g, ' ');
-    throw new StateError(`${file}: not valid JSON (${safe}${where(text, reason)})`);
+    throw new StateError(`${file}: not valid JSON (${safe}${where(body, reason)})`);
   }
 }
 
@@ -104,13 +106,12 @@ function errorPosition(text: string, reason: string): number | null {
   const explicit = /position (\d+)/.exec(reason);
   if (explicit) return Number(explicit[1]);
   if (reason.startsWith('Unexpected end of JSON input')) return text.length;
-  const quoted = /^Unexpected token .+?, (\.\.\.)?"([\s\S]*)"(\.\.\.)? is not valid JSON$/.exec(reason);
+  // The token may be a line break ('\n'): [\s\S], not `.`.
+  const quoted = /^Unexpected token [\s\S]+?, (\.\.\.)?"([\s\S]*)"(\.\.\.)? is not valid JSON$/.exec(reason);
   if (!quoted) return null;
   const [, before, context, after] = quoted;
-  if (before) {
-    const at = text.indexOf(context);
-    return at === -1 ? null : at + 10;
-  }
+  // V8 quotes the text as it is (no escapes), so the context is always found.
+  if (before) return text.indexOf(context) + 10;
   return after ? context.length - 10 : null;
 }
 

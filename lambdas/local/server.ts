@@ -11,7 +11,7 @@ import { WebSocketServer } from 'ws';
 import { DynamoDriftStore } from '../adapters/aws/dynamo-drift-store.js';
 import { DynamoEventLog } from '../adapters/aws/dynamo-event-log.js';
 import { ConsoleNotifier } from '../adapters/local/console-notifier.js';
-import { startLocalDynamo } from '../adapters/local/dynalite.js';
+import { type LocalDynamo, startLocalDynamo } from '../adapters/local/dynalite.js';
 import {
   type DeliveryOptions,
   fanOutNotifier,
@@ -55,6 +55,13 @@ export interface ServerOptions {
   readonly host?: string;
   /** Where drifts are kept; null keeps them in memory. @default .tfdrift */
   readonly dataDir?: string | null;
+  /**
+   * A running DynamoDB (dynalite) whose tables, named in `tables`, keep the drifts and events instead
+   * of a dynalite of the server's own; closing the server leaves it running. Tests share one between
+   * servers, each on tables of its own.
+   * @default a dynalite of its own, under dataDir
+   */
+  readonly dynamo?: Pick<LocalDynamo, 'doc' | 'tables'>;
   /** State files, folders or s3://bucket/prefix; watched and reloaded on change. */
   readonly statePaths?: readonly string[];
   /** CloudTrail log files or folders (followed as new files appear), or - for JSON lines on stdin. */
@@ -116,6 +123,15 @@ export interface RunningServer {
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
+/** The DynamoDB given (left running on close), or a dynalite of the server's own under the data folder. */
+async function openDynamo(
+  given: ServerOptions['dynamo'],
+  dataDir: string | null,
+): Promise<Pick<LocalDynamo, 'doc' | 'tables' | 'close'>> {
+  if (given) return { doc: given.doc, tables: given.tables, close: async () => undefined };
+  return startLocalDynamo({ path: dataDir ? join(dataDir, 'dynamodb') : undefined });
+}
+
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = normaliseHost(options.host ?? '127.0.0.1');
   const token = options.token || undefined;
@@ -155,10 +171,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     baseUrl: () => baseUrl,
   });
 
-  const dynamo = await startLocalDynamo({ path: dataDir ? join(dataDir, 'dynamodb') : undefined });
+  const dynamo = await openDynamo(options.dynamo, dataDir);
   // One server per data folder (dynalite holds it), so change numbers can come from memory.
-  const baseStore = new DynamoDriftStore(dynamo.doc, { singleWriter: true });
-  const events = new BufferedEventLog(new DynamoEventLog(dynamo.doc), logger);
+  const baseStore = new DynamoDriftStore(dynamo.doc, { singleWriter: true, tableName: dynamo.tables.drifts });
+  const events = new BufferedEventLog(
+    new DynamoEventLog(dynamo.doc, { tableName: dynamo.tables.events }),
+    logger,
+  );
   const feed = new LiveFeed(baseStore);
   const alerts = new OwedAlerts();
   const state = createStateProvider(combinedStateSource(statePaths), { logger, now: () => clock.now() });

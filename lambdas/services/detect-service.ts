@@ -112,14 +112,15 @@ function isoTime(time: string): string | null {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
-/** The revert key of one attribute of one resource (hashed: addresses and paths can be long). */
-function revertKey(stateFile: string, address: string, attribute: string): string {
-  return stableHash(`${stateFile}\u0000${address}\u0000${attribute}`);
-}
-
-function recordId(record: unknown): string | null {
-  const id = record && typeof record === 'object' ? (record as Record<string, unknown>).eventID : undefined;
-  return typeof id === 'string' ? id : null;
+/**
+ * The revert key of one attribute of one resource (hashed: addresses and paths can be long). Reverts
+ * are recorded for managed resources only: an unmanaged one's key (no address, no state file) finds none.
+ */
+function revertKey(
+  resource: { readonly stateFile: string | null; readonly address: string | null },
+  attribute: string,
+): string {
+  return stableHash(`${resource.stateFile}\u0000${resource.address}\u0000${attribute}`);
 }
 
 export function createDetectService(deps: DetectServiceDeps): DetectService {
@@ -260,36 +261,35 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
   }
 
   /**
-   * A call set attributes back to the state's values: drifts of exactly those attributes made before
-   * it are over. The revert is remembered, so a drift delivered after it (out of order) is resolved
-   * as it is stored: the final status follows event time, not arrival.
+   * A call set attributes back to the state's values: a drift is over once every attribute it changed
+   * was set back after it (by this call or earlier ones). The revert is remembered, so a drift
+   * delivered after it (out of order) is resolved as it is stored: the final status follows event
+   * time, not arrival.
    */
   async function applyReverts(event: CloudTrailEvent, restored: readonly RestoredValues[]): Promise<void> {
     const time = isoTime(event.time);
     if (!time) return;
     const mark: RevertMark = { time, eventId: event.id, name: event.name };
     for (const r of restored) {
-      for (const attribute of r.attributes) {
-        await deps.reverts.recordRevert(revertKey(r.stateFile, r.address, attribute), mark);
-      }
+      for (const attribute of r.attributes) await deps.reverts.recordRevert(revertKey(r, attribute), mark);
       for (const drift of await deps.drifts.history(r.address)) {
-        const at = isoTime(drift.event.time);
-        if (drift.status === 'resolved' || drift.kind !== 'modified' || drift.changes.length === 0) continue;
-        if (drift.resource.stateFile !== r.stateFile || !at || at >= time) continue;
-        if (drift.changes.every((c) => r.attributes.includes(c.attribute)))
-          await resolveAsReverted(drift.id, drift.status, mark);
+        if (drift.status === 'resolved') continue; // resolved by someone: their word stands
+        const later = await laterRevert(drift);
+        if (later) await resolveAsReverted(drift.id, drift.status, later);
       }
     }
   }
 
-  /** The latest revert of every attribute a drift changed, when each came after the drift's event. */
+  /**
+   * The latest revert of every attribute a drift changed, when each came after the drift's event
+   * (none for a drift without changes, e.g. a deletion, or whose time cannot be read).
+   */
   async function laterRevert(drift: Drift): Promise<RevertMark | undefined> {
-    const { address, stateFile } = drift.resource;
     const time = isoTime(drift.event.time);
-    if (drift.kind !== 'modified' || !address || !stateFile || !time) return undefined;
+    if (!time) return undefined;
     let latest: RevertMark | undefined;
     for (const change of drift.changes) {
-      const mark = await deps.reverts.latestRevert(revertKey(stateFile, address, change.attribute));
+      const mark = await deps.reverts.latestRevert(revertKey(drift.resource, change.attribute));
       if (!mark || mark.time <= time) return undefined;
       if (!latest || mark.time > latest.time) latest = mark;
     }
@@ -320,7 +320,9 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
         if (filter.matches(bridgeEnvelope(event))) events.push(event);
         else filtered += 1;
       } catch (error) {
-        errors.push({ eventId: recordId(record), message: (error as Error).message });
+        // A record extractEach accepted can still break the matcher (e.g. nested too deeply to walk).
+        const id = record.eventID;
+        errors.push({ eventId: typeof id === 'string' ? id : null, message: (error as Error).message });
       }
     }
     const findings: Finding[] = [];

@@ -89,7 +89,7 @@ export function errorResult(statusCode: number, code: ErrorCode, message: string
 
 function bodyText(event: APIGatewayProxyEventV2, maxBytes: number): string {
   const raw = event.body ?? '';
-  const buffer = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  const buffer = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw);
   if (buffer.length > maxBytes) {
     throw new HttpError(
       413,
@@ -138,7 +138,7 @@ export function claimGroups(claims: Record<string, unknown> | undefined): string
   if (typeof raw !== 'string') return [];
   return raw
     .replace(/^\[|\]$/g, '')
-    .split(/[\s,]+/)
+    .split(/[\s,]/)
     .filter(Boolean);
 }
 
@@ -151,6 +151,18 @@ export function adminGroupOnly(
     if (!claimGroups(claimsOf(event)).includes(group)) return 'POST /events is limited to the admin group';
     return undefined;
   };
+}
+
+/** A drift id from its URL path segment. */
+function driftId(segment: string): string {
+  let id: string;
+  try {
+    id = decodeURIComponent(segment);
+  } catch {
+    throw bad('drift id: invalid URL encoding');
+  }
+  if (!id) throw bad('drift id: empty');
+  return id;
 }
 
 function statusBody(value: unknown): { by?: string; comment?: string } {
@@ -176,15 +188,14 @@ export function createQueryApi(deps: QueryApiDeps): QueryApi {
 
   /** A status change is stored before it is announced; a publisher that fails is only logged. */
   async function publishChange(
+    driftEvents: DriftEvents,
     drift: Drift,
     previous: DriftStatus,
     change: { status: DriftStatus; by: string; comment?: string; at: string },
   ): Promise<void> {
     try {
       const dashboardUrl = deps.dashboardUrl?.() || undefined;
-      await deps.driftEvents?.publish(
-        driftStatusChangedEvent(drift, { previous, ...change }, { dashboardUrl }),
-      );
+      await driftEvents.publish(driftStatusChangedEvent(drift, { previous, ...change }, { dashboardUrl }));
     } catch (error) {
       deps.logger.error('drift event not published', { driftId: drift.id, error: (error as Error).message });
     }
@@ -203,41 +214,43 @@ export function createQueryApi(deps: QueryApiDeps): QueryApi {
     if (parts[0] === 'drifts' && parts.length === 1 && get) {
       return json(200, await deps.store.query(parseDriftQuery(params)));
     }
-    if (parts[0] === 'drifts' && parts.length >= 2 && parts.length <= 3) {
-      let id: string;
-      try {
-        id = decodeURIComponent(parts[1]);
-      } catch {
-        throw bad('drift id: invalid URL encoding');
-      }
-      if (!id) throw bad('drift id: empty');
-      if (parts.length === 2 && get) {
-        noParams();
-        const drift = await deps.store.get(id);
-        if (!drift) throw new HttpError(404, 'not_found', `no drift with id "${id.slice(0, 100)}"`);
-        const key = drift.resource.address ?? drift.resource.id;
-        const history = key ? (await deps.store.history(key)).filter((d) => d.id !== drift.id) : [];
-        return json(200, { ...drift, history });
-      }
-      const action = parts[2];
-      if (parts.length === 3 && method === 'POST' && (action === 'acknowledge' || action === 'resolve')) {
-        noParams();
-        const body = statusBody(parseJson(bodyText(event, maxBody), false));
-        const claims = claimsOf(event);
-        // The status before, for the status-change event (read only when someone listens).
-        const before = deps.driftEvents ? await deps.store.get(id) : undefined;
-        const change = {
-          status: action === 'acknowledge' ? ('acknowledged' as const) : ('resolved' as const),
-          // Signed in (AWS): the token says who; the body's `by` is only for the local server.
-          by: claims ? principalOf(claims) : (body.by ?? 'anonymous'),
-          ...(body.comment ? { comment: body.comment } : {}),
-          at: deps.clock.now().toISOString(),
-        };
-        const updated = await deps.store.setStatus(id, change);
-        if (!updated) throw new HttpError(404, 'not_found', `no drift with id "${id.slice(0, 100)}"`);
-        if (before && before.status !== change.status) await publishChange(updated, before.status, change);
-        return json(200, updated);
-      }
+    if (parts[0] === 'drifts' && parts.length === 2 && get) {
+      const id = driftId(parts[1]);
+      noParams();
+      const drift = await deps.store.get(id);
+      if (!drift) throw new HttpError(404, 'not_found', `no drift with id "${id.slice(0, 100)}"`);
+      const key = drift.resource.address ?? drift.resource.id;
+      const history = key ? (await deps.store.history(key)).filter((d) => d.id !== drift.id) : [];
+      return json(200, { ...drift, history });
+    }
+    const action = parts[2];
+    if (
+      parts[0] === 'drifts' &&
+      parts.length === 3 &&
+      method === 'POST' &&
+      (action === 'acknowledge' || action === 'resolve')
+    ) {
+      const id = driftId(parts[1]);
+      noParams();
+      const body = statusBody(parseJson(bodyText(event, maxBody), false));
+      const claims = claimsOf(event);
+      // The status before, for the status-change event (read only when someone listens).
+      const listener = deps.driftEvents && {
+        driftEvents: deps.driftEvents,
+        before: await deps.store.get(id),
+      };
+      const change = {
+        status: action === 'acknowledge' ? ('acknowledged' as const) : ('resolved' as const),
+        // Signed in (AWS): the token says who; the body's `by` is only for the local server.
+        by: claims ? principalOf(claims) : (body.by ?? 'anonymous'),
+        ...(body.comment ? { comment: body.comment } : {}),
+        at: deps.clock.now().toISOString(),
+      };
+      const updated = await deps.store.setStatus(id, change);
+      if (!updated) throw new HttpError(404, 'not_found', `no drift with id "${id.slice(0, 100)}"`);
+      if (listener?.before && listener.before.status !== change.status)
+        await publishChange(listener.driftEvents, updated, listener.before.status, change);
+      return json(200, updated);
     }
     if (path === `${base}/graph` && get) {
       noParams();
@@ -284,23 +297,21 @@ export function createQueryApi(deps: QueryApiDeps): QueryApi {
       if (refused) throw new HttpError(403, 'forbidden', refused.replace('POST /events', 'POST /backfill'));
       noParams();
       if (!deps.startBackfill) throw bad('this deployment does not run backfills');
-      const text = bodyText(event, maxBody);
-      const body = text.trim() === '' ? {} : parseJson(text, true);
+      const parsed = parseJson(bodyText(event, maxBody), false);
+      const body = parsed === undefined ? {} : parsed; // no body: the deployment's default
       if (!body || typeof body !== 'object' || Array.isArray(body))
         throw bad('body: must be an object {"days"?}');
       const { days, ...rest } = body as Record<string, unknown>;
       const extra = Object.keys(rest);
       if (extra.length > 0) throw bad(`body: unknown field "${extra[0].slice(0, 40)}" (known: days)`);
-      if (
-        days !== undefined &&
-        (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 90)
-      )
+      // Number.isInteger is false for anything that is not a number.
+      if (days !== undefined && !(Number.isInteger(days) && (days as number) >= 1 && (days as number) <= 90))
         throw bad('days: must be a whole number from 1 to 90 (CloudTrail keeps 90 days of event history)');
       const claims = claimsOf(event);
       const by = claims ? principalOf(claims) : 'the local operator';
       await deps.startBackfill({ days: days as number | undefined, by });
       deps.logger.info('backfill started', { days, by });
-      return json(202, { started: true, ...(days !== undefined ? { days } : {}) });
+      return json(202, { started: true, days }); // JSON leaves days out when none was asked for
     }
     throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${path.slice(0, 200)}`);
   }

@@ -15,6 +15,7 @@ import { LocalStateFiles } from '../../lambdas/adapters/local/state-files.js';
 import { extractEach } from '../../lambdas/core/cloudtrail.js';
 import { parseConfig } from '../../lambdas/core/config.js';
 import type { DriftEvent } from '../../lambdas/core/drift-events.js';
+import { lazyRuleSet, type RuleSet } from '../../lambdas/core/rules.js';
 import type { StateIndex } from '../../lambdas/core/state-types.js';
 import type { Drift } from '../../lambdas/core/types.js';
 import type { LiveMessage, StateProvider } from '../../lambdas/ports.js';
@@ -40,6 +41,7 @@ interface SiteOptions {
   failAlerts?: { on: boolean };
   dashboardUrl?: () => string | undefined;
   state?: StateProvider;
+  rules?: RuleSet;
   onStateReload?: (index: StateIndex, resolved: readonly Drift[]) => void;
 }
 
@@ -53,7 +55,7 @@ async function site(options: SiteOptions = {}) {
   const stores = dynamoStores(dynamo.doc);
   const events = new DynamoEventLog(dynamo.doc);
   const detect = createDetectService({
-    rules: RULES,
+    rules: options.rules ?? RULES,
     state: options.state ?? createStateProvider(new LocalStateFiles([fixturePath(STATE_NAME)])),
     ...stores,
     onStateReload: options.onStateReload,
@@ -471,5 +473,173 @@ describe('state changes', () => {
     await s.detect.handle([suspendEvent(6)]);
     expect((await s.store.get(drift))?.status).toBe('resolved');
     expect(s.logs.filter((l) => l.startsWith('error'))).toEqual([]);
+  });
+});
+
+/** A versioning call at second n setting this configuration, under its own event id. */
+function versioningCall(n: number, configuration: Record<string, unknown>, id?: string) {
+  const call = suspendEvent(n, id ? { eventID: id } : {});
+  const params = call.requestParameters as Record<string, unknown>;
+  return { ...call, requestParameters: { ...params, VersioningConfiguration: configuration } };
+}
+/** Versioning suspended and MFA delete turned on in one call: a drift of two attributes. */
+const bothChanged = (n: number) => versioningCall(n, { Status: 'Suspended', MfaDelete: 'Enabled' });
+const statusBack = (n: number, id?: string) => versioningCall(n, { Status: 'Enabled' }, id);
+const mfaDeleteBack = (n: number, id?: string) => versioningCall(n, { MfaDelete: 'Disabled' }, id);
+const revertedBy = (call: Record<string, unknown>) =>
+  `reverted by PutBucketVersioning (event ${call.eventID}) at ${new Date(String(call.eventTime)).toISOString()}`;
+
+describe('reverts of some of a drift’s attributes', () => {
+  it('resolve a drift of two attributes once both are set back, by the later revert, whichever order they arrive in', async () => {
+    const eager = await site();
+    const drift = (await eager.detect.handle([bothChanged(100)])).findings[0];
+    expect(drift.changes.map((c) => c.attribute)).toEqual([
+      'versioning_configuration[0].status',
+      'versioning_configuration[0].mfa_delete',
+    ]);
+    await eager.detect.handle([statusBack(300)]);
+    expect((await eager.store.get(drift.id))?.status).toBe('open'); // MFA delete is still on
+    await eager.detect.handle([mfaDeleteBack(200)]);
+    expect(await eager.store.get(drift.id)).toMatchObject({
+      status: 'resolved',
+      statusChangedBy: 'tfdrift',
+      statusComment: revertedBy(statusBack(300)),
+    });
+
+    // The same calls, the drift delivered last: the same outcome.
+    const late = await site();
+    await late.detect.handle([statusBack(300)]);
+    await late.detect.handle([mfaDeleteBack(200)]);
+    const stored = (await late.detect.handle([bothChanged(100)])).findings[0];
+    expect(await late.store.get(stored.id)).toMatchObject({
+      status: 'resolved',
+      statusComment: revertedBy(statusBack(300)),
+    });
+  });
+
+  it('name the first changed attribute’s revert when both came at the same second', async () => {
+    const late = await site();
+    await late.detect.handle([mfaDeleteBack(250, 'revert-mfa-delete'), statusBack(250, 'revert-status')]);
+    const drift = (await late.detect.handle([bothChanged(100)])).findings[0];
+    expect((await late.store.get(drift.id))?.statusComment).toBe(
+      revertedBy(statusBack(250, 'revert-status')),
+    );
+
+    const eager = await site();
+    const open = (await eager.detect.handle([bothChanged(100)])).findings[0];
+    await eager.detect.handle([statusBack(250, 'revert-status'), mfaDeleteBack(250, 'revert-mfa-delete')]);
+    expect((await eager.store.get(open.id))?.statusComment).toBe(
+      revertedBy(statusBack(250, 'revert-status')),
+    );
+  });
+
+  it('leave a drift of another attribute open, and resolve one of the same attribute', async () => {
+    const s = await site();
+    await s.detect.handle([statusBack(300)]);
+    const mfaDelete = (await s.detect.handle([versioningCall(100, { MfaDelete: 'Enabled' })])).findings[0];
+    expect(mfaDelete.changes.map((c) => c.attribute)).toEqual(['versioning_configuration[0].mfa_delete']);
+    expect((await s.store.get(mfaDelete.id))?.status).toBe('open');
+    const status = (await s.detect.handle([suspendEvent(150)])).findings[0];
+    expect((await s.store.get(status.id))?.statusComment).toBe(revertedBy(statusBack(300)));
+  });
+
+  it('leave a drift someone resolved as they resolved it', async () => {
+    const s = await site();
+    const id = (await s.detect.handle([suspendEvent(10)])).findings[0].id;
+    await s.store.setStatus(id, {
+      status: 'resolved',
+      by: 'alice',
+      comment: 'fixed by hand',
+      at: NOW.toISOString(),
+    });
+    await s.detect.handle([revertEvent(20)]);
+    expect(await s.store.get(id)).toMatchObject({
+      status: 'resolved',
+      statusChangedBy: 'alice',
+      statusComment: 'fixed by hand',
+    });
+    expect(s.published.map((e) => e['detail-type'])).toEqual(['Drift Detected']);
+  });
+
+  it('leave a drift whose time cannot be read open, whichever arrives first', async () => {
+    const undated = suspendEvent(10, { eventTime: 'yesterday' });
+    const eager = await site();
+    const id = (await eager.detect.handle([undated])).findings[0].id;
+    await eager.detect.handle([revertEvent(20)]);
+    expect((await eager.store.get(id))?.status).toBe('open');
+
+    const late = await site();
+    await late.detect.handle([revertEvent(20)]);
+    const stored = (await late.detect.handle([undated])).findings[0];
+    expect((await late.store.get(stored.id))?.status).toBe('open');
+    // A drift of the same call with its time is resolved by the same revert.
+    const dated = (await late.detect.handle([suspendEvent(11)])).findings[0];
+    expect((await late.store.get(dated.id))?.status).toBe('resolved');
+  });
+});
+
+describe('input that breaks the detector', () => {
+  it('a record the event matcher cannot walk is reported by its event id, and the others are stored', async () => {
+    // An errorCode nested too deeply to walk (a hostile POST /api/v1/events can send one).
+    let deep: unknown = 'AccessDenied';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const s = await site();
+    const result = await s.detect.handle([
+      suspendEvent(11, { eventID: 'deep-error-code', errorCode: deep }),
+      suspendEvent(12, { eventID: 42, errorCode: deep }),
+      suspendEvent(13),
+    ]);
+    expect([result.processed, result.created]).toEqual([1, 1]);
+    expect(result.outcomes.map((o) => o.eventId)).toEqual([suspendEvent(13).eventID]);
+    // An eventID that is not a string names no event.
+    expect(result.errors.map((e) => e.eventId)).toEqual(['deep-error-code', null]);
+    for (const error of result.errors) expect(error.message).toMatch(/call stack/);
+  });
+
+  it('a rule that does not parse fails only its own events, each reported as the detector’s failure', async () => {
+    const bundle = readFileSync(join(import.meta.dirname, '../../rules/rules.json'), 'utf8');
+    const lines = bundle.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('{"id":"s3.bucket-versioning.put"'));
+    lines[at] = lines[at].replace('"change":"modify"', '"change":modify');
+    const s = await site({ rules: lazyRuleSet(lines.join('\n')) });
+    const accessBlock = suspendEvent(31, {
+      eventName: 'PutBucketPublicAccessBlock',
+      requestParameters: {
+        bucketName: 'tfdrift-falco-test-data-943198b9',
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: false,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        },
+      },
+    });
+
+    const result = await s.detect.handle([suspendEvent(30), accessBlock]);
+
+    expect([result.processed, result.created]).toEqual([2, 1]);
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['s3.bucket-public-access-block.put']);
+    const [failed, drifted] = result.outcomes;
+    const session = String((suspendEvent(30).userIdentity as { arn: string }).arn)
+      .split('/')
+      .pop();
+    expect(drifted.actor).toBe(session);
+    expect(failed).toEqual({
+      eventId: suspendEvent(30).eventID,
+      name: 'PutBucketVersioning',
+      source: 's3.amazonaws.com',
+      time: suspendEvent(30).eventTime,
+      actor: session,
+      outcome: { result: 'error', error: expect.stringContaining('rule does not parse') },
+    });
+    const error = (failed.outcome as { error: string }).error;
+    expect(error).toMatch(
+      new RegExp(`^detector failed: rules/s3\\.yaml \\(bundle line ${at + 1}\\): rule does not parse: `),
+    );
+    expect(result.errors).toEqual([{ eventId: suspendEvent(30).eventID, message: error }]);
+    const recorded = await s.events.recent(10);
+    expect(recorded.map((e) => e.eventId).sort()).toEqual(
+      [suspendEvent(30).eventID, accessBlock.eventID].sort(),
+    );
   });
 });

@@ -1,6 +1,6 @@
-// The local server over real HTTP and WebSocket, against an embedded dynalite. Every test starts its
-// own server on its own folders and makes the drifts it needs, so each passes alone and in any
-// order; where a test proves that something did NOT arrive, it sends a marker afterwards and
+// The local server over real HTTP and WebSocket, against dynalite. Every test starts its own server
+// on its own folders and tables (one dynalite serves the file; the restart test has a dynalite of its
+// own, persisted on disk) and makes the drifts it needs, so each passes alone and in any order; where a test proves that something did NOT arrive, it sends a marker afterwards and
 // asserts the marker is the next thing that arrives.
 
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,9 @@ import { createLogger } from '../../lambdas/local/logger.js';
 import { type RunningServer, type ServerOptions, startServer } from '../../lambdas/local/server.js';
 import type { LiveMessage } from '../../lambdas/ports.js';
 import { connectLive, type LiveClient } from '../support/live-client.js';
+import { sharedDynamo } from '../support/shared-dynamo.js';
+
+const freshTables = sharedDynamo();
 
 const fixture = (name: string) => join(import.meta.dirname, '../fixtures', name);
 const readJson = (name: string) => JSON.parse(readFileSync(fixture(name), 'utf8')) as Record<string, unknown>;
@@ -53,7 +56,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startSite(extra: { brokenState?: boolean } = {}): Promise<Site> {
+/** ownDynalite: the server starts its own dynalite, persisted in its data folder (as `tfdrift serve` does). */
+async function startSite(extra: { brokenState?: boolean; ownDynalite?: boolean } = {}): Promise<Site> {
   const root = mkdtempSync(join(tmpdir(), 'tfdrift-server-'));
   const stateDir = join(root, 'states');
   const eventsDir = join(root, 'events');
@@ -66,6 +70,7 @@ async function startSite(extra: { brokenState?: boolean } = {}): Promise<Site> {
   if (extra.brokenState) copyFileSync(fixture('live/invalid.tfstate'), join(stateDir, 'broken.tfstate'));
   let alerts = '';
   const logLines: string[] = [];
+  const dynamo = extra.ownDynalite ? undefined : await freshTables();
   const logs = new PassThrough();
   logs.on('data', (chunk) => logLines.push(...String(chunk).split('\n').filter(Boolean)));
   const options = (): ServerOptions => {
@@ -76,6 +81,7 @@ async function startSite(extra: { brokenState?: boolean } = {}): Promise<Site> {
     return {
       port: 0,
       dataDir: join(root, 'data'),
+      dynamo,
       statePaths: [stateDir],
       eventPaths: [eventsDir],
       alertsOut: out,
@@ -381,7 +387,7 @@ describe('local server over HTTP and WebSocket', () => {
   });
 
   it('keeps every drift across a restart, does not read an events file twice, and resumes a dashboard', async () => {
-    const site = await startSite();
+    const site = await startSite({ ownDynalite: true });
     const dashboard = await site.live();
     writeFileSync(join(site.eventsDir, 'trail-001.json'), JSON.stringify({ Records: [variant(8)] }));
     await dashboard.waitFor((m) => m.type === 'drift' && m.drift.event.id === idOf(8), 1, 5000);
@@ -421,7 +427,13 @@ describe('local server dashboard files', () => {
     writeFileSync(join(outside, 'secret.txt'), 'not for the browser');
     writeFileSync(join(web, 'index.html'), '<!doctype html><title>tfdrift</title>');
     writeFileSync(join(web, 'assets', 'app.js'), 'console.log(1)');
-    const site = await startServer({ port: 0, dataDir: null, webRoot: web, logger: createLogger('silent') });
+    const site = await startServer({
+      port: 0,
+      dataDir: null,
+      dynamo: await freshTables(),
+      webRoot: web,
+      logger: createLogger('silent'),
+    });
     cleanups.push(async () => {
       await site.close();
       rmSync(outside, { recursive: true, force: true });
@@ -465,6 +477,7 @@ describe('local server access control', () => {
     const guarded = await startServer({
       port: 0,
       dataDir: null,
+      dynamo: await freshTables(),
       token: 's3cret-token',
       logger: createLogger('silent'),
     });
@@ -497,6 +510,7 @@ describe('local server events from stdin', () => {
     const piped = await startServer({
       port: 0,
       dataDir: null,
+      dynamo: await freshTables(),
       statePaths: [join(dir, 'app.tfstate')],
       eventPaths: ['-'],
       stdin,

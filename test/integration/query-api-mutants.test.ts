@@ -14,7 +14,13 @@ import { parseConfig } from '../../lambdas/core/config.js';
 import type { DriftEvent } from '../../lambdas/core/drift-events.js';
 import { InputError } from '../../lambdas/core/errors.js';
 import { createDetectService } from '../../lambdas/services/detect-service.js';
-import { type ApiResult, createQueryApi, type QueryApiDeps } from '../../lambdas/services/query-api.js';
+import {
+  type ApiResult,
+  adminGroupOnly,
+  claimGroups,
+  createQueryApi,
+  type QueryApiDeps,
+} from '../../lambdas/services/query-api.js';
 import { createStateProvider } from '../../lambdas/services/state-provider.js';
 import { sampleDrift } from '../support/drift-samples.js';
 import { fixturePath, STATE_NAME, suspendEvent } from '../support/hostile-fixtures.js';
@@ -75,6 +81,8 @@ interface Req {
   body?: string;
   base64?: boolean;
   claims?: Record<string, unknown>;
+  /** An authorizer's context as API Gateway passes it (instead of JWT claims). */
+  authorizer?: Record<string, unknown>;
 }
 
 function event(r: Req): APIGatewayProxyEventV2 {
@@ -84,6 +92,7 @@ function event(r: Req): APIGatewayProxyEventV2 {
     requestContext: {
       http: { method: r.method ?? 'GET' },
       ...(r.claims ? { authorizer: { jwt: { claims: r.claims } } } : {}),
+      ...(r.authorizer ? { authorizer: r.authorizer } : {}),
     },
     headers: {},
     body: r.body,
@@ -387,6 +396,7 @@ describe('acknowledging and resolving', () => {
     await s.store.putNew(sampleDrift(1));
     expect(bodyOf(await s.api(ack('drift-0001', { by: 'z' }))).status).toBe('acknowledged');
     expect(s.published).toEqual([]);
+    expect(s.logs.filter((l) => l.startsWith('error'))).toEqual([]);
   });
 });
 
@@ -558,5 +568,131 @@ describe('errors', () => {
     const logged = s.logs.find((l) => l.startsWith('error request failed'));
     expect(logged).toContain('"path":"/api/v1/events"');
     expect(logged).toContain('disk on fire');
+    expect(logged).toContain('\\n    at '); // with its stack
+  });
+
+  it('logs a thrown value that is not an Error as it is', async () => {
+    const s = await site({
+      counters: {
+        summary: async () => {
+          throw 'summary table throttled';
+        },
+      } as never,
+    });
+    expect(errorOf(await s.api(event({ path: '/api/v1/summary' })))[0]).toBe(500);
+    expect(s.logs).toContain(
+      'error request failed {"path":"/api/v1/summary","error":"summary table throttled"}',
+    );
+  });
+});
+
+describe('routes that name a drift', () => {
+  it('read and change a drift only through its own paths and methods', async () => {
+    const s = await site();
+    await s.store.putNew(sampleDrift(1));
+    for (const [method, path] of [
+      ['GET', '/api/v1/drifts/drift-0001/resolve'],
+      ['GET', '/api/v1/drifts/drift-0001/acknowledge'],
+      ['POST', '/api/v1/drifts/drift-0001'],
+      ['POST', '/api/v1/drifts/drift-0001/archive'],
+      ['POST', '/api/v1/drifts/drift-0001/resolve/now'],
+      ['POST', '/api/v1/events/drift-0001/resolve'],
+      ['GET', '/api/v1/state/drift-0001'],
+    ]) {
+      expect(errorOf(await s.api(event({ method, path })))).toEqual([
+        404,
+        'not_found',
+        `no such endpoint: ${method} ${path}`,
+      ]);
+    }
+    expect((await s.store.get('drift-0001'))?.status).toBe('open');
+    // Its own paths: read it, then resolve it.
+    expect(bodyOf(await s.api(event({ path: '/api/v1/drifts/drift-0001' }))).id).toBe('drift-0001');
+    const resolved = await s.api(event({ method: 'POST', path: '/api/v1/drifts/drift-0001/resolve' }));
+    expect(bodyOf(resolved).status).toBe('resolved');
+  });
+
+  it('give the history of a resource by its address, across a replaced instance', async () => {
+    const s = await site();
+    await s.store.putNew(sampleDrift(1)); // module.app.aws_instance.web[1], i-0abc1
+    await s.store.putNew(sampleDrift(4, { id: 'i-0replaced' })); // the same address, a new instance
+    await s.store.putNew(sampleDrift(7, { address: 'module.app.aws_instance.other', id: 'i-0abc1' }));
+    const one = bodyOf(await s.api(event({ path: '/api/v1/drifts/drift-0001' })));
+    expect(one.history.map((d: { id: string }) => d.id)).toEqual(['drift-0004']);
+    // A drift with neither address nor resource id has no history.
+    const anonymous = sampleDrift(9, { kind: 'unmanaged' });
+    await s.store.putNew({ ...anonymous, resource: { ...anonymous.resource, id: null } });
+    expect(bodyOf(await s.api(event({ path: '/api/v1/drifts/drift-0009' }))).history).toEqual([]);
+  });
+
+  it('cut a long unknown id in the message of a status change', async () => {
+    const s = await site();
+    const long = 'y'.repeat(150);
+    expect(errorOf(await s.api(event({ method: 'POST', path: `/api/v1/drifts/${long}/resolve` })))).toEqual([
+      404,
+      'not_found',
+      `no drift with id "${long.slice(0, 100)}"`,
+    ]);
+  });
+
+  it('record the body’s name under an authorizer that carries no JWT (IAM)', async () => {
+    const s = await site();
+    await s.store.putNew(sampleDrift(1));
+    const result = await s.api(
+      event({
+        method: 'POST',
+        path: '/api/v1/drifts/drift-0001/acknowledge',
+        body: JSON.stringify({ by: 'carol' }),
+        authorizer: { iam: { userArn: 'arn:aws:iam::123456789012:user/carol' } },
+      }),
+    );
+    expect([result.statusCode, bodyOf(result).statusChangedBy]).toEqual([200, 'carol']);
+  });
+});
+
+describe('the admin group from the token', () => {
+  it('reads the groups claim as HTTP APIs, REST authorizers and JSON arrays pass it', () => {
+    // Cognito group names may hold brackets: only the list's own are taken off.
+    expect(claimGroups({ 'cognito:groups': '[ops[eu] tfdrift-admins]' })).toEqual([
+      'ops[eu]',
+      'tfdrift-admins',
+    ]);
+    expect(claimGroups({ 'cognito:groups': '[admins[1]]' })).toEqual(['admins[1]']);
+    expect(claimGroups({ 'cognito:groups': ' ops,  tfdrift-admins ' })).toEqual(['ops', 'tfdrift-admins']);
+    expect(claimGroups({ 'cognito:groups': '[]' })).toEqual([]);
+    expect(claimGroups({ 'cognito:groups': ['ops', 7, null, 'tfdrift-admins'] })).toEqual([
+      'ops',
+      'tfdrift-admins',
+    ]);
+  });
+
+  it('lets a member of an admin group with brackets in its name post events, and nobody else', async () => {
+    const s = await site({ refuseEventPost: adminGroupOnly('ops[eu]') });
+    const post = (groups: string) =>
+      s.api(
+        event({
+          method: 'POST',
+          path: '/api/v1/events',
+          body: JSON.stringify(suspendEvent(1)),
+          claims: { email: 'ann@example.com', 'cognito:groups': groups },
+        }),
+      );
+    expect((await post('[ops[eu] viewers]')).statusCode).toBe(200);
+    expect(errorOf(await post('[ops viewers]'))).toEqual([
+      403,
+      'forbidden',
+      'POST /events is limited to the admin group',
+    ]);
+  });
+});
+
+describe('POST /backfill body edges', () => {
+  it('takes a body of only white space as no body: the default window', async () => {
+    const s = await site();
+    const result = await s.api(event({ method: 'POST', path: '/api/v1/backfill', body: ' \n\t' }));
+    expect([result.statusCode, bodyOf(result)]).toEqual([202, { started: true }]);
+    expect(s.backfills).toEqual([{ days: undefined, by: 'the local operator' }]);
+    const refused = await s.api(event({ method: 'POST', path: '/api/v1/backfill', body: 'true' }));
+    expect(errorOf(refused)).toEqual([400, 'bad_request', 'body: must be an object {"days"?}']);
   });
 });

@@ -1,28 +1,19 @@
 // Recognise JSON documents (IAM and bucket policies, ...) among attribute values and pretty-print
 // them with sorted keys, so that two documents that differ only in key order diff as equal.
 
+/** What JSON.parse makes of a text, URL-decoded first when it starts so (policies often arrive
+ * URL-encoded: %7B is {, %5B is [); undefined when it is no JSON. */
 function tryParse(text: string): unknown {
-  const trimmed = text.trim();
-  if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) return undefined;
   try {
-    return JSON.parse(trimmed);
+    return JSON.parse(/^%7B|^%5B/i.test(text) ? decodeURIComponent(text) : text);
   } catch {
     return undefined;
   }
 }
 
-/** The document inside a value, or undefined when it is not one (policies often arrive URL-encoded). */
+/** The document inside a value (an object, or text holding one), or undefined when it is not one. */
 export function asDocument(value: unknown): object | undefined {
-  if (value !== null && typeof value === 'object') return value;
-  if (typeof value !== 'string') return undefined;
-  let parsed = tryParse(value);
-  if (parsed === undefined && /^%7B|^%5B/i.test(value.trim())) {
-    try {
-      parsed = tryParse(decodeURIComponent(value));
-    } catch {
-      parsed = undefined;
-    }
-  }
+  const parsed = typeof value === 'string' ? tryParse(value.trim()) : value;
   return parsed !== null && typeof parsed === 'object' ? parsed : undefined;
 }
 
@@ -43,8 +34,6 @@ export function prettyDocument(doc: object): string {
 /** A scalar value as one readable line; documents and lists as pretty JSON. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return '(absent)';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'object') return JSON.stringify(value, null, 2);
-  return String(value);
+  // Values come from JSON: null, numbers and booleans print as JSON.stringify writes them.
+  return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
 }
