@@ -58,8 +58,8 @@ export type WorkerMessage =
 /**
  * A batch as a reader thread judged it, for the scanning thread to finish (mergePrepared): every
  * record's verdict and duplicate key, in input order, and the inputs to detect as JSON text in parts.
- * Readers read different files, so whether a key was seen in another reader's files is decided
- * where all keys meet, in input order: the batches come out as one reader's prepareBatch would give.
+ * Threads read different files, so whether a key was seen before is decided where all keys meet,
+ * in input order: the batches come out as one thread's prepareBatch would give.
  */
 export interface ReaderBatch {
   /** The inputs (records to detect, unless a duplicate, and read errors) in parts of PART. */
@@ -75,12 +75,10 @@ export interface ReaderBatch {
 const STEP_INPUT = 0;
 /** A read-only or failed call without eventID: counted (verdict in the bits above the step). */
 const STEP_QUICK = 1;
-/** A duplicate of a record this reader read before. */
-const STEP_DUPLICATE = 2;
 /** The next input is passed on unless its key (two lanes follow) was seen. */
-const STEP_KEYED_INPUT = 3;
+const STEP_KEYED_INPUT = 2;
 /** Counted (verdict above the step) unless its key (two lanes follow) was seen. */
-const STEP_KEYED_QUICK = 4;
+const STEP_KEYED_QUICK = 3;
 const VERDICTS: readonly QuickVerdict[] = ['read-only', 'failed-call', 'terraform'];
 
 /**
@@ -177,13 +175,13 @@ function stateFreeVerdict(record: Record<string, unknown>, config: DetectConfig)
 }
 
 /**
- * prepareBatch on a reader thread, duplicates decided later (mergePrepared): `seen` holds the keys of
- * this reader's records only, so a record met again here is a duplicate for sure, while one first
- * met here may still repeat another reader's: its key goes along.
+ * prepareBatch on a reader thread, duplicates left to mergePrepared: every record with an eventID
+ * goes with its key's lanes (with the scan's `seed`), decided where the keys of every thread meet.
+ * (A reader keeps no keys of its own: a second set of every key would double that memory.)
  */
 export function prepareForMerge(
   batch: readonly EventInput[],
-  seen: FingerprintSet,
+  seed: number,
   config: DetectConfig,
   part = PART,
 ): ReaderBatch {
@@ -205,11 +203,7 @@ export function prepareForMerge(
       }
       continue;
     }
-    const [hi, lo] = fingerprintLanes(eventDuplicateKey(input.record, id, verdict === null), seen.seed);
-    if (!seen.addLanes(hi, lo)) {
-      steps.push(STEP_DUPLICATE);
-      continue;
-    }
+    const [hi, lo] = fingerprintLanes(eventDuplicateKey(input.record, id, verdict === null), seed);
     verdict ??= stateFreeVerdict(input.record, config);
     if (verdict) steps.push(STEP_KEYED_QUICK | (VERDICTS.indexOf(verdict) << 3), hi, lo);
     else {
@@ -261,7 +255,6 @@ export function* mergePrepared(batch: ReaderBatch, seen: FingerprintSet): Genera
       if (kind === STEP_KEYED_INPUT && !seen.addLanes(steps[s++], steps[s++])) duplicates++;
       else inputs.push(input);
     } else if (kind === STEP_QUICK) countQuick(VERDICTS[step >>> 3]);
-    else if (kind === STEP_DUPLICATE) duplicates++;
     else if (seen.addLanes(steps[s++], steps[s++])) countQuick(VERDICTS[step >>> 3]);
     else duplicates++;
   }
