@@ -14,6 +14,14 @@ function lanes(key: string, seed: number): [number, number] {
   return [(h1 | 0x80000000) >>> 0, h2 >>> 0];
 }
 
+/**
+ * A key's fingerprint as its two lanes (FingerprintSet.addLanes): one thread computes them, another
+ * keeps the set, and only 8 bytes a key cross between them.
+ */
+export function fingerprintLanes(key: string, seed: number): [number, number] {
+  return lanes(key, seed >>> 0);
+}
+
 /** A key's fingerprint as 16 hex characters: a short stand-in for a long key kept until the end. */
 export function fingerprintOf(key: string, seed: number): string {
   const [hi, lo] = lanes(key, seed);
@@ -57,6 +65,11 @@ export class FingerprintSet {
   /** Adds the key; false when it (its fingerprint) was there already. */
   add(key: string): boolean {
     const [hi, lo] = lanes(key, this.seed);
+    return this.addLanes(hi, lo);
+  }
+
+  /** Adds a key by its fingerprintLanes (computed with this set's seed); false when it was there. */
+  addLanes(hi: number, lo: number): boolean {
     if (!this.insert(hi, lo)) return false;
     this.count++;
     if (this.count * 2 > this.slots.length / 2) this.grow();

@@ -9,6 +9,7 @@ import {
   type EventReaderThread,
   type PreparedBatch,
   prepareBatch,
+  type ReadAsideOptions,
   randomSeed,
   readPreparedBatches,
   startReadingAside,
@@ -66,6 +67,11 @@ export interface ScanOptions {
   readonly lookup?: { readonly window: string; readonly regions: readonly string[] };
   /** Event batches read after the files (the lookup's records; tests inject them here). */
   readonly moreEvents?: AsyncIterable<EventInput[]>;
+  /**
+   * For tests: read the files on reader threads run from this module (the TypeScript reader through
+   * tsx's loader), as the installed command does with its compiled one.
+   */
+  readonly readAside?: ReadAsideOptions;
 }
 
 export const EXIT_CLEAN = 0;
@@ -157,8 +163,9 @@ export async function scan(options: ScanOptions, rules: RuleSet, config: DetectC
   // the state and then detects; stdin, tests and a checkout read here, as the state is loaded. Both
   // give the same batches in the same order.
   const aside =
-    options.stdin === undefined && canReadAside(options.events)
-      ? startReadingAside(options.events, { config })
+    options.stdin === undefined &&
+    (options.readAside ? !options.events.includes('-') : canReadAside(options.events))
+      ? startReadingAside(options.events, { ...options.readAside, config })
       : undefined;
   try {
     return await scanBatches(options, rules, config, preparedBatches(options, config, aside));

@@ -15,7 +15,7 @@ import { createGunzip, gunzip } from 'node:zlib';
 import { eventDuplicateKey, extractEach, normaliseRecord } from '../../core/cloudtrail.js';
 import { DEFAULT_CONFIG, type DetectConfig } from '../../core/config.js';
 import { isTerraformCall, quickVerdict } from '../../core/detect.js';
-import { FingerprintSet, type FingerprintTable } from '../../core/fingerprints.js';
+import { FingerprintSet, fingerprintLanes } from '../../core/fingerprints.js';
 
 /** One record read, or one reason something could not be read. `error` already names `origin`. */
 export type EventInput =
@@ -45,13 +45,41 @@ export interface PreparedBatch {
 /** The outcomes detectEvent gives before it looks at the state: counted where the batch is read. */
 type QuickVerdict = NonNullable<ReturnType<typeof quickVerdict>> | 'terraform';
 
-/** From the reader thread (event-worker.ts) to the thread that scans. */
+/** From a reader thread (event-worker.ts) to the thread that scans. */
 export type WorkerMessage =
-  /** One file's prepared batch, in parts (splitBatch). */
-  | { readonly batch: readonly SerialisedBatch[] }
-  /** The duplicate keys seen, so records read after the files (--lookup) count once with them. */
-  | { readonly done: FingerprintTable }
+  /** A batch of source `unit`, judged as far as one reader can (prepareForMerge). */
+  | ({ readonly unit: number } & ReaderBatch)
+  /** The end of source `unit` (its batches, if any, came before). */
+  | { readonly unit: number; readonly end: true }
+  /** The reader has no more sources. */
+  | { readonly done: true }
   | { readonly failed: string };
+
+/**
+ * A batch as a reader thread judged it, for the scanning thread to finish (mergePrepared): every
+ * record's verdict and duplicate key, in input order, and the inputs to detect as JSON text in parts.
+ * Threads read different files, so whether a key was seen before is decided where all keys meet,
+ * in input order: the batches come out as one thread's prepareBatch would give.
+ */
+export interface ReaderBatch {
+  /** The inputs (records to detect, unless a duplicate, and read errors) in parts of PART. */
+  readonly parts: readonly string[];
+  /** One step per record or error, in input order (STEP_*), keyed steps followed by two lanes. */
+  readonly steps: Uint32Array;
+  /** Records and errors read, and how many of them were passed on to detect. */
+  readonly read: number;
+  readonly passed: number;
+}
+
+/** The next input is passed on (a read error, or a record without eventID). */
+const STEP_INPUT = 0;
+/** A read-only or failed call without eventID: counted (verdict in the bits above the step). */
+const STEP_QUICK = 1;
+/** The next input is passed on unless its key (two lanes follow) was seen. */
+const STEP_KEYED_INPUT = 2;
+/** Counted (verdict above the step) unless its key (two lanes follow) was seen. */
+const STEP_KEYED_QUICK = 3;
+const VERDICTS: readonly QuickVerdict[] = ['read-only', 'failed-call', 'terraform'];
 
 /**
  * A prepared batch with its inputs as JSON text, parsed when the scan takes it: a queued string is
@@ -146,6 +174,93 @@ function stateFreeVerdict(record: Record<string, unknown>, config: DetectConfig)
   return isTerraformCall(event, config) ? 'terraform' : null;
 }
 
+/**
+ * prepareBatch on a reader thread, duplicates left to mergePrepared: every record with an eventID
+ * goes with its key's lanes (with the scan's `seed`), decided where the keys of every thread meet.
+ * (A reader keeps no keys of its own: a second set of every key would double that memory.)
+ */
+export function prepareForMerge(
+  batch: readonly EventInput[],
+  seed: number,
+  config: DetectConfig,
+  part = PART,
+): ReaderBatch {
+  const inputs: EventInput[] = [];
+  const steps: number[] = [];
+  for (const input of batch) {
+    if (!input.ok) {
+      inputs.push(input);
+      steps.push(STEP_INPUT);
+      continue;
+    }
+    let verdict: QuickVerdict | null = quickVerdict(input.record);
+    const id = input.record.eventID;
+    if (typeof id !== 'string' || id === '') {
+      if (verdict) steps.push(STEP_QUICK | (VERDICTS.indexOf(verdict) << 3));
+      else {
+        inputs.push(input);
+        steps.push(STEP_INPUT);
+      }
+      continue;
+    }
+    const [hi, lo] = fingerprintLanes(eventDuplicateKey(input.record, id, verdict === null), seed);
+    verdict ??= stateFreeVerdict(input.record, config);
+    if (verdict) steps.push(STEP_KEYED_QUICK | (VERDICTS.indexOf(verdict) << 3), hi, lo);
+    else {
+      inputs.push(input);
+      steps.push(STEP_KEYED_INPUT, hi, lo);
+    }
+  }
+  const parts: string[] = [];
+  for (let k = 0; k < inputs.length; k += part) parts.push(JSON.stringify(inputs.slice(k, k + part)));
+  return { parts, steps: Uint32Array.from(steps), read: batch.length, passed: inputs.length };
+}
+
+/**
+ * A reader's batch finished against the keys of every reader (`seen`, filled in input order): the
+ * prepared batches prepareBatch gives for the same records, one per part of PART inputs read. A
+ * part's JSON is parsed only when its turn comes, so its records die young.
+ */
+export function* mergePrepared(batch: ReaderBatch, seen: FingerprintSet): Generator<PreparedBatch> {
+  const { parts, steps } = batch;
+  let inputs: EventInput[] = [];
+  let quick: Record<QuickVerdict, number> = { 'read-only': 0, 'failed-call': 0, terraform: 0 };
+  let quickFirstAt: Partial<Record<QuickVerdict, number>> = {};
+  let duplicates = 0;
+  let partAt = -1;
+  let read: EventInput[] = [];
+  let readAt = 0;
+  const countQuick = (verdict: QuickVerdict) => {
+    if (quick[verdict]++ === 0) quickFirstAt[verdict] = inputs.length;
+  };
+  const flush = (): PreparedBatch => {
+    const prepared = { inputs, quick, quickFirstAt, duplicates };
+    inputs = [];
+    quick = { 'read-only': 0, 'failed-call': 0, terraform: 0 };
+    quickFirstAt = {};
+    duplicates = 0;
+    return prepared;
+  };
+  for (let s = 0; s < steps.length; ) {
+    const step = steps[s++];
+    const kind = step & 7;
+    if (kind === STEP_INPUT || kind === STEP_KEYED_INPUT) {
+      if (readAt === read.length) {
+        // The next part of the inputs read: the batch so far is one prepared batch.
+        if (partAt >= 0) yield flush();
+        read = JSON.parse(parts[++partAt]) as EventInput[];
+        readAt = 0;
+      }
+      const input = read[readAt++];
+      if (kind === STEP_KEYED_INPUT && !seen.addLanes(steps[s++], steps[s++])) duplicates++;
+      else inputs.push(input);
+    } else if (kind === STEP_QUICK) countQuick(VERDICTS[step >>> 3]);
+    else if (seen.addLanes(steps[s++], steps[s++])) countQuick(VERDICTS[step >>> 3]);
+    else duplicates++;
+  }
+  yield flush();
+}
+
 export interface ReadEventsOptions {
   /** What `-` reads (default process.stdin); tests inject a stream here. */
   readonly stdin?: AsyncIterable<Buffer | string>;
@@ -161,10 +276,24 @@ const EVENT_FILE_RE = /\.(?:json|jsonl|ndjson)(?:\.gz)?$|\.gz$/i;
 const BATCH = 1000;
 
 /**
- * Output piece size of a whole-file gunzip. zlib's default (16 KiB) makes a 2 MB log ~130 callbacks
- * and copies; 1 MiB pieces cut its CPU by about a third (measured on trail files of 300–3,000 records).
+ * Smallest output piece of a whole-file gunzip. zlib's default (16 KiB) makes a 2 MB log ~130
+ * callbacks and copies; 1 MiB pieces cut its CPU by about a third (trail files of 300–3,000 records).
  */
 const GUNZIP_CHUNK = 1024 * 1024;
+
+/**
+ * The output piece size for gunzipping these bytes: the size gzip's trailer gives (ISIZE, the
+ * uncompressed length mod 2^32) and a little, so the text comes out as one piece, neither copied
+ * into a whole nor held as pieces until a collection frees them (a trail file: 3 MB instead of
+ * 7 MB of buffers). A trailer that lies only costs more pieces: never more than MAX_GUNZIP_CHUNK.
+ */
+function gunzipChunk(bytes: Buffer): number {
+  const size = bytes.length >= 18 ? bytes.readUInt32LE(bytes.length - 4) : 0;
+  return Math.min(MAX_GUNZIP_CHUNK, Math.max(GUNZIP_CHUNK, size + 64));
+}
+
+/** The largest output piece asked for (a larger text comes in pieces of this size). */
+const MAX_GUNZIP_CHUNK = 64 * 1024 * 1024;
 
 const NO_EVENT_FILES =
   'no CloudTrail log files found in this folder or below (looked for .json, .jsonl, .ndjson and .gz files)';
@@ -189,27 +318,83 @@ export async function* readEventBatches(
   opts: ReadEventsOptions = {},
   size = BATCH,
 ): AsyncGenerator<EventInput[]> {
+  for await (const { batch } of readSourceBatches(eventSources(paths), opts, size)) if (batch) yield batch;
+}
+
+/**
+ * One thing to read, numbered in input order: a log file, stdin, or an input that could not be read
+ * (its error item). A folder is its files, depth first in name order.
+ */
+type EventSource = { readonly unit: number } & (
+  | { readonly file: string }
+  | { readonly stdin: true }
+  | { readonly error: EventInput }
+);
+
+/** The sources of `paths`, in order: the same for every reader thread that lists them. */
+async function* eventSources(paths: readonly string[]): AsyncGenerator<EventSource> {
+  let unit = 0;
   for (const path of paths) {
     if (path === '-') {
-      yield* batched(readSource(opts.stdin ?? process.stdin, 'stdin'), size);
+      yield { unit: unit++, stdin: true };
       continue;
     }
     let isDir: boolean;
     try {
       isDir = (await stat(path)).isDirectory();
     } catch (err) {
-      yield [{ ok: false, error: `${path}: cannot read: ${reason(err)}`, origin: path }];
+      yield {
+        unit: unit++,
+        error: { ok: false, error: `${path}: cannot read: ${reason(err)}`, origin: path },
+      };
       continue;
     }
     if (!isDir) {
-      yield* readFiles(single(path), size);
+      yield { unit: unit++, file: path };
       continue;
     }
-    const found = { files: 0 };
-    yield* readFiles(counted(walk(path), found), size);
+    let files = 0;
+    for await (const file of walk(path)) {
+      files++;
+      yield { unit: unit++, file };
+    }
     // A folder with no log in it is most often the wrong folder: say so rather than report no drift.
-    if (found.files === 0) yield [{ ok: false, error: `${path}: ${NO_EVENT_FILES}`, origin: path }];
+    if (files === 0)
+      yield { unit: unit++, error: { ok: false, error: `${path}: ${NO_EVENT_FILES}`, origin: path } };
   }
+}
+
+/**
+ * The batches of a reader thread (event-worker.ts): the sources of `paths` it claims, one at a time
+ * as it goes (`claims` holds the next unclaimed source's number, shared by every thread reading).
+ */
+export function readerSourceBatches(
+  paths: readonly string[],
+  claims: Int32Array,
+): AsyncGenerator<SourceBatch> {
+  return readSourceBatches(claimedSources(paths, claims), {}, BATCH);
+}
+
+/** The sources this thread claims, in order (`claims` as in readerSourceBatches). */
+async function* claimedSources(paths: readonly string[], claims: Int32Array): AsyncGenerator<EventSource> {
+  const sources = eventSources(paths);
+  try {
+    for (;;) {
+      const unit = Atomics.add(claims, 0, 1);
+      let step = await sources.next();
+      while (!step.done && step.value.unit < unit) step = await sources.next();
+      if (step.done) return;
+      yield step.value;
+    }
+  } finally {
+    await sources.return(undefined);
+  }
+}
+
+/** A batch of a source's items, or (batch null) the end of that source. */
+export interface SourceBatch {
+  readonly unit: number;
+  readonly batch: EventInput[] | null;
 }
 
 /** The reader thread as the build compiles it (dist/lambdas/adapters/local/event-worker.js). */
@@ -227,16 +412,30 @@ export function canReadAside(paths: readonly string[]): boolean {
 export interface ReadAsideOptions {
   /** What decides Terraform's own calls (prepareBatch). @default DEFAULT_CONFIG */
   readonly config?: DetectConfig;
-  /** The reader module (tests run the TypeScript one with `execArgv: ['--import', 'tsx']`). */
+  /** The reader module (tests run the TypeScript one through tsx's loader). */
   readonly workerUrl?: URL;
   readonly execArgv?: string[];
+  /** Reader threads. @default READERS */
+  readonly readers?: number;
+  /**
+   * The scanning thread reads the next source itself when it would otherwise wait for the readers;
+   * false leaves every source to the readers (tests). @default true
+   */
+  readonly scanningThreadReads?: boolean;
 }
 
-/** Events read on a thread of their own (startReadingAside); close() ends the thread. */
+/**
+ * Reader threads: one, helped by the scanning thread whenever that would wait. A second reader
+ * thread costs ~100 MB of peak memory (its own heap and buffers: 100k events at 1% drift, 410–440
+ * MB against 300), over the 300 MB a scan may take.
+ */
+const READERS = 1;
+
+/** Events read on threads of their own (startReadingAside); close() ends the threads. */
 export interface EventReaderThread {
-  /** The batches, once: iterate this, then close (early, to stop the reader). */
+  /** The batches, once: iterate this, then close (early, to stop the readers). */
   readonly batches: AsyncIterable<PreparedBatch>;
-  /** Once `batches` has ended: the duplicate keys the reader saw, to prepare later batches with. */
+  /** Once `batches` has ended: the duplicate keys seen, to prepare later batches with. */
   readonly seen: FingerprintSet | undefined;
   close(): Promise<void>;
 }
@@ -246,69 +445,220 @@ export function randomSeed(): number {
   return randomBytes(4).readUInt32LE(0);
 }
 
+/** The reader threads as the scanning thread sees them: their messages by source, as they come. */
+class ReaderThreads {
+  private readonly bySource = new Map<
+    number,
+    Exclude<WorkerMessage, { done: true } | { failed: string }>[]
+  >();
+  private readonly from = new WeakMap<object, Worker>();
+  private failure: Error | undefined;
+  private done = 0;
+  private notify: (() => void) | undefined;
+
+  constructor(readonly workers: readonly Worker[]) {
+    const wake = () => this.notify?.();
+    for (const worker of workers) {
+      let finished = false;
+      worker.on('message', (message: WorkerMessage) => {
+        if ('done' in message) {
+          finished = true;
+          this.done++;
+        } else if ('failed' in message) this.failure ??= new Error(message.failed);
+        else {
+          if (!('end' in message)) this.from.set(message, worker);
+          const queue = this.bySource.get(message.unit);
+          if (queue) queue.push(message);
+          else this.bySource.set(message.unit, [message]);
+        }
+        wake();
+      });
+      worker.on('error', (error) => {
+        this.failure ??= error;
+        wake();
+      });
+      worker.on('exit', () => {
+        if (!finished) this.failure ??= new Error('event reader thread stopped before the end of the input');
+        wake();
+      });
+    }
+  }
+
+  /** Every reader has read all it claimed. */
+  get finished(): boolean {
+    return this.done === this.workers.length;
+  }
+
+  /** The next message of source `unit`, if one came; throws a reader's failure. */
+  take(unit: number): Exclude<WorkerMessage, { done: true } | { failed: string }> | undefined {
+    if (this.failure) throw this.failure;
+    const queue = this.bySource.get(unit);
+    const message = queue?.shift();
+    if (queue?.length === 0) this.bySource.delete(unit);
+    // A batch taken: its reader may read one more ahead.
+    if (message && !('end' in message)) this.from.get(message)?.postMessage(1);
+    return message;
+  }
+
+  /** Until the next message (or failure) comes. */
+  async wait(): Promise<void> {
+    if (this.failure) throw this.failure;
+    await new Promise<void>((resolve) => (this.notify = resolve));
+    this.notify = undefined;
+  }
+}
+
+/** A source the scanning thread claimed, and its file's bytes as read (readBytes). */
+interface OwnSource {
+  readonly source: EventSource;
+  readonly read: Promise<ReadBytes> | undefined;
+}
+
+/** Sources read by the scanning thread itself, each claimed while it waited for the readers. */
+class OwnReads {
+  private readonly sources: AsyncGenerator<EventSource>;
+  private readonly claimed = new Map<number, OwnSource | null>();
+
+  constructor(paths: readonly string[]) {
+    this.sources = eventSources(paths);
+  }
+
+  get size(): number {
+    return this.claimed.size;
+  }
+
+  /**
+   * Claims the next unclaimed source and starts reading its bytes (null: there is none, the input
+   * ended). They are gunzipped only when its turn comes: a text held a while on this thread outlives
+   * a collection and stays, with the state's index, until a full one (~3 MB a log file).
+   */
+  async claim(claims: Int32Array): Promise<void> {
+    const unit = Atomics.add(claims, 0, 1);
+    let step = await this.sources.next();
+    while (!step.done && step.value.unit < unit) step = await this.sources.next();
+    const source = step.done ? null : step.value;
+    this.claimed.set(unit, source && { source, read: 'file' in source ? readBytes(source.file) : undefined });
+  }
+
+  /** Source `unit` if this thread claimed it (null: it is past the end), else undefined. */
+  take(unit: number): OwnSource | null | undefined {
+    const own = this.claimed.get(unit);
+    this.claimed.delete(unit);
+    return own;
+  }
+
+  close(): void {
+    for (const own of this.claimed.values()) own?.read?.catch(() => undefined);
+    void this.sources.return(undefined);
+  }
+}
+
+/** Sources the scanning thread claims ahead of its turn while it waits (their bytes are held). */
+const OWN_AHEAD = 2;
+
 /**
- * readEventBatches and prepareBatch on a thread of their own (event-worker.ts), started now:
- * reading, gunzipping, parsing, judging and deduplicating use the second core while this thread
- * loads the state and detects. The same prepared batches in the same order as
- * readPreparedBatches gives. A reader that fails (a folder that cannot be listed) throws from
- * `batches` with the message readEventBatches would throw.
+ * The scanning thread reads files itself only while fewer than one record in this many reaches
+ * detection: then its work per file is small beside a reader's and it would wait (1% drift). At 25%
+ * it is the slower thread: a file it read would delay detection and hold its heap (measured: 0.1 s
+ * more wall and 40 MB more peak memory over 100k events).
+ */
+const HELP_BELOW = 10;
+
+/**
+ * Bytes of log text the scanning thread reads itself, at most. Its heap holds the state's index, so
+ * a full collection comes late there, and what it reads (each text outlives a collection during its
+ * own parse) stays until then: unbounded, memory would grow with the input (400k events: +60 MB).
+ */
+const HELP_BYTES = 32 * 1024 * 1024;
+
+/**
+ * readEventBatches and prepareBatch on threads of their own (event-worker.ts), started now: reading,
+ * gunzipping, parsing and judging use the other core while this thread loads the state and detects.
+ * Every thread claims the next source to read from one shared counter; this thread takes the
+ * batches in input order, reads a source itself when it would otherwise wait for the readers, and
+ * drops duplicates across threads (mergePrepared): the prepared batches are the ones
+ * readPreparedBatches gives, in the same order. A listing that fails (a folder that cannot be read)
+ * throws from `batches` with the message readEventBatches would throw.
  */
 export function startReadingAside(
   paths: readonly string[],
   options: ReadAsideOptions = {},
 ): EventReaderThread {
-  const worker = new Worker(options.workerUrl ?? WORKER_URL, {
-    workerData: { paths: [...paths], seed: randomSeed(), config: options.config ?? DEFAULT_CONFIG },
-    execArgv: options.execArgv,
-    // V8's default nursery (48 MB), not a smaller one: a log file's records (up to ~10 MB parsed)
-    // then die young. With 16 MB they outlived a collection mid-parse, were promoted, and old-space
-    // collections on the helper threads cost a sixth of a 100k-event scan's CPU (a quarter at 400k).
-  });
-  const queue: WorkerMessage[] = [];
-  let failure: Error | undefined;
-  let exited = false;
-  let seen: FingerprintSet | undefined;
-  let notify: (() => void) | undefined;
-  const wake = () => notify?.();
-  worker.on('message', (message: WorkerMessage) => {
-    queue.push(message);
-    wake();
-  });
-  worker.on('error', (error) => {
-    failure = error;
-    wake();
-  });
-  worker.on('exit', () => {
-    exited = true;
-    wake();
-  });
+  const seed = randomSeed();
+  const config = options.config ?? DEFAULT_CONFIG;
+  const claims = new Int32Array(new SharedArrayBuffer(4));
+  const count = Math.max(1, options.readers ?? READERS);
+  const readers = new ReaderThreads(
+    Array.from(
+      { length: count },
+      () =>
+        new Worker(options.workerUrl ?? WORKER_URL, {
+          workerData: { paths: [...paths], seed, config, claims },
+          execArgv: options.execArgv,
+          // V8's default nursery, not a smaller one: a log file's records (up to ~10 MB parsed) then
+          // die young. With 16 MB they outlived a collection mid-parse, were promoted, and old-space
+          // collections on the reader cost a sixth of a 100k-event scan's CPU.
+        }),
+    ),
+  );
+  const seen = new FingerprintSet(seed);
+  const own = new OwnReads(paths);
+  const mayHelp = options.scanningThreadReads ?? true;
+  // What the readers' batches held so far: whether detection is light enough for this thread to read.
+  let read = 0;
+  let passed = 0;
+  let helped = 0;
+  const helps = () => mayHelp && passed * HELP_BELOW < read && helped < HELP_BYTES;
+  let ended = false;
   async function* batches(): AsyncGenerator<PreparedBatch> {
-    for (;;) {
-      let message = queue.shift();
-      while (!message) {
-        if (failure) throw failure;
-        if (exited) throw new Error('event reader thread stopped before the end of the input');
-        await new Promise<void>((resolve) => (notify = resolve));
-        notify = undefined;
-        message = queue.shift();
+    try {
+      for (let unit = 0; ; unit++) {
+        // Nobody has claimed this source yet (the readers are behind): this thread reads it.
+        let mine = own.take(unit);
+        if (mine === undefined && helps() && Atomics.load(claims, 0) <= unit) {
+          await own.claim(claims);
+          mine = own.take(unit);
+        }
+        if (mine === null) break;
+        if (mine) {
+          const loaded = mine.read?.then(decode).then((loaded) => {
+            if (loaded.kind === 'text') helped += loaded.text.length;
+            return loaded;
+          });
+          for await (const batch of sourceBatches(mine.source, loaded, {}, BATCH))
+            yield prepareBatch(batch, seen, config);
+          continue;
+        }
+        for (;;) {
+          const message = readers.take(unit);
+          if (message === undefined) {
+            // Claimed by no thread that is still reading: past the end.
+            if (readers.finished) {
+              ended = true;
+              return;
+            }
+            if (helps() && own.size < OWN_AHEAD) await own.claim(claims);
+            else await readers.wait();
+            continue;
+          }
+          if ('end' in message) break;
+          read += message.read;
+          passed += message.passed;
+          yield* mergePrepared(message, seen);
+        }
       }
-      if ('done' in message) {
-        seen = new FingerprintSet(message.done);
-        return;
-      }
-      if ('failed' in message) throw new Error(message.failed);
-      worker.postMessage(1); // one more batch may be read ahead while this one is used
-      for (const { inputsJson, ...counts } of message.batch)
-        yield { ...counts, inputs: JSON.parse(inputsJson) as EventInput[] };
+      ended = true;
+    } finally {
+      own.close();
     }
   }
   return {
     batches: batches(),
     get seen() {
-      return seen;
+      return ended ? seen : undefined;
     },
     close: async () => {
-      await worker.terminate();
+      await Promise.all(readers.workers.map((worker) => worker.terminate()));
     },
   };
 }
@@ -326,53 +676,84 @@ export async function* readPreparedBatches(
 /** Files read ahead of the one being parsed. */
 const PREFETCH = 3;
 
-async function* single(path: string): AsyncGenerator<string> {
-  yield path;
-}
-
-async function* counted(files: AsyncIterable<string>, found: { files: number }): AsyncGenerator<string> {
-  for await (const file of files) {
-    found.files++;
-    yield file;
-  }
-}
-
 /** A file's content as loaded ahead: whole text, or to be streamed, or why it cannot be read. */
 type Loaded =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'stream'; readonly gzipped: boolean }
   | { readonly kind: 'error'; readonly error: string };
 
-async function* readFiles(files: AsyncIterable<string>, size: number): AsyncGenerator<EventInput[]> {
-  const ahead: { path: string; loaded: Promise<Loaded> }[] = [];
-  const it = files[Symbol.asyncIterator]();
+/**
+ * The sources' batches in order, each source's end marked; files loaded up to PREFETCH ahead. A
+ * listing that fails (a folder that cannot be read) throws once the sources before it are read.
+ */
+async function* readSourceBatches(
+  sources: AsyncIterable<EventSource>,
+  opts: ReadEventsOptions,
+  size: number,
+): AsyncGenerator<SourceBatch> {
+  type Ahead =
+    | { readonly source: EventSource; readonly loaded: Promise<Loaded> | undefined }
+    | { readonly failure: unknown };
+  const ahead: Ahead[] = [];
+  const it = sources[Symbol.asyncIterator]();
   let more = true;
   const fill = async () => {
     while (more && ahead.length < PREFETCH) {
-      const step = await it.next();
+      let step: IteratorResult<EventSource>;
+      try {
+        step = await it.next();
+      } catch (failure) {
+        ahead.push({ failure });
+        more = false;
+        return;
+      }
       if (step.done) more = false;
-      else ahead.push({ path: step.value, loaded: load(step.value) });
+      else ahead.push({ source: step.value, loaded: loadSource(step.value) });
     }
   };
   try {
     await fill();
     while (ahead.length > 0) {
-      const next = ahead.shift() as { path: string; loaded: Promise<Loaded> };
+      const next = ahead.shift() as Ahead;
       await fill(); // the next files load while this one is parsed and used
-      const loaded = await next.loaded;
-      if (loaded.kind === 'error') {
-        yield [{ ok: false, error: `${next.path}: cannot read: ${loaded.error}`, origin: next.path }];
-      } else if (loaded.kind === 'text') {
-        yield parseEventText(loaded.text, next.path);
-      } else {
-        yield* batched(readSource(createReadStream(next.path), next.path, loaded.gzipped), size);
-      }
+      if ('failure' in next) throw next.failure;
+      const { unit } = next.source;
+      for await (const batch of sourceBatches(next.source, next.loaded, opts, size)) yield { unit, batch };
+      yield { unit, batch: null };
     }
   } finally {
     // A reader that stops early leaves no read unobserved (their errors are of no interest then).
-    for (const { loaded } of ahead) loaded.catch(() => undefined);
+    for (const entry of ahead) if ('loaded' in entry) entry.loaded?.catch(() => undefined);
     await it.return?.();
   }
+}
+
+/** A file source's content, loaded ahead (undefined for the other sources). */
+function loadSource(source: EventSource): Promise<Loaded> | undefined {
+  return 'file' in source ? load(source.file) : undefined;
+}
+
+/** A source's batches, its file (if any) loaded by loadSource. */
+async function* sourceBatches(
+  source: EventSource,
+  loading: Promise<Loaded> | undefined,
+  opts: ReadEventsOptions,
+  size: number,
+): AsyncGenerator<EventInput[]> {
+  if ('error' in source) {
+    yield [source.error];
+    return;
+  }
+  if ('stdin' in source) {
+    yield* batched(readSource(opts.stdin ?? process.stdin, 'stdin'), size);
+    return;
+  }
+  const path = source.file;
+  const loaded = (await loading) as Loaded;
+  if (loaded.kind === 'error')
+    yield [{ ok: false, error: `${path}: cannot read: ${loaded.error}`, origin: path }];
+  else if (loaded.kind === 'text') yield parseEventText(loaded.text, path);
+  else yield* batched(readSource(createReadStream(path), path, loaded.gzipped), size);
 }
 
 /**
@@ -381,22 +762,33 @@ async function* readFiles(files: AsyncIterable<string>, size: number): AsyncGene
  * streamed (a damaged gzip then yields what it can and one error).
  */
 async function load(path: string): Promise<Loaded> {
-  let bytes: Buffer | null = null;
-  let gzipped: boolean;
+  return decode(await readBytes(path));
+}
+
+/** A file as read from disk: its bytes (whole files), or to be streamed, or why it cannot be read. */
+type ReadBytes = Exclude<Loaded, { kind: 'text' }> | { readonly kind: 'bytes'; readonly bytes: Buffer };
+
+async function readBytes(path: string): Promise<ReadBytes> {
   try {
     const streamed = /\.(?:jsonl|ndjson)(?:\.gz)?$/i.test(path) || (await stat(path)).size > WHOLE_FILE_LIMIT;
-    if (streamed) gzipped = await hasGzipMagic(path);
-    else {
-      bytes = await readFileBytes(path);
-      gzipped = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-    }
+    if (streamed) return { kind: 'stream', gzipped: await hasGzipMagic(path) };
+    return { kind: 'bytes', bytes: await readFileBytes(path) };
   } catch (err) {
     return { kind: 'error', error: reason(err) };
   }
-  if (!bytes) return { kind: 'stream', gzipped };
+}
+
+/** A whole file's text, gunzipped when it is gzip; a damaged gzip is streamed (what it can give). */
+async function decode(read: ReadBytes): Promise<Loaded> {
+  if (read.kind !== 'bytes') return read;
+  const { bytes } = read;
+  const gzipped = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
   if (!gzipped) return { kind: 'text', text: bytes.toString('utf8') };
   try {
-    return { kind: 'text', text: (await gunzipAsync(bytes, { chunkSize: GUNZIP_CHUNK })).toString('utf8') };
+    return {
+      kind: 'text',
+      text: (await gunzipAsync(bytes, { chunkSize: gunzipChunk(bytes) })).toString('utf8'),
+    };
   } catch {
     return { kind: 'stream', gzipped };
   }
