@@ -3,6 +3,11 @@
 // which requests reach the API and which are refused (Host, Origin, token, content type, body size),
 // in which order, with which headers; the WebSocket upgrade's refusals; /health's details; the URLs it
 // reports; what closing it stops.
+// Stryker on server.ts runs the files whose tests start their own servers (a server started in
+// beforeAll is built before a mutant is switched on):
+//   MUTATE_TESTS=test/integration/local-server.test.ts,test/integration/local-server21-guards.test.ts,\
+//   test/hostile/canary-secrets.test.ts,test/hostile/concurrency.test.ts \
+//   nice -n 19 npx stryker run --mutate lambdas/local/server.ts --concurrency 2
 
 import { createHmac } from 'node:crypto';
 import {
