@@ -17,7 +17,7 @@
 // it, see lambdas/handlers/runtime/rules.ts.
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -48,14 +48,8 @@ export const RUNTIME = Runtime.NODEJS_22_X;
 export const ARCHITECTURE = Architecture.ARM_64;
 export const NODE_TARGET = 'node22';
 
-/**
- * Nothing is left to the runtime: every dependency a handler imports is in its bundle. One name is
- * external, and no bundle imports it: `bowser`, which only the SDK's browser user-agent code
- * imports, with `import()`. That code is dropped as unused, but with splitting esbuild would still
- * write bowser as a 34 KB chunk nothing loads (test/integration/detect-bundle.test.ts: no import
- * of a package is left).
- */
-export const EXTERNAL_MODULES: string[] = ['bowser'];
+/** Nothing is left to the runtime: every dependency a handler imports is in its bundle. */
+export const EXTERNAL_MODULES: string[] = [];
 
 /** Lambda's credentials are in the environment: the SDK's full provider chain is not bundled. */
 export const CREDENTIALS_ALIAS = {
@@ -72,10 +66,7 @@ const REQUIRE_SHIM = "import{createRequire as __cr}from'node:module';const requi
 /** The handlers that run the detect service and so read the rule set. */
 export const READS_RULES: readonly HandlerName[] = ['detect', 'query-api', 'backstop', 'backfill'];
 
-/**
- * esbuild options of one handler's bundle: `<outdir>/index.mjs`, and a chunk (`<name>-<hash>.mjs`)
- * for code shared with, or only reached through, an `import()` — loaded when first needed.
- */
+/** esbuild options of one handler's bundle (`<outdir>/index.mjs`). */
 export function esbuildOptions(handler: HandlerName, outdir: string): BuildOptions {
   return {
     entryPoints: { index: join(HANDLERS_DIR, `${handler}.ts`) },
@@ -85,9 +76,6 @@ export function esbuildOptions(handler: HandlerName, outdir: string): BuildOptio
     platform: 'node',
     target: NODE_TARGET,
     format: 'esm',
-    // Code reached only through `import()` is a chunk of its own, loaded when first called: the
-    // SDK's own lazy imports, and the detect function's drift outputs (runtime/drift-outputs.ts).
-    splitting: true,
     minify: true,
     sourcemap: false,
     mainFields: ['module', 'main'],
@@ -99,13 +87,9 @@ export function esbuildOptions(handler: HandlerName, outdir: string): BuildOptio
   };
 }
 
-/**
- * Builds one handler into `outdir` (emptied first: a chunk of an earlier build must not be
- * deployed): its modules, plus the rule set for the handlers that read it.
- */
+/** Builds one handler into `outdir`: index.mjs, plus the rule set for the handlers that read it. */
 export async function bundleHandler(handler: HandlerName, outdir: string): Promise<void> {
   const { build } = await import('esbuild');
-  rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   await build(esbuildOptions(handler, outdir));
   if (READS_RULES.includes(handler))

@@ -3,6 +3,7 @@
 // drift. Plain text, every CloudTrail string on one line (alert-text.ts's rules).
 
 import { oneLine } from './alert-text.js';
+import { compareText } from './text-order.js';
 import { type Finding, SEVERITIES, type Severity } from './types.js';
 
 export interface BackfillRun {
@@ -32,7 +33,7 @@ export function backfillSummary(
   if (drifts.length === 0) return null;
   const rank = (s: Severity) => SEVERITIES.indexOf(s);
   const sorted = [...drifts].sort(
-    (a, b) => rank(b.severity) - rank(a.severity) || a.event.time.localeCompare(b.event.time),
+    (a, b) => rank(b.severity) - rank(a.severity) || compareText(a.event.time, b.event.time),
   );
   const severity = sorted[0].severity;
   const counts = [...SEVERITIES]

@@ -6,6 +6,7 @@
 // canonical form so a call that sets the state's configuration compares equal and a changed one
 // shows both sides in the provider's attribute names.
 
+import { compareText } from './text-order.js';
 import { canonical, tagMap } from './values.js';
 
 /** XML element names whose provider attribute is not their snake_case form. */
@@ -104,7 +105,7 @@ function configValue(
     }
     return items
       .map((item) => canonical(item))
-      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      .sort((a, b) => compareText(JSON.stringify(a), JSON.stringify(b)));
   }
   if (!isObject(value)) return undefined;
   const out: Record<string, unknown> = {};

@@ -12,6 +12,7 @@ import { isSensitive } from './redact.js';
 import type { AttributeSpec, IdentitySpec, TargetSpec } from './rule-types.js';
 import type { CompiledRule, RuleSet } from './rules.js';
 import type { StateIndex, StateResource } from './state-types.js';
+import { compareText } from './text-order.js';
 import {
   type AttributeChange,
   type CloudTrailEvent,
@@ -172,7 +173,7 @@ export function detectEvent(
   }
   const reverts = restored.length > 0 ? { restored } : {};
   if (byResource.size > 0) {
-    let findings = [...byResource.values()].sort((a, b) => resourceKey(a).localeCompare(resourceKey(b)));
+    let findings = [...byResource.values()].sort((a, b) => compareText(resourceKey(a), resourceKey(b)));
     const service = serviceLinkedService(event);
     if (service && ctx.config.serviceChanges !== 'report') {
       if (ctx.config.serviceChanges === 'ignore') return ignored('service-driven', service);
@@ -823,7 +824,7 @@ function setItems(value: unknown): Map<string, unknown> {
 }
 
 function sortedItems(items: Map<string, unknown>): unknown[] {
-  return [...items.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, item]) => item);
+  return [...items.entries()].sort(([a], [b]) => compareText(a, b)).map(([, item]) => item);
 }
 
 function resourceKey(finding: Pick<Finding, 'resource'>, stateIdentity?: string): string {

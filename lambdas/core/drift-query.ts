@@ -4,6 +4,7 @@
 // drift that arrives on the live feed belongs in the table it shows.
 
 import { InputError } from './errors.js';
+import { compareText } from './text-order.js';
 import {
   DRIFT_KINDS,
   DRIFT_STATUSES,
@@ -224,11 +225,11 @@ const columnText: Record<Exclude<DriftSortField, 'time' | 'severity'>, (d: Drift
 /** Comparator for a column; ties fall back to time, newest first, so pages are stable. */
 export function compareDrifts(field: DriftSortField, order: 'asc' | 'desc'): (a: Drift, b: Drift) => number {
   const sign = order === 'asc' ? 1 : -1;
-  const byTime = (a: Drift, b: Drift) => sortTimeOf(b).localeCompare(sortTimeOf(a));
+  const byTime = (a: Drift, b: Drift) => compareText(sortTimeOf(b), sortTimeOf(a));
   if (field === 'time') return (a, b) => -sign * byTime(a, b);
   const primary =
     field === 'severity'
       ? (a: Drift, b: Drift) => severityRank(a) - severityRank(b)
-      : (a: Drift, b: Drift) => columnText[field](a).localeCompare(columnText[field](b));
+      : (a: Drift, b: Drift) => compareText(columnText[field](a), columnText[field](b));
   return (a, b) => sign * primary(a, b) || byTime(a, b);
 }

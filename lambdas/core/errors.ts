@@ -19,3 +19,14 @@ export class RuleError extends Error {
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
+
+/**
+ * The message of an error met while reading one record: V8's "Maximum call stack size exceeded"
+ * (a record nested tens of thousands of levels deep, which only a hostile sender makes) is said in
+ * the user's terms.
+ */
+export function recordErrorMessage(error: unknown): string {
+  if (error instanceof RangeError && /call stack/i.test(error.message))
+    return 'not a CloudTrail record: nested too deeply to read';
+  return error instanceof Error ? error.message : String(error);
+}

@@ -7,6 +7,7 @@ import { netFindingId } from './detect.js';
 import { displayEventName, displayValue } from './display.js';
 import { fingerprintOf } from './fingerprints.js';
 import type { StateIndex } from './state-types.js';
+import { compareText } from './text-order.js';
 import {
   type Actor,
   type AttributeChange,
@@ -74,11 +75,8 @@ interface Group {
       };
 }
 
-// localeCompare's order, with one collator rather than one per comparison.
-const collator = new Intl.Collator();
-
 function byTime(a: FoldedEvent, b: FoldedEvent): number {
-  return collator.compare(a.event.time, b.event.time) || collator.compare(a.event.id, b.event.id);
+  return compareText(a.event.time, b.event.time) || compareText(a.event.id, b.event.id);
 }
 
 /** Keys of the resource references seen (detect.ts makes one reference per state resource). */
@@ -111,7 +109,7 @@ function itemKey(item: unknown): string {
 }
 
 function sorted(items: Map<string, unknown>): unknown[] {
-  return [...items.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, item]) => item);
+  return [...items.entries()].sort(([a], [b]) => compareText(a, b)).map(([, item]) => item);
 }
 
 function findingEvent(event: CloudTrailEvent): Finding['event'] {

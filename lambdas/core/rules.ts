@@ -5,6 +5,7 @@ import { RuleError } from './errors.js';
 import { type EventPattern, matchesPattern } from './event-pattern.js';
 import { parsePath } from './paths.js';
 import type { ChangeKind, RuleFile, RuleSpec, TargetSpec } from './rule-types.js';
+import { compareText } from './text-order.js';
 import { SEVERITIES, type Severity } from './types.js';
 import { NORMALISERS } from './values.js';
 
@@ -161,7 +162,7 @@ export function eventPatterns(ruleSet: RuleSet, maxChars = MAX_PATTERN_CHARS): E
     namesBySource.set(rule.eventSource, names);
   }
   const patterns: EventPattern[] = [];
-  for (const [source, nameSet] of [...namesBySource].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [source, nameSet] of [...namesBySource].sort(([a], [b]) => compareText(a, b))) {
     patterns.push(...sourcePatterns(source, nameSet, maxChars));
   }
   return patterns;

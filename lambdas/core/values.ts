@@ -9,6 +9,7 @@ import {
   s3LifecycleLegacy,
   s3ReplicationLegacy,
 } from './config-blocks.js';
+import { compareText } from './text-order.js';
 
 export type Normaliser = (value: unknown) => unknown;
 
@@ -118,7 +119,7 @@ function iamPolicy(value: unknown): unknown {
         out[k] = normalise(child, k);
       }
       if (Array.isArray(out.Statement)) {
-        out.Statement = [...out.Statement].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+        out.Statement = [...out.Statement].sort((a, b) => compareText(JSON.stringify(a), JSON.stringify(b)));
       }
       return out;
     }

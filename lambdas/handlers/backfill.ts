@@ -15,7 +15,7 @@ import { MAX_LOOKUP_DAYS } from '../adapters/aws/cloudtrail-lookup.js';
 import { lookupAccountsHistory, OWN_ACCOUNT } from '../adapters/aws/cloudtrail-lookup-accounts.js';
 import { backfillSummary } from '../core/backfill-summary.js';
 import type { Finding } from '../core/types.js';
-import { snsClient } from './runtime/alert-clients.js';
+import { snsClient } from './runtime/clients.js';
 import { createDetectorRuntime } from './runtime/detector.js';
 import { numberEnv, optionalEnv, requireEnv } from './runtime/env.js';
 import { FUNCTION_ENV, MEMBER_ACCOUNT_PLACEHOLDER } from './runtime/function-env.js';

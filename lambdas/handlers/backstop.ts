@@ -6,6 +6,7 @@
 // and the Errors alarm see it (a run that "succeeded" over a lost file would hide it).
 
 import type { Context } from 'aws-lambda';
+import { compareText } from '../core/text-order.js';
 import { s3Client } from './runtime/clients.js';
 import { createDetectorRuntime } from './runtime/detector.js';
 import { numberEnv, requireEnv } from './runtime/env.js';
@@ -64,7 +65,7 @@ export async function handler(event: { time?: string } = {}, context?: Context):
   };
   runtime.logger.info('backstop run', { ...summary, failedFiles: failed.length });
   if (failed.length > 0) {
-    const first = failed.sort((a, b) => a.key.localeCompare(b.key))[0];
+    const first = failed.sort((a, b) => compareText(a.key, b.key))[0];
     throw new Error(
       `backstop: ${failed.length} of ${files.length} trail log files could not be processed (the rest were); first: ${first.key}: ${first.error}`,
     );

@@ -4,6 +4,7 @@
 
 import pc from 'picocolors';
 import { displayEventName, displayValue } from '../core/display.js';
+import { compareText } from '../core/text-order.js';
 import type { Finding, IgnoreReason, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
 
@@ -272,8 +273,7 @@ export function markdownText(value: unknown): string {
 /** Most severe first, then oldest first: what a reviewer should read first is at the top. */
 function bySeverityThenTime(a: Finding, b: Finding): number {
   return (
-    SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) ||
-    a.event.time.localeCompare(b.event.time)
+    SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || compareText(a.event.time, b.event.time)
   );
 }
 

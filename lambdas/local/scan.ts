@@ -17,12 +17,13 @@ import { loadRulesFromDir } from '../adapters/local/rule-files.js';
 import { normaliseRecord } from '../core/cloudtrail.js';
 import { type DetectConfig, parseConfig, withIgnoredPrincipals } from '../core/config.js';
 import { type AttributeEffect, type DetectContext, detectEvent } from '../core/detect.js';
-import { ConfigError, StateError } from '../core/errors.js';
+import { ConfigError, recordErrorMessage, StateError } from '../core/errors.js';
 import { FingerprintSet } from '../core/fingerprints.js';
 import { NetFold } from '../core/net.js';
 import type { RuleSet } from '../core/rules.js';
 import { buildStateIndex } from '../core/state.js';
 import type { StateIndex } from '../core/state-types.js';
+import { compareText } from '../core/text-order.js';
 import { type Finding, type IgnoreReason, SEVERITIES, type Severity } from '../core/types.js';
 import type { StateDocument } from '../ports.js';
 import {
@@ -93,9 +94,9 @@ export function loadConfigFile(path: string | undefined): DetectConfig {
 /** Sorted the way driftctl sorts: stable across runs and machines. */
 function byTimeThenResource(a: Finding, b: Finding): number {
   return (
-    a.event.time.localeCompare(b.event.time) ||
-    a.event.id.localeCompare(b.event.id) ||
-    (a.resource.address ?? a.resource.id ?? '').localeCompare(b.resource.address ?? b.resource.id ?? '')
+    compareText(a.event.time, b.event.time) ||
+    compareText(a.event.id, b.event.id) ||
+    compareText(a.resource.address ?? a.resource.id ?? '', b.resource.address ?? b.resource.id ?? '')
   );
 }
 
@@ -239,7 +240,7 @@ async function scanBatches(
         }
         processed = detectEvent(event, ctx, effects);
       } catch (error) {
-        errors.push({ origin: input.origin, message: (error as Error).message });
+        errors.push({ origin: input.origin, message: recordErrorMessage(error) });
         continue;
       }
       events++;

@@ -5,6 +5,7 @@ import { extractEach, normaliseRecord } from '../core/cloudtrail.js';
 import type { DetectConfig } from '../core/config.js';
 import { type DetectContext, type DetectError, detectEvent } from '../core/detect.js';
 import { type DriftEvent, driftDetectedEvent, driftStatusChangedEvent } from '../core/drift-events.js';
+import { recordErrorMessage } from '../core/errors.js';
 import { stableHash } from '../core/hash.js';
 import { scrubSecrets } from '../core/redact.js';
 import { eventFilter, type RuleSet } from '../core/rules.js';
@@ -144,11 +145,11 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
 
   const linkBase = () => ({ dashboardUrl: deps.dashboardUrl?.() || undefined });
 
-  /** Sets a status as tfdrift and announces the change; returns the updated drift. */
+  /** Resolves a drift that is not resolved yet as tfdrift and announces it; returns the updated drift. */
   async function setStatusByTfdrift(id: string, previous: DriftStatus, comment: string) {
     const at = deps.clock.now().toISOString();
     const updated = await deps.drifts.setStatus(id, { status: 'resolved', by: 'tfdrift', comment, at });
-    if (updated && previous !== 'resolved') {
+    if (updated) {
       await emit(
         driftStatusChangedEvent(
           updated,
@@ -239,7 +240,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
    * releases its claim, so the redelivery that follows (the Lambda fails on alertsFailed) sends it,
    * while the drift itself is never written twice.
    */
-  async function alertOnce(drift: Drift, summarised = false): Promise<boolean> {
+  async function alertOnce(drift: Drift, summarised: boolean): Promise<boolean> {
     if (!(await deps.alerts.claimAlert(drift.id, deps.clock.now().toISOString()))) return true;
     if (summarised) {
       // A backfilled drift is in its run's one summary alert: it counts as alerted.
@@ -322,7 +323,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
       } catch (error) {
         // A record extractEach accepted can still break the matcher (e.g. nested too deeply to walk).
         const id = record.eventID;
-        errors.push({ eventId: typeof id === 'string' ? id : null, message: (error as Error).message });
+        errors.push({ eventId: typeof id === 'string' ? id : null, message: recordErrorMessage(error) });
       }
     }
     const findings: Finding[] = [];

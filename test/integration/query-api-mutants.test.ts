@@ -248,7 +248,11 @@ describe('reading drifts', () => {
     expect(bodyOf(await s.api(event({ path: '/api/v1/events', query: { limit: '2' } }))).items).toHaveLength(
       2,
     );
-    expect(errorOf(await s.api(event({ path: '/api/v1/events', query: { limit: '0' } })))[0]).toBe(400);
+    expect(errorOf(await s.api(event({ path: '/api/v1/events', query: { limit: '0' } })))).toEqual([
+      400,
+      'bad_request',
+      'limit: must be a whole number from 1 to 1000',
+    ]);
     expect(errorOf(await s.api(event({ path: '/api/v1/events', query: { limit: '1001' } })))[0]).toBe(400);
     expect(errorOf(await s.api(event({ path: '/api/v1/events', query: { since: '1' } })))[2]).toBe(
       'unknown query parameter "since" (known: limit)',

@@ -99,7 +99,7 @@ describe('tfdrift scan --lookup', () => {
     });
 
     expect(code).toBe(EXIT_DRIFT);
-    expect(regions).toEqual(['us-west-2', 'ap-south-1']);
+    expect([...regions].sort()).toEqual(['ap-south-1', 'us-west-2']);
     expect(report?.findings.map((f) => f.event.id).sort()).toEqual(['lookup-ap-south-1', 'lookup-us-west-2']);
     expect(report?.summary.events).toBe(2);
   });

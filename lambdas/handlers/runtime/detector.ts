@@ -1,17 +1,17 @@
 // The detect service as the detect, backstop and query-api functions compose it from their
 // environment: DynamoDB store and event log, SNS alerts, S3 state, the bundled rule set.
-// The SNS and EventBridge clients are loaded on the first drift (drift-outputs.ts): a cold start
-// whose first event drifts nothing — the common one — never pays for them (bench/cold-start.ts).
 
 import { DynamoDriftStore } from '../../adapters/aws/dynamo-drift-store.js';
 import { DynamoEventLog } from '../../adapters/aws/dynamo-event-log.js';
+import { EventBridgeDriftEvents } from '../../adapters/aws/eventbridge-drift-events.js';
+import { SnsNotifier } from '../../adapters/aws/sns-notifier.js';
 import { parseConfig } from '../../core/config.js';
 import type { ProcessedEvent } from '../../core/types.js';
-import type { DriftEvents, EventLog, Notifier } from '../../ports.js';
+import type { DriftEvents, EventLog } from '../../ports.js';
 import { combineStateSources } from '../../services/combined-state-source.js';
 import { createDetectService, type DetectService } from '../../services/detect-service.js';
 import { type CachingStateProvider, createStateProvider } from '../../services/state-provider.js';
-import { dynamoDocumentClient, s3Client } from './clients.js';
+import { dynamoDocumentClient, eventBridgeClient, s3Client, snsClient } from './clients.js';
 import { jsonEnv, numberEnv, optionalEnv, requireEnv } from './env.js';
 import { FUNCTION_ENV } from './function-env.js';
 import { type FunctionLogger, jsonLogger } from './logger.js';
@@ -43,32 +43,6 @@ export function countingEventLog(inner: EventLog): EventLog & OutcomeCounter {
       return taken;
     },
   };
-}
-
-/** `load`, run when first called and shared after; a failed load is run again by the next call. */
-export function once<T>(load: () => Promise<T>): () => Promise<T> {
-  let loaded: Promise<T> | undefined;
-  return () => {
-    loaded ??= load().catch((error: unknown) => {
-      loaded = undefined;
-      throw error;
-    });
-    return loaded;
-  };
-}
-
-const driftOutputs = once(() => import('./drift-outputs.js'));
-
-/** SNS alerts whose client is created when the first alert is sent. */
-export function lazySnsNotifier(topicArn: string, dashboardUrl: string | undefined): Notifier {
-  const notifier = once(async () => (await driftOutputs()).snsNotifier(topicArn, dashboardUrl));
-  return { notify: async (drift) => (await notifier()).notify(drift) };
-}
-
-/** Drift events onto the bus, whose client is created when the first event is published. */
-export function lazyBusDriftEvents(eventBusName: string): DriftEvents {
-  const events = once(async () => (await driftOutputs()).busDriftEvents(eventBusName));
-  return { publish: async (event) => (await events()).publish(event) };
 }
 
 export interface DetectorRuntime {
@@ -105,9 +79,11 @@ export function createDetectorRuntime(env: NodeJS.ProcessEnv = process.env): Det
     staleRecheckMs,
   });
   const dashboardUrl = env[FUNCTION_ENV.dashboardUrl] || undefined;
-  const notifier = lazySnsNotifier(topicArn, dashboardUrl);
+  const notifier = new SnsNotifier(snsClient(), { topicArn, dashboardUrl });
   const bus = optionalEnv(FUNCTION_ENV.driftEventBus, env);
-  const driftEvents = bus ? lazyBusDriftEvents(bus) : undefined;
+  const driftEvents = bus
+    ? new EventBridgeDriftEvents(eventBridgeClient(), { eventBusName: bus })
+    : undefined;
   const detect = createDetectService({
     rules,
     state,

@@ -4,6 +4,7 @@
 // are then shelf-packed so that thousands of resources stay compact.
 
 import dagre from '@dagrejs/dagre';
+import { compareText } from '../../../lambdas/core/text-order.js';
 import type { GraphEdge, GraphNode } from '../types.js';
 
 export const NODE_WIDTH = 210;
@@ -181,10 +182,10 @@ export function layoutGraph(nodes: readonly GraphNode[], edges: readonly GraphEd
   const ordered = [...byGroup.entries()].sort(([a, aNodes], [b, bNodes]) => {
     if (a === UNMANAGED_GROUP) return -1;
     if (b === UNMANAGED_GROUP) return 1;
-    return bNodes.length - aNodes.length || a.localeCompare(b);
+    return bNodes.length - aNodes.length || compareText(a, b);
   });
   const boxes = ordered.map(([id, members]) => {
-    const sorted = [...members].sort((a, b) => (a.address ?? a.id).localeCompare(b.address ?? b.id));
+    const sorted = [...members].sort((a, b) => compareText(a.address ?? a.id, b.address ?? b.id));
     const block = groupBlock(
       sorted.map((node) => node.id),
       internal.get(id) ?? [],
