@@ -326,12 +326,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         throw error;
       }
       const result = await api(toApiEvent(req, url, body));
-      const text = method === 'HEAD' ? '' : result.body;
       res.writeHead(result.statusCode, {
         ...SECURITY_HEADERS,
         ...(result.headers as Record<string, string>),
       });
-      res.end(text);
+      // Node sends no body in answer to HEAD, whatever end() is given.
+      res.end(result.body);
       return;
     }
     if (method !== 'GET' && method !== 'HEAD')

@@ -3,6 +3,11 @@
 // which requests reach the API and which are refused (Host, Origin, token, content type, body size),
 // in which order, with which headers; the WebSocket upgrade's refusals; /health's details; the URLs it
 // reports; what closing it stops.
+// Stryker on server.ts runs the files whose tests start their own servers (a server started in
+// beforeAll is built before a mutant is switched on):
+//   MUTATE_TESTS=test/integration/local-server.test.ts,test/integration/local-server21-guards.test.ts,\
+//   test/hostile/canary-secrets.test.ts,test/hostile/concurrency.test.ts \
+//   nice -n 19 npx stryker run --mutate lambdas/local/server.ts --concurrency 2
 
 import { createHmac } from 'node:crypto';
 import {
@@ -24,7 +29,12 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createLogger } from '../../lambdas/local/logger.js';
-import { type RunningServer, type ServerOptions, startServer } from '../../lambdas/local/server.js';
+import {
+  DEFAULT_WEB_ROOT,
+  type RunningServer,
+  type ServerOptions,
+  startServer,
+} from '../../lambdas/local/server.js';
 import { fixturePath, STATE_NAME, suspendEvent } from '../support/hostile-fixtures.js';
 import { connectLive } from '../support/live-client.js';
 import { sharedDynamo } from '../support/shared-dynamo.js';
@@ -249,6 +259,7 @@ describe('which requests reach the API', () => {
     const api = await send(server.url, 'GET', '/api');
     const apiLike = await send(server.url, 'GET', '/apis');
     expect(api.headers['content-type']).toContain('application/json');
+    expect(errorOf(api)).toEqual({ code: 'not_found', message: 'no such endpoint: /api' });
     expect(apiLike.status).toBe(404);
     expect(errorOf(apiLike)).toEqual({ code: 'not_found', message: 'no such file: /apis' });
     const longPath = `/${'a'.repeat(300)}`;
@@ -261,7 +272,7 @@ describe('which requests reach the API', () => {
     expect([page.text, pageHead.text]).toEqual(['<!doctype html><title>tfdrift</title>', '']);
     const posted = await send(server.url, 'POST', '/index.html', JSON_TYPE, '{}');
     expect(posted.status).toBe(404);
-    expect(errorOf(posted).message).toBe('no such endpoint: POST /index.html');
+    expect(errorOf(posted)).toEqual({ code: 'not_found', message: 'no such endpoint: POST /index.html' });
     expect(posted.headers['x-frame-options']).toBe('DENY');
   });
 
@@ -491,6 +502,22 @@ describe('what the server tells others', () => {
     expect(event.detail.event.id).toBe(suspendEvent(1).eventID);
     expect(delivery.body).toContain(`${server.url}/#drift=`);
     expect(slack.got[0].body).toContain(`${server.url}/#drift=`);
+    // A status change made through the API goes out too, with the same link.
+    const id = (
+      JSON.parse((await send(server.url, 'GET', '/api/v1/drifts')).text) as { items: { id: string }[] }
+    ).items[0].id;
+    const ack = await send(
+      server.url,
+      'POST',
+      `/api/v1/drifts/${id}/acknowledge`,
+      JSON_TYPE,
+      '{"by":"carol"}',
+    );
+    expect(ack.status).toBe(200);
+    await expect.poll(() => hook.got.length).toBe(2);
+    const change = JSON.parse(hook.got[1].body) as { 'detail-type': string };
+    expect(change['detail-type']).toBe('Drift Status Changed');
+    expect(hook.got[1].body).toContain(`${server.url}/#drift=${encodeURIComponent(id)}`);
   });
 
   it('retries a failing webhook as its delivery options say, and logs giving up', async () => {
@@ -589,6 +616,8 @@ describe('console alerts on a terminal', () => {
     stdout.isTTY = true;
     delete process.env.NO_COLOR;
     const painted = await serve({ alertsOut: undefined });
+    // Alerts to a stream of the caller's are plain even on a terminal.
+    const toStream = await serve();
     process.env.NO_COLOR = '1';
     const plain = await serve({ alertsOut: undefined });
     const alertOf = async (server: RunningServer, n: number) => {
@@ -608,6 +637,9 @@ describe('console alerts on a terminal', () => {
     expect(coloured).toContain('\u001b[');
     expect(uncoloured).toContain('Drift id:');
     expect(uncoloured).not.toContain('\u001b[');
+    expect((await postEvent(toStream.url, 3)).status).toBe(200);
+    expect(toStream.alerts()).toContain('Drift id:');
+    expect(toStream.alerts()).not.toContain('\u001b[');
   });
 });
 
@@ -746,5 +778,11 @@ describe('closing with work under way', () => {
     const abandoned = lines.filter((line) => line.includes('deliveries abandoned at shutdown'));
     expect(abandoned).toHaveLength(1);
     expect(abandoned[0]).toContain('"count":1');
+  });
+});
+
+describe('the dashboard it serves by default', () => {
+  it('is the web/dist build of this checkout', () => {
+    expect(DEFAULT_WEB_ROOT).toBe(join(import.meta.dirname, '../../web/dist'));
   });
 });
