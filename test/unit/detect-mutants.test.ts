@@ -14,40 +14,10 @@ import {
   summarise,
 } from '../../lambdas/core/detect.js';
 import type { RuleSpec } from '../../lambdas/core/rule-types.js';
-import { compileRuleSet } from '../../lambdas/core/rules.js';
 import { buildStateIndex } from '../../lambdas/core/state.js';
 import type { Finding, ProcessedEvent } from '../../lambdas/core/types.js';
+import { ACCOUNT, findingsOf, reasonOf, record, rulesOf, SOURCE, widget } from '../support/widget-rules.js';
 import { type StateResourceInput, stateOf } from './rules/harness.js';
-
-const SOURCE = 'widgets.amazonaws.com';
-const ACCOUNT = '111122223333';
-
-/** A plain console call by alice in us-east-1 (what a record needs, plus the request given). */
-function record(name: string, requestParameters: unknown, extra: Record<string, unknown> = {}) {
-  return {
-    eventVersion: '1.08',
-    eventID: `evt-${name}`,
-    eventTime: '2026-01-02T03:04:05Z',
-    eventSource: SOURCE,
-    eventName: name,
-    awsRegion: 'us-east-1',
-    recipientAccountId: ACCOUNT,
-    userIdentity: {
-      type: 'IAMUser',
-      arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
-      accountId: ACCOUNT,
-      userName: 'alice',
-    },
-    requestParameters,
-    ...extra,
-  };
-}
-
-function rulesOf(...rules: RuleSpec[]) {
-  return compileRuleSet([
-    { file: 'widgets.yaml', content: { service: 'widgets', eventSource: SOURCE, rules } },
-  ]);
-}
 
 function judge(
   rules: RuleSpec[],
@@ -58,21 +28,6 @@ function judge(
   const state = buildStateIndex([{ file: 'main.tfstate', text: stateOf(...resources) }]);
   return detectEvent(normaliseRecord(raw), { rules: rulesOf(...rules), state, config });
 }
-
-function findingsOf(result: ProcessedEvent): readonly Finding[] {
-  expect(result.outcome.result, JSON.stringify(result.outcome)).toBe('drift');
-  return result.outcome.result === 'drift' ? result.outcome.findings : [];
-}
-
-function reasonOf(result: ProcessedEvent): string {
-  return result.outcome.result === 'ignored' ? result.outcome.reason : result.outcome.result;
-}
-
-const widget = (id: string, attributes: Record<string, unknown> = {}, name = id): StateResourceInput => ({
-  type: 'aws_widget',
-  name,
-  attributes: { id, size: 1, ...attributes },
-});
 
 const setSize: RuleSpec = {
   id: 'widget-size',

@@ -1,5 +1,5 @@
-// The rule bundle's line index (lazyRuleSet in lambdas/core/rules.ts) on damaged bundles, which the
-// session-21 mutation run (npx stryker run --mutate lambdas/core/rules.ts) left untested: a rule
+// The rule bundle's line index (lazyRuleSet in lambdas/core/rules.ts) on damaged bundles, which a
+// mutation run (npx stryker run --mutate lambdas/core/rules.ts) left untested: a rule
 // line cut right after its leading keys, and leading keys broken across two lines.
 
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Judgements of lambdas/core/detect.ts that the session-21 mutation run left untested
+// Judgements of lambdas/core/detect.ts that a mutation run left untested
 // (npx stryker run --mutate lambdas/core/detect.ts): the scan's fold-only mode, attributes a
 // dedicated resource takes over (splitInto), per-item targets' other identities, and inputs a
 // hand-written rule or a damaged state can bring. Each test checks both sides of the value.
@@ -13,37 +13,10 @@ import {
   netFindingId,
 } from '../../lambdas/core/detect.js';
 import type { RuleSpec } from '../../lambdas/core/rule-types.js';
-import { compileRuleSet } from '../../lambdas/core/rules.js';
 import { buildStateIndex } from '../../lambdas/core/state.js';
-import type { Finding, ProcessedEvent } from '../../lambdas/core/types.js';
+import type { ProcessedEvent } from '../../lambdas/core/types.js';
+import { ACCOUNT, findingsOf, reasonOf, record, rulesOf, widget } from '../support/widget-rules.js';
 import { type StateResourceInput, stateOf } from './rules/harness.js';
-
-const SOURCE = 'widgets.amazonaws.com';
-const ACCOUNT = '111122223333';
-
-/** A console call by alice in us-east-1 with the request given. */
-function record(name: string, requestParameters: unknown, extra: Record<string, unknown> = {}) {
-  return {
-    eventVersion: '1.08',
-    eventID: `evt-${name}`,
-    eventTime: '2026-01-02T03:04:05Z',
-    eventSource: SOURCE,
-    eventName: name,
-    awsRegion: 'us-east-1',
-    recipientAccountId: ACCOUNT,
-    userIdentity: {
-      type: 'IAMUser',
-      arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
-      accountId: ACCOUNT,
-      userName: 'alice',
-    },
-    requestParameters,
-    ...extra,
-  };
-}
-
-const rulesOf = (...rules: RuleSpec[]) =>
-  compileRuleSet([{ file: 'widgets.yaml', content: { service: 'widgets', eventSource: SOURCE, rules } }]);
 
 function context(
   rules: RuleSpec[],
@@ -68,20 +41,6 @@ function judge(
 ): ProcessedEvent {
   return detectEvent(normaliseRecord(raw), context(rules, resources, options), effects);
 }
-
-function findingsOf(result: ProcessedEvent): readonly Finding[] {
-  expect(result.outcome.result, JSON.stringify(result.outcome)).toBe('drift');
-  return result.outcome.result === 'drift' ? result.outcome.findings : [];
-}
-
-const reasonOf = (result: ProcessedEvent) =>
-  result.outcome.result === 'ignored' ? result.outcome.reason : result.outcome.result;
-
-const widget = (id: string, attributes: Record<string, unknown> = {}, name = id): StateResourceInput => ({
-  type: 'aws_widget',
-  name,
-  attributes: { id, size: 1, ...attributes },
-});
 
 const setSize: RuleSpec = {
   id: 'widget-size',

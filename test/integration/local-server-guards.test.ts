@@ -5,7 +5,7 @@
 // reports; what closing it stops.
 // Stryker on server.ts runs the files whose tests start their own servers (a server started in
 // beforeAll is built before a mutant is switched on):
-//   MUTATE_TESTS=test/integration/local-server.test.ts,test/integration/local-server21-guards.test.ts,\
+//   MUTATE_TESTS=test/integration/local-server.test.ts,test/integration/local-server-guards.test.ts,\
 //   test/hostile/canary-secrets.test.ts,test/hostile/concurrency.test.ts \
 //   nice -n 19 npx stryker run --mutate lambdas/local/server.ts --concurrency 2
 

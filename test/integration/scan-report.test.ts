@@ -29,7 +29,7 @@ const SAMPLE_RECORDS = JSON.parse(readFileSync(join(SAMPLE, 'events.json'), 'utf
 >[];
 const [MODIFY, , TERMINATE] = SAMPLE_RECORDS;
 const WEB_ID = 'i-09c0962723ab84080';
-const tmp = mkdtempSync(join(tmpdir(), 'tfdrift-scan21-'));
+const tmp = mkdtempSync(join(tmpdir(), 'tfdrift-scan-report-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function sink() {

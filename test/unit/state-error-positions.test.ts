@@ -1,4 +1,4 @@
-// State parsing behaviours the session-21 mutation run of lambdas/core/state.ts left untested
+// State parsing behaviours a mutation run of lambdas/core/state.ts left untested
 // (npx stryker run --mutate lambdas/core/state.ts): where broken JSON is reported, and which region
 // a resource's ARN and region attribute give it. Each test checks both sides of the value.
 
