@@ -1,9 +1,9 @@
 // Mutation testing (`npm run mutate`; not part of `npm test`: hours on two cores for the whole scope).
 // Scope one run with --mutate, e.g.
 //   npx stryker run --mutate lambdas/local/static-files.ts
-// Caveat (seen on server.ts): mutants in code that tests run from beforeAll (a server started once per
-// file) were reported as surviving even where they break every test, so read server.ts's score as
-// unreliable until its tests start their servers inside each test.
+// Caveat: mutants in code that tests run from beforeAll (a server started once per file) are
+// reported as surviving even where they break every test; server.ts is measured with the tests that
+// start a server inside each test (test/integration/local-server-guards.test.ts names the command).
 // Scores measured one file at a time add up with scripts/mutation-score.ts: copy each run's
 // reports/mutation/mutation.json to reports/mutation/runs/<name>.json, then
 //   npx tsx scripts/mutation-score.ts
