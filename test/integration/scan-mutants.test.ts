@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT_CLEAN, EXIT_DRIFT, EXIT_ERROR, runScan, type ScanOptions } from '../../lambdas/local/scan.js';
+import { textSink } from '../support/text-sink.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const SAMPLE = join(ROOT, 'examples/scan');
@@ -16,20 +17,9 @@ const EVENTS = join(SAMPLE, 'events.json');
 const tmp = mkdtempSync(join(tmpdir(), 'tfdrift-scan-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
 async function run(options: Partial<ScanOptions>) {
-  const out = sink();
-  const err = sink();
+  const out = textSink();
+  const err = textSink();
   const code = await runScan({
     state: [STATE],
     events: [EVENTS],
@@ -192,7 +182,7 @@ describe('runScan inputs and progress', () => {
   });
 
   it('shows its progress on a terminal and clears the line at the end, and nothing when not one', async () => {
-    const out = sink();
+    const out = textSink();
     let progress = '';
     const tty = Object.assign(
       new Writable({

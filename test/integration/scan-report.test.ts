@@ -6,7 +6,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRulesFromDir } from '../../lambdas/adapters/local/rule-files.js';
 import { DEFAULT_CONFIG } from '../../lambdas/core/config.js';
@@ -19,6 +18,7 @@ import {
   type ScanOptions,
   scan,
 } from '../../lambdas/local/scan.js';
+import { textSink } from '../support/text-sink.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const SAMPLE = join(ROOT, 'examples/scan');
@@ -32,20 +32,9 @@ const WEB_ID = 'i-09c0962723ab84080';
 const tmp = mkdtempSync(join(tmpdir(), 'tfdrift-scan-report-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function sink() {
-  const writes: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      writes.push(String(chunk));
-      done();
-    },
-  });
-  return { stream, writes, text: () => writes.join('') };
-}
-
 async function run(options: Partial<ScanOptions>) {
-  const out = sink();
-  const err = sink();
+  const out = textSink();
+  const err = textSink();
   const code = await runScan({
     state: [SAMPLE_STATE],
     events: [],

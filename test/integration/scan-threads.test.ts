@@ -8,7 +8,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +26,7 @@ import { DEFAULT_CONFIG } from '../../lambdas/core/config.js';
 import { FingerprintSet } from '../../lambdas/core/fingerprints.js';
 import { buildStateIndex } from '../../lambdas/core/state.js';
 import { runScan, type ScanOptions } from '../../lambdas/local/scan.js';
+import { textSink } from '../support/text-sink.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const tmp = mkdtempSync(join(tmpdir(), 'tfdrift-scan-threads-'));
@@ -124,20 +124,9 @@ beforeAll(() => {
   expect(() => gunzipSync(readFileSync(join(extra, 'd-truncated.json.gz')))).toThrow();
 });
 
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
 async function scanOnce(options: Partial<ScanOptions>) {
-  const out = sink();
-  const err = sink();
+  const out = textSink();
+  const err = textSink();
   const code = await runScan({
     state: [stateDir],
     events: [...logs, extra, missing],

@@ -59,3 +59,18 @@ export const widget = (
   name,
   attributes: { id, size: 1, ...attributes },
 });
+
+/** What a call made by EC2 Auto Scaling's service-linked role adds to a record (record's `extra`). */
+export const autoScalingCaller = {
+  userIdentity: {
+    type: 'AssumedRole',
+    arn: `arn:aws:sts::${ACCOUNT}:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling`,
+    sessionContext: {
+      sessionIssuer: {
+        type: 'Role',
+        arn: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+        userName: 'AWSServiceRoleForAutoScaling',
+      },
+    },
+  },
+};

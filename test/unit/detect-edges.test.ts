@@ -15,7 +15,7 @@ import {
 import type { RuleSpec } from '../../lambdas/core/rule-types.js';
 import { buildStateIndex } from '../../lambdas/core/state.js';
 import type { ProcessedEvent } from '../../lambdas/core/types.js';
-import { ACCOUNT, findingsOf, reasonOf, record, rulesOf, widget } from '../support/widget-rules.js';
+import { autoScalingCaller, findingsOf, reasonOf, record, rulesOf, widget } from '../support/widget-rules.js';
 import { type StateResourceInput, stateOf } from './rules/harness.js';
 
 function context(
@@ -349,20 +349,7 @@ describe('inputs a hand-written rule or a damaged state can bring', () => {
   });
 
   it('a scaling policy with an empty group name does not excuse a resource without a name', () => {
-    const autoscaling = {
-      userIdentity: {
-        type: 'AssumedRole',
-        arn: `arn:aws:sts::${ACCOUNT}:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling`,
-        sessionContext: {
-          sessionIssuer: {
-            type: 'Role',
-            arn: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
-            userName: 'AWSServiceRoleForAutoScaling',
-          },
-        },
-      },
-    };
-    const scaled = record('SetSize', { id: 'w-1', size: 2 }, autoscaling);
+    const scaled = record('SetSize', { id: 'w-1', size: 2 }, autoScalingCaller);
     const policy = (group: string) => ({
       type: 'aws_autoscaling_policy',
       name: 'p',

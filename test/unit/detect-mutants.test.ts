@@ -16,7 +16,16 @@ import {
 import type { RuleSpec } from '../../lambdas/core/rule-types.js';
 import { buildStateIndex } from '../../lambdas/core/state.js';
 import type { Finding, ProcessedEvent } from '../../lambdas/core/types.js';
-import { ACCOUNT, findingsOf, reasonOf, record, rulesOf, SOURCE, widget } from '../support/widget-rules.js';
+import {
+  ACCOUNT,
+  autoScalingCaller,
+  findingsOf,
+  reasonOf,
+  record,
+  rulesOf,
+  SOURCE,
+  widget,
+} from '../support/widget-rules.js';
 import { type StateResourceInput, stateOf } from './rules/harness.js';
 
 function judge(
@@ -771,20 +780,7 @@ describe('scope: where a call acted', () => {
 });
 
 describe('service-driven changes of scaled resources', () => {
-  const autoscaling = {
-    userIdentity: {
-      type: 'AssumedRole',
-      arn: `arn:aws:sts::${ACCOUNT}:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling`,
-      sessionContext: {
-        sessionIssuer: {
-          type: 'Role',
-          arn: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
-          userName: 'AWSServiceRoleForAutoScaling',
-        },
-      },
-    },
-  };
-  const scaled = (id = 'w-1') => record('SetSize', { id, size: 2 }, autoscaling);
+  const scaled = (id = 'w-1') => record('SetSize', { id, size: 2 }, autoScalingCaller);
   const web = widget('w-1', { name: 'web' });
 
   it('a scaling configuration of any kind in the same state file makes the service’s resize expected', () => {

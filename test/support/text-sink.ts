@@ -1,0 +1,14 @@
+// A writable stream that keeps what is written: a command's stdout or stderr, in tests.
+
+import { Writable } from 'node:stream';
+
+export function textSink(): { stream: Writable; writes: string[]; text: () => string } {
+  const writes: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      writes.push(String(chunk));
+      done();
+    },
+  });
+  return { stream, writes, text: () => writes.join('') };
+}
