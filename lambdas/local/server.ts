@@ -53,7 +53,11 @@ export interface ServerOptions {
   readonly port?: number;
   /** @default 127.0.0.1 — anything beyond loopback requires a token. */
   readonly host?: string;
-  /** Where drifts are kept; null keeps them in memory. @default .tfdrift */
+  /**
+   * Where drifts are kept across restarts; null or absent keeps them in memory. The CLI passes its
+   * `--data` (default `.tfdrift`), so the one default lives there.
+   * @default null
+   */
   readonly dataDir?: string | null;
   /**
    * A running DynamoDB (dynalite) whose tables, named in `tables`, keep the drifts and events instead
@@ -160,7 +164,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const rules = loadRulesFromDir(options.rulesDir);
   const config = loadConfigFile(options.configFile);
-  const dataDir = options.dataDir === null ? null : resolve(options.dataDir ?? '.tfdrift');
+  const dataDir = options.dataDir ? resolve(options.dataDir) : null;
   const statePaths = options.statePaths ?? [];
   const allowedHosts = reachableHosts(host, options.allowHosts);
   const allowedOrigins = new Set<string>();
