@@ -17,7 +17,6 @@ import {
   readEventBatches,
   readEvents,
   readPreparedBatches,
-  splitBatch,
   startReadingAside,
 } from '../../lambdas/adapters/local/event-files.js';
 import { DEFAULT_CONFIG } from '../../lambdas/core/config.js';
@@ -423,41 +422,6 @@ describe('startReadingAside (the installed scan reads on a second thread)', () =
       ['read-only', 1],
     ]);
     expect(prepared.duplicates).toBe(1);
-  });
-
-  it('splitBatch cuts a batch into parts, each verdict counted in the part where it was first met', () => {
-    // Prepare: 600 inputs; reads first met after 10 inputs, Terraform's calls after 300, failures at the end.
-    const inputs: EventInput[] = Array.from({ length: 600 }, (_, i) => ({
-      ok: true as const,
-      record: { eventID: `e-${i}` },
-      origin: 'x',
-    }));
-    const prepared = {
-      inputs,
-      quick: { 'read-only': 5, 'failed-call': 2, terraform: 3 },
-      quickFirstAt: { 'read-only': 10, terraform: 300, 'failed-call': 600 },
-      duplicates: 4,
-    };
-
-    // Act
-    const parts = splitBatch(prepared, 256);
-
-    // Assess: the parts' inputs are the batch's, in order; counts and positions moved to their part.
-    expect(parts.map((p) => JSON.parse(p.inputsJson).length)).toEqual([256, 256, 88]);
-    expect(parts.flatMap((p) => JSON.parse(p.inputsJson))).toEqual(inputs);
-    expect(parts.map((p) => p.quickFirstAt)).toEqual([
-      { 'read-only': 10 },
-      { terraform: 44 },
-      { 'failed-call': 88 },
-    ]);
-    expect(parts.map((p) => p.quick)).toEqual([
-      { 'read-only': 5, 'failed-call': 0, terraform: 0 },
-      { 'read-only': 0, 'failed-call': 0, terraform: 3 },
-      { 'read-only': 0, 'failed-call': 2, terraform: 0 },
-    ]);
-    expect(parts.map((p) => p.duplicates)).toEqual([4, 0, 0]);
-    // A batch of only verdicts is one part with no inputs.
-    expect(splitBatch({ ...prepared, inputs: [], quickFirstAt: { 'read-only': 0 } }, 256)).toHaveLength(1);
   });
 
   it('a scan slower than the reader still gets every batch, once and in order', async () => {

@@ -82,42 +82,12 @@ const STEP_KEYED_QUICK = 3;
 const VERDICTS: readonly QuickVerdict[] = ['read-only', 'failed-call', 'terraform'];
 
 /**
- * A prepared batch with its inputs as JSON text, parsed when the scan takes it: a queued string is
- * one object the collector need not trace or copy, where queued records would be thousands that
- * live long enough to be promoted and swept later (the records came from JSON: nothing is lost).
- */
-export type SerialisedBatch = Omit<PreparedBatch, 'inputs'> & { readonly inputsJson: string };
-
-/**
  * Records per part of a batch sent across: the scan parses a part just before it detects its
  * records, so they die young (a whole log file parsed at once would outlive a few collections).
  * The part alive when a collection comes is promoted: 64 records promote a quarter of what 256 did
  * (a 25% drift scan: ~20 MB less peak memory, the same CPU).
  */
 const PART = 64;
-
-/** A prepared batch as parts of at most PART inputs, each verdict counted in the part it was met in. */
-export function splitBatch(prepared: PreparedBatch, part = PART): SerialisedBatch[] {
-  const { inputs, quick, quickFirstAt, duplicates } = prepared;
-  const parts = Math.max(1, Math.ceil(inputs.length / part));
-  const out: SerialisedBatch[] = [];
-  for (let k = 0; k < parts; k++) {
-    const counts: Record<QuickVerdict, number> = { 'read-only': 0, 'failed-call': 0, terraform: 0 };
-    const firstAt: Partial<Record<QuickVerdict, number>> = {};
-    for (const [verdict, at] of Object.entries(quickFirstAt) as [QuickVerdict, number][]) {
-      if (Math.min(Math.floor(at / part), parts - 1) !== k) continue;
-      counts[verdict] = quick[verdict];
-      firstAt[verdict] = at - k * part;
-    }
-    out.push({
-      inputsJson: JSON.stringify(inputs.slice(k * part, (k + 1) * part)),
-      quick: counts,
-      quickFirstAt: firstAt,
-      duplicates: k === 0 ? duplicates : 0,
-    });
-  }
-  return out;
-}
 
 /**
  * Judges a batch where it was read: the outcomes that need no state (read-only, failed, Terraform's
