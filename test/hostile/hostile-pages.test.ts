@@ -3,13 +3,13 @@
 // browser send (a no-preflight cross-origin POST, a DNS-rebound Host, a cross-origin WebSocket);
 // each is refused, and the same request from the server's own origin still works.
 
-import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Drift } from '../../lambdas/core/types.js';
 import { type RunningServer, startServer } from '../../lambdas/local/server.js';
 import { fixturePath, STATE_NAME, suspendEvent } from '../support/hostile-fixtures.js';
+import { rawRequest } from '../support/raw-http.js';
 
 const EVIL = 'https://evil.example';
 const TOKEN = 'tfdrift-hostile-pages-token-8e1f';
@@ -46,41 +46,14 @@ afterAll(async () => {
   await Promise.all([server?.close(), guarded?.close()]);
 });
 
-interface Answer {
-  status: number;
-  body: string;
-  headers: Record<string, string | string[] | undefined>;
-}
-
-/** A raw HTTP request, so the test decides every header a browser would send (Host included). */
-function send(
-  base: string,
-  method: string,
-  path: string,
-  headers: Record<string, string> = {},
-  body?: string,
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${base}${path}`, { method, headers }, (res) => {
-      let text = '';
-      res.on('data', (chunk) => {
-        text += String(chunk);
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 const JSON_TYPE = { 'content-type': 'application/json' };
 const sameOrigin = () => ({ origin: server.url });
 const postEvent = (n: number, headers: Record<string, string>) =>
-  send(server.url, 'POST', '/api/v1/events', headers, JSON.stringify(suspendEvent(n)));
+  rawRequest(server.url, 'POST', '/api/v1/events', headers, JSON.stringify(suspendEvent(n)));
 
 async function driftIds(): Promise<string[]> {
-  const res = await send(server.url, 'GET', '/api/v1/drifts?limit=500');
-  return (JSON.parse(res.body) as { items: Drift[] }).items.map((d) => d.event.id);
+  const res = await rawRequest(server.url, 'GET', '/api/v1/drifts?limit=500');
+  return (JSON.parse(res.text) as { items: Drift[] }).items.map((d) => d.event.id);
 }
 
 /** Opens a WebSocket with the given headers: the HTTP status of the refusal, or 101 and the first message. */
@@ -104,7 +77,7 @@ describe('a cross-origin page posting events', () => {
     const alertsBefore = alerts;
     const res = await postEvent(101, { origin: EVIL, 'content-type': 'text/plain;charset=UTF-8' });
     expect(res.status).toBe(403);
-    expect(JSON.parse(res.body).error.code).toBe('forbidden_origin');
+    expect(JSON.parse(res.text).error.code).toBe('forbidden_origin');
     expect(await driftIds()).not.toContain(suspendEvent(101).eventID);
     expect(alerts).toBe(alertsBefore);
   });
@@ -138,7 +111,7 @@ describe('a cross-origin page posting events', () => {
     ]) {
       const res = await postEvent(105, { ...sameOrigin(), 'content-type': type });
       expect(res.status, type).toBe(415);
-      expect(JSON.parse(res.body).error.code).toBe('unsupported_media_type');
+      expect(JSON.parse(res.text).error.code).toBe('unsupported_media_type');
     }
     const untyped = await postEvent(105, sameOrigin());
     expect(untyped.status).toBe(415);
@@ -161,12 +134,12 @@ describe('a cross-origin page changing a drift', () => {
   let id: string;
   beforeAll(async () => {
     const made = await postEvent(120, JSON_TYPE);
-    id = (JSON.parse(made.body) as { findings: { id: string }[] }).findings[0].id;
+    id = (JSON.parse(made.text) as { findings: { id: string }[] }).findings[0].id;
   });
 
   it('cannot resolve or acknowledge a real drift', async () => {
     for (const action of ['resolve', 'acknowledge']) {
-      const res = await send(
+      const res = await rawRequest(
         server.url,
         'POST',
         `/api/v1/drifts/${id}/${action}`,
@@ -175,15 +148,15 @@ describe('a cross-origin page changing a drift', () => {
       );
       expect(res.status, action).toBe(403);
     }
-    const detail = JSON.parse((await send(server.url, 'GET', `/api/v1/drifts/${id}`)).body) as Drift;
+    const detail = JSON.parse((await rawRequest(server.url, 'GET', `/api/v1/drifts/${id}`)).text) as Drift;
     expect(detail.status).toBe('open');
     expect(detail.statusChangedBy).not.toBe('mallory');
   });
 
   it('is no different from the dashboard on its own origin, which can', async () => {
     const made = await postEvent(121, JSON_TYPE);
-    const own = (JSON.parse(made.body) as { findings: { id: string }[] }).findings[0].id;
-    const res = await send(
+    const own = (JSON.parse(made.text) as { findings: { id: string }[] }).findings[0].id;
+    const res = await rawRequest(
       server.url,
       'POST',
       `/api/v1/drifts/${own}/resolve`,
@@ -191,7 +164,7 @@ describe('a cross-origin page changing a drift', () => {
       JSON.stringify({ by: 'alice' }),
     );
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body)).toMatchObject({ status: 'resolved', statusChangedBy: 'alice' });
+    expect(JSON.parse(res.text)).toMatchObject({ status: 'resolved', statusChangedBy: 'alice' });
   });
 });
 
@@ -202,10 +175,10 @@ describe('DNS rebinding (a hostile name resolving to 127.0.0.1)', () => {
     ['the health details', '/health'],
     ['the dashboard', '/'],
   ])('gets no answer from %s with Host: evil.example', async (_name, path) => {
-    const res = await send(server.url, 'GET', path, { host: `evil.example:${server.port}` });
+    const res = await rawRequest(server.url, 'GET', path, { host: `evil.example:${server.port}` });
     expect(res.status).toBe(403);
-    expect(JSON.parse(res.body).error.code).toBe('forbidden_host');
-    expect(res.body).not.toContain('aws_s3_bucket');
+    expect(JSON.parse(res.text).error.code).toBe('forbidden_host');
+    expect(res.text).not.toContain('aws_s3_bucket');
   });
 
   it('refuses a rebound WebSocket too', async () => {
@@ -218,7 +191,7 @@ describe('DNS rebinding (a hostile name resolving to 127.0.0.1)', () => {
     ['[::1]', () => `[::1]:${server.port}`],
     ['LOCALHOST in capitals', () => `LOCALHOST:${server.port}`],
   ])('answers a loopback server reached as %s', async (_name, host) => {
-    const res = await send(server.url, 'GET', '/api/v1/summary', { host: host() });
+    const res = await rawRequest(server.url, 'GET', '/api/v1/summary', { host: host() });
     expect(res.status).toBe(200);
   });
 
@@ -230,10 +203,12 @@ describe('DNS rebinding (a hostile name resolving to 127.0.0.1)', () => {
       allowHosts: ['tfdrift.internal'],
     });
     try {
-      const allowed = await send(named.url, 'GET', '/api/v1/summary', {
+      const allowed = await rawRequest(named.url, 'GET', '/api/v1/summary', {
         host: `tfdrift.internal:${named.port}`,
       });
-      const other = await send(named.url, 'GET', '/api/v1/summary', { host: `tfdrift.evil:${named.port}` });
+      const other = await rawRequest(named.url, 'GET', '/api/v1/summary', {
+        host: `tfdrift.evil:${named.port}`,
+      });
       expect([allowed.status, other.status]).toEqual([200, 403]);
     } finally {
       await named.close();
@@ -264,14 +239,20 @@ describe('configured origins', () => {
     });
     try {
       const body = JSON.stringify(suspendEvent(130));
-      const ok = await send(
+      const ok = await rawRequest(
         proxied.url,
         'POST',
         '/api/v1/events',
         { origin: 'https://drift.example.com', ...JSON_TYPE },
         body,
       );
-      const bad = await send(proxied.url, 'POST', '/api/v1/events', { origin: EVIL, ...JSON_TYPE }, body);
+      const bad = await rawRequest(
+        proxied.url,
+        'POST',
+        '/api/v1/events',
+        { origin: EVIL, ...JSON_TYPE },
+        body,
+      );
       expect([ok.status, bad.status]).toEqual([200, 403]);
       expect(await upgrade(proxied.url, { origin: 'https://drift.example.com' })).toEqual({
         status: 101,
@@ -286,12 +267,12 @@ describe('configured origins', () => {
 
 describe('with a token', () => {
   it('tells an unauthenticated /health only up or down, and the token holder the details', async () => {
-    const anonymous = await send(guarded.url, 'GET', '/health');
+    const anonymous = await rawRequest(guarded.url, 'GET', '/health');
     expect(anonymous.status).toBe(200);
-    expect(JSON.parse(anonymous.body)).toEqual({ status: 'ok' });
-    const holder = await send(guarded.url, 'GET', '/health', { authorization: `Bearer ${TOKEN}` });
+    expect(JSON.parse(anonymous.text)).toEqual({ status: 'ok' });
+    const holder = await rawRequest(guarded.url, 'GET', '/health', { authorization: `Bearer ${TOKEN}` });
     expect(holder.status).toBe(200);
-    expect(JSON.parse(holder.body)).toMatchObject({ status: 'ok', stateFiles: 1, resources: 15 });
+    expect(JSON.parse(holder.text)).toMatchObject({ status: 'ok', stateFiles: 1, resources: 15 });
   });
 
   it('does not tell an unauthenticated caller why it is degraded (state paths stay private)', async () => {
@@ -303,12 +284,12 @@ describe('with a token', () => {
       logger: silent,
     });
     try {
-      const anonymous = await send(degraded.url, 'GET', '/health');
+      const anonymous = await rawRequest(degraded.url, 'GET', '/health');
       expect(anonymous.status).toBe(503);
-      expect(JSON.parse(anonymous.body)).toEqual({ status: 'degraded' });
-      const holder = await send(degraded.url, 'GET', '/health', { authorization: `Bearer ${TOKEN}` });
+      expect(JSON.parse(anonymous.text)).toEqual({ status: 'degraded' });
+      const holder = await rawRequest(degraded.url, 'GET', '/health', { authorization: `Bearer ${TOKEN}` });
       expect(holder.status).toBe(503);
-      expect(holder.body).toContain('/secret/place/prod.tfstate');
+      expect(holder.text).toContain('/secret/place/prod.tfstate');
     } finally {
       await degraded.close();
     }
@@ -380,7 +361,7 @@ describe('binding beyond loopback without a token', () => {
   it.each([['127.0.0.1'], ['localhost'], ['::1']])('is allowed on the loopback address %s', async (host) => {
     const local = await startServer({ port: 0, host, dataDir: null, logger: silent });
     try {
-      expect((await send(local.url, 'GET', '/api/v1/summary')).status).toBe(200);
+      expect((await rawRequest(local.url, 'GET', '/api/v1/summary')).status).toBe(200);
     } finally {
       await local.close();
     }

@@ -20,7 +20,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, request } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,7 @@ import {
 } from '../../lambdas/local/server.js';
 import { fixturePath, STATE_NAME, suspendEvent } from '../support/hostile-fixtures.js';
 import { connectLive } from '../support/live-client.js';
+import { type RawAnswer, rawRequest } from '../support/raw-http.js';
 import { sharedDynamo } from '../support/shared-dynamo.js';
 
 const freshTables = sharedDynamo();
@@ -67,38 +68,11 @@ async function serve(options: ServerOptions = {}): Promise<RunningServer & { ale
   return { ...server, alerts: () => alerts };
 }
 
-interface Answer {
-  status: number;
-  text: string;
-  headers: Record<string, string | string[] | undefined>;
-}
-
-/** A raw HTTP request: the test sets every header (Host and Origin included). */
-function send(
-  base: string,
-  method: string,
-  path: string,
-  headers: Record<string, string> = {},
-  body?: string,
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${base}${path}`, { method, headers, agent: false }, (res) => {
-      let text = '';
-      res.on('data', (chunk) => {
-        text += String(chunk);
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-const errorOf = (answer: Answer) =>
+const errorOf = (answer: RawAnswer) =>
   (JSON.parse(answer.text) as { error: { code: string; message: string } }).error;
 const JSON_TYPE = { 'content-type': 'application/json' };
 const postEvent = (base: string, n: number, headers: Record<string, string> = JSON_TYPE) =>
-  send(base, 'POST', '/api/v1/events', headers, JSON.stringify(suspendEvent(n)));
+  rawRequest(base, 'POST', '/api/v1/events', headers, JSON.stringify(suspendEvent(n)));
 
 /** Opens a WebSocket: the refusal's HTTP status, or 101 and the first message's type. */
 function upgrade(
@@ -145,11 +119,11 @@ describe('which requests reach the API', () => {
     const port = String(server.port);
     const answers = await Promise.all(
       [`127.0.0.1:${port}`, `localhost:${port}`, `tfdrift.internal:${port}`, `evil.example:${port}`].map(
-        (host) => send(server.url, 'GET', '/api/v1/summary', { host }),
+        (host) => rawRequest(server.url, 'GET', '/api/v1/summary', { host }),
       ),
     );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 403]);
-    const rebound = await send(server.url, 'GET', '/health', { host: `evil.example:${port}` });
+    const rebound = await rawRequest(server.url, 'GET', '/health', { host: `evil.example:${port}` });
     expect(rebound.status).toBe(403);
     expect(errorOf(rebound).code).toBe('forbidden_host');
     expect(rebound.headers.connection).toBe('close');
@@ -160,7 +134,7 @@ describe('which requests reach the API', () => {
     const own = await postEvent(server.url, 1, { ...JSON_TYPE, origin: server.url });
     const configured = await postEvent(server.url, 2, { ...JSON_TYPE, origin: 'https://drift.example.com' });
     const foreign = await postEvent(server.url, 3, { ...JSON_TYPE, origin: EVIL });
-    const foreignRead = await send(server.url, 'GET', '/api/v1/drifts', { origin: EVIL });
+    const foreignRead = await rawRequest(server.url, 'GET', '/api/v1/drifts', { origin: EVIL });
     expect([own.status, configured.status, foreign.status, foreignRead.status]).toEqual([200, 200, 403, 200]);
     expect(errorOf(foreign)).toEqual({
       code: 'forbidden_origin',
@@ -206,9 +180,11 @@ describe('which requests reach the API', () => {
 
   it('reads without a JSON content type, and takes the token only in the header on the API', async () => {
     const server = await serve({ token: 'guards-token-2' });
-    const read = await send(server.url, 'GET', '/api/v1/drifts', { authorization: 'Bearer guards-token-2' });
-    const inQuery = await send(server.url, 'GET', '/api/v1/drifts?token=guards-token-2');
-    const otherScheme = await send(server.url, 'GET', '/api/v1/drifts', {
+    const read = await rawRequest(server.url, 'GET', '/api/v1/drifts', {
+      authorization: 'Bearer guards-token-2',
+    });
+    const inQuery = await rawRequest(server.url, 'GET', '/api/v1/drifts?token=guards-token-2');
+    const otherScheme = await rawRequest(server.url, 'GET', '/api/v1/drifts', {
       authorization: 'Token: guards-token-2',
     });
     expect([read.status, inQuery.status, otherScheme.status]).toEqual([200, 401, 401]);
@@ -216,7 +192,7 @@ describe('which requests reach the API', () => {
 
   it('asks no token of anyone when the token given is empty', async () => {
     const server = await serve({ token: '' });
-    const read = await send(server.url, 'GET', '/api/v1/drifts');
+    const read = await rawRequest(server.url, 'GET', '/api/v1/drifts');
     expect(read.status).toBe(200);
     expect(server.openUrl).toBe(server.url);
     expect((await upgrade(wsUrl(server))).status).toBe(101);
@@ -224,8 +200,8 @@ describe('which requests reach the API', () => {
 
   it('answers the API with the security headers, and HEAD with the headers alone', async () => {
     const server = await serve();
-    const get = await send(server.url, 'GET', '/api/v1/summary');
-    const head = await send(server.url, 'HEAD', '/api/v1/summary');
+    const get = await rawRequest(server.url, 'GET', '/api/v1/summary');
+    const head = await rawRequest(server.url, 'HEAD', '/api/v1/summary');
     expect([get.status, head.status]).toEqual([200, 200]);
     expect(JSON.parse(get.text)).toMatchObject({ total: 0 });
     expect(head.text).toBe('');
@@ -238,7 +214,7 @@ describe('which requests reach the API', () => {
 
   it('refuses a body over the limit with 413 and closes the connection', async () => {
     const server = await serve({ maxBodyBytes: 2048 });
-    const big = await send(
+    const big = await rawRequest(
       server.url,
       'POST',
       '/api/v1/events',
@@ -256,21 +232,21 @@ describe('which requests reach the API', () => {
     cleanups.push(() => rmSync(web, { recursive: true, force: true }));
     writeFileSync(join(web, 'index.html'), '<!doctype html><title>tfdrift</title>');
     const server = await serve({ webRoot: web });
-    const api = await send(server.url, 'GET', '/api');
-    const apiLike = await send(server.url, 'GET', '/apis');
+    const api = await rawRequest(server.url, 'GET', '/api');
+    const apiLike = await rawRequest(server.url, 'GET', '/apis');
     expect(api.headers['content-type']).toContain('application/json');
     expect(errorOf(api)).toEqual({ code: 'not_found', message: 'no such endpoint: /api' });
     expect(apiLike.status).toBe(404);
     expect(errorOf(apiLike)).toEqual({ code: 'not_found', message: 'no such file: /apis' });
     const longPath = `/${'a'.repeat(300)}`;
-    expect(errorOf(await send(server.url, 'GET', longPath)).message).toBe(
+    expect(errorOf(await rawRequest(server.url, 'GET', longPath)).message).toBe(
       `no such file: ${longPath.slice(0, 200)}`,
     );
-    const page = await send(server.url, 'GET', '/index.html');
-    const pageHead = await send(server.url, 'HEAD', '/index.html');
+    const page = await rawRequest(server.url, 'GET', '/index.html');
+    const pageHead = await rawRequest(server.url, 'HEAD', '/index.html');
     expect([page.status, pageHead.status]).toEqual([200, 200]);
     expect([page.text, pageHead.text]).toEqual(['<!doctype html><title>tfdrift</title>', '']);
-    const posted = await send(server.url, 'POST', '/index.html', JSON_TYPE, '{}');
+    const posted = await rawRequest(server.url, 'POST', '/index.html', JSON_TYPE, '{}');
     expect(posted.status).toBe(404);
     expect(errorOf(posted)).toEqual({ code: 'not_found', message: 'no such endpoint: POST /index.html' });
     expect(posted.headers['x-frame-options']).toBe('DENY');
@@ -278,7 +254,7 @@ describe('which requests reach the API', () => {
 
   it('serves config.json to anyone who reaches it, with no data and the security headers', async () => {
     const server = await serve({ token: 'guards-token-3' });
-    const config = await send(server.url, 'GET', '/config.json');
+    const config = await rawRequest(server.url, 'GET', '/config.json');
     expect(config.status).toBe(200);
     expect(JSON.parse(config.text)).toEqual({ apiBase: '/api/v1', wsUrl: '/ws', auth: null });
     expect(config.headers['x-frame-options']).toBe('DENY');
@@ -360,8 +336,10 @@ describe('the WebSocket upgrade', () => {
 describe('/health', () => {
   it('tells the token holder the details and anyone else only the status', async () => {
     const server = await serve({ token: 'guards-health-token', demo: true });
-    const open = await send(server.url, 'GET', '/health');
-    const holder = await send(server.url, 'GET', '/health', { authorization: 'Bearer guards-health-token' });
+    const open = await rawRequest(server.url, 'GET', '/health');
+    const holder = await rawRequest(server.url, 'GET', '/health', {
+      authorization: 'Bearer guards-health-token',
+    });
     expect([open.status, holder.status]).toEqual([200, 200]);
     expect(JSON.parse(open.text)).toEqual({ status: 'ok' });
     const details = JSON.parse(holder.text) as Record<string, unknown>;
@@ -373,7 +351,7 @@ describe('/health', () => {
       demo: true,
     });
     expect(holder.headers['x-frame-options']).toBe('DENY');
-    const state = await send(server.url, 'GET', '/api/v1/state', {
+    const state = await rawRequest(server.url, 'GET', '/api/v1/state', {
       authorization: 'Bearer guards-health-token',
     });
     expect(JSON.parse(state.text)).toMatchObject({ loadedAt: details.loadedAt, resources: 15 });
@@ -389,7 +367,9 @@ describe('/health', () => {
       serve({ statePaths: [empty] }),
       serve({ dynamo: { doc, tables: { ...tables, drifts: `${tables.drifts}-missing` } } }),
     ]);
-    const answers = await Promise.all([none, noFiles, storeless].map((s) => send(s.url, 'GET', '/health')));
+    const answers = await Promise.all(
+      [none, noFiles, storeless].map((s) => rawRequest(s.url, 'GET', '/health')),
+    );
     expect(answers.map((a) => a.status)).toEqual([503, 503, 503]);
     const bodies = answers.map((a) => JSON.parse(a.text) as { status: string; problems: string[] });
     expect(bodies.map((b) => b.status)).toEqual(['degraded', 'degraded', 'degraded']);
@@ -410,14 +390,14 @@ describe('the URLs it reports', () => {
     const server = await serve({ host: '::1', token: 'a b&c/d' });
     expect(server.url).toBe(`http://[::1]:${server.port}`);
     expect(server.openUrl).toBe(`http://[::1]:${server.port}/#token=a%20b%26c%2Fd`);
-    const health = await send(server.url, 'GET', '/health');
+    const health = await rawRequest(server.url, 'GET', '/health');
     expect(JSON.parse(health.text)).toEqual({ status: 'ok' });
   });
 
   it('is reached at 127.0.0.1 when bound to every interface', async () => {
     const server = await serve({ host: '0.0.0.0', token: 'guards-wide-token' });
     expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
-    const answer = await send(server.url, 'GET', '/api/v1/summary', {
+    const answer = await rawRequest(server.url, 'GET', '/api/v1/summary', {
       authorization: 'Bearer guards-wide-token',
     });
     expect(answer.status).toBe(200);
@@ -427,7 +407,7 @@ describe('the URLs it reports', () => {
     const server = await serve();
     expect((await postEvent(server.url, 1)).status).toBe(200);
     const id = (
-      JSON.parse((await send(server.url, 'GET', '/api/v1/drifts')).text) as { items: { id: string }[] }
+      JSON.parse((await rawRequest(server.url, 'GET', '/api/v1/drifts')).text) as { items: { id: string }[] }
     ).items[0].id;
     expect(server.alerts()).toContain(`${server.url}/#drift=${encodeURIComponent(id)}`);
     // Alerts written to a stream of the caller's are plain text.
@@ -443,7 +423,7 @@ describe('starting and closing', () => {
     await expect(serve({ port: first.port, dataDir: data, dynamo: undefined })).rejects.toThrow(/EADDRINUSE/);
     const second = await serve({ dataDir: data, dynamo: undefined });
     expect(existsSync(join(data, 'dynamodb'))).toBe(true);
-    expect((await send(second.url, 'GET', '/api/v1/summary')).status).toBe(200);
+    expect((await rawRequest(second.url, 'GET', '/api/v1/summary')).status).toBe(200);
   });
 
   it('closes once however often asked, ends live connections and answers no more', async () => {
@@ -457,7 +437,7 @@ describe('starting and closing', () => {
     expect(server.close()).toBe(first);
     await first;
     expect(await ended).toEqual([1001, 'server shutting down']);
-    await expect(send(server.url, 'GET', '/health')).rejects.toThrow(/ECONNREFUSED/);
+    await expect(rawRequest(server.url, 'GET', '/health')).rejects.toThrow(/ECONNREFUSED/);
   });
 });
 
@@ -504,9 +484,9 @@ describe('what the server tells others', () => {
     expect(slack.got[0].body).toContain(`${server.url}/#drift=`);
     // A status change made through the API goes out too, with the same link.
     const id = (
-      JSON.parse((await send(server.url, 'GET', '/api/v1/drifts')).text) as { items: { id: string }[] }
+      JSON.parse((await rawRequest(server.url, 'GET', '/api/v1/drifts')).text) as { items: { id: string }[] }
     ).items[0].id;
-    const ack = await send(
+    const ack = await rawRequest(
       server.url,
       'POST',
       `/api/v1/drifts/${id}/acknowledge`,
@@ -653,13 +633,13 @@ describe('requests no URL can be made of, and faults', () => {
       `GET // HTTP/1.1\r\n${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
     );
     expect([plain, upgraded]).toEqual(['HTTP/1.1 400 Bad Request', 'HTTP/1.1 400 Bad Request']);
-    const body = await send(server.url, 'GET', '//', {});
+    const body = await rawRequest(server.url, 'GET', '//', {});
     expect(errorOf(body)).toEqual({
       code: 'bad_request',
       message: expect.stringContaining('malformed request target'),
     });
     expect(body.headers.connection).toBe('close');
-    expect((await send(server.url, 'GET', '/api/v1/summary')).status).toBe(200);
+    expect((await rawRequest(server.url, 'GET', '/api/v1/summary')).status).toBe(200);
   });
 
   it('answers 500 and logs the failure when a dashboard file cannot be read', async () => {
@@ -670,7 +650,7 @@ describe('requests no URL can be made of, and faults', () => {
     symlinkSync('/proc/self/mem', join(web, 'unreadable.js'));
     const lines: string[] = [];
     const server = await serve({ webRoot: web, logger: createLogger('info', lineSink(lines)) });
-    const answer = await send(server.url, 'GET', '/unreadable.js?v=1');
+    const answer = await rawRequest(server.url, 'GET', '/unreadable.js?v=1');
     expect(answer.status).toBe(500);
     expect(errorOf(answer)).toEqual({ code: 'internal', message: 'internal error (see the server log)' });
     const failed = lines.filter((line) => line.includes('request failed'));
@@ -716,7 +696,7 @@ describe('requests no URL can be made of, and faults', () => {
     await expect
       .poll(() => lines.filter((line) => line.includes('state reload failed')), { timeout: 10_000 })
       .toEqual([expect.stringMatching(/"error":".*(not found|non-existent)/i)]);
-    expect((await send(server.url, 'GET', '/config.json')).status).toBe(200);
+    expect((await rawRequest(server.url, 'GET', '/config.json')).status).toBe(200);
   });
 });
 
@@ -747,7 +727,7 @@ describe('closing with work under way', () => {
     expect((await postEvent(first.url, 1)).status).toBe(200);
     await first.close();
     const second = await serve({ dataDir: data, dynamo: undefined });
-    const events = JSON.parse((await send(second.url, 'GET', '/api/v1/events')).text) as {
+    const events = JSON.parse((await rawRequest(second.url, 'GET', '/api/v1/events')).text) as {
       items: { eventId: string }[];
     };
     expect(events.items.map((e) => e.eventId)).toEqual([suspendEvent(1).eventID]);
