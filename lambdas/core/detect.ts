@@ -318,12 +318,8 @@ function evaluateRule(
         resource,
         event.raw,
         ctx.config,
+        effects && { into: effects, resource: stateRef(resource), ruleId: rule.id, severity },
       );
-      if (effects) {
-        const ref = stateRef(resource);
-        for (const effect of compared.effects)
-          effects.push({ ...effect, resource: ref, ruleId: rule.id, severity });
-      }
       if (compared.restored.length > 0) {
         restored.push({
           address: resource.address,
@@ -657,12 +653,19 @@ interface Compared {
   readonly restored: string[];
   /** True when a difference was dropped because the config ignores that attribute. */
   readonly ignored: boolean;
-  /** Every value the event set on an attribute not ignored, changed or not (for net drift). */
-  readonly effects: EffectOf[];
 }
 
-type WithoutTarget<T> = T extends unknown ? Omit<T, 'resource' | 'ruleId' | 'severity'> : never;
-type EffectOf = WithoutTarget<AttributeEffect>;
+/**
+ * Where compareAttributes puts every value the event set on an attribute not ignored, changed or not
+ * (net drift folds them), and whose they are. Made whole where they are made: a scan makes one per
+ * drifting event, and copying each to add the resource cost a tenth of a heavy scan's detection.
+ */
+interface EffectSink {
+  readonly into: AttributeEffect[];
+  readonly resource: Finding['resource'];
+  readonly ruleId: string;
+  readonly severity: Severity;
+}
 
 const TAG_OPS: ReadonlySet<string> = new Set(['merge-map', 'replace-map', 'remove-keys']);
 
@@ -705,10 +708,10 @@ function compareAttributes(
   resource: StateResource,
   raw: Record<string, unknown>,
   config: DetectConfig,
+  sink?: EffectSink,
 ): Compared {
   const changes: AttributeChange[] = [];
   const restored: string[] = [];
-  const effects: EffectOf[] = [];
   let extracted = false;
   let ignored = false;
   for (const spec of specs) {
@@ -736,12 +739,18 @@ function compareAttributes(
       const same = sameValue(expected, actual);
       if (same) restored.push(attribute);
       else push(attribute, expected, actual);
-      if (isIgnoredAttribute(config, resource, attribute)) return;
-      effects.push(
-        hidden(attribute)
-          ? { op: 'set', attribute, expected: SENSITIVE, actual: SENSITIVE, same }
-          : { op: 'set', attribute, expected, actual, same },
-      );
+      if (!sink || isIgnoredAttribute(config, resource, attribute)) return;
+      const shown = !hidden(attribute);
+      sink.into.push({
+        op: 'set',
+        resource: sink.resource,
+        ruleId: sink.ruleId,
+        severity: sink.severity,
+        attribute,
+        expected: shown ? expected : SENSITIVE,
+        actual: shown ? actual : SENSITIVE,
+        same,
+      });
     };
     switch (spec.op ?? 'set') {
       case 'set':
@@ -784,9 +793,12 @@ function compareAttributes(
         if (next.size !== current.size || [...next.keys()].some((k) => !current.has(k))) {
           push(spec.attribute, sortedItems(current), sortedItems(next));
         }
-        if (!isIgnoredAttribute(config, resource, spec.attribute)) {
-          effects.push({
+        if (sink && !isIgnoredAttribute(config, resource, spec.attribute)) {
+          sink.into.push({
             op: adding ? 'add' : 'remove',
+            resource: sink.resource,
+            ruleId: sink.ruleId,
+            severity: sink.severity,
             attribute: spec.attribute,
             expected: sortedItems(current),
             items: sortedItems(items),
@@ -797,7 +809,7 @@ function compareAttributes(
       }
     }
   }
-  return { extracted, changes, ignored, restored, effects };
+  return { extracted, changes, ignored, restored };
 }
 
 /** Keys of a removal list that name a value too ([{key, value}]): those remove only that value. */

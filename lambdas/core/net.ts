@@ -40,10 +40,10 @@ type FoldedFinding = Pick<Finding, 'kind' | 'resource' | 'ruleId' | 'severity'> 
  * from calls sharing a placeholder eventID, not the record (a scan holds this per drifting event).
  */
 interface FoldedEvent {
-  readonly event: Finding['event'];
+  /** The event as net findings list it (every group it is in shares this one). */
+  readonly listed: NetFindingEvent;
+  /** The whole actor, one object per distinct actor (NetFold.add). */
   readonly actor: Actor;
-  /** The event as net findings list it, made once when a group first lists it (groups share it). */
-  listed?: NetFindingEvent;
   /** Fingerprint of eventID, time, call and request: one event counts once per finding. */
   readonly call: string;
   readonly effects: readonly AttributeEffect[];
@@ -76,7 +76,7 @@ interface Group {
 }
 
 function byTime(a: FoldedEvent, b: FoldedEvent): number {
-  return compareText(a.event.time, b.event.time) || compareText(a.event.id, b.event.id);
+  return compareText(a.listed.time, b.listed.time) || compareText(a.listed.id, b.listed.id);
 }
 
 /** Keys of the resource references seen (detect.ts makes one reference per state resource). */
@@ -112,14 +112,15 @@ function sorted(items: Map<string, unknown>): unknown[] {
   return [...items.entries()].sort(([a], [b]) => compareText(a, b)).map(([, item]) => item);
 }
 
-function findingEvent(event: CloudTrailEvent): Finding['event'] {
+/** The event of a net finding: the one listed, without its actor. */
+function findingEvent(listed: NetFindingEvent): Finding['event'] {
   return {
-    id: event.id,
-    name: event.name,
-    source: event.source,
-    time: event.time,
-    region: event.region,
-    account: event.account,
+    id: listed.id,
+    name: listed.name,
+    source: listed.source,
+    time: listed.time,
+    region: listed.region,
+    account: listed.account,
   };
 }
 
@@ -143,6 +144,13 @@ export class NetFold {
   private readonly folded: FoldedEvent[] = [];
   /** One reference per resource: the effects of many events name the same few. */
   private readonly resources = new Map<string, Finding['resource']>();
+  /**
+   * One object per distinct actor, with its short form as events list it: thousands of drifting
+   * events are a few principals' (a 25%-drift scan of 100k events: ~20 MB less kept).
+   */
+  private readonly actors = new Map<string, { readonly actor: Actor; readonly ref: ActorRef }>();
+  /** One string per distinct event name, source, region and account (few, each met thousands of times). */
+  private readonly names = new Map<string, string>();
 
   /**
    * @param seed of the events' fingerprints (a random one: no input can be crafted to make two
@@ -169,9 +177,18 @@ export class NetFold {
       });
     }
     if (effects.length === 0 && kept.length === 0) return;
+    const { actor, ref } = this.actor(event.actor);
     this.folded.push({
-      event: findingEvent(event),
-      actor: event.actor,
+      listed: {
+        id: event.id,
+        name: this.name(event.name),
+        source: this.name(event.source),
+        time: event.time,
+        region: this.name(event.region),
+        account: this.name(event.account),
+        actor: ref,
+      },
+      actor,
       call: fingerprintOf(
         `${event.id}\u0000${event.time}\u0000${event.source}\u0000${event.name}\u0000${JSON.stringify(event.request)}`,
         this.seed,
@@ -181,8 +198,24 @@ export class NetFold {
         return resource === effect.resource ? effect : { ...effect, resource };
       }),
       findings: kept,
-      listed: undefined,
     });
+  }
+
+  private actor(actor: Actor): { readonly actor: Actor; readonly ref: ActorRef } {
+    const key = JSON.stringify(actor);
+    let known = this.actors.get(key);
+    if (!known) {
+      known = { actor, ref: { type: actor.type, arn: actor.arn, name: actor.name } };
+      this.actors.set(key, known);
+    }
+    return known;
+  }
+
+  private name(text: string): string {
+    const known = this.names.get(text);
+    if (known !== undefined) return known;
+    this.names.set(text, text);
+    return text;
   }
 
   private shared(resource: Finding['resource']): Finding['resource'] {
@@ -201,7 +234,10 @@ export class NetFold {
 }
 
 function fold(folded: FoldedEvent[], state: StateIndex): Finding[] {
-  const groups = new Map<string, Group>();
+  // Groups by resource, then by kind and attribute: the resource's key is one string per resource
+  // (resourceKey), so no key is built per event. `groups` keeps the order they were first met in.
+  const byResource = new Map<string, Map<string, Group>>();
+  const groups: Group[] = [];
   const touch = (
     key: string,
     kind: DriftKind,
@@ -212,7 +248,13 @@ function fold(folded: FoldedEvent[], state: StateIndex): Finding[] {
     severity: Severity,
     serviceDriven: boolean,
   ): Group => {
-    let group = groups.get(key);
+    const outer = resourceKey(resource);
+    let ofResource = byResource.get(outer);
+    if (!ofResource) {
+      ofResource = new Map();
+      byResource.set(outer, ofResource);
+    }
+    let group = ofResource.get(key);
     if (!group) {
       group = {
         kind,
@@ -225,7 +267,8 @@ function fold(folded: FoldedEvent[], state: StateIndex): Finding[] {
         severity,
         serviceDriven,
       };
-      groups.set(key, group);
+      ofResource.set(key, group);
+      groups.push(group);
     }
     group.last = folded;
     group.lastRuleId = ruleId;
@@ -234,10 +277,6 @@ function fold(folded: FoldedEvent[], state: StateIndex): Finding[] {
     // Hand-written logs reuse placeholder eventIDs: the call and its request tell events apart.
     if (!group.seen.has(folded.call)) {
       group.seen.add(folded.call);
-      if (!folded.listed) {
-        const { type, arn, name } = folded.actor;
-        folded.listed = { ...folded.event, actor: { type, arn, name } };
-      }
       group.events.push(folded.listed);
     }
     return group;
@@ -245,9 +284,8 @@ function fold(folded: FoldedEvent[], state: StateIndex): Finding[] {
 
   for (const entry of folded.sort(byTime)) {
     for (const effect of entry.effects) {
-      const key = `${resourceKey(effect.resource)}\u0000modified\u0000${effect.attribute}`;
       const group = touch(
-        key,
+        effect.attribute,
         'modified',
         effect.attribute,
         effect.resource,
@@ -275,9 +313,9 @@ function fold(folded: FoldedEvent[], state: StateIndex): Finding[] {
       }
     }
     for (const finding of entry.findings) {
-      const key = `${resourceKey(finding.resource)}\u0000${finding.kind}\u0000`;
+      // A value-less modified finding shares the group of attribute '' (no effect names that one).
       touch(
-        key,
+        finding.kind === 'modified' ? '' : `\u0000${finding.kind}`,
         finding.kind,
         '',
         finding.resource,
@@ -290,7 +328,7 @@ function fold(folded: FoldedEvent[], state: StateIndex): Finding[] {
   }
 
   const out: Finding[] = [];
-  for (const group of groups.values()) {
+  for (const group of groups) {
     const changes = netChanges(group);
     if (changes === null) continue;
     out.push(netFinding(group, changes, state));
@@ -336,7 +374,7 @@ function netSummary(group: Group, changes: readonly AttributeChange[], actors: r
   const r = group.resource;
   const what = r.address ?? `${r.type} ${r.id ?? r.arn ?? ''}`.trim();
   const count = group.events.length;
-  const name = displayEventName(group.last.event.name);
+  const name = displayEventName(group.last.listed.name);
   const calls = count === 1 ? name : `${count} events, last ${name}`;
   if (group.kind === 'deleted') return `${who} deleted ${what} outside Terraform (${calls})`;
   if (group.kind === 'unmanaged')
@@ -356,7 +394,7 @@ function netFinding(group: Group, changes: AttributeChange[], state: StateIndex)
     resource: group.resource,
     changes,
     actor: group.last.actor,
-    event: group.last.event,
+    event: findingEvent(group.last.listed),
     summary: netSummary(group, changes, actors),
     ...(group.serviceDriven ? { serviceDriven: true } : {}),
     events: group.events,

@@ -56,19 +56,26 @@ export function renderReport(report: ScanReport, format: ReportFormat, options: 
 
 /** Characters of JSON written at a time while streaming the report. */
 const JSON_CHUNK = 64 * 1024;
+/** Findings stringified at a time (~250 KB of JSON): one call lays out many, none is re-indented. */
+const FINDINGS_AT_ONCE = 64;
+/** What JSON.stringify([findings], null, 2) puts around the findings: they sit two levels deep. */
+const NESTED_OPEN = '[\n  [';
+const NESTED_CLOSE = '\n  ]\n]';
 
 /**
- * The JSON report (`JSON.stringify(report, null, 2)` and a newline, the same text) in pieces of about
- * JSON_CHUNK characters, one finding stringified at a time: 25k findings are ~40 MB of JSON that
- * need never be one string in memory.
+ * The JSON report (`JSON.stringify(report, null, 2)` and a newline, the same text) in pieces of at
+ * most JSON_CHUNK characters, FINDINGS_AT_ONCE findings stringified at a time: 25k findings are
+ * ~40 MB of JSON that need never be one string in memory.
  */
 export function* jsonReportChunks(report: ScanReport): Generator<string> {
   let pending = '';
   const emit = function* (text: string) {
     pending += text;
-    if (pending.length >= JSON_CHUNK) {
-      yield pending;
-      pending = '';
+    while (pending.length >= JSON_CHUNK) {
+      // Each piece is written (encoded) alone: a surrogate pair split in two would be two U+FFFD.
+      const cut = isHighSurrogate(pending.charCodeAt(JSON_CHUNK - 1)) ? JSON_CHUNK - 1 : JSON_CHUNK;
+      yield pending.slice(0, cut);
+      pending = pending.slice(cut);
     }
   };
   // Every key as JSON.stringify would write it (in the object's order, undefined values left out).
@@ -84,11 +91,11 @@ export function* jsonReportChunks(report: ScanReport): Generator<string> {
     yield* emit(`\n  ${JSON.stringify(key)}: `);
     if (key === 'findings' && Array.isArray(value) && value.length > 0) {
       yield* emit('[');
-      for (const [j, finding] of value.entries()) {
-        // A finding is an object: its lines indented one level deeper than the top-level keys'.
-        // (JSON escapes newlines inside strings, so every newline here is a line of the layout.)
-        const text = JSON.stringify(finding, null, 2) ?? 'null';
-        yield* emit(`${j > 0 ? ',' : ''}\n    ${text.replaceAll('\n', '\n    ')}`);
+      for (let j = 0; j < value.length; j += FINDINGS_AT_ONCE) {
+        // Nested in two arrays, the findings are laid out as deep as in the report: each on its
+        // own lines after a newline and four spaces, commas between them.
+        const nested = JSON.stringify([value.slice(j, j + FINDINGS_AT_ONCE)], null, 2);
+        yield* emit(`${j > 0 ? ',' : ''}${nested.slice(NESTED_OPEN.length, -NESTED_CLOSE.length)}`);
       }
       yield* emit('\n  ]');
     } else {
@@ -99,6 +106,8 @@ export function* jsonReportChunks(report: ScanReport): Generator<string> {
   yield* emit('\n}\n');
   if (pending.length > 0) yield pending;
 }
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 /** One input problem as one line, naming its file once (reader errors already start with it). */
 export function errorText(error: ScanError): string {

@@ -73,4 +73,23 @@ describe('jsonReportChunks', () => {
     expect(largest).toBeLessThan(80 * 1024);
     expect(largest).toBeLessThan(expected.length / 10);
   });
+  it('never splits a character between pieces, whichever code unit a piece would end on', () => {
+    // Prepare: findings full of emoji (two UTF-16 code units each) shifted by one code unit, so that
+    // in one of the two reports a piece boundary falls inside a pair; each piece is encoded alone.
+    const reports = [0, 1].map((pad): ScanReport => {
+      const emoji = structuredClone(sample.findings[0]) as Finding & { summary: string };
+      emoji.summary = `${'x'.repeat(pad)}${'\u{1F600}'.repeat(40_000)}`;
+      return { ...sample, findings: [emoji, ...sample.findings] };
+    });
+
+    for (const report of reports) {
+      // Act
+      const chunks = [...jsonReportChunks(report)];
+
+      // Assess: the bytes written piece by piece are the report's bytes (no U+FFFD in between).
+      expect(chunks.length).toBeGreaterThan(1);
+      const written = Buffer.concat(chunks.map((chunk) => Buffer.from(chunk, 'utf8')));
+      expect(written.equals(Buffer.from(whole(report), 'utf8'))).toBe(true);
+    }
+  });
 });
