@@ -104,6 +104,18 @@ function sameResource(a: Finding['resource'], b: Finding['resource']): boolean {
   );
 }
 
+/** Same keys in the same order (as JSON would write them) with the same primitive values. */
+function sameFields(a: object, b: object): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  let i = 0;
+  for (const key in b) {
+    if (key !== keys[i++] || (a as Record<string, unknown>)[key] !== (b as Record<string, unknown>)[key])
+      return false;
+  }
+  return true;
+}
+
 function itemKey(item: unknown): string {
   return JSON.stringify(canonical(item));
 }
@@ -148,7 +160,7 @@ export class NetFold {
    * One object per distinct actor, with its short form as events list it: thousands of drifting
    * events are a few principals' (a 25%-drift scan of 100k events: ~20 MB less kept).
    */
-  private readonly actors = new Map<string, { readonly actor: Actor; readonly ref: ActorRef }>();
+  private readonly actors = new Map<string, { readonly actor: Actor; readonly ref: ActorRef }[]>();
   /** One string per distinct event name, source, region and account (few, each met thousands of times). */
   private readonly names = new Map<string, string>();
 
@@ -202,13 +214,17 @@ export class NetFold {
   }
 
   private actor(actor: Actor): { readonly actor: Actor; readonly ref: ActorRef } {
-    const key = JSON.stringify(actor);
+    // The key narrows; sameFields decides (a whole actor as key cost a JSON.stringify per event).
+    const key = `${actor.arn}\u0000${actor.name}\u0000${actor.sourceIp}\u0000${actor.userAgent}`;
     let known = this.actors.get(key);
     if (!known) {
-      known = { actor, ref: { type: actor.type, arn: actor.arn, name: actor.name } };
+      known = [];
       this.actors.set(key, known);
     }
-    return known;
+    for (const entry of known) if (sameFields(entry.actor, actor)) return entry;
+    const entry = { actor, ref: { type: actor.type, arn: actor.arn, name: actor.name } };
+    known.push(entry);
+    return entry;
   }
 
   private name(text: string): string {

@@ -115,6 +115,38 @@ describe('net drift', () => {
     expect(finding.id).toMatch(/^n-[0-9a-f]+$/);
   });
 
+  it('gives the last event its own whole actor, even beside one that differs in a single field', () => {
+    // Prepare: bob twice, the later call made for him by a service (same ARN, name, IP and user
+    // agent: only invokedBy differs).
+    const viaRole = { ...bob, invokedBy: 'cloudformation.amazonaws.com' };
+    const records = [
+      withType(modifyType, 'm5.large', 1, { userIdentity: bob }),
+      withType(modifyType, 'm5.xlarge', 2, { userIdentity: viaRole }),
+    ];
+    const first = normaliseRecord(records[0]).actor;
+    const second = normaliseRecord(records[1]).actor;
+    expect(second).not.toEqual(first);
+
+    // Act
+    const [finding] = net(records, instance);
+    const [reversed] = net(
+      [...records].reverse().map((r, i) => ({ ...r, eventTime: records[i].eventTime })),
+      instance,
+    );
+
+    // Assess: the finding's actor is the last event's, field for field; the list names both.
+    expect(finding.actor).toEqual(second);
+    expect(reversed.actor).toEqual(first);
+    expect(finding.events?.map((e) => e.actor)).toEqual([
+      { type: 'IAMUser', arn: bob.arn, name: 'bob' },
+      { type: 'IAMUser', arn: bob.arn, name: 'bob' },
+    ]);
+    // One object per distinct actor is kept (a scan holds thousands of events by a few principals).
+    const [same] = net([records[0], withType(modifyType, 'm5.xlarge', 3, { userIdentity: bob })], instance);
+    expect(same.events?.[0].actor).toBe(same.events?.[1].actor);
+    expect(finding.events?.[0].actor).not.toBe(finding.events?.[1].actor);
+  });
+
   it('keeps the id of a net finding when more events fold into it', () => {
     const one = net([modifyType], instance);
     const two = net([modifyType, withType(modifyType, 'm5.large', 1)], instance);
