@@ -329,9 +329,9 @@ function fold(folded: FoldedEvent[], state: StateIndex): Finding[] {
       }
     }
     for (const finding of entry.findings) {
-      // A value-less modified finding shares the group of attribute '' (no effect names that one).
+      // Per resource and kind (no attribute name starts with NUL).
       touch(
-        finding.kind === 'modified' ? '' : `\u0000${finding.kind}`,
+        `\u0000${finding.kind}`,
         finding.kind,
         '',
         finding.resource,

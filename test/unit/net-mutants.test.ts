@@ -325,6 +325,77 @@ describe('NetFold (foldNetDrift as events arrive)', () => {
   });
 });
 
+describe('what the fold keeps once', () => {
+  const bobActor = { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/bob', name: 'bob' };
+  const byBob = (n: number, actor: Record<string, unknown>): DetectedEvent => {
+    const event = call(n, 'bob');
+    return {
+      event: { ...event, actor: actor as unknown as typeof event.actor },
+      effects: [setEffect('size', 1, n)],
+      findings: [],
+    };
+  };
+
+  it('gives the last event its own actor when an earlier one has the same fields and more', () => {
+    // Prepare: the same principal, IP and agent; the earlier actor also names whom it acted for.
+    const more = { ...bobActor, sourceIp: '10.0.0.1', userAgent: 'cli', onBehalfOf: 'u-1' };
+    const fewer = { ...bobActor, sourceIp: '10.0.0.1', userAgent: 'cli' };
+
+    // Act
+    const [last] = foldNetDrift([byBob(1, more), byBob(2, fewer)], state);
+    const [first] = foldNetDrift([byBob(2, more), byBob(1, fewer)], state);
+
+    // Assess
+    expect(JSON.stringify(last.actor)).toBe(JSON.stringify(fewer));
+    expect(JSON.stringify(first.actor)).toBe(JSON.stringify(more));
+  });
+
+  it('gives the last event its own actor when an earlier one lists the same fields in another order', () => {
+    // Prepare: one actor's fields, written in two orders (the report writes them as they are).
+    const ordered = { ...bobActor, sourceIp: '10.0.0.1', userAgent: 'cli' };
+    const reordered = { userAgent: 'cli', sourceIp: '10.0.0.1', ...bobActor };
+
+    // Act
+    const [last] = foldNetDrift([byBob(1, ordered), byBob(2, reordered)], state);
+    const [first] = foldNetDrift([byBob(2, ordered), byBob(1, reordered)], state);
+
+    // Assess
+    expect(JSON.stringify(last.actor)).toBe(JSON.stringify(reordered));
+    expect(JSON.stringify(first.actor)).toBe(JSON.stringify(ordered));
+  });
+
+  it('folds two references with the same fields as one resource', () => {
+    // Prepare: the second call names the managed resource through a copy of its reference.
+    const copy = { ...managed };
+
+    // Act
+    const findings = foldNetDrift(
+      [detected(1, [setEffect('size', 1, 2)]), detected(2, [setEffect('size', 1, 3, { resource: copy })])],
+      state,
+    );
+
+    // Assess: one finding, both events, the last value.
+    expect(findings).toHaveLength(1);
+    expect(findings[0].changes).toEqual([{ attribute: 'size', expected: 1, actual: 3 }]);
+    expect(findings[0].events?.map((e) => e.id)).toEqual(['e-1', 'e-2']);
+    expect(findings[0].resource).toEqual(managed);
+  });
+
+  it('keeps a value-less change and a deletion of one resource apart', () => {
+    // Act
+    const findings = foldNetDrift(
+      [detected(1, [], [finding('modified', managed)]), detected(2, [], [finding('deleted', managed)])],
+      state,
+    );
+
+    // Assess
+    expect(findings.map((f) => [f.kind, f.events?.map((e) => e.id)])).toEqual([
+      ['modified', ['e-1']],
+      ['deleted', ['e-2']],
+    ]);
+  });
+});
+
 describe('more folds', () => {
   it('removing one of the state’s set items is drift', () => {
     const [net] = foldNetDrift([detected(1, [itemsEffect('remove', ['a', 'b'], ['b'])])], state);

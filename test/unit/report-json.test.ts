@@ -55,6 +55,23 @@ describe('jsonReportChunks', () => {
     expect(JSON.parse(hostileText).findings[0].resource.address).toBe(odd.resource.address);
   });
 
+  it('writes findings laid out a batch at a time exactly, whether the last batch is full or not', () => {
+    for (const count of [63, 64, 65, 128]) {
+      // Prepare
+      const report: ScanReport = {
+        ...sample,
+        findings: Array.from({ length: count }, (_, i) => sample.findings[i % sample.findings.length]),
+      };
+
+      // Act
+      const text = [...jsonReportChunks(report)].join('');
+
+      // Assess
+      expect(text).toBe(whole(report));
+      expect(JSON.parse(text).findings).toHaveLength(count);
+    }
+  });
+
   it('yields a large report in bounded pieces, never as one string', () => {
     // Prepare: 3,000 findings (several MB of JSON).
     const many: ScanReport = {
@@ -72,14 +89,44 @@ describe('jsonReportChunks', () => {
     const largest = Math.max(...chunks.map((c) => c.length));
     expect(largest).toBeLessThan(80 * 1024);
     expect(largest).toBeLessThan(expected.length / 10);
+    // Full pieces of 64 KiB characters (the text is ASCII: no pair to keep whole), none empty.
+    expect(chunks.slice(0, -1).every((c) => c.length === 64 * 1024)).toBe(true);
+    expect(chunks.every((c) => c.length > 0)).toBe(true);
+  });
+
+  it('gives its first piece before it has laid out every finding', () => {
+    // Prepare: 3,000 findings that count how many have been laid out (JSON.stringify calls toJSON).
+    let laidOut = 0;
+    const counted = Array.from({ length: 3000 }, (_, i) => ({
+      ...sample.findings[i % sample.findings.length],
+      toJSON(this: Finding) {
+        laidOut++;
+        const { toJSON: _, ...plain } = this as Finding & { toJSON: unknown };
+        return plain;
+      },
+    }));
+    const report: ScanReport = { ...sample, findings: counted as Finding[] };
+
+    // Act
+    const pieces = jsonReportChunks(report);
+    const first = pieces.next();
+
+    // Assess: a piece came out while most findings were still objects; the rest come later.
+    expect(first.done).toBe(false);
+    expect(laidOut).toBeGreaterThan(0);
+    expect(laidOut).toBeLessThan(1000);
+    [...pieces];
+    expect(laidOut).toBe(3000);
   });
   it('never splits a character between pieces, whichever code unit a piece would end on', () => {
-    // Prepare: findings full of emoji (two UTF-16 code units each) shifted by one code unit, so that
-    // in one of the two reports a piece boundary falls inside a pair; each piece is encoded alone.
-    const reports = [0, 1].map((pad): ScanReport => {
-      const emoji = structuredClone(sample.findings[0]) as Finding & { summary: string };
-      emoji.summary = `${'x'.repeat(pad)}${'\u{1F600}'.repeat(40_000)}`;
-      return { ...sample, findings: [emoji, ...sample.findings] };
+    // Prepare: a finding full of characters beyond U+FFFF (two UTF-16 code units each: the first and
+    // last possible high halves and an emoji) between ASCII, shifted one code unit at a time, so a
+    // piece boundary falls inside each kind of pair and after it; each piece is encoded alone.
+    const pattern = 'a\u{10000}\u{1F600}\u{10FFFF}';
+    const reports = Array.from({ length: pattern.length }, (_, pad): ScanReport => {
+      const wide = structuredClone(sample.findings[0]) as Finding & { summary: string };
+      wide.summary = `${'x'.repeat(pad)}${pattern.repeat(20_000)}`;
+      return { ...sample, findings: [wide, ...sample.findings] };
     });
 
     for (const report of reports) {
