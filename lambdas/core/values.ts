@@ -414,10 +414,17 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const TRAIL_DATE = /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?: (AM|PM))?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
 
+/** True when the month (0-based) of that year has the day: Date.UTC and Date.parse roll Feb 30 into March. */
+function isCalendarDay(year: number, monthIndex: number, day: number): boolean {
+  const lastOfMonth = new Date(0);
+  lastOfMonth.setUTCFullYear(year, monthIndex + 1, 0);
+  return day >= 1 && day <= lastOfMonth.getUTCDate();
+}
+
 /**
  * A point in time as an ISO instant (`2021-01-01T20:00:00.000Z`), from the provider's RFC 3339 text
  * or CloudTrail's `Jan 1, 2021 8:00:00 PM`, so that one instant written two ways compares equal.
- * Anything else passes through as text.
+ * Anything else, an impossible date or time among it, passes through as text.
  */
 export function instant(value: unknown): unknown {
   const v = toStringValue(value);
@@ -427,13 +434,15 @@ export function instant(value: unknown): unknown {
     const [, month, day, year, hour, minute, second, half] = trail;
     const monthIndex = MONTHS.indexOf(month);
     let h = Number(hour);
-    if (monthIndex < 0 || h > 23) return v;
+    if (monthIndex < 0 || h > 23 || Number(minute) > 59 || Number(second) > 59) return v;
+    if (!isCalendarDay(Number(year), monthIndex, Number(day))) return v;
     if (half && h <= 12) h = (h % 12) + (half === 'PM' ? 12 : 0);
     return new Date(
       Date.UTC(Number(year), monthIndex, Number(day), h, Number(minute), Number(second)),
     ).toISOString();
   }
   if (!ISO_DATE.test(v)) return v;
+  if (!isCalendarDay(Number(v.slice(0, 4)), Number(v.slice(5, 7)) - 1, Number(v.slice(8, 10)))) return v;
   const ms = Date.parse(v);
   return Number.isNaN(ms) ? v : new Date(ms).toISOString();
 }

@@ -584,4 +584,27 @@ describe('instant', () => {
     expect(n('instant', null)).toBeNull();
     expect(n('instant', 1609531200)).toBe('1609531200');
   });
+
+  it('leaves days a month does not have and impossible minutes and seconds as text, not the next month', () => {
+    expect(n('instant', 'Feb 30, 2021 8:00:00 PM')).toBe('Feb 30, 2021 8:00:00 PM');
+    expect(n('instant', 'Feb 29, 2021 8:00:00 PM')).toBe('Feb 29, 2021 8:00:00 PM');
+    expect(n('instant', 'Feb 29, 2020 8:00:00 PM')).toBe('2020-02-29T20:00:00.000Z');
+    expect(n('instant', 'Apr 0, 2021 8:00:00 PM')).toBe('Apr 0, 2021 8:00:00 PM');
+    expect(n('instant', 'Dec 31, 2021 11:59:59 PM')).toBe('2021-12-31T23:59:59.000Z');
+    expect(n('instant', 'Jan 1, 2021 8:60:00 PM')).toBe('Jan 1, 2021 8:60:00 PM');
+    expect(n('instant', 'Jan 1, 2021 8:00:60 PM')).toBe('Jan 1, 2021 8:00:60 PM');
+    expect(n('instant', '2021-02-30T00:00:00Z')).toBe('2021-02-30T00:00:00Z');
+    expect(n('instant', '2021-04-31')).toBe('2021-04-31');
+    expect(n('instant', '2020-02-29')).toBe('2020-02-29T00:00:00.000Z');
+    expect(n('instant', '2021-04-30T23:00:00-01:00')).toBe('2021-05-01T00:00:00.000Z');
+  });
+
+  it('reads hours 12 to 23 without a half as they are, and a 24-hour hour before AM as it is', () => {
+    expect(n('instant', 'Jan 1, 2021 23:00:00')).toBe('2021-01-01T23:00:00.000Z');
+    expect(n('instant', 'Oct 3, 2022 18:05:09')).toBe('2022-10-03T18:05:09.000Z');
+    expect(n('instant', 'Oct 3, 2022 12:05:09')).toBe('2022-10-03T12:05:09.000Z');
+    expect(n('instant', 'Apr 12, 2021 18:58:30 AM')).toBe('2021-04-12T18:58:30.000Z');
+    // A date and time with a space is no RFC 3339 text (Date.parse would read it in local time).
+    expect(n('instant', '2021-01-01 20:00:00')).toBe('2021-01-01 20:00:00');
+  });
 });
