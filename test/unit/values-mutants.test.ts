@@ -607,4 +607,20 @@ describe('instant', () => {
     // A date and time with a space is no RFC 3339 text (Date.parse would read it in local time).
     expect(n('instant', '2021-01-01 20:00:00')).toBe('2021-01-01 20:00:00');
   });
+
+  it("reads every month's name, and only a whole CloudTrail date", () => {
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    expect(months.map((m) => n('instant', `${m} 1, 2021 8:00:00 AM`))).toEqual(
+      months.map((_, i) => `2021-${String(i + 1).padStart(2, '0')}-01T08:00:00.000Z`),
+    );
+    expect(n('instant', 'xJan 1, 2021 8:00:00 AM')).toBe('xJan 1, 2021 8:00:00 AM');
+    expect(n('instant', 'Jan 1, 2021 8:00:00 AMx')).toBe('Jan 1, 2021 8:00:00 AMx');
+  });
+
+  it('reads RFC 3339 times without seconds, with fractions and with offsets without a colon', () => {
+    expect(n('instant', '2021-01-01T20:00Z')).toBe('2021-01-01T20:00:00.000Z');
+    expect(n('instant', '2021-01-01T20:00:00.12Z')).toBe('2021-01-01T20:00:00.120Z');
+    expect(n('instant', '2021-01-01T21:00:00+0100')).toBe('2021-01-01T20:00:00.000Z');
+    expect(n('instant', '2021-01-01T20:00:00.Z')).toBe('2021-01-01T20:00:00.Z');
+  });
 });
