@@ -6,7 +6,7 @@
 // Two different keys share a fingerprint with probability ~n²/2⁶⁴ (a million keys: about 1 in
 // 10⁷), and the hash is seeded per run so no input can be crafted to collide with another's key.
 
-import { cyrb53Lanes } from './hash.js';
+import { cyrb53Lanes, hex8 } from './hash.js';
 
 /** The two lanes of a seeded cyrb53 (core/hash.ts) over the key, top bit set (0 marks a free slot). */
 function lanes(key: string, seed: number): [number, number] {
@@ -25,7 +25,7 @@ export function fingerprintLanes(key: string, seed: number): [number, number] {
 /** A key's fingerprint as 16 hex characters: a short stand-in for a long key kept until the end. */
 export function fingerprintOf(key: string, seed: number): string {
   const [hi, lo] = lanes(key, seed);
-  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+  return hex8(hi) + hex8(lo);
 }
 
 /** What crosses threads: the seed, the count and the table (its buffer can be transferred). */
