@@ -5,10 +5,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT_CLEAN, EXIT_DRIFT, EXIT_ERROR, runScan, type ScanOptions } from '../../lambdas/local/scan.js';
-import { textSink } from '../support/text-sink.js';
+import { terminalSink, textSink } from '../support/text-sink.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const SAMPLE = join(ROOT, 'examples/scan');
@@ -183,23 +182,15 @@ describe('runScan inputs and progress', () => {
 
   it('shows its progress on a terminal and clears the line at the end, and nothing when not one', async () => {
     const out = textSink();
-    let progress = '';
-    const tty = Object.assign(
-      new Writable({
-        write(chunk, _enc, done) {
-          progress += String(chunk);
-          done();
-        },
-      }),
-      { isTTY: true },
-    );
+    const tty = terminalSink();
     const code = await runScan({
       state: [STATE],
       events: [EVENTS],
       stdout: out.stream,
-      stderr: tty,
+      stderr: tty.stream,
       format: 'json',
     });
+    const progress = tty.text();
     expect(code).toBe(EXIT_DRIFT);
     expect(progress.startsWith('\r\x1b[2Kscanning: ')).toBe(true);
     expect(progress).toMatch(/scanning: \d+ events, \d+ findings/);

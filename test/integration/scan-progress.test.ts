@@ -4,10 +4,10 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventInput } from '../../lambdas/adapters/local/event-files.js';
 import { EXIT_CLEAN, EXIT_DRIFT, runScan } from '../../lambdas/local/scan.js';
+import { terminalSink, textSink } from '../support/text-sink.js';
 
 const SAMPLE = join(import.meta.dirname, '../../examples/scan');
 const [MODIFY] = JSON.parse(readFileSync(join(SAMPLE, 'events.json'), 'utf8')).Records as Record<
@@ -18,27 +18,6 @@ const [MODIFY] = JSON.parse(readFileSync(join(SAMPLE, 'events.json'), 'utf8')).R
 afterEach(() => {
   vi.useRealTimers();
 });
-
-function terminal() {
-  let text = '';
-  const stream = Object.assign(
-    new Writable({
-      write(chunk, _enc, done) {
-        text += String(chunk);
-        done();
-      },
-    }),
-    { isTTY: true },
-  );
-  return { stream, text: () => text };
-}
-
-const quiet = () =>
-  new Writable({
-    write(_chunk, _enc, done) {
-      done();
-    },
-  });
 
 /** One drifting call per batch; the clock is set to `at[k]` ms just before batch k is handed over. */
 function batchesAt(start: number, at: number[]): AsyncIterable<EventInput[]> {
@@ -60,7 +39,7 @@ describe('progress on a terminal', () => {
   it('redraws the line after the first batch, then only once 100 ms have passed', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const start = Date.UTC(2026, 0, 1);
-    const tty = terminal();
+    const tty = terminalSink();
 
     const code = await runScan({
       state: [join(SAMPLE, 'state')],
@@ -68,7 +47,7 @@ describe('progress on a terminal', () => {
       moreEvents: batchesAt(start, [0, 50, 99, 100, 150, 199, 250]),
       mode: 'per-event',
       format: 'json',
-      stdout: quiet(),
+      stdout: textSink().stream,
       stderr: tty.stream,
     });
 
@@ -82,13 +61,13 @@ describe('progress on a terminal', () => {
   });
 
   it('writes nothing on a terminal when there was nothing to read', async () => {
-    const tty = terminal();
+    const tty = terminalSink();
 
     const code = await runScan({
       state: [join(SAMPLE, 'state')],
       events: [],
       format: 'json',
-      stdout: quiet(),
+      stdout: textSink().stream,
       stderr: tty.stream,
     });
 

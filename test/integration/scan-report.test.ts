@@ -229,7 +229,8 @@ describe('records without an eventID', () => {
 
     const { stdout } = await run({ events: [log], mode: 'per-event' });
 
-    expect([reportOf(stdout).summary.events, reportOf(stdout).summary.duplicates]).toEqual([1, 1]);
+    const { summary } = reportOf(stdout);
+    expect([summary.events, summary.duplicates]).toEqual([1, 1]);
   });
 
   it('counts two different calls sharing a placeholder eventID as two events', async () => {

@@ -12,3 +12,9 @@ export function textSink(): { stream: Writable; writes: string[]; text: () => st
   });
   return { stream, writes, text: () => writes.join('') };
 }
+
+/** A textSink that says it is a terminal (isTTY), as stderr is when a person runs the command. */
+export function terminalSink(): { stream: Writable & { isTTY: true }; writes: string[]; text: () => string } {
+  const sink = textSink();
+  return { ...sink, stream: Object.assign(sink.stream, { isTTY: true as const }) };
+}

@@ -208,24 +208,26 @@ describe('per-item targets with other identities', () => {
     { name: 'a', size: 5 },
     { name: 'c', size: 7 },
   ];
+  /** BatchSetSize setting each changed widget's size, found by the identities given. */
+  const batchRule = (identity: NonNullable<RuleSpec['targets']>[number]['identity']): RuleSpec => ({
+    id: 'widget-batch',
+    eventNames: ['BatchSetSize'],
+    change: 'modify',
+    severity: 'medium',
+    targets: [
+      {
+        types: ['aws_widget'],
+        identity,
+        attributes: [{ attribute: 'size', path: 'requestParameters.changes[*].size' }],
+      },
+    ],
+  });
 
   it('finds the [*] template after an ordinary one the call cannot fill', () => {
-    const batch: RuleSpec = {
-      id: 'widget-batch',
-      eventNames: ['BatchSetSize'],
-      change: 'modify',
-      severity: 'medium',
-      targets: [
-        {
-          types: ['aws_widget'],
-          identity: [
-            { template: 'w-{requestParameters.id}', by: 'id' },
-            { template: 'w-{requestParameters.changes[*].name}', by: 'id' },
-          ],
-          attributes: [{ attribute: 'size', path: 'requestParameters.changes[*].size' }],
-        },
-      ],
-    };
+    const batch = batchRule([
+      { template: 'w-{requestParameters.id}', by: 'id' },
+      { template: 'w-{requestParameters.changes[*].name}', by: 'id' },
+    ]);
     const findings = findingsOf(
       judge([batch], record('BatchSetSize', { changes }), [widget('w-a'), widget('w-c')]),
     );
@@ -237,22 +239,10 @@ describe('per-item targets with other identities', () => {
 
   it('pins a path identity to its item too', () => {
     // The template names no widget in state; the path identity of each item finds that item's.
-    const batch: RuleSpec = {
-      id: 'widget-batch',
-      eventNames: ['BatchSetSize'],
-      change: 'modify',
-      severity: 'medium',
-      targets: [
-        {
-          types: ['aws_widget'],
-          identity: [
-            { template: 'w-{requestParameters.changes[*].name}', by: 'id' },
-            { path: 'requestParameters.changes[*].name', by: 'id' },
-          ],
-          attributes: [{ attribute: 'size', path: 'requestParameters.changes[*].size' }],
-        },
-      ],
-    };
+    const batch = batchRule([
+      { template: 'w-{requestParameters.changes[*].name}', by: 'id' },
+      { path: 'requestParameters.changes[*].name', by: 'id' },
+    ]);
     const findings = findingsOf(
       judge([batch], record('BatchSetSize', { changes }), [widget('a'), widget('c')]),
     );

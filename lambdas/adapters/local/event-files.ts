@@ -350,15 +350,27 @@ async function* claimedSources(paths: readonly string[], claims: Int32Array): As
   const sources = eventSources(paths);
   try {
     for (;;) {
-      const unit = Atomics.add(claims, 0, 1);
-      let step = await sources.next();
-      while (!step.done && step.value.unit < unit) step = await sources.next();
-      if (step.done) return;
-      yield step.value;
+      const { source } = await claimNext(sources, claims);
+      if (!source) return;
+      yield source;
     }
   } finally {
     await sources.return(undefined);
   }
+}
+
+/**
+ * Claims the next unclaimed source number (every thread lists the same sources; `claims` holds the
+ * next unclaimed one's) and steps this thread's listing to it: the source, or null past the end.
+ */
+async function claimNext(
+  sources: AsyncGenerator<EventSource>,
+  claims: Int32Array,
+): Promise<{ readonly unit: number; readonly source: EventSource | null }> {
+  const unit = Atomics.add(claims, 0, 1);
+  let step = await sources.next();
+  while (!step.done && step.value.unit < unit) step = await sources.next();
+  return { unit, source: step.done ? null : step.value };
 }
 
 /** A batch of a source's items, or (batch null) the end of that source. */
@@ -503,10 +515,7 @@ class OwnReads {
    * a collection and stays, with the state's index, until a full one (~3 MB a log file).
    */
   async claim(claims: Int32Array): Promise<void> {
-    const unit = Atomics.add(claims, 0, 1);
-    let step = await this.sources.next();
-    while (!step.done && step.value.unit < unit) step = await this.sources.next();
-    const source = step.done ? null : step.value;
+    const { unit, source } = await claimNext(this.sources, claims);
     this.claimed.set(unit, source && { source, read: 'file' in source ? readBytes(source.file) : undefined });
   }
 
