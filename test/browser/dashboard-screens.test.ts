@@ -402,7 +402,8 @@ describe.each(SIZES)('dashboard at $name size ($width×$height)', (size) => {
     const groupOf = new Map(graph.nodes.map((n) => [n.id, `${n.stateFile}::${n.module}`]));
     const crossing = graph.edges.filter((e) => groupOf.get(e.source) !== groupOf.get(e.target)).length;
     expect(crossing).toBeGreaterThan(0);
-    expect(await page.locator('.react-flow__edge.cross').count()).toBe(crossing);
+    // React Flow draws edges after it has measured the nodes: wait for them, as for everything else drawn.
+    await expect.poll(() => page.locator('.react-flow__edge.cross').count()).toBe(crossing);
     const opacity = (selector: string) =>
       page.$$eval(selector, (paths) => paths.map((p) => Number(getComputedStyle(p).opacity)));
     expect(Math.max(...(await opacity('.react-flow__edge.cross .react-flow__edge-path')))).toBeLessThan(0.5);
