@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { DynamoDriftStore } from '../adapters/aws/dynamo-drift-store.js';
@@ -23,8 +24,8 @@ import { loadRulesFromDir } from '../adapters/local/rule-files.js';
 import { watchStateFiles } from '../adapters/local/state-files.js';
 import type { Clock, Logger } from '../ports.js';
 import { createDetectService, type DetectService } from '../services/detect-service.js';
-import { createQueryApi, DEFAULT_MAX_BODY_BYTES } from '../services/query-api.js';
-import { createStateProvider } from '../services/state-provider.js';
+import { createQueryApi, DEFAULT_MAX_BODY_BYTES, type QueryApi } from '../services/query-api.js';
+import { type CachingStateProvider, createStateProvider } from '../services/state-provider.js';
 import { BufferedEventLog } from './buffered-event-log.js';
 import { followEvents } from './event-follower.js';
 import { BodyTooLargeError, readBody, sendJson, toApiEvent } from './http-adapter.js';
@@ -152,240 +153,44 @@ async function openDynamo(
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const host = normaliseHost(options.host ?? '127.0.0.1');
-  const token = options.token || undefined;
-  if (!isLoopback(host) && !token) {
-    throw new Error(
-      `refusing to listen on ${host} without a token: anyone who can reach it could read your drifts. Pass --token or set TFDRIFT_TOKEN (or bind to 127.0.0.1).`,
-    );
-  }
+  const guard = guardOf(options);
   const logger = options.logger ?? createLogger();
   const clock = options.clock ?? { now: () => new Date() };
-  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const rules = loadRulesFromDir(options.rulesDir);
-  const config = loadConfigFile(options.configFile);
   const dataDir = options.dataDir ? resolve(options.dataDir) : null;
   const statePaths = options.statePaths ?? [];
-  const allowedHosts = reachableHosts(host, options.allowHosts);
-  const allowedOrigins = new Set<string>();
-  for (const origin of options.allowOrigins ?? []) {
-    const normal = normaliseOrigin(origin);
-    if (normal === null)
-      throw new Error(`allowed origin ${JSON.stringify(origin)}: must be http(s)://name[:port]`);
-    allowedOrigins.add(normal);
-  }
-
   let baseUrl = '';
-  const delivery = { ...options.delivery, logger };
-  // Built before anything starts: a bad URL stops the start with a clear error.
-  const webhooks = new WebhookDriftEvents({
-    ...delivery,
-    urls: options.webhooks ?? [],
-    secret: options.webhookSecret || undefined,
-    userAgent: 'tfdrift-webhook',
-  });
-  const slack = new SlackWebhookNotifier({
-    ...delivery,
-    urls: options.slackWebhooks ?? [],
+  const services = await startServices(options, {
+    logger,
+    clock,
+    dataDir,
+    statePaths,
     baseUrl: () => baseUrl,
   });
+  const { detect, feed } = services;
 
-  const dynamo = await openDynamo(options.dynamo, dataDir);
-  // One server per data folder (dynalite holds it), so change numbers can come from memory.
-  const baseStore = new DynamoDriftStore(dynamo.doc, { singleWriter: true, tableName: dynamo.tables.drifts });
-  const events = new BufferedEventLog(
-    new DynamoEventLog(dynamo.doc, { tableName: dynamo.tables.events }),
-    logger,
-  );
-  const feed = new LiveFeed(baseStore);
-  const alerts = new OwedAlerts();
-  const state = createStateProvider(combinedStateSource(statePaths), { logger, now: () => clock.now() });
-  const notifier = fanOutNotifier([
-    new ConsoleNotifier({
-      out: options.alertsOut,
-      baseUrl: () => baseUrl,
-      color: !options.alertsOut && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  const server = createServer(
+    requestListener({
+      ...guard,
+      ...services,
+      statePaths,
+      demo: options.demo ?? false,
+      maxBody: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
+      logger,
     }),
-    ...(slack.queues.length > 0 ? [slack] : []),
-  ]);
-  const driftEvents = webhooks.queues.length > 0 ? webhooks : undefined;
-  const detect = createDetectService({
-    rules,
-    state,
-    // Writes go through the live feed, which sends each one; each new drift owes one alert.
-    drifts: alerts.owing(feed.store),
-    alerts,
-    reverts: baseStore,
-    notifier,
-    driftEvents,
-    dashboardUrl: () => baseUrl,
-    events,
-    config,
-    clock,
-    logger,
-    onStateReload: (index) =>
-      feed.send({
-        type: 'state',
-        files: index.files.length,
-        resources: index.resources.length,
-        errors: index.errors.length,
-        at: clock.now().toISOString(),
-      }),
-  });
-  const api = createQueryApi({
-    store: feed.store,
-    counters: baseStore,
-    state,
-    stateLoadedAt: () => state.loadedAt()?.toISOString() ?? null,
-    events,
-    detect,
-    clock,
-    logger,
-    driftEvents,
-    dashboardUrl: () => baseUrl,
-    maxBodyBytes: maxBody,
-  });
-
-  // Never rejects: a state source that fails is an error of the index, which /health and /api/v1/state show.
-  await state.reload();
-
-  // The header everywhere; ?token= only on the WebSocket, which browsers cannot give headers.
-  const authorized = (req: IncomingMessage, url: URL | null): boolean => {
-    if (!token) return true;
-    const header = req.headers.authorization;
-    const given = header?.startsWith('Bearer ') ? header.slice(7) : (url?.searchParams.get('token') ?? null);
-    return given !== null && timingSafeEqual(digest(given), digest(token));
-  };
-
-  /** Without the token (when one is set), only up or down: the details name state paths. */
-  async function health(res: ServerResponse, detailed: boolean): Promise<void> {
-    const problems: string[] = [];
-    // Never rejects (a failing source is an error of the index).
-    const index = await state.current();
-    if (statePaths.length === 0) problems.push('no state given: start with --state PATH');
-    else if (index.files.length === 0) problems.push('no state file loaded');
-    // State errors already start with their file; others are prefixed with it, so each names it once.
-    for (const error of index.errors) {
-      const named = error.message.startsWith(error.file) ? error.message : `${error.file}: ${error.message}`;
-      problems.push(`state ${named}`);
-    }
-    const body = {
-      stateFiles: index.files.length,
-      resources: index.resources.length,
-      loadedAt: state.loadedAt()?.toISOString() ?? null,
-    };
-    try {
-      await baseStore.headSeq();
-    } catch (error) {
-      problems.push(`drift store: ${(error as Error).message}`);
-    }
-    const demo = options.demo ? { demo: true } : {};
-    const status = problems.length > 0 ? 'degraded' : 'ok';
-    const details = detailed ? { ...(problems.length > 0 ? { problems } : {}), ...body, ...demo } : {};
-    sendJson(res, problems.length > 0 ? 503 : 200, { status, ...details }, SECURITY_HEADERS);
-  }
-
-  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = req.method ?? 'GET';
-    const fail = (status: number, code: string, message: string) =>
-      sendJson(res, status, { error: { code, message } }, SECURITY_HEADERS);
-    // A refused request's body is never read: answer and close the connection, rather than let
-    // Node drain what may be megabytes still coming.
-    const refuse = (refusal: Refusal) => {
-      res.setHeader('connection', 'close');
-      fail(refusal.status, refusal.code, refusal.message);
-    };
-    const wrongHost = checkHost(req.headers, allowedHosts);
-    if (wrongHost) return refuse(wrongHost);
-    const url = requestUrl(req);
-    if (!url) return refuse(MALFORMED_TARGET);
-    if (url.pathname === '/health') return health(res, authorized(req, null));
-    if (url.pathname === '/config.json') {
-      return sendJson(res, 200, { apiBase: '/api/v1', wsUrl: '/ws', auth: null }, SECURITY_HEADERS);
-    }
-    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
-      if (!SAFE_METHODS.has(method)) {
-        const foreign = checkOrigin(req.headers, allowedOrigins);
-        if (foreign) return refuse(foreign);
-      }
-      if (!authorized(req, null)) {
-        return refuse({
-          status: 401,
-          code: 'unauthorized',
-          message: 'missing or wrong token: send Authorization: Bearer TOKEN',
-        });
-      }
-      if (!SAFE_METHODS.has(method)) {
-        const notJson = checkJsonBody(req.headers);
-        if (notJson) return refuse(notJson);
-      }
-      let body: Buffer;
-      try {
-        body = await readBody(req, maxBody);
-      } catch (error) {
-        if (error instanceof BodyTooLargeError) {
-          res.setHeader('connection', 'close');
-          return fail(413, 'payload_too_large', error.message);
-        }
-        throw error;
-      }
-      const result = await api(toApiEvent(req, url, body));
-      res.writeHead(result.statusCode, {
-        ...SECURITY_HEADERS,
-        ...(result.headers as Record<string, string>),
-      });
-      // Node sends no body in answer to HEAD, whatever end() is given.
-      res.end(result.body);
-      return;
-    }
-    if (method !== 'GET' && method !== 'HEAD')
-      return fail(404, 'not_found', `no such endpoint: ${method} ${url.pathname}`);
-    if (await serveStatic(options.webRoot ?? DEFAULT_WEB_ROOT, url.pathname, res, method === 'HEAD')) return;
-    fail(404, 'not_found', `no such file: ${url.pathname.slice(0, 200)}`);
-  }
-
-  const server = createServer((req, res) => {
-    onRequest(req, res).catch((error) => {
-      logger.error('request failed', { url: req.url, error: (error as Error).stack ?? String(error) });
-      if (!res.headersSent)
-        sendJson(res, 500, { error: { code: 'internal', message: 'internal error (see the server log)' } });
-      else res.end();
-    });
-  });
+  );
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  server.on('upgrade', (req, socket, head) => {
-    const url = requestUrl(req);
-    const refuse = (status: string) => {
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
-    if (checkHost(req.headers, allowedHosts) || checkOrigin(req.headers, allowedOrigins)) {
-      return refuse('403 Forbidden');
-    }
-    if (!url) return refuse('400 Bad Request');
-    if (url.pathname !== '/ws') return refuse('404 Not Found');
-    if (!authorized(req, url)) return refuse('401 Unauthorized');
-    let since: number | undefined;
-    try {
-      since = parseSince(url.searchParams.get('since'));
-    } catch {
-      return refuse('400 Bad Request');
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      feed.attach(ws, since).catch((error) => {
-        logger.error('live feed replay failed', { error: (error as Error).message });
-        ws.close(1011, 'replay failed');
-      });
-    });
-  });
+  server.on('upgrade', upgradeListener(guard, wss, feed, logger));
 
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(options.port ?? 8080, host, () => ok());
+    server.listen(options.port ?? 8080, guard.host, () => ok());
   }).catch(async (error) => {
-    await dynamo.close();
+    await services.close();
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
+  const { host } = guard;
   const shownHost = isWildcard(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   baseUrl = `http://${shownHost}:${port}`;
 
@@ -422,7 +227,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let closing: Promise<void> | undefined;
   return {
     url: baseUrl,
-    openUrl: token ? `${baseUrl}/#token=${encodeURIComponent(token)}` : baseUrl,
+    openUrl: guard.token ? `${baseUrl}/#token=${encodeURIComponent(guard.token)}` : baseUrl,
     port,
     detect,
     eventsReady: follower.ready,
@@ -437,11 +242,291 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await new Promise<void>((ok) => server.close(() => ok()));
         await follower.ready.catch(() => undefined);
         await reloading;
-        await Promise.all([webhooks.close(), slack.close()]);
-        await events.flush();
-        await dynamo.close();
+        await services.close();
       })();
       return closing;
     },
+  };
+}
+
+/** Who may ask: the address bound, its token, and the hosts and origins answered. */
+interface Guard {
+  readonly host: string;
+  readonly token: string | undefined;
+  readonly allowedHosts: ReadonlySet<string>;
+  readonly allowedOrigins: ReadonlySet<string>;
+}
+
+/** The server's guard from its options; throws on an address beyond loopback without a token. */
+function guardOf(options: ServerOptions): Guard {
+  const host = normaliseHost(options.host ?? '127.0.0.1');
+  const token = options.token || undefined;
+  if (!isLoopback(host) && !token) {
+    throw new Error(
+      `refusing to listen on ${host} without a token: anyone who can reach it could read your drifts. Pass --token or set TFDRIFT_TOKEN (or bind to 127.0.0.1).`,
+    );
+  }
+  const allowedOrigins = new Set<string>();
+  for (const origin of options.allowOrigins ?? []) {
+    const normal = normaliseOrigin(origin);
+    if (normal === null)
+      throw new Error(`allowed origin ${JSON.stringify(origin)}: must be http(s)://name[:port]`);
+    allowedOrigins.add(normal);
+  }
+  return { host, token, allowedHosts: reachableHosts(host, options.allowHosts), allowedOrigins };
+}
+
+/** What the services are built around: the server's own parts, and its address once it listens. */
+interface ServiceContext {
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly dataDir: string | null;
+  readonly statePaths: readonly string[];
+  readonly baseUrl: () => string;
+}
+
+/** The product's services as the Lambdas have them, on a local store, alert channels and state. */
+interface Services {
+  readonly detect: DetectService;
+  readonly api: QueryApi;
+  readonly feed: LiveFeed;
+  readonly state: CachingStateProvider;
+  /** Answers whether the drift store is reachable (for /health). */
+  readonly store: Pick<DynamoDriftStore, 'headSeq'>;
+  /** Waits for deliveries under way and the event log, then closes the store. */
+  close(): Promise<void>;
+}
+
+async function startServices(options: ServerOptions, context: ServiceContext): Promise<Services> {
+  const { logger, clock, baseUrl } = context;
+  const rules = loadRulesFromDir(options.rulesDir);
+  const config = loadConfigFile(options.configFile);
+  const delivery = { ...options.delivery, logger };
+  // Built before anything starts: a bad URL stops the start with a clear error.
+  const webhooks = new WebhookDriftEvents({
+    ...delivery,
+    urls: options.webhooks ?? [],
+    secret: options.webhookSecret || undefined,
+    userAgent: 'tfdrift-webhook',
+  });
+  const slack = new SlackWebhookNotifier({ ...delivery, urls: options.slackWebhooks ?? [], baseUrl });
+
+  const dynamo = await openDynamo(options.dynamo, context.dataDir);
+  // One server per data folder (dynalite holds it), so change numbers can come from memory.
+  const baseStore = new DynamoDriftStore(dynamo.doc, { singleWriter: true, tableName: dynamo.tables.drifts });
+  const events = new BufferedEventLog(
+    new DynamoEventLog(dynamo.doc, { tableName: dynamo.tables.events }),
+    logger,
+  );
+  const feed = new LiveFeed(baseStore);
+  const alerts = new OwedAlerts();
+  const state = createStateProvider(combinedStateSource(context.statePaths), {
+    logger,
+    now: () => clock.now(),
+  });
+  const notifier = fanOutNotifier([
+    new ConsoleNotifier({
+      out: options.alertsOut,
+      baseUrl,
+      color: !options.alertsOut && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    }),
+    ...(slack.queues.length > 0 ? [slack] : []),
+  ]);
+  const driftEvents = webhooks.queues.length > 0 ? webhooks : undefined;
+  const detect = createDetectService({
+    rules,
+    state,
+    // Writes go through the live feed, which sends each one; each new drift owes one alert.
+    drifts: alerts.owing(feed.store),
+    alerts,
+    reverts: baseStore,
+    notifier,
+    driftEvents,
+    dashboardUrl: baseUrl,
+    events,
+    config,
+    clock,
+    logger,
+    onStateReload: (index) =>
+      feed.send({
+        type: 'state',
+        files: index.files.length,
+        resources: index.resources.length,
+        errors: index.errors.length,
+        at: clock.now().toISOString(),
+      }),
+  });
+  const api = createQueryApi({
+    store: feed.store,
+    counters: baseStore,
+    state,
+    stateLoadedAt: () => state.loadedAt()?.toISOString() ?? null,
+    events,
+    detect,
+    clock,
+    logger,
+    driftEvents,
+    dashboardUrl: baseUrl,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+  });
+
+  // Never rejects: a state source that fails is an error of the index, which /health and /api/v1/state show.
+  await state.reload();
+  return {
+    detect,
+    api,
+    feed,
+    state,
+    store: baseStore,
+    close: async () => {
+      await Promise.all([webhooks.close(), slack.close()]);
+      await events.flush();
+      await dynamo.close();
+    },
+  };
+}
+
+/** What answering an HTTP request needs. */
+interface Site extends Guard, Pick<Services, 'api' | 'state' | 'store'> {
+  readonly statePaths: readonly string[];
+  /** Marks the demo in /health. */
+  readonly demo: boolean;
+  readonly maxBody: number;
+  readonly webRoot: string;
+  readonly logger: Logger;
+}
+
+// The header everywhere; ?token= only on the WebSocket, which browsers cannot give headers.
+function isAuthorized(token: string | undefined, req: IncomingMessage, url: URL | null): boolean {
+  if (!token) return true;
+  const header = req.headers.authorization;
+  const given = header?.startsWith('Bearer ') ? header.slice(7) : (url?.searchParams.get('token') ?? null);
+  return given !== null && timingSafeEqual(digest(given), digest(token));
+}
+
+/** The HTTP side: /health, /config.json, the API, then the dashboard's files. */
+function requestListener(site: Site): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    answer(site, req, res).catch((error) => {
+      site.logger.error('request failed', { url: req.url, error: (error as Error).stack ?? String(error) });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: { code: 'internal', message: 'internal error (see the server log)' } });
+      else res.end();
+    });
+  };
+}
+
+async function answer(site: Site, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const method = req.method ?? 'GET';
+  const fail = (status: number, code: string, message: string) =>
+    sendJson(res, status, { error: { code, message } }, SECURITY_HEADERS);
+  // A refused request's body is never read: answer and close the connection, rather than let
+  // Node drain what may be megabytes still coming.
+  const refuse = (refusal: Refusal) => {
+    res.setHeader('connection', 'close');
+    fail(refusal.status, refusal.code, refusal.message);
+  };
+  const wrongHost = checkHost(req.headers, site.allowedHosts);
+  if (wrongHost) return refuse(wrongHost);
+  const url = requestUrl(req);
+  if (!url) return refuse(MALFORMED_TARGET);
+  if (url.pathname === '/health') return health(site, res, isAuthorized(site.token, req, null));
+  if (url.pathname === '/config.json') {
+    return sendJson(res, 200, { apiBase: '/api/v1', wsUrl: '/ws', auth: null }, SECURITY_HEADERS);
+  }
+  if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+    if (!SAFE_METHODS.has(method)) {
+      const foreign = checkOrigin(req.headers, site.allowedOrigins);
+      if (foreign) return refuse(foreign);
+    }
+    if (!isAuthorized(site.token, req, null)) {
+      return refuse({
+        status: 401,
+        code: 'unauthorized',
+        message: 'missing or wrong token: send Authorization: Bearer TOKEN',
+      });
+    }
+    if (!SAFE_METHODS.has(method)) {
+      const notJson = checkJsonBody(req.headers);
+      if (notJson) return refuse(notJson);
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, site.maxBody);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        res.setHeader('connection', 'close');
+        return fail(413, 'payload_too_large', error.message);
+      }
+      throw error;
+    }
+    const result = await site.api(toApiEvent(req, url, body));
+    res.writeHead(result.statusCode, {
+      ...SECURITY_HEADERS,
+      ...(result.headers as Record<string, string>),
+    });
+    // Node sends no body in answer to HEAD, whatever end() is given.
+    res.end(result.body);
+    return;
+  }
+  if (method !== 'GET' && method !== 'HEAD')
+    return fail(404, 'not_found', `no such endpoint: ${method} ${url.pathname}`);
+  if (await serveStatic(site.webRoot, url.pathname, res, method === 'HEAD')) return;
+  fail(404, 'not_found', `no such file: ${url.pathname.slice(0, 200)}`);
+}
+
+/** Without the token (when one is set), only up or down: the details name state paths. */
+async function health(site: Site, res: ServerResponse, detailed: boolean): Promise<void> {
+  const problems: string[] = [];
+  // Never rejects (a failing source is an error of the index).
+  const index = await site.state.current();
+  if (site.statePaths.length === 0) problems.push('no state given: start with --state PATH');
+  else if (index.files.length === 0) problems.push('no state file loaded');
+  // State errors already start with their file; others are prefixed with it, so each names it once.
+  for (const error of index.errors) {
+    const named = error.message.startsWith(error.file) ? error.message : `${error.file}: ${error.message}`;
+    problems.push(`state ${named}`);
+  }
+  const body = {
+    stateFiles: index.files.length,
+    resources: index.resources.length,
+    loadedAt: site.state.loadedAt()?.toISOString() ?? null,
+  };
+  try {
+    await site.store.headSeq();
+  } catch (error) {
+    problems.push(`drift store: ${(error as Error).message}`);
+  }
+  const demo = site.demo ? { demo: true } : {};
+  const status = problems.length > 0 ? 'degraded' : 'ok';
+  const details = detailed ? { ...(problems.length > 0 ? { problems } : {}), ...body, ...demo } : {};
+  sendJson(res, problems.length > 0 ? 503 : 200, { status, ...details }, SECURITY_HEADERS);
+}
+
+/** The live feed's side: /ws upgrades from an allowed host and origin, with the token when one is set. */
+function upgradeListener(guard: Guard, wss: WebSocketServer, feed: LiveFeed, logger: Logger) {
+  return (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = requestUrl(req);
+    const refuse = (status: string) => {
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (checkHost(req.headers, guard.allowedHosts) || checkOrigin(req.headers, guard.allowedOrigins)) {
+      return refuse('403 Forbidden');
+    }
+    if (!url) return refuse('400 Bad Request');
+    if (url.pathname !== '/ws') return refuse('404 Not Found');
+    if (!isAuthorized(guard.token, req, url)) return refuse('401 Unauthorized');
+    let since: number | undefined;
+    try {
+      since = parseSince(url.searchParams.get('since'));
+    } catch {
+      return refuse('400 Bad Request');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      feed.attach(ws, since).catch((error) => {
+        logger.error('live feed replay failed', { error: (error as Error).message });
+        ws.close(1011, 'replay failed');
+      });
+    });
   };
 }
