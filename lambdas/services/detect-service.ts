@@ -128,38 +128,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
   // The EventBridge patterns, made per eventSource when its first event comes (not at cold start).
   const filter = eventFilter(deps.rules);
   const { logger } = deps;
-
-  /** Drift events never stop detection: a publisher that fails is logged, the drift stays stored. */
-  async function emit(event: DriftEvent): Promise<void> {
-    if (!deps.driftEvents) return;
-    try {
-      await deps.driftEvents.publish(event);
-    } catch (error) {
-      logger.error('drift event not published', {
-        driftId: event.detail.id,
-        detailType: event['detail-type'],
-        error: (error as Error).message,
-      });
-    }
-  }
-
-  const linkBase = () => ({ dashboardUrl: deps.dashboardUrl?.() || undefined });
-
-  /** Resolves a drift that is not resolved yet as tfdrift and announces it; returns the updated drift. */
-  async function setStatusByTfdrift(id: string, previous: DriftStatus, comment: string) {
-    const at = deps.clock.now().toISOString();
-    const updated = await deps.drifts.setStatus(id, { status: 'resolved', by: 'tfdrift', comment, at });
-    if (updated) {
-      await emit(
-        driftStatusChangedEvent(
-          updated,
-          { previous, status: 'resolved', by: 'tfdrift', comment, at },
-          linkBase(),
-        ),
-      );
-    }
-    return updated;
-  }
+  const resolutions = createResolutions(deps);
 
   async function reevaluate(): Promise<Drift[]> {
     const index = await deps.state.current();
@@ -167,7 +136,7 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
     for (const drift of await deps.drifts.listOpen()) {
       const reason = resolutionOf(drift, index);
       if (!reason) continue;
-      const updated = await setStatusByTfdrift(drift.id, drift.status, reason);
+      const updated = await resolutions.resolve(drift.id, drift.status, reason);
       if (updated) resolved.push(updated);
     }
     if (resolved.length > 0) logger.info('drifts resolved by state reload', { count: resolved.length });
@@ -226,10 +195,9 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
     const created = seq !== null;
     if (created) deps.publish?.({ type: 'drift', drift, cursor: String(seq) });
     if (created) {
-      await emit(driftDetectedEvent(drift, linkBase()));
+      await resolutions.emit(driftDetectedEvent(drift, resolutions.links()));
       // Delivered late: a call after this one already set the values back.
-      const later = await laterRevert(drift);
-      if (later) await resolveAsReverted(drift.id, 'open', later);
+      await resolutions.resolveIfReverted(drift);
     }
     if (!(await alertOnce(drift, options.backfill === true))) tally.alertsFailed += 1;
     return created;
@@ -261,71 +229,9 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
     return true;
   }
 
-  /**
-   * A call set attributes back to the state's values: a drift is over once every attribute it changed
-   * was set back after it (by this call or earlier ones). The revert is remembered, so a drift
-   * delivered after it (out of order) is resolved as it is stored: the final status follows event
-   * time, not arrival.
-   */
-  async function applyReverts(event: CloudTrailEvent, restored: readonly RestoredValues[]): Promise<void> {
-    const time = isoTime(event.time);
-    if (!time) return;
-    const mark: RevertMark = { time, eventId: event.id, name: event.name };
-    for (const r of restored) {
-      for (const attribute of r.attributes) await deps.reverts.recordRevert(revertKey(r, attribute), mark);
-      for (const drift of await deps.drifts.history(r.address)) {
-        if (drift.status === 'resolved') continue; // resolved by someone: their word stands
-        const later = await laterRevert(drift);
-        if (later) await resolveAsReverted(drift.id, drift.status, later);
-      }
-    }
-  }
-
-  /**
-   * The latest revert of every attribute a drift changed, when each came after the drift's event
-   * (none for a drift without changes, e.g. a deletion, or whose time cannot be read).
-   */
-  async function laterRevert(drift: Drift): Promise<RevertMark | undefined> {
-    const time = isoTime(drift.event.time);
-    if (!time) return undefined;
-    let latest: RevertMark | undefined;
-    for (const change of drift.changes) {
-      const mark = await deps.reverts.latestRevert(revertKey(drift.resource, change.attribute));
-      if (!mark || mark.time <= time) return undefined;
-      if (!latest || mark.time > latest.time) latest = mark;
-    }
-    return latest;
-  }
-
-  async function resolveAsReverted(id: string, previous: DriftStatus, mark: RevertMark): Promise<void> {
-    await setStatusByTfdrift(
-      id,
-      previous,
-      `reverted by ${mark.name} (event ${mark.eventId}) at ${mark.time}`,
-    );
-  }
-
   async function handle(records: readonly unknown[], options: HandleOptions = {}): Promise<HandleResult> {
     const tally = { alertsFailed: 0 };
-    const errors: DetectError[] = [];
-    const events: CloudTrailEvent[] = [];
-    let filtered = 0;
-    for (const item of records.flatMap((doc) => extractEach(doc))) {
-      if ('error' in item) {
-        errors.push({ eventId: null, message: item.error });
-        continue;
-      }
-      const record = item.record;
-      try {
-        const event = normaliseRecord(record);
-        if (filter.matches(bridgeEnvelope(event))) events.push(event);
-        else filtered += 1;
-      } catch (error) {
-        // A record extractEach accepted can still break the matcher (e.g. nested too deeply to walk).
-        const id = record.eventID;
-        errors.push({ eventId: typeof id === 'string' ? id : null, message: recordErrorMessage(error) });
-      }
-    }
+    const { events, errors, filtered } = eventsToDetect(records, filter);
     const findings: Finding[] = [];
     const createdFindings: Finding[] = [];
     const processed: ProcessedEvent[] = [];
@@ -333,16 +239,10 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
     let stateWrite = false;
     const ctx: DetectContext = { rules: deps.rules, state: await currentState(), config: deps.config };
     for (const event of events) {
-      let result: ProcessedEvent;
-      try {
-        result = detectEvent(event, ctx);
-      } catch (error) {
-        const message = `detector failed: ${(error as Error).message}`;
-        result = { ...eventHead(event), outcome: { result: 'error', error: message } };
-      }
+      const result = detectOrError(event, ctx);
       processed.push(result);
       if (result.stateWrite) stateWrite = true;
-      if (result.restored) await applyReverts(event, result.restored);
+      if (result.restored) await resolutions.applyReverts(event, result.restored);
       if (result.outcome.result === 'error')
         errors.push({ eventId: event.id, message: result.outcome.error });
       if (result.outcome.result !== 'drift') continue;
@@ -380,6 +280,135 @@ export function createDetectService(deps: DetectServiceDeps): DetectService {
   }
 
   return { handle, reloadState, reevaluate };
+}
+
+/**
+ * The records' events that EventBridge would deliver (the rule set's patterns), normalised; a part
+ * that is no record, or a record that breaks the matcher, is one error and the rest go on.
+ */
+function eventsToDetect(
+  records: readonly unknown[],
+  filter: ReturnType<typeof eventFilter>,
+): { events: CloudTrailEvent[]; errors: DetectError[]; filtered: number } {
+  const events: CloudTrailEvent[] = [];
+  const errors: DetectError[] = [];
+  let filtered = 0;
+  for (const item of records.flatMap((doc) => extractEach(doc))) {
+    if ('error' in item) {
+      errors.push({ eventId: null, message: item.error });
+      continue;
+    }
+    const record = item.record;
+    try {
+      const event = normaliseRecord(record);
+      if (filter.matches(bridgeEnvelope(event))) events.push(event);
+      else filtered += 1;
+    } catch (error) {
+      // A record extractEach accepted can still break the matcher (e.g. nested too deeply to walk).
+      const id = record.eventID;
+      errors.push({ eventId: typeof id === 'string' ? id : null, message: recordErrorMessage(error) });
+    }
+  }
+  return { events, errors, filtered };
+}
+
+/** detectEvent, a detector that throws becoming that event's error outcome. */
+function detectOrError(event: CloudTrailEvent, ctx: DetectContext): ProcessedEvent {
+  try {
+    return detectEvent(event, ctx);
+  } catch (error) {
+    const message = `detector failed: ${(error as Error).message}`;
+    return { ...eventHead(event), outcome: { result: 'error', error: message } };
+  }
+}
+
+/**
+ * Drifts resolved by tfdrift (a state that agrees again, a call that set the values back) and the
+ * drift events that announce them.
+ */
+function createResolutions(deps: DetectServiceDeps) {
+  const { logger } = deps;
+
+  /** Drift events never stop detection: a publisher that fails is logged, the drift stays stored. */
+  async function emit(event: DriftEvent): Promise<void> {
+    if (!deps.driftEvents) return;
+    try {
+      await deps.driftEvents.publish(event);
+    } catch (error) {
+      logger.error('drift event not published', {
+        driftId: event.detail.id,
+        detailType: event['detail-type'],
+        error: (error as Error).message,
+      });
+    }
+  }
+
+  const links = () => ({ dashboardUrl: deps.dashboardUrl?.() || undefined });
+
+  /** Resolves a drift that is not resolved yet as tfdrift and announces it; returns the updated drift. */
+  async function resolve(id: string, previous: DriftStatus, comment: string) {
+    const at = deps.clock.now().toISOString();
+    const updated = await deps.drifts.setStatus(id, { status: 'resolved', by: 'tfdrift', comment, at });
+    if (updated) {
+      await emit(
+        driftStatusChangedEvent(
+          updated,
+          { previous, status: 'resolved', by: 'tfdrift', comment, at },
+          links(),
+        ),
+      );
+    }
+    return updated;
+  }
+
+  /**
+   * A call set attributes back to the state's values: a drift is over once every attribute it changed
+   * was set back after it (by this call or earlier ones). The revert is remembered, so a drift
+   * delivered after it (out of order) is resolved as it is stored: the final status follows event
+   * time, not arrival.
+   */
+  async function applyReverts(event: CloudTrailEvent, restored: readonly RestoredValues[]): Promise<void> {
+    const time = isoTime(event.time);
+    if (!time) return;
+    const mark: RevertMark = { time, eventId: event.id, name: event.name };
+    for (const r of restored) {
+      for (const attribute of r.attributes) await deps.reverts.recordRevert(revertKey(r, attribute), mark);
+      for (const drift of await deps.drifts.history(r.address)) {
+        if (drift.status === 'resolved') continue; // resolved by someone: their word stands
+        await resolveIfReverted(drift);
+      }
+    }
+  }
+
+  /** Resolves a drift whose every changed attribute was set back after its event. */
+  async function resolveIfReverted(drift: Drift): Promise<void> {
+    const later = await laterRevert(drift);
+    if (later) {
+      await resolve(
+        drift.id,
+        drift.status,
+        `reverted by ${later.name} (event ${later.eventId}) at ${later.time}`,
+      );
+    }
+  }
+
+  /**
+   * The latest revert of every attribute a drift changed, when each came after the drift's event
+   * (none for a drift without changes, e.g. a deletion, or whose time cannot be read).
+   */
+  async function laterRevert(drift: Drift): Promise<RevertMark | undefined> {
+    const time = isoTime(drift.event.time);
+    if (!time) return undefined;
+    let latest: RevertMark | undefined;
+    for (const change of drift.changes) {
+      const mark = await deps.reverts.latestRevert(revertKey(drift.resource, change.attribute));
+      if (!mark || mark.time <= time) return undefined;
+      if (!latest || mark.time > latest.time) latest = mark;
+    }
+    return latest;
+  }
+
+  return { emit, links, resolve, applyReverts, resolveIfReverted };
 }
 
 function eventHead(event: CloudTrailEvent) {
