@@ -11,6 +11,10 @@ export default defineConfig({
     sequence: { shuffle: true, seed: 7 },
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll gives up after 1 s by default: too short on a loaded two-core runner, where a
+    // React commit or a WebSocket message can take longer than that to show (a poll that passes
+    // returns as soon as it does; only a failing one waits the whole time).
+    expect: { poll: { timeout: 10_000 } },
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     // The JSON report lets .ci/run print the plain 'N passed, N failed' line CI reads.
     reporters: ['default', 'json'],

@@ -182,6 +182,8 @@ describe('backfill control', () => {
     'fits the $name header beside the other controls, nothing scrolling sideways',
     async (size) => {
       const { page } = await openSignedIn(idToken([ADMIN_GROUP]), { adminGroup: ADMIN_GROUP }, size);
+      // Measured as it stays: the live status's label ("Connecting…", then "Live") changes its width.
+      await expect.poll(() => page.locator('[data-testid=live-status]').textContent()).toBe('Live');
       const boxes = await page.$$eval(
         '.topbar .brand, .topbar .summary-total, .topbar .summary-chip, .topbar .live, .topbar .segmented button, .topbar .theme-select, .topbar-right > button',
         (elements) =>
