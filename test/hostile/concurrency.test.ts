@@ -108,10 +108,22 @@ describe('the same event ten times in parallel', () => {
       expect(answers.reduce((n, a) => n + (a as { created: number }).created, 0)).toBe(1);
       const list = (await (await fetch(`${server.url}/api/v1/drifts`)).json()) as { items: { id: string }[] };
       expect(list.items).toHaveLength(1);
-      await live.waitFor((m) => m.type === 'drift');
-      await new Promise((r) => setTimeout(r, 200)); // time for any duplicate to arrive
-      expect(live.messages.filter((m) => m.type === 'drift')).toHaveLength(1);
-      expect(alerts.split('Drift id:').length - 1).toBe(1);
+      const driftId = list.items[0].id;
+      // Then a drift of another event, after every answer: the feed sends in order, so once its
+      // message is here any duplicate of the first would be too (rather than sleeping and hoping).
+      const marker = (await (
+        await fetch(`${server.url}/api/v1/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(suspendEvent(502)),
+        })
+      ).json()) as { findings: { id: string }[] };
+      const markerId = marker.findings[0].id;
+      await live.waitFor((m) => m.type === 'drift' && m.drift.id === markerId);
+      const sent = live.messages.flatMap((m) => (m.type === 'drift' ? [m.drift.id] : []));
+      expect(sent).toEqual([driftId, markerId]);
+      expect(alerts.split(`Drift id:  ${driftId}`).length - 1).toBe(1);
+      expect(alerts.split('Drift id:').length - 1).toBe(2);
       await live.close();
     } finally {
       await server.close();
