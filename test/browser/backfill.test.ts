@@ -176,7 +176,7 @@ describe('backfill control', () => {
     expect(await local.locator('[data-testid=theme]').count()).toBe(1);
     expect(await local.locator('[data-testid=backfill-open]').count()).toBe(0);
     await local.close();
-  });
+  }, 60_000); // four pages opened one after the other: more than 30 s on a loaded runner
 
   it.each(SIZES)(
     'fits the $name header beside the other controls, nothing scrolling sideways',

@@ -94,6 +94,13 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     problems,
     async newPage({ width = 1440, height = 900, colorScheme = 'light' } = {}) {
       const page = await browser.newPage({ viewport: { width, height }, colorScheme });
+      // TFDRIFT_BROWSER_SLOWDOWN=30: pages run 30 times slower (Chromium's CPU throttling), to find
+      // the tests that read the page before it has drawn what they read, as a loaded CI runner does.
+      const slowdown = Number(process.env.TFDRIFT_BROWSER_SLOWDOWN ?? 1);
+      if (slowdown > 1) {
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send('Emulation.setCPUThrottlingRate', { rate: slowdown });
+      }
       await page.addInitScript(() => {
         document.addEventListener('securitypolicyviolation', (event) => {
           console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
