@@ -44,6 +44,37 @@ async function waitForRowCount(count: number) {
   await page.waitForFunction((n) => document.querySelectorAll('tbody tr.drift-row').length === n, count);
 }
 
+/**
+ * A page of its own whose latest open drifts (a request of their own, apart from the graph's) wait
+ * until released; returned once the graph shows the drifted bucket and that request is waiting.
+ */
+async function openHoldingLatest() {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let heldRequests = 0;
+  const own = await dashboard.newPage();
+  await own.route(
+    (url) =>
+      url.pathname.endsWith('/api/v1/drifts') &&
+      url.searchParams.get('limit') === '500' &&
+      url.searchParams.get('status') === 'open' &&
+      !url.searchParams.has('resource'),
+    async (route) => {
+      heldRequests += 1;
+      await held;
+      await route.continue();
+    },
+  );
+  await own.goto(`${dashboard.url}/`);
+  const bucket = own.locator('.react-flow__node[data-id="aws_s3_bucket.data"]');
+  await expect.poll(() => bucket.getAttribute('class')).toMatch(/sev-high/);
+  await expect.poll(() => heldRequests).toBeGreaterThan(0);
+  expect(await bucket.locator('[data-testid=node-last]').count()).toBe(0);
+  return { page: own, bucket, release };
+}
+
 beforeAll(async () => {
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   web = await buildDashboard();
@@ -151,6 +182,34 @@ describe('dashboard (real server, real Chromium)', () => {
     await page.getByRole('button', { name: 'Clear selection' }).click();
     await expect.poll(() => page.locator('.react-flow__node.is-selected').count()).toBe(0);
     expect(await rows().count()).toBe(4);
+  });
+
+  it("opens a drifted node's latest drift when that arrives after the click, unless the user moved on", async () => {
+    // Clicked before the page knows the node's latest drift: the table filters at once, and the
+    // drift opens once it has come.
+    const early = await openHoldingLatest();
+    await early.bucket.click();
+    await early.page.waitForFunction(() => document.querySelectorAll('tbody tr.drift-row').length === 1);
+    const detail = early.page.locator('[data-testid=detail]');
+    expect(await detail.count()).toBe(0);
+    early.release();
+    await expect.poll(() => detail.locator('h2').textContent()).toBe('aws_s3_bucket.data');
+    const bucketDrift = await early.page.locator('tbody tr.drift-row').first().getAttribute('data-drift-id');
+    expect(await early.page.evaluate(() => location.hash)).toContain(`drift=${bucketDrift}`);
+    await early.page.context().close();
+
+    // The user went back (the browser's Back, past the click) before the drifts come: nothing opens
+    // when they do.
+    const moved = await openHoldingLatest();
+    await moved.bucket.click();
+    await expect.poll(() => moved.page.evaluate(() => location.hash)).toContain('node=');
+    await moved.page.goBack();
+    await expect.poll(() => moved.page.evaluate(() => location.hash)).not.toContain('node=');
+    moved.release();
+    await moved.bucket.locator('[data-testid=node-last]').waitFor();
+    expect(await moved.page.locator('[data-testid=detail]').count()).toBe(0);
+    expect(await moved.page.evaluate(() => location.hash)).not.toContain('drift=');
+    await moved.page.context().close();
   });
 
   it('filters and sorts rows on the server, and keeps both in the URL', async () => {

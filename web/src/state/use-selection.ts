@@ -33,9 +33,13 @@ export function useSelection(options: {
     },
     [navigate, seen],
   );
+  // A drifted node clicked before the latest open drifts have loaded (a request of their own): its
+  // drift opens when they come, unless the user has chosen something else meanwhile.
+  const awaited = useRef<string | null>(null);
   const selectNode = useCallback(
     (node: GraphNode | null, how: 'open' | 'locate' = 'open') => {
       const latestDrift = node && how === 'open' ? latestOpen.get(node.id) : undefined;
+      awaited.current = node && how === 'open' && !latestDrift && node.drift.open > 0 ? node.id : null;
       navigate((s) => ({
         ...s,
         node: node?.id ?? null,
@@ -49,6 +53,18 @@ export function useSelection(options: {
     },
     [navigate, latestOpen],
   );
+  useEffect(() => {
+    const id = awaited.current;
+    if (id === null) return;
+    if (url.node !== id || url.drift !== null) {
+      awaited.current = null;
+      return;
+    }
+    const latestDrift = latestOpen.get(id);
+    if (!latestDrift) return;
+    awaited.current = null;
+    navigate((s) => ({ ...s, drift: latestDrift.id }), { replace: true });
+  }, [latestOpen, url.node, url.drift, navigate]);
   const setFilters = useCallback(
     (filters: UrlState['filters'], replace?: boolean) =>
       navigate((s) => ({ ...s, filters, page: 1 }), { replace }),
