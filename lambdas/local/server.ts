@@ -158,12 +158,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const clock = options.clock ?? { now: () => new Date() };
   const dataDir = options.dataDir ? resolve(options.dataDir) : null;
   const statePaths = options.statePaths ?? [];
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let baseUrl = '';
   const services = await startServices(options, {
     logger,
     clock,
     dataDir,
     statePaths,
+    maxBody,
     baseUrl: () => baseUrl,
   });
   const { detect, feed } = services;
@@ -174,7 +176,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ...services,
       statePaths,
       demo: options.demo ?? false,
-      maxBody: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      maxBody,
       webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
       logger,
     }),
@@ -282,6 +284,8 @@ interface ServiceContext {
   readonly clock: Clock;
   readonly dataDir: string | null;
   readonly statePaths: readonly string[];
+  /** The largest request body the API reads. */
+  readonly maxBody: number;
   readonly baseUrl: () => string;
 }
 
@@ -367,7 +371,7 @@ async function startServices(options: ServerOptions, context: ServiceContext): P
     logger,
     driftEvents,
     dashboardUrl: baseUrl,
-    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxBodyBytes: context.maxBody,
   });
 
   // Never rejects: a state source that fails is an error of the index, which /health and /api/v1/state show.
@@ -477,10 +481,11 @@ async function answer(site: Site, req: IncomingMessage, res: ServerResponse): Pr
 
 /** Without the token (when one is set), only up or down: the details name state paths. */
 async function health(site: Site, res: ServerResponse, detailed: boolean): Promise<void> {
+  const { state, statePaths, store } = site;
   const problems: string[] = [];
   // Never rejects (a failing source is an error of the index).
-  const index = await site.state.current();
-  if (site.statePaths.length === 0) problems.push('no state given: start with --state PATH');
+  const index = await state.current();
+  if (statePaths.length === 0) problems.push('no state given: start with --state PATH');
   else if (index.files.length === 0) problems.push('no state file loaded');
   // State errors already start with their file; others are prefixed with it, so each names it once.
   for (const error of index.errors) {
@@ -490,10 +495,10 @@ async function health(site: Site, res: ServerResponse, detailed: boolean): Promi
   const body = {
     stateFiles: index.files.length,
     resources: index.resources.length,
-    loadedAt: site.state.loadedAt()?.toISOString() ?? null,
+    loadedAt: state.loadedAt()?.toISOString() ?? null,
   };
   try {
-    await site.store.headSeq();
+    await store.headSeq();
   } catch (error) {
     problems.push(`drift store: ${(error as Error).message}`);
   }
