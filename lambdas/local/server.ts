@@ -173,7 +173,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const server = createServer(
     requestListener({
       ...guard,
-      ...services,
+      api: services.api,
+      state: services.state,
+      store: services.store,
       statePaths,
       demo: options.demo ?? false,
       maxBody,

@@ -323,8 +323,8 @@ function detectOrError(event: CloudTrailEvent, ctx: DetectContext): ProcessedEve
 }
 
 /**
- * Drifts resolved by tfdrift (a state that agrees again, a call that set the values back) and the
- * drift events that announce them.
+ * The drift events (Drift Detected, and Drift Status Changed when tfdrift resolves a drift: a state
+ * that agrees again, a later call that set the values back) and those resolutions themselves.
  */
 function createResolutions(deps: DetectServiceDeps) {
   const { logger } = deps;
